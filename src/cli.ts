@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { processContext } from './context.js';
+import { ExitCode, RolloutError } from './errors.js';
+import { killActiveCommands } from './exec/run-command.js';
+
+/**
+ * The only place that turns outcomes into exit codes. Commands are imported lazily so `--help`
+ * and `--version` load almost nothing.
+ */
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const interrupt = new AbortController();
+const ctx = processContext(interrupt.signal);
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+const configOption = () => new Option('-c, --config <file>', 'plan file (default: rollout.config.yml, .rolloutrc… or package.json "rollout" in the current directory)');
+const stateOption = () => new Option('-s, --state <file>', "state file (default: the plan's `state:`, else .rollout/state.json beside the plan)");
+
+const program = new Command('rollout')
+  .description('Phased rollouts for any CI pipeline: deploy stage by stage, soak on health checks, roll back on failure.')
+  .version(version, '-V, --version', 'print the version')
+  .helpOption('-h, --help', 'show help')
+  .showSuggestionAfterError()
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) })
+  .addHelpText(
+    'after',
+    `
+Exit codes: 0 succeeded · 1 a stage failed (rolled back or stopped) · 2 bad input, nothing ran
+            3 a rollback failed, a human must look · 4 locked by another run · 130/143 interrupted
+
+Examples:
+  $ rollout validate
+  $ rollout run --var image_tag=v2.4.1
+  $ rollout status`,
+  );
+
+program
+  .command('run')
+  .description('deploy every stage in order, soaking each on its health checks; roll back on failure')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .option('--var <name=value>', 'override a plan var (repeatable); reaches commands as ROLLOUT_VAR_<NAME>', collect)
+  .addHelpText('after', '\nExamples:\n  $ rollout run\n  $ rollout run --config deploy/prod.yml --var image_tag=v2.4.1 --var region=eu-west-1')
+  .action(async (options) => {
+    const { run } = await import('./commands/run.js');
+    process.exitCode = await run(options, ctx);
+  });
+
+program
+  .command('validate')
+  .description('check the plan file and print a one-line summary; runs nothing')
+  .addOption(configOption())
+  .addHelpText('after', '\nExamples:\n  $ rollout validate\n  $ rollout validate --config deploy/prod.yml')
+  .action(async (options) => {
+    const { validate } = await import('./commands/validate.js');
+    process.exitCode = await validate(options, ctx);
+  });
+
+program
+  .command('status')
+  .description("show the last run's stages, timings and health, and what to do next")
+  .addOption(configOption())
+  .addOption(stateOption())
+  .option('--json', 'print the state document as JSON')
+  .addHelpText('after', '\nExamples:\n  $ rollout status\n  $ rollout status --json | jq .status')
+  .action(async (options) => {
+    const { status } = await import('./commands/status.js');
+    process.exitCode = await status(options, ctx);
+  });
+
+program
+  .command('rollback')
+  .description('roll back what the last run deployed, newest stage first')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .addHelpText('after', '\nExamples:\n  $ rollout rollback\n  $ rollout rollback --state .rollout/prod.json')
+  .action(async (options) => {
+    const { rollback } = await import('./commands/rollback.js');
+    process.exitCode = await rollback(options, ctx);
+  });
+
+// First SIGINT/SIGTERM: stop gracefully (commands get SIGTERM, state says interrupted). Second: now.
+let signals = 0;
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(name, () => {
+    signals++;
+    if (signals === 1) {
+      ctx.term.err.write(`\nrollout: ${name} received; stopping the running command (send again to kill it now)\n`);
+      interrupt.abort(name);
+      return;
+    }
+    killActiveCommands();
+    process.exit(name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+  });
+}
+process.on('exit', killActiveCommands);
+
+try {
+  if (process.argv.length <= 2) {
+    program.outputHelp();
+    process.exitCode = ExitCode.badInput;
+  } else {
+    await program.parseAsync(process.argv);
+  }
+} catch (error) {
+  process.exitCode = report(error);
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+  const c = ctx.term.color;
+  if (error instanceof RolloutError) {
+    ctx.term.err.write(`${c.red('error:')} ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.term.err.write(`${c.red('error:')} ${message}\n`);
+  if (ctx.env.ROLLOUT_DEBUG && error instanceof Error && error.stack) ctx.term.err.write(`${error.stack}\n`);
+  else ctx.term.err.write('(an unexpected error; set ROLLOUT_DEBUG=1 for details)\n');
+  return ExitCode.failed;
+}

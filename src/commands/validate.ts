@@ -1,0 +1,22 @@
+import { relative } from 'node:path';
+import type { Context } from '../context.js';
+import { formatDuration } from '../plan/duration.js';
+import { displayPath, loadPlan } from '../plan/load.js';
+
+export interface ValidateOptions {
+  config?: string;
+}
+
+/** `rollout validate`: load the plan exactly as `run` would; print a one-line summary. */
+export async function validate(options: ValidateOptions, ctx: Context): Promise<number> {
+  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
+  const checks = plan.stages.reduce((sum, stage) => sum + stage.health.length, 0);
+  const soak = plan.stages.reduce((sum, stage) => sum + stage.soakMs, 0);
+  const c = ctx.term.color;
+  ctx.term.out.write(
+    `${c.green('✓')} ${displayPath(ctx.cwd, plan.path)}: plan "${plan.name}" is valid: ` +
+      `${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} (${plan.stages.map((s) => s.name).join(' → ')}), ` +
+      `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, state ${relative(ctx.cwd, plan.statePath) || plan.statePath}\n`,
+  );
+  return 0;
+}

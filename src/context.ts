@@ -1,0 +1,30 @@
+import { hostname } from 'node:os';
+import { type Clock, systemClock } from './clock.js';
+import { createTerminal, type Terminal } from './output/terminal.js';
+
+/**
+ * Side effects come in through here: commands never read process.env, the clock or the console
+ * directly, so tests and embedders can supply their own.
+ */
+export interface Context {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  term: Terminal;
+  host: string;
+  pid: number;
+  /** Aborted when the process receives SIGINT or SIGTERM. */
+  signal: AbortSignal;
+}
+
+export function processContext(signal: AbortSignal): Context {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    clock: systemClock,
+    term: createTerminal(process.env, process.stdout, process.stderr),
+    host: hostname(),
+    pid: process.pid,
+    signal,
+  };
+}

@@ -1,0 +1,17 @@
+import type { RunStatus } from './engine/events.js';
+import { ExitCode } from './errors.js';
+
+/** Every terminal status maps to exactly one exit code. */
+export function exitCodeFor(status: Exclude<RunStatus, 'running'>, interruptedBy?: unknown): number {
+  switch (status) {
+    case 'succeeded':
+      return ExitCode.ok;
+    case 'failed':
+    case 'rolled_back':
+      return ExitCode.failed;
+    case 'rollback_failed':
+      return ExitCode.rollbackFailed;
+    case 'interrupted':
+      return interruptedBy === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+  }
+}

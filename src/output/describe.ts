@@ -1,0 +1,75 @@
+import type { ChalkInstance } from 'chalk';
+import type { RolloutEvent } from '../engine/events.js';
+import { formatDuration } from '../plan/duration.js';
+
+/** Renders a transition event as one human line (without timestamp), or null when it has none. */
+export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | null {
+  const stage = (name: string) => c.bold.cyan(name);
+  switch (event.type) {
+    case 'run.started':
+      return `${c.bold('rollout')} ${c.bold(event.plan.name)}: ${event.stages.length} stage${event.stages.length === 1 ? '' : 's'} (${event.stages.join(' → ')}), run ${event.runId}`;
+    case 'stage.started':
+      return null;
+    case 'deploy.started':
+      return `${stage(event.stage)} deploying: ${c.dim(event.command)}`;
+    case 'deploy.finished':
+      return event.exitCode === 0 && !event.timedOut
+        ? `${stage(event.stage)} deployed in ${formatDuration(event.durationMs)}`
+        : `${stage(event.stage)} ${c.red('deploy failed')} after ${formatDuration(event.durationMs)} (${outcomeText(event)})`;
+    case 'soak.started':
+      if (event.checks.length === 0) return event.soakMs > 0 ? `${stage(event.stage)} soaking ${formatDuration(event.soakMs)} (no health checks)` : null;
+      return `${stage(event.stage)} soaking ${formatDuration(event.soakMs)} on ${event.checks.length} check${event.checks.length === 1 ? '' : 's'}: ${event.checks.map((ch) => ch.name).join(', ')}`;
+    case 'check.polled':
+      return null;
+    case 'stage.passed':
+      return `${stage(event.stage)} ${c.green('✓ passed')} in ${formatDuration(event.durationMs)}`;
+    case 'stage.failed':
+      return `${stage(event.stage)} ${c.red('✗ failed')}: ${event.reason}`;
+    case 'stage.skipped':
+      return `${stage(event.stage)} ${c.dim('skipped (not deployed)')}`;
+    case 'rollback.started':
+      return event.scope === 'plan'
+        ? `${c.yellow('rolling back')} with the plan's rollback command (undoes ${event.stages.join(', ')})`
+        : `${c.yellow('rolling back')} ${event.stages.join(' → ')}`;
+    case 'rollback.step.started':
+      return `${event.stage === null ? c.bold('plan') : stage(event.stage)} rolling back: ${c.dim(event.command)}`;
+    case 'rollback.step.finished': {
+      const who = event.stage === null ? c.bold('plan') : stage(event.stage);
+      return event.exitCode === 0 && !event.timedOut && event.error === undefined
+        ? `${who} rolled back in ${formatDuration(event.durationMs)}`
+        : `${who} ${c.red('✗ rollback failed')} (${outcomeText(event)})`;
+    }
+    case 'rollback.step.skipped':
+      return `${stage(event.stage)} ${c.dim(`not rolled back: ${event.reason}`)}`;
+    case 'rollback.finished':
+      return event.ok ? c.yellow('rollback finished') : c.red(`rollback failed for ${event.failedStages.join(', ')}: a human must look`);
+    case 'run.finished':
+      return `${statusWord(event.status, c)} in ${formatDuration(event.durationMs)}${event.failure ? `: ${event.failure.stage}: ${event.failure.reason}` : ''}`;
+    case 'command.output':
+      return null;
+  }
+}
+
+export function statusWord(status: string, c: ChalkInstance): string {
+  switch (status) {
+    case 'succeeded':
+      return c.green.bold('✓ succeeded');
+    case 'rolled_back':
+      return c.yellow.bold('✗ failed, rolled back');
+    case 'failed':
+      return c.red.bold('✗ failed');
+    case 'rollback_failed':
+      return c.red.bold('✗ rollback failed');
+    case 'interrupted':
+      return c.yellow.bold('⚠ interrupted');
+    default:
+      return status;
+  }
+}
+
+function outcomeText(o: { exitCode: number | null; signal: string | null; timedOut: boolean; error?: string }): string {
+  if (o.error !== undefined) return `could not start: ${o.error.split('\n')[0]}`;
+  if (o.timedOut) return 'timed out; process group killed';
+  if (o.signal) return `killed by ${o.signal}`;
+  return `exit ${o.exitCode}`;
+}

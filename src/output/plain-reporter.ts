@@ -1,0 +1,121 @@
+import { once } from 'node:events';
+import type { Clock } from '../clock.js';
+import type { CommandOutput, RolloutEvent } from '../engine/events.js';
+import { describeEvent } from './describe.js';
+import { LinePrefixer } from './prefix-lines.js';
+import type { Reporter } from './reporter.js';
+import { SoakStatus } from './soak-status.js';
+import type { Terminal } from './terminal.js';
+
+export interface ReporterOptions {
+  term: Terminal;
+  clock: Clock;
+  /** Plain mode: a progress line at least this often during a soak, so CI logs never look hung. */
+  heartbeatMs?: number;
+}
+
+/**
+ * Timestamped lines on stderr, for CI logs and pipes: one per transition, failed polls as they
+ * happen, and a heartbeat during soaks. Command output is streamed with a `stage | ` prefix.
+ */
+export class PlainReporter implements Reporter {
+  protected readonly term: Terminal;
+  protected readonly clock: Clock;
+  protected soak: SoakStatus | null = null;
+  private runStartMs: number | null = null;
+  private readonly prefixers = new Map<string, LinePrefixer>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
+
+  constructor(options: ReporterOptions) {
+    this.term = options.term;
+    this.clock = options.clock;
+    this.heartbeatMs = options.heartbeatMs ?? 10_000;
+  }
+
+  handle(event: RolloutEvent): void | Promise<void> {
+    if (event.type === 'command.output') return this.writeOutput(event);
+    this.endPartialLines();
+    this.runStartMs ??= Date.parse(event.time);
+    if (event.type === 'soak.started') this.startSoak(new SoakStatus(event, Date.parse(event.time)));
+    if (event.type === 'check.polled') {
+      this.soak?.record(event);
+      if (!event.ok) {
+        const error = event.error?.message ?? 'failed';
+        this.line(event.time, `${this.term.color.bold.cyan(event.stage)} ${this.term.color.red('✗')} ${event.check}: ${error} (${event.consecutiveFailures} in a row)`);
+      }
+    }
+    if (event.type === 'stage.passed' || event.type === 'stage.failed' || event.type === 'run.finished') this.endSoak();
+    const text = describeEvent(event, this.term.color);
+    if (text !== null) this.line(event.time, text);
+  }
+
+  warn(message: string): void {
+    this.print(`${this.term.color.yellow('warning:')} ${message}`);
+  }
+
+  close(): void {
+    this.endSoak();
+    this.endPartialLines();
+  }
+
+  protected startSoak(status: SoakStatus): void {
+    this.soak = status;
+    this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  protected endSoak(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    this.soak = null;
+  }
+
+  protected beat(): void {
+    if (!this.soak) return;
+    const now = this.clock.now();
+    this.line(new Date(now).toISOString(), `${this.term.color.bold.cyan(this.soak.event.stage)} soaking: ${this.soak.describe(now, this.term.color)}`);
+  }
+
+  protected line(time: string, text: string): void {
+    this.print(`${this.term.color.dim(`[${this.elapsed(time)}]`)} ${text}`);
+  }
+
+  protected print(text: string): void {
+    this.term.err.write(`${text}\n`);
+  }
+
+  private elapsed(time: string): string {
+    const ms = Math.max(0, Date.parse(time) - (this.runStartMs ?? Date.parse(time)));
+    const total = Math.floor(ms / 1000);
+    const h = Math.floor(total / 3600);
+    const mm = String(Math.floor((total % 3600) / 60)).padStart(2, '0');
+    const ss = String(total % 60).padStart(2, '0');
+    return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+  }
+
+  protected writeOutput(event: CommandOutput): void | Promise<void> {
+    const name = event.stage ?? 'rollback';
+    const key = `${name}\0${event.stream}`;
+    let prefixer = this.prefixers.get(key);
+    if (!prefixer) {
+      prefixer = new LinePrefixer(this.term.color.dim(`${name} | `));
+      this.prefixers.set(key, prefixer);
+    }
+    if (!this.term.err.write(prefixer.transform(event.chunk))) return drained(this.term.err);
+  }
+
+  private endPartialLines(): void {
+    for (const prefixer of this.prefixers.values()) {
+      const newline = prefixer.finish();
+      if (newline) this.term.err.write(newline);
+    }
+  }
+}
+
+/** Resolves when the stream can take more, or is gone. */
+async function drained(stream: NodeJS.WritableStream): Promise<void> {
+  const controller = new AbortController();
+  await Promise.race([once(stream, 'drain', controller), once(stream, 'close', controller)]).catch(() => undefined);
+  controller.abort();
+}

@@ -1,0 +1,9 @@
+import type { RolloutEvent } from '../engine/events.js';
+
+/** Renders events for a person or a machine. `handle` may return a promise to apply backpressure. */
+export interface Reporter {
+  handle(event: RolloutEvent): void | Promise<void>;
+  /** Something worth a human's attention that is not an event (a stale lock taken over, …). */
+  warn(message: string): void;
+  close(): void;
+}

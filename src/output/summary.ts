@@ -1,0 +1,64 @@
+import type { ChalkInstance } from 'chalk';
+import { formatDuration } from '../plan/duration.js';
+import type { StageState, StateDocument } from '../state/document.js';
+import { statusWord } from './describe.js';
+
+/** The stage table printed after a run and by `rollout status`. */
+export function renderSummary(doc: StateDocument, c: ChalkInstance): string {
+  const rows = doc.stages.map((stage) => [
+    stage.name,
+    stageStatus(stage, c),
+    stage.startedAt ? formatDuration(durationOf(stage, doc)) : '-',
+    stage.health.polls > 0 ? String(stage.health.polls) : '-',
+    stage.health.polls > 0 ? String(stage.health.failures) : '-',
+    lastHealth(stage),
+  ]);
+  const header = ['STAGE', 'STATUS', 'DURATION', 'POLLS', 'FAILED', 'LAST HEALTH'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - visibleLength(cell))))
+      .join('  ')
+      .trimEnd();
+  const lines = [format(header.map((h) => c.dim(h))), ...rows.map(format)];
+  const total = doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
+  lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c)}${total}`);
+  if (doc.failure) lines.push(`  failed at ${c.bold(doc.failure.stage)}: ${doc.failure.reason}`);
+  return lines.join('\n');
+}
+
+function stageStatus(stage: StageState, c: ChalkInstance): string {
+  const color = {
+    succeeded: c.green,
+    failed: c.red,
+    rollback_failed: c.red,
+    rolled_back: c.yellow,
+    rolling_back: c.yellow,
+    deploying: c.cyan,
+    soaking: c.cyan,
+    skipped: c.dim,
+    pending: c.dim,
+  }[stage.status];
+  return color(stage.status.replace('_', ' '));
+}
+
+function durationOf(stage: StageState, doc: StateDocument): number {
+  const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
+  return Math.max(0, Date.parse(end) - Date.parse(stage.startedAt ?? end));
+}
+
+function lastHealth(stage: StageState): string {
+  if (stage.health.checks.length === 0) return '';
+  return stage.health.checks
+    .map((check) => {
+      if (check.lastOk === null) return `${check.name}: not polled`;
+      if (check.lastOk) return `${check.name}: ${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`;
+      return `${check.name}: ${check.lastError?.message ?? 'failed'}`;
+    })
+    .join('; ');
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+function visibleLength(text: string): number {
+  return text.replace(ANSI, '').length;
+}

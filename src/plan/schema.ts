@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+/**
+ * The plan file as written (schema v1). This validates shape only; `normalise.ts` applies
+ * defaults and converts units. `schema.json` is generated from this, so descriptions here are
+ * what editors show.
+ */
+const duration = z
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(new RegExp(DURATION_PATTERN), { message: 'expected a duration like 250ms, 30s, 5m, 1h or 1m30s' }),
+  ])
+  .describe('A duration: 250ms, 30s, 5m, 1h, 1m30s; a bare number means seconds.');
+
+const command = z.string().trim().min(1, { message: 'must be a non-empty shell command' });
+
+const status = z.number().int().min(100).max(599);
+
+const healthSettings = {
+  interval: duration.optional().describe('Time between polls of a check. Default 5s.'),
+  timeout: duration.optional().describe('Deadline for one poll: connect, headers and body. Default 2s.'),
+  failureThreshold: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Consecutive failed polls of one check that fail the stage. Default 3.'),
+};
+
+export const httpCheckSchema = z
+  .strictObject({
+    name: z.string().min(1).optional().describe('Label in output and state. Default: the URL.'),
+    url: z
+      .string()
+      .regex(/^https?:\/\//i, { message: 'must be an http:// or https:// URL' })
+      .describe('URL to GET. May use ${vars.NAME} and ${env.NAME}.'),
+    expectStatus: z
+      .union([status, z.array(status).min(1)])
+      .optional()
+      .describe('Accepted status code(s). Default: any 2xx.'),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
+    ...healthSettings,
+  })
+  .describe('An HTTP health check.');
+
+export const stageSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[^\s].*$/, { message: 'must not start with white space' })
+      .describe('Unique stage name.'),
+    deploy: command.describe('Shell command that deploys this stage.'),
+    rollback: command.optional().describe('Shell command that undoes this stage.'),
+    soak: duration.optional().describe('How long to watch the stage after its deploy succeeds.'),
+    timeout: duration.optional().describe('Limit for this stage’s deploy or rollback command.'),
+    health: z.array(httpCheckSchema).optional().describe('Health checks polled during the soak.'),
+  })
+  .describe('One step of the rollout.');
+
+const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { message: 'must be a letter or _ followed by letters, digits, _ . or -' });
+
+export const planSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this JSON Schema, for editors.'),
+    version: z.literal(1).optional().describe('Plan format version.'),
+    name: z.string().min(1).optional().describe('Name shown in output and state.'),
+    vars: z
+      .record(varName, z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('Values passed to commands as ROLLOUT_VAR_<NAME>; override with --var NAME=VALUE.'),
+    defaults: z
+      .strictObject({
+        soak: duration.optional().describe('Default soak. Default 30s.'),
+        timeout: duration.optional().describe('Default command timeout. Default 10m.'),
+        health: z.strictObject(healthSettings).optional().describe('Defaults for every health check.'),
+      })
+      .optional()
+      .describe('Settings every stage inherits and may override.'),
+    onFailure: z.enum(['rollback', 'stop']).optional().describe('What to do when a stage fails. Default rollback.'),
+    rollback: command.optional().describe('One command that undoes everything, used instead of per-stage rollbacks.'),
+    state: z.string().min(1).optional().describe('State file path, relative to the plan file. Default .rollout/state.json.'),
+    stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
+  })
+  .superRefine((plan, ctx) => {
+    const seen = new Map<string, number>();
+    plan.stages.forEach((stage, index) => {
+      const first = seen.get(stage.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', index, 'name'],
+          message: `duplicate stage name "${stage.name}" (also stages.${first}.name)`,
+        });
+      } else seen.set(stage.name, index);
+    });
+  })
+  .describe('A rolloutctl plan: ordered stages, each deployed then watched.');
+
+export type RawPlan = z.infer<typeof planSchema>;
+export type RawStage = z.infer<typeof stageSchema>;
+export type RawHttpCheck = z.infer<typeof httpCheckSchema>;

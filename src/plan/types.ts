@@ -1,0 +1,52 @@
+/**
+ * The normalised plan: what the engine runs. Every default is applied, every duration is in
+ * milliseconds and every path is absolute, so nothing downstream has to know the file format.
+ */
+export type OnFailure = 'rollback' | 'stop';
+
+export interface HttpCheck {
+  kind: 'http';
+  /** Shown in output and state; the URL unless the plan names the check. */
+  name: string;
+  url: string;
+  /** Accepted statuses; `null` means any 2xx. */
+  expectStatus: number[] | null;
+  intervalMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+  headers: Record<string, string>;
+}
+
+export type HealthCheck = HttpCheck;
+
+export interface Stage {
+  name: string;
+  /** 0-based position in the plan. */
+  index: number;
+  deploy: string;
+  rollback: string | null;
+  soakMs: number;
+  /** Limit for one deploy or rollback command. */
+  timeoutMs: number;
+  health: HealthCheck[];
+}
+
+export interface Plan {
+  version: 1;
+  name: string;
+  /** Absolute path of the plan file. */
+  path: string;
+  /** Directory commands run in. */
+  dir: string;
+  /** sha256 of the plan file's bytes, so a later resume can tell the plan changed. */
+  sha256: string;
+  vars: Record<string, string>;
+  onFailure: OnFailure;
+  /** One command that undoes everything; replaces per-stage rollbacks when set. */
+  rollback: string | null;
+  /** Timeout for the plan-level rollback command. */
+  rollbackTimeoutMs: number;
+  /** Absolute path of the state file. */
+  statePath: string;
+  stages: Stage[];
+}

@@ -1,0 +1,51 @@
+import type { PollError, RunStatus } from '../engine/events.js';
+
+/** The state file's shape. Version 1; additive changes only within a version. */
+export type StageStatus =
+  | 'pending'
+  | 'deploying'
+  | 'soaking'
+  | 'succeeded'
+  | 'failed'
+  | 'rolling_back'
+  | 'rolled_back'
+  | 'rollback_failed'
+  | 'skipped';
+
+export interface CheckState {
+  name: string;
+  url: string;
+  polls: number;
+  failures: number;
+  consecutiveFailures: number;
+  lastOk: boolean | null;
+  lastStatus: number | null;
+  lastLatencyMs: number | null;
+  lastError: PollError | null;
+  lastPolledAt: string | null;
+}
+
+export interface StageState {
+  name: string;
+  status: StageStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  deploy: { command: string | null; exitCode: number | null; signal: string | null; timedOut: boolean; durationMs: number | null };
+  soak: { ms: number | null; startedAt: string | null };
+  health: { polls: number; failures: number; lastError: string | null; checks: CheckState[] };
+  rollback: { command: string | null; exitCode: number | null; durationMs: number | null; timedOut: boolean; skipped: string | null };
+}
+
+export interface StateDocument {
+  version: 1;
+  runId: string;
+  plan: { name: string; path: string; sha256: string };
+  status: RunStatus;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  stages: StageState[];
+  failure: { stage: string; reason: string } | null;
+  /** The plan-level rollback command's outcome, when the plan has one and it ran. */
+  rollback: { command: string; exitCode: number | null; durationMs: number | null; timedOut: boolean } | null;
+}

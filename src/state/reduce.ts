@@ -1,0 +1,146 @@
+import type { RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
+import type { StageState, StateDocument } from './document.js';
+
+/** How an event changes the state file: a transition is written at once, progress is coalesced. */
+export type Change = 'transition' | 'progress' | 'none';
+
+export function initialState(event: RunStarted): StateDocument {
+  return {
+    version: 1,
+    runId: event.runId,
+    plan: event.plan,
+    status: 'running',
+    startedAt: event.time,
+    updatedAt: event.time,
+    finishedAt: null,
+    stages: event.stages.map(pendingStage),
+    failure: null,
+    rollback: null,
+  };
+}
+
+function pendingStage(name: string): StageState {
+  return {
+    name,
+    status: 'pending',
+    startedAt: null,
+    finishedAt: null,
+    deploy: { command: null, exitCode: null, signal: null, timedOut: false, durationMs: null },
+    soak: { ms: null, startedAt: null },
+    health: { polls: 0, failures: 0, lastError: null, checks: [] },
+    rollback: { command: null, exitCode: null, durationMs: null, timedOut: false, skipped: null },
+  };
+}
+
+/** Folds one event into the document (in place) and says how urgently it must reach disk. */
+export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
+  if (event.type === 'command.output') return 'none';
+  doc.updatedAt = event.time;
+  const stage = 'index' in event && event.index !== null ? doc.stages[event.index] : undefined;
+  switch (event.type) {
+    case 'run.started':
+      return 'transition';
+    case 'stage.started':
+      if (stage) Object.assign(stage, { status: 'deploying', startedAt: event.time, finishedAt: null });
+      return 'transition';
+    case 'deploy.started':
+      if (stage) stage.deploy = { command: event.command, exitCode: null, signal: null, timedOut: false, durationMs: null };
+      return 'transition';
+    case 'deploy.finished':
+      if (stage) Object.assign(stage.deploy, { exitCode: event.exitCode, signal: event.signal, timedOut: event.timedOut, durationMs: event.durationMs });
+      return 'transition';
+    case 'soak.started':
+      if (stage) startSoak(stage, event);
+      return 'transition';
+    case 'check.polled': {
+      if (!stage) return 'none';
+      stage.health.polls++;
+      if (!event.ok) stage.health.failures++;
+      if (event.error) stage.health.lastError = `${event.check}: ${event.error.message}`;
+      const check = stage.health.checks.find((c) => c.name === event.check);
+      if (check) {
+        Object.assign(check, {
+          polls: event.polls,
+          failures: event.failures,
+          consecutiveFailures: event.consecutiveFailures,
+          lastOk: event.ok,
+          lastStatus: event.status,
+          lastLatencyMs: event.latencyMs,
+          lastError: event.error,
+          lastPolledAt: event.time,
+        });
+      }
+      return 'progress';
+    }
+    case 'stage.passed':
+      if (stage) Object.assign(stage, { status: 'succeeded', finishedAt: event.time });
+      return 'transition';
+    case 'stage.failed':
+      if (stage) Object.assign(stage, { status: 'failed', finishedAt: event.time });
+      doc.failure = { stage: event.stage, reason: event.reason };
+      return 'transition';
+    case 'stage.skipped':
+      if (stage) stage.status = 'skipped';
+      return 'transition';
+    case 'rollback.started':
+      return 'transition';
+    case 'rollback.step.started':
+      if (stage) {
+        stage.status = 'rolling_back';
+        stage.rollback = { command: event.command, exitCode: null, durationMs: null, timedOut: false, skipped: null };
+      } else {
+        doc.rollback = { command: event.command, exitCode: null, durationMs: null, timedOut: false };
+        for (const s of doc.stages) if (wasDeployed(s)) s.status = 'rolling_back';
+      }
+      return 'transition';
+    case 'rollback.step.finished': {
+      const ok = event.exitCode === 0 && !event.timedOut && event.error === undefined;
+      const result = { exitCode: event.exitCode, durationMs: event.durationMs, timedOut: event.timedOut };
+      if (event.stage === null && doc.rollback) Object.assign(doc.rollback, result);
+      for (const name of event.stages) {
+        const target = doc.stages.find((s) => s.name === name);
+        if (!target) continue;
+        Object.assign(target.rollback, result, event.stage === null ? { command: doc.rollback?.command ?? null } : {});
+        target.status = ok ? 'rolled_back' : 'rollback_failed';
+      }
+      return 'transition';
+    }
+    case 'rollback.step.skipped':
+      if (stage) stage.rollback.skipped = event.reason;
+      return 'transition';
+    case 'rollback.finished':
+      return 'transition';
+    case 'run.finished':
+      doc.status = event.status;
+      doc.finishedAt = event.time;
+      if (event.failure) doc.failure = event.failure;
+      return 'transition';
+  }
+}
+
+function startSoak(stage: StageState, event: SoakStarted): void {
+  stage.status = 'soaking';
+  stage.soak = { ms: event.soakMs, startedAt: event.time };
+  stage.health = {
+    polls: 0,
+    failures: 0,
+    lastError: null,
+    checks: event.checks.map((c) => ({
+      name: c.name,
+      url: c.url,
+      polls: 0,
+      failures: 0,
+      consecutiveFailures: 0,
+      lastOk: null,
+      lastStatus: null,
+      lastLatencyMs: null,
+      lastError: null,
+      lastPolledAt: null,
+    })),
+  };
+}
+
+/** A stage whose deploy command started (so something may need undoing), and is not undone yet. */
+export function wasDeployed(stage: StageState): boolean {
+  return ['deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rollback_failed'].includes(stage.status);
+}
