@@ -17,7 +17,8 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-const configOption = () => new Option('-c, --config <file>', 'plan file (default: rollout.config.yml, .rolloutrc… or package.json "rollout" in the current directory)');
+const configOption = () =>
+  new Option('-c, --config <file>', 'plan file (default: rollout.config.yml, .rolloutrc… or package.json "rollout" in the current directory)');
 const stateOption = () => new Option('-s, --state <file>', "state file (default: the plan's `state:`, else .rollout/state.json beside the plan)");
 
 const program = new Command('rollout')

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { closeHttpAgents } from '../checks/http.js';
 import { pollCheck } from '../checks/poll.js';
 import { isoTime } from '../clock.js';
@@ -14,7 +15,6 @@ import { acquireLock } from '../state/lock.js';
 import { wasDeployed } from '../state/reduce.js';
 import { readState, StateStore } from '../state/store.js';
 import { KILL_GRACE_MS } from './run.js';
-import { resolve } from 'node:path';
 
 export interface RollbackOptions {
   config?: string;
@@ -77,6 +77,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
 
 function planStage(stages: readonly Stage[], name: string, statePath: string): Stage {
   const stage = stages.find((s) => s.name === name);
-  if (!stage) throw new InputError(`stage "${name}" was deployed by the run in ${statePath} but is not in the plan any more; restore it in the plan to roll it back.`);
+  if (!stage)
+    throw new InputError(`stage "${name}" was deployed by the run in ${statePath} but is not in the plan any more; restore it in the plan to roll it back.`);
   return stage;
 }

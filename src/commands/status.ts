@@ -43,7 +43,9 @@ function nextStep(doc: StateDocument, path: string, ctx: Context): string | null
     }
     case 'interrupted': {
       const current = doc.stages.find((s) => ['deploying', 'soaking', 'rolling_back'].includes(s.status));
-      return [`Run ${doc.runId} was interrupted${current ? ` while ${current.name} was ${current.status.replace('_', ' ')}` : ''}.`, rollbackHint].filter(Boolean).join('\n');
+      return [`Run ${doc.runId} was interrupted${current ? ` while ${current.name} was ${current.status.replace('_', ' ')}` : ''}.`, rollbackHint]
+        .filter(Boolean)
+        .join('\n');
     }
     case 'rollback_failed':
       return `A rollback command failed: check the service by hand, then retry with: rollout rollback --state ${path}`;

@@ -17,12 +17,7 @@ export interface CommandRun {
  * Runs a deploy or rollback command with the documented environment, and reports its output as
  * events. Values reach the command only as environment variables, never as command text.
  */
-export async function runPlanCommand(
-  plan: Plan,
-  run: CommandRun,
-  deps: EngineDeps,
-  emit: EmitInput,
-): Promise<CommandOutcome & { aborted: boolean }> {
+export async function runPlanCommand(plan: Plan, run: CommandRun, deps: EngineDeps, emit: EmitInput): Promise<CommandOutcome & { aborted: boolean }> {
   const started = deps.clock.now();
   const result = await deps.exec({
     command: run.command,

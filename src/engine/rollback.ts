@@ -33,7 +33,12 @@ export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: Eng
   if (plan.rollback !== null) {
     const names = newestFirst.map((s) => s.name);
     emit({ type: 'rollback.step.started', stage: null, index: null, command: plan.rollback });
-    const outcome = await runPlanCommand(plan, { command: plan.rollback, phase: 'rollback', stage: newest, eventStage: null, timeoutMs: plan.rollbackTimeoutMs }, deps, emit);
+    const outcome = await runPlanCommand(
+      plan,
+      { command: plan.rollback, phase: 'rollback', stage: newest, eventStage: null, timeoutMs: plan.rollbackTimeoutMs },
+      deps,
+      emit,
+    );
     emit({ type: 'rollback.step.finished', stage: null, index: null, stages: names, ...withoutAborted(outcome) });
     interrupted = outcome.aborted;
     if (commandFailure('rollback', outcome, plan.rollbackTimeoutMs) !== null) failedStages.push(...names);
@@ -48,7 +53,12 @@ export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: Eng
         continue;
       }
       emit({ type: 'rollback.step.started', stage: stage.name, index: stage.index, command: stage.rollback });
-      const outcome = await runPlanCommand(plan, { command: stage.rollback, phase: 'rollback', stage, eventStage: stage.name, timeoutMs: stage.timeoutMs }, deps, emit);
+      const outcome = await runPlanCommand(
+        plan,
+        { command: stage.rollback, phase: 'rollback', stage, eventStage: stage.name, timeoutMs: stage.timeoutMs },
+        deps,
+        emit,
+      );
       emit({ type: 'rollback.step.finished', stage: stage.name, index: stage.index, stages: [stage.name], ...withoutAborted(outcome) });
       if (outcome.aborted) interrupted = true;
       if (commandFailure('rollback', outcome, stage.timeoutMs) !== null) failedStages.push(stage.name);

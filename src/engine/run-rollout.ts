@@ -36,7 +36,12 @@ export async function runRollout(plan: Plan, deps: EngineDeps): Promise<RunOutco
     emit({ type: 'deploy.started', stage: stage.name, index: stage.index, command: stage.deploy });
     // Counted as deployed from the moment its command starts: a half-finished deploy needs undoing too.
     deployed.push(stage);
-    const outcome = await runPlanCommand(plan, { command: stage.deploy, phase: 'deploy', stage, eventStage: stage.name, timeoutMs: stage.timeoutMs }, deps, emit);
+    const outcome = await runPlanCommand(
+      plan,
+      { command: stage.deploy, phase: 'deploy', stage, eventStage: stage.name, timeoutMs: stage.timeoutMs },
+      deps,
+      emit,
+    );
     const { aborted, ...result } = outcome;
     emit({ type: 'deploy.finished', stage: stage.name, index: stage.index, ...result });
     if (aborted) {
@@ -55,7 +60,7 @@ export async function runRollout(plan: Plan, deps: EngineDeps): Promise<RunOutco
       stage: stage.name,
       index: stage.index,
       soakMs: stage.soakMs,
-      checks: stage.health.map((c) => ({ name: c.name, url: c.url, intervalMs: c.intervalMs, failureThreshold: c.failureThreshold })),
+      checks: stage.health.map((c) => ({ name: c.name, url: c.displayUrl, intervalMs: c.intervalMs, failureThreshold: c.failureThreshold })),
     });
     const soak = await soakStage(stage, deps, emit);
     if (soak.kind === 'interrupted') {

@@ -42,7 +42,10 @@ export class PlainReporter implements Reporter {
       this.soak?.record(event);
       if (!event.ok) {
         const error = event.error?.message ?? 'failed';
-        this.line(event.time, `${this.term.color.bold.cyan(event.stage)} ${this.term.color.red('✗')} ${event.check}: ${error} (${event.consecutiveFailures} in a row)`);
+        this.line(
+          event.time,
+          `${this.term.color.bold.cyan(event.stage)} ${this.term.color.red('✗')} ${event.check}: ${error} (${event.consecutiveFailures} in a row)`,
+        );
       }
     }
     if (event.type === 'stage.passed' || event.type === 'stage.failed' || event.type === 'run.finished') this.endSoak();

@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../plan/duration.js';
 import type { StageState, StateDocument } from '../state/document.js';
@@ -58,7 +59,6 @@ function lastHealth(stage: StageState): string {
     .join('; ');
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
 function visibleLength(text: string): number {
-  return text.replace(ANSI, '').length;
+  return stripVTControlCharacters(text).length;
 }

@@ -41,7 +41,10 @@ export class TtyReporter extends PlainReporter {
   protected override beat(): void {}
 
   protected override print(text: string): void {
-    if (!this.spinner) return super.print(text);
+    if (!this.spinner) {
+      super.print(text);
+      return;
+    }
     this.spinner.clear();
     super.print(text);
     this.spinner.render();

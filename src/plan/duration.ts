@@ -7,7 +7,7 @@ type Unit = keyof typeof UNIT_MS;
 const ORDER: Unit[] = ['h', 'm', 's', 'ms'];
 
 /** Matches the string forms; used by the schema (and so the published JSON Schema). */
-export const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d+)?(h|ms|m|s)\\s*)+$|^\\s*\\d+(\\.\\d+)?\\s*$';
+export const DURATION_PATTERN = '^\\s*(?=\\d)(\\d+(\\.\\d+)?h)?(\\d+(\\.\\d+)?m(?!s))?(\\d+(\\.\\d+)?s)?(\\d+(\\.\\d+)?ms)?\\s*$|^\\s*\\d+(\\.\\d+)?\\s*$';
 
 const PART = /(\d+(?:\.\d+)?)(h|ms|m|s)/gy;
 

@@ -55,7 +55,11 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
     vars: mergeVars(declared, options.vars ?? {}),
     env: options.env,
   });
-  if (!normalised.ok) throw new PlanError(shown, normalised.problems.map((p) => problemAt(source, p.path, p.message)));
+  if (!normalised.ok)
+    throw new PlanError(
+      shown,
+      normalised.problems.map((p) => problemAt(source, p.path, p.message)),
+    );
   return normalised.plan;
 }
 

@@ -46,15 +46,18 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     const timeoutMs = ms(stage.timeout ?? defaults.timeout, DEFAULTS.timeoutMs);
     const checks = (stage.health ?? []).map((check, checkIndex): HttpCheck => {
       const where = ['stages', index, 'health', checkIndex];
-      const interpolate = (text: string, key: (string | number)[]) => substitute(text, input, (message) => problems.push({ path: [...where, ...key], message }));
+      const interpolate = (text: string, key: (string | number)[]) =>
+        substitute(text, input, (message) => problems.push({ path: [...where, ...key], message }));
       const url = interpolate(check.url, ['url']);
+      const displayUrl = substitute(check.url, { ...input, env: {} }, () => undefined, 'vars');
       if (!isHttpUrl(url)) problems.push({ path: [...where, 'url'], message: `not a valid http(s) URL after substitution: ${url}` });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(check.headers ?? {})) headers[name] = interpolate(value, ['headers', name]);
       return {
         kind: 'http',
-        name: check.name ?? check.url,
+        name: check.name ?? displayUrl,
         url,
+        displayUrl,
         expectStatus: expectedStatuses(check),
         intervalMs: Math.max(1, ms(check.interval ?? health.interval, DEFAULTS.intervalMs)),
         timeoutMs: Math.max(1, ms(check.timeout ?? health.timeout, DEFAULTS.pollTimeoutMs)),
@@ -99,8 +102,9 @@ function expectedStatuses(check: RawHttpCheck): number[] | null {
 
 const PLACEHOLDER = /\$\{\s*(vars|env)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/g;
 
-function substitute(text: string, input: NormaliseInput, report: (message: string) => void): string {
+function substitute(text: string, input: NormaliseInput, report: (message: string) => void, only?: 'vars'): string {
   return text.replace(PLACEHOLDER, (whole, scope: string, name: string) => {
+    if (only !== undefined && scope !== only) return whole;
     const value = scope === 'vars' ? (Object.hasOwn(input.vars, name) ? input.vars[name] : undefined) : input.env[name];
     if (value === undefined) {
       report(scope === 'vars' ? `${whole}: the plan declares no var "${name}"` : `${whole}: environment variable ${name} is not set`);

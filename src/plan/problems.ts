@@ -1,7 +1,7 @@
 import { type core, z } from 'zod';
 import type { PlanProblem } from '../errors.js';
 import { planSchema } from './schema.js';
-import { type PlanSource, locate } from './source.js';
+import { locate, type PlanSource } from './source.js';
 import { closest } from './suggest.js';
 
 /** Turns zod issues into positioned, human problems: `file:line:col key.path: message`. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+
+const DURATION_MESSAGE = 'expected a duration like 250ms, 30s, 5m, 1h or 1m30s';
 
 /**
  * The plan file as written (schema v1). This validates shape only; `normalise.ts` applies
@@ -9,7 +11,10 @@ import { DURATION_PATTERN } from './duration.js';
 const duration = z
   .union([
     z.number().nonnegative(),
-    z.string().regex(new RegExp(DURATION_PATTERN), { message: 'expected a duration like 250ms, 30s, 5m, 1h or 1m30s' }),
+    z
+      .string()
+      .regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE })
+      .refine((text) => parseDuration(text) !== undefined, { message: DURATION_MESSAGE }),
   ])
   .describe('A duration: 250ms, 30s, 5m, 1h, 1m30s; a bare number means seconds.');
 
@@ -20,12 +25,7 @@ const status = z.number().int().min(100).max(599);
 const healthSettings = {
   interval: duration.optional().describe('Time between polls of a check. Default 5s.'),
   timeout: duration.optional().describe('Deadline for one poll: connect, headers and body. Default 2s.'),
-  failureThreshold: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe('Consecutive failed polls of one check that fail the stage. Default 3.'),
+  failureThreshold: z.number().int().min(1).optional().describe('Consecutive failed polls of one check that fail the stage. Default 3.'),
 };
 
 export const httpCheckSchema = z
@@ -39,10 +39,7 @@ export const httpCheckSchema = z
       .union([status, z.array(status).min(1)])
       .optional()
       .describe('Accepted status code(s). Default: any 2xx.'),
-    headers: z
-      .record(z.string(), z.string())
-      .optional()
-      .describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
+    headers: z.record(z.string(), z.string()).optional().describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
     ...healthSettings,
   })
   .describe('An HTTP health check.');

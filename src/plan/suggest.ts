@@ -10,7 +10,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  // Two edits for keys of four letters or more (soke → soak), one for shorter ones.
+  const limit = Math.max(1, Math.round(word.length * 0.4));
   return bestDistance <= limit ? best : undefined;
 }
 

@@ -9,6 +9,8 @@ export interface HttpCheck {
   /** Shown in output and state; the URL unless the plan names the check. */
   name: string;
   url: string;
+  /** The URL as shown in output and state: vars filled in, `${env.X}` left as written (may be secret). */
+  displayUrl: string;
   /** Accepted statuses; `null` means any 2xx. */
   expectStatus: number[] | null;
   intervalMs: number;

@@ -1,16 +1,7 @@
 import type { PollError, RunStatus } from '../engine/events.js';
 
 /** The state file's shape. Version 1; additive changes only within a version. */
-export type StageStatus =
-  | 'pending'
-  | 'deploying'
-  | 'soaking'
-  | 'succeeded'
-  | 'failed'
-  | 'rolling_back'
-  | 'rolled_back'
-  | 'rollback_failed'
-  | 'skipped';
+export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed' | 'skipped';
 
 export interface CheckState {
   name: string;

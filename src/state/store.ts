@@ -95,7 +95,8 @@ export function readState(path: string): StateDocument | null {
   }
   try {
     const doc = JSON.parse(text) as StateDocument;
-    if (doc === null || typeof doc !== 'object' || doc.version !== 1 || !Array.isArray(doc.stages)) throw new Error('not a rolloutctl state document (version 1)');
+    if (doc === null || typeof doc !== 'object' || doc.version !== 1 || !Array.isArray(doc.stages))
+      throw new Error('not a rolloutctl state document (version 1)');
     return doc;
   } catch (error) {
     throw new InputError(

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { PollResult } from '../../src/checks/types.js';
+import type { EngineDeps } from '../../src/engine/deps.js';
+import type { CheckPolled, RolloutEvent } from '../../src/engine/events.js';
+import { soakStage } from '../../src/engine/soak.js';
+import type { HttpCheck, Stage } from '../../src/plan/types.js';
+import { VirtualClock } from './virtual-clock.js';
+
+const check = (name: string, overrides: Partial<HttpCheck> = {}): HttpCheck => ({
+  kind: 'http',
+  name,
+  url: `http://127.0.0.1/${name}`,
+  displayUrl: `http://127.0.0.1/${name}`,
+  expectStatus: null,
+  intervalMs: 1000,
+  timeoutMs: 500,
+  failureThreshold: 3,
+  headers: {},
+  ...overrides,
+});
+
+const stage = (soakMs: number, health: HttpCheck[]): Stage => ({ name: 's', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, health });
+
+/** A poller whose answer is decided by the check name and the virtual time of the poll. */
+function harness(healthy: (check: string, atMs: number) => boolean, pollLatencyMs = 10) {
+  const clock = new VirtualClock();
+  const events: RolloutEvent[] = [];
+  const deps: EngineDeps = {
+    runId: 'r',
+    clock,
+    env: {},
+    exec: async () => ({ exitCode: 0, signal: null, timedOut: false, aborted: false }),
+    poll: async (c, signal): Promise<PollResult> => {
+      const at = clock.now();
+      await clock.sleep(pollLatencyMs, signal);
+      const ok = healthy(c.name, at);
+      return { ok, status: ok ? 200 : 503, latencyMs: pollLatencyMs, error: ok ? null : { kind: 'status', message: 'HTTP 503' } };
+    },
+    emit: (event) => {
+      events.push(event);
+    },
+    signal: new AbortController().signal,
+    killGraceMs: 100,
+  };
+  const emit = (e: object) => {
+    events.push({ ...e, time: new Date(clock.now()).toISOString(), runId: 'r' } as RolloutEvent);
+  };
+  const polls = () => events.filter((e): e is CheckPolled => e.type === 'check.polled');
+  return { clock, deps, emit, polls };
+}
+
+describe('soakStage', () => {
+  it('polls on the interval schedule and passes when the soak is over', async () => {
+    const h = harness(() => true);
+    const outcome = await h.clock.runUntilSettled(soakStage(stage(10_000, [check('a')]), h.deps, h.emit));
+    expect(outcome).toEqual({ kind: 'passed' });
+    expect(h.clock.now()).toBe(10_000);
+    // Polls start at 0, 1s, 2s … 9s: the schedule is start + k × interval, not "after the last poll".
+    expect(h.polls().map((p) => Date.parse(p.time) - 10)).toEqual([0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]);
+  });
+
+  it('fails the moment a check reaches its failure threshold, without waiting out the soak', async () => {
+    const h = harness((_, at) => at < 3000);
+    const outcome = await h.clock.runUntilSettled(soakStage(stage(600_000, [check('a', { failureThreshold: 2 })]), h.deps, h.emit));
+    expect(outcome).toEqual({ kind: 'failed', reason: 'health check a failed 2 times in a row: HTTP 503' });
+    // Failed polls at 3s and 4s: the decision comes with the second one's answer.
+    expect(h.clock.now()).toBe(4010);
+  });
+
+  it('resets the count on a healthy poll: failures must be consecutive', async () => {
+    const pattern = [false, false, true, false, false, true, false, false, true, true];
+    const h = harness((_, at) => pattern[Math.floor(at / 1000)] ?? true);
+    const outcome = await h.clock.runUntilSettled(soakStage(stage(10_000, [check('a', { failureThreshold: 3 })]), h.deps, h.emit));
+    expect(outcome.kind).toBe('passed');
+    expect(Math.max(...h.polls().map((p) => p.consecutiveFailures))).toBe(2);
+  });
+
+  it('stops the other checks when one fails', async () => {
+    const h = harness((name) => name !== 'bad');
+    const outcome = await h.clock.runUntilSettled(
+      soakStage(stage(60_000, [check('good'), check('bad', { intervalMs: 100, failureThreshold: 2 })]), h.deps, h.emit),
+    );
+    expect(outcome).toMatchObject({ kind: 'failed' });
+    // bad fails at 0 and 100 (+10ms latency); good polled once at 0 and is not polled again.
+    expect(h.clock.now()).toBe(110);
+    expect(h.polls().filter((p) => p.check === 'good')).toHaveLength(1);
+  });
+
+  it('with a soak of 0 passes as soon as every check has answered healthy once', async () => {
+    const h = harness((name, at) => name === 'a' || at >= 2000);
+    const outcome = await h.clock.runUntilSettled(soakStage(stage(0, [check('a'), check('b', { failureThreshold: 5 })]), h.deps, h.emit));
+    expect(outcome).toEqual({ kind: 'passed' });
+    expect(h.polls().filter((p) => p.check === 'a')).toHaveLength(1);
+    expect(
+      h
+        .polls()
+        .filter((p) => p.check === 'b')
+        .map((p) => p.ok),
+    ).toEqual([false, false, true]);
+  });
+
+  it('never passes on a check that has not answered healthy, even after the soak', async () => {
+    const h = harness(() => false);
+    const outcome = await h.clock.runUntilSettled(soakStage(stage(500, [check('a', { failureThreshold: 4 })]), h.deps, h.emit));
+    expect(outcome).toMatchObject({ kind: 'failed' });
+    expect(h.polls()).toHaveLength(4);
+  });
+
+  it('skips missed slots instead of bursting when a poll is slower than the interval', async () => {
+    const h = harness(() => true, 2500);
+    await h.clock.runUntilSettled(soakStage(stage(10_000, [check('a')]), h.deps, h.emit));
+    const starts = h.polls().map((p) => Date.parse(p.time) - 2500);
+    expect(starts).toEqual([0, 3000, 6000, 9000]);
+  });
+
+  it('without checks, just waits out the soak', async () => {
+    const h = harness(() => true);
+    const outcome = await h.clock.runUntilSettled(soakStage(stage(45_000, []), h.deps, h.emit));
+    expect(outcome).toEqual({ kind: 'passed' });
+    expect(h.clock.now()).toBe(45_000);
+  });
+
+  it('reports an interrupt (SIGINT/SIGTERM) as interrupted, not passed or failed', async () => {
+    const interrupt = new AbortController();
+    const h = harness((_, at) => {
+      if (at >= 5000) interrupt.abort('SIGTERM');
+      return true;
+    });
+    const promise = soakStage(stage(60_000, [check('a')]), { ...h.deps, signal: interrupt.signal }, h.emit);
+    expect(await h.clock.runUntilSettled(promise)).toEqual({ kind: 'interrupted' });
+    // The abort comes with the answer of the poll started at 5s; nothing runs after it.
+    expect(h.clock.now()).toBe(5010);
+  });
+});
