@@ -42,10 +42,9 @@ export class PlainReporter implements Reporter {
       this.soak?.record(event);
       if (!event.ok) {
         const error = event.error?.message ?? 'failed';
-        this.line(
-          event.time,
-          `${this.term.color.bold.cyan(event.stage)} ${this.term.color.red('✗')} ${event.check}: ${error} (${event.consecutiveFailures} in a row)`,
-        );
+        const threshold = this.soak?.event.checks.find((c) => c.name === event.check)?.failureThreshold;
+        const count = threshold === undefined ? event.consecutiveFailures : `${event.consecutiveFailures} of ${threshold}`;
+        this.line(event.time, `${this.term.color.bold.cyan(event.stage)} ${this.term.color.red('✗')} ${event.check}: ${error} (${count} in a row)`);
       }
     }
     if (event.type === 'stage.passed' || event.type === 'stage.failed' || event.type === 'run.finished') this.endSoak();
