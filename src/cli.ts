@@ -85,7 +85,9 @@ program
     process.exitCode = await rollback(options, ctx);
   });
 
-// First SIGINT/SIGTERM: stop gracefully (commands get SIGTERM, state says interrupted). Second: now.
+// 1st SIGINT/SIGTERM: stop gracefully (SIGTERM to the running command's group, SIGKILL after the
+// grace), record `interrupted`, release the lock. 2nd: SIGKILL the commands now, still recording
+// state. 3rd: exit at once.
 let signals = 0;
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.on(name, () => {
@@ -93,10 +95,12 @@ for (const name of ['SIGINT', 'SIGTERM'] as const) {
     if (signals === 1) {
       ctx.term.err.write(`\nrollout: ${name} received; stopping the running command (send again to kill it now)\n`);
       interrupt.abort(name);
-      return;
+    } else if (signals === 2) {
+      ctx.term.err.write(`rollout: ${name} received again; killing the running command\n`);
+      killActiveCommands();
+    } else {
+      process.exit(interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
     }
-    killActiveCommands();
-    process.exit(name === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
   });
 }
 process.on('exit', killActiveCommands);
