@@ -15,3 +15,8 @@ export function exitCodeFor(status: Exclude<RunStatus, 'running'>, interruptedBy
       return interruptedBy === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
   }
 }
+
+/** `rollout rollback` succeeds when every rollback did: its goal is the undo, not the rollout. */
+export function rollbackExitCode(status: 'rolled_back' | 'rollback_failed' | 'interrupted', interruptedBy?: unknown): number {
+  return status === 'rolled_back' ? ExitCode.ok : exitCodeFor(status, interruptedBy);
+}

@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { rollBackRun } from '../engine/rollback.js';
 import { InputError } from '../errors.js';
 import { runCommand } from '../exec/run-command.js';
-import { exitCodeFor } from '../exit-status.js';
+import { rollbackExitCode } from '../exit-status.js';
 import { createReporter } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
@@ -68,7 +68,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
       reporter.close();
     }
     ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
-    return exitCodeFor(status, ctx.signal.reason);
+    return rollbackExitCode(status, ctx.signal.reason);
   } finally {
     lock.release();
     closeHttpAgents();

@@ -44,18 +44,19 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
     case 'rollback.finished':
       return event.ok ? c.yellow('rollback finished') : c.red(`rollback failed for ${event.failedStages.join(', ')}: a human must look`);
     case 'run.finished':
-      return `${statusWord(event.status, c)} in ${formatDuration(event.durationMs)}${event.failure ? `: ${event.failure.stage}: ${event.failure.reason}` : ''}`;
+      return `${statusWord(event.status, c, event.failure !== null)} in ${formatDuration(event.durationMs)}${event.failure ? `: ${event.failure.stage}: ${event.failure.reason}` : ''}`;
     case 'command.output':
       return null;
   }
 }
 
-export function statusWord(status: string, c: ChalkInstance): string {
+/** `failed` says whether a stage failed; a rollback asked for by `rollout rollback` is no failure. */
+export function statusWord(status: string, c: ChalkInstance, failed = true): string {
   switch (status) {
     case 'succeeded':
       return c.green.bold('✓ succeeded');
     case 'rolled_back':
-      return c.yellow.bold('✗ failed, rolled back');
+      return failed ? c.yellow.bold('✗ failed, rolled back') : c.yellow.bold('↩ rolled back');
     case 'failed':
       return c.red.bold('✗ failed');
     case 'rollback_failed':

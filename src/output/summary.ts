@@ -23,7 +23,7 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance): string {
       .trimEnd();
   const lines = [format(header.map((h) => c.dim(h))), ...rows.map(format)];
   const total = doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
-  lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c)}${total}`);
+  lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c, doc.failure !== null)}${total}`);
   if (doc.failure) lines.push(`  failed at ${c.bold(doc.failure.stage)}: ${doc.failure.reason}`);
   return lines.join('\n');
 }
