@@ -4,7 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 export interface Terminal {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
-  /** stderr is an interactive terminal (spinners allowed). */
+  /** stderr is an interactive terminal with a known width (spinners allowed). */
   isTTY: boolean;
   /** Running under CI (the `CI` variable, as every major vendor sets it). */
   isCI: boolean;
@@ -28,7 +28,9 @@ export function colorLevel(env: Readonly<Record<string, string | undefined>>, is
 }
 
 export function createTerminal(env: Readonly<Record<string, string | undefined>>, out: NodeJS.WriteStream, err: NodeJS.WriteStream): Terminal {
-  const isTTY = Boolean(err.isTTY);
+  // A pty that reports no width (some CI runners, `script` without a size) cannot host a spinner:
+  // ora divides by the column count.
+  const isTTY = Boolean(err.isTTY) && (err.columns ?? 0) > 0;
   return {
     out,
     err,
