@@ -1,17 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
-import { processContext } from './context.js';
+import type { Context } from './context.js';
 import { ExitCode, RolloutError } from './errors.js';
-import { killActiveCommands } from './exec/run-command.js';
+import { killActiveCommands } from './exec/process-groups.js';
 
 /**
- * The only place that turns outcomes into exit codes. Commands are imported lazily so `--help`
- * and `--version` load almost nothing.
+ * The only place that turns outcomes into exit codes. Commands, and the context with its colour
+ * and terminal detection, are loaded only when a command runs, so `--help` and `--version` start
+ * almost as fast as Node itself.
  */
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${version}\n`);
+  process.exit(0);
+}
 
+const { Command, CommanderError, Option } = await import('commander');
 const interrupt = new AbortController();
-const ctx = processContext(interrupt.signal);
+let context: Context | undefined;
+const loadContext = async (): Promise<Context> => {
+  context ??= (await import('./context.js')).processContext(interrupt.signal);
+  return context;
+};
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -49,7 +59,7 @@ program
   .addHelpText('after', '\nExamples:\n  $ rollout run\n  $ rollout run --config deploy/prod.yml --var image_tag=v2.4.1 --var region=eu-west-1')
   .action(async (options) => {
     const { run } = await import('./commands/run.js');
-    process.exitCode = await run(options, ctx);
+    process.exitCode = await run(options, await loadContext());
   });
 
 program
@@ -59,7 +69,7 @@ program
   .addHelpText('after', '\nExamples:\n  $ rollout validate\n  $ rollout validate --config deploy/prod.yml')
   .action(async (options) => {
     const { validate } = await import('./commands/validate.js');
-    process.exitCode = await validate(options, ctx);
+    process.exitCode = await validate(options, await loadContext());
   });
 
 program
@@ -71,7 +81,7 @@ program
   .addHelpText('after', '\nExamples:\n  $ rollout status\n  $ rollout status --json | jq .status')
   .action(async (options) => {
     const { status } = await import('./commands/status.js');
-    process.exitCode = await status(options, ctx);
+    process.exitCode = await status(options, await loadContext());
   });
 
 program
@@ -82,7 +92,7 @@ program
   .addHelpText('after', '\nExamples:\n  $ rollout rollback\n  $ rollout rollback --state .rollout/prod.json')
   .action(async (options) => {
     const { rollback } = await import('./commands/rollback.js');
-    process.exitCode = await rollback(options, ctx);
+    process.exitCode = await rollback(options, await loadContext());
   });
 
 // 1st SIGINT/SIGTERM: stop gracefully (SIGTERM to the running command's group, SIGKILL after the
@@ -93,10 +103,10 @@ for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.on(name, () => {
     signals++;
     if (signals === 1) {
-      ctx.term.err.write(`\nrollout: ${name} received; stopping the running command (send again to kill it now)\n`);
+      process.stderr.write(`\nrollout: ${name} received; stopping the running command (send again to kill it now)\n`);
       interrupt.abort(name);
     } else if (signals === 2) {
-      ctx.term.err.write(`rollout: ${name} received again; killing the running command\n`);
+      process.stderr.write(`rollout: ${name} received again; killing the running command\n`);
       killActiveCommands();
     } else {
       process.exit(interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
@@ -113,11 +123,12 @@ try {
     await program.parseAsync(process.argv);
   }
 } catch (error) {
-  process.exitCode = report(error);
+  process.exitCode = await report(error);
 }
 
-function report(error: unknown): number {
+async function report(error: unknown): Promise<number> {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+  const ctx = await loadContext();
   const c = ctx.term.color;
   if (error instanceof RolloutError) {
     ctx.term.err.write(`${c.red('error:')} ${error.message}\n`);

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import { signalGroup, trackGroup, untrackGroup } from './process-groups.js';
 
 export interface CommandSpec {
   command: string;
@@ -27,9 +28,6 @@ export interface CommandResult {
 /** Once the shell exits, how long a background grandchild may keep our pipes open before we stop reading. */
 const PIPE_DRAIN_MS = 250;
 
-/** Process groups of commands still running; cli.ts kills them if the process exits early. */
-const activeGroups = new Set<number>();
-
 /**
  * Runs a command through /bin/sh in its own process group, so a timeout or cancel can take
  * down the whole tree (grandchildren included) with one signal. Output is streamed, never
@@ -54,7 +52,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandResult> {
     const result = await child;
     return { exitCode: null, signal: null, timedOut: false, aborted: false, error: result.shortMessage ?? 'could not start /bin/sh' };
   }
-  activeGroups.add(pid);
+  trackGroup(pid);
 
   let timedOut = false;
   let aborted = false;
@@ -97,7 +95,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandResult> {
   spec.signal?.removeEventListener('abort', onAbort);
   // On timeout/abort the leader may be gone while the group lives on: finish the group too.
   if (timedOut || aborted) signalGroup(pid, 'SIGKILL');
-  activeGroups.delete(pid);
+  untrackGroup(pid);
 
   return {
     exitCode: status.code,
@@ -120,20 +118,6 @@ async function pump(stream: Readable | null, name: 'stdout' | 'stderr', spec: Co
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the whole group is already gone.
-  }
-}
-
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** Last resort when the CLI exits with commands still running: no process of ours outlives us. */
-export function killActiveCommands(): void {
-  for (const pid of activeGroups) signalGroup(pid, 'SIGKILL');
-  activeGroups.clear();
 }
