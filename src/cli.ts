@@ -17,9 +17,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 
 const { Command, CommanderError, Option } = await import('commander');
 const interrupt = new AbortController();
+const hardInterrupt = new AbortController();
 let context: Context | undefined;
 const loadContext = async (): Promise<Context> => {
-  context ??= (await import('./context.js')).processContext(interrupt.signal);
+  context ??= (await import('./context.js')).processContext(interrupt.signal, hardInterrupt.signal);
   return context;
 };
 
@@ -29,6 +30,7 @@ function collect(value: string, previous: string[] = []): string[] {
 
 const configOption = () =>
   new Option('-c, --config <file>', 'plan file (default: rollout.config.yml, .rolloutrc… or package.json "rollout" in the current directory)');
+const waitLockOption = () => new Option('--wait-lock <duration>', 'if another run holds the state file, wait for it this long (e.g. 10m) instead of exiting 4');
 const stateOption = () => new Option('-s, --state <file>', "state file (default: the plan's `state:`, else .rollout/state.json beside the plan)");
 
 const program = new Command('rollout')
@@ -56,6 +58,7 @@ program
   .addOption(configOption())
   .addOption(stateOption())
   .option('--var <name=value>', 'override a plan var (repeatable); reaches commands as ROLLOUT_VAR_<NAME>', collect)
+  .addOption(waitLockOption())
   .addHelpText('after', '\nExamples:\n  $ rollout run\n  $ rollout run --config deploy/prod.yml --var image_tag=v2.4.1 --var region=eu-west-1')
   .action(async (options) => {
     const { run } = await import('./commands/run.js');
@@ -85,14 +88,40 @@ program
   });
 
 program
+  .command('resume')
+  .description('continue a run that was interrupted or whose process died; stages that passed are not redone')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .option('--allow-plan-change', 'resume even though the plan file changed since the run started')
+  .addOption(waitLockOption())
+  .addHelpText('after', '\nExamples:\n  $ rollout resume\n  $ rollout resume --state .rollout/prod.json --allow-plan-change')
+  .action(async (options) => {
+    const { resume } = await import('./commands/resume.js');
+    process.exitCode = await resume(options, await loadContext());
+  });
+
+program
   .command('rollback')
   .description('roll back what the last run deployed, newest stage first')
   .addOption(configOption())
   .addOption(stateOption())
+  .addOption(waitLockOption())
   .addHelpText('after', '\nExamples:\n  $ rollout rollback\n  $ rollout rollback --state .rollout/prod.json')
   .action(async (options) => {
     const { rollback } = await import('./commands/rollback.js');
     process.exitCode = await rollback(options, await loadContext());
+  });
+
+program
+  .command('unlock')
+  .description("remove the state file's lock, only if it belongs to the given run (for a holder on another host that is gone)")
+  .requiredOption('--run-id <id>', 'the run id the lock must belong to (rollout names it when it refuses to run)')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .addHelpText('after', '\nExamples:\n  $ rollout unlock --run-id 20261124T230344Z-3f9a2c')
+  .action(async (options) => {
+    const { unlock } = await import('./commands/unlock.js');
+    process.exitCode = await unlock(options, await loadContext());
   });
 
 // 1st SIGINT/SIGTERM: stop gracefully (SIGTERM to the running command's group, SIGKILL after the
@@ -107,6 +136,7 @@ for (const name of ['SIGINT', 'SIGTERM'] as const) {
       interrupt.abort(name);
     } else if (signals === 2) {
       process.stderr.write(`rollout: ${name} received again; killing the running command\n`);
+      hardInterrupt.abort(name);
       killActiveCommands();
     } else {
       process.exit(interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);

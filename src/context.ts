@@ -15,9 +15,11 @@ export interface Context {
   pid: number;
   /** Aborted when the process receives SIGINT or SIGTERM. */
   signal: AbortSignal;
+  /** Aborted on a second SIGINT/SIGTERM: stop everything now. */
+  hardSignal: AbortSignal;
 }
 
-export function processContext(signal: AbortSignal): Context {
+export function processContext(signal: AbortSignal, hardSignal: AbortSignal): Context {
   return {
     cwd: process.cwd(),
     env: process.env,
@@ -26,5 +28,6 @@ export function processContext(signal: AbortSignal): Context {
     host: hostname(),
     pid: process.pid,
     signal,
+    hardSignal,
   };
 }

@@ -1,64 +1,43 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { closeHttpAgents } from '../checks/http.js';
-import { pollCheck } from '../checks/poll.js';
-import { isoTime } from '../clock.js';
+import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { runRollout } from '../engine/run-rollout.js';
-import { runCommand } from '../exec/run-command.js';
 import { exitCodeFor } from '../exit-status.js';
-import { createReporter } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
+import { describeUnfinished } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
-import { acquireLock } from '../state/lock.js';
-import { StateStore } from '../state/store.js';
+import { archiveUnfinished, readState, StateStore } from '../state/store.js';
+import { openSession } from './session.js';
 
 export interface RunOptions {
   config?: string;
   state?: string;
   var?: string[];
+  waitLock?: string;
 }
-
-/** Seconds a command gets after SIGTERM before SIGKILL, on timeout or cancel. */
-export const KILL_GRACE_MS = 5000;
 
 /** `rollout run`: validate everything first, then lock, then deploy stage by stage. */
 export async function run(options: RunOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
   const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : plan.statePath;
+  readState(statePath); // a damaged state file is bad input: refuse before touching anything
   const runId = newRunId(ctx.clock.now());
-  const reporter = createReporter(ctx);
-
-  mkdirSync(dirname(statePath), { recursive: true, mode: 0o700 });
-  const lock = acquireLock(
-    `${statePath}.lock`,
-    { runId, pid: ctx.pid, host: ctx.host, startedAt: isoTime(ctx.clock.now()), command: 'rollout run' },
-    { warn: (message) => reporter.warn(message) },
-  );
+  const session = await openSession(ctx, { statePath, runId, command: 'rollout run', waitLock: options.waitLock });
   const store = new StateStore(statePath);
   try {
-    const outcome = await runRollout(plan, {
-      runId,
-      clock: ctx.clock,
-      env: ctx.env,
-      exec: runCommand,
-      poll: pollCheck,
-      emit: (event) => {
-        store.handle(event);
-        return reporter.handle(event);
-      },
-      signal: ctx.signal,
-      killGraceMs: KILL_GRACE_MS,
-    });
-    reporter.close();
+    // Under the lock: a run that never finished is kept, not overwritten, and we say where.
+    const previous = readState(statePath);
+    if (previous && (previous.status === 'running' || previous.status === 'interrupted')) {
+      const archive = archiveUnfinished(statePath, previous);
+      session.reporter.warn(`${describeUnfinished(previous)} Its record is kept in ${archive}; undo it with: rollout rollback --state ${archive}`);
+    }
+    const outcome = await runRollout(plan, session.deps(runId, store));
+    session.reporter.close();
     if (store.document) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
     return exitCodeFor(outcome.status, ctx.signal.reason);
   } finally {
     store.close();
-    reporter.close();
-    lock.release();
-    closeHttpAgents();
+    session.close();
   }
 }

@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import { renderSummary } from '../output/summary.js';
+import { describeUnfinished } from '../output/unfinished.js';
+import { DEFAULTS } from '../plan/normalise.js';
 import type { StateDocument } from '../state/document.js';
-import { pidIsAlive, readLockHolder } from '../state/lock.js';
-import { wasDeployed } from '../state/reduce.js';
+import { pidIsAlive, readLockHolder, staleReason } from '../state/lock.js';
 import { readState } from '../state/store.js';
 import { locateState } from './locate-state.js';
 
@@ -28,27 +30,20 @@ export async function status(options: StatusOptions, ctx: Context): Promise<numb
 }
 
 function nextStep(doc: StateDocument, path: string, ctx: Context): string | null {
-  const deployed = doc.stages.filter(wasDeployed).map((s) => s.name);
-  const rollbackHint = deployed.length > 0 ? `To undo what was deployed (${deployed.join(', ')}): rollout rollback --state ${path}` : null;
+  const state = path === resolve(ctx.cwd, DEFAULTS.state) ? '' : ` --state ${path}`;
+  const finish = `Finish it with: rollout resume${state}   or undo it with: rollout rollback${state}`;
   switch (doc.status) {
     case 'running': {
       const holder = readLockHolder(`${path}.lock`);
-      if (holder && holder.runId === doc.runId && (holder.host !== ctx.host || pidIsAlive(holder.pid))) {
-        return `Run ${doc.runId} is in progress (pid ${holder.pid} on ${holder.host}).`;
+      if (holder && holder.runId === doc.runId && !staleReason(holder, ctx.host, ctx.clock.now(), pidIsAlive)) {
+        return `Run ${doc.runId} is in progress (${holder.command}, pid ${holder.pid} on ${holder.host}).`;
       }
-      const current = doc.stages.find((s) => s.status === 'deploying' || s.status === 'soaking');
-      return [`Run ${doc.runId} is not running any more: its process died${current ? ` while ${current.name} was ${current.status}` : ''}.`, rollbackHint]
-        .filter(Boolean)
-        .join('\n');
+      return `${describeUnfinished(doc)}\n${finish}`;
     }
-    case 'interrupted': {
-      const current = doc.stages.find((s) => ['deploying', 'soaking', 'rolling_back'].includes(s.status));
-      return [`Run ${doc.runId} was interrupted${current ? ` while ${current.name} was ${current.status.replace('_', ' ')}` : ''}.`, rollbackHint]
-        .filter(Boolean)
-        .join('\n');
-    }
+    case 'interrupted':
+      return `${describeUnfinished(doc)}\n${finish}`;
     case 'rollback_failed':
-      return `A rollback command failed: check the service by hand, then retry with: rollout rollback --state ${path}`;
+      return `A rollback command failed: check the service by hand, then retry with: rollout rollback${state}`;
     default:
       return null;
   }

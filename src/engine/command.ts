@@ -24,7 +24,7 @@ export async function runPlanCommand(plan: Plan, run: CommandRun, deps: EngineDe
     cwd: plan.dir,
     env: commandEnv(plan, run, deps),
     timeoutMs: run.timeoutMs,
-    killGraceMs: deps.killGraceMs,
+    killGraceMs: plan.killGraceMs,
     signal: deps.signal,
     onOutput: (stream, chunk) => emit({ type: 'command.output', stage: run.eventStage, phase: run.phase, stream, chunk }),
   });

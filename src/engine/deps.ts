@@ -12,13 +12,18 @@ export interface EngineDeps {
   exec: (spec: CommandSpec) => Promise<CommandResult>;
   poll: Poller;
   emit: Emit;
-  /** Aborted on SIGINT/SIGTERM: the engine stops, terminating what runs. */
+  /** Aborted on the first SIGINT/SIGTERM: the engine stops, terminating what runs. */
   signal: AbortSignal;
-  /** SIGTERM-to-SIGKILL grace for commands being stopped. */
-  killGraceMs: number;
+  /** Aborted on the second signal: stops even the rollback that `onInterrupt: rollback` starts. */
+  hardSignal: AbortSignal;
 }
 
 /** Stamps time and run id on events. */
 export function eventEmitter(deps: Pick<EngineDeps, 'clock' | 'emit' | 'runId'>): EmitInput {
   return (event) => deps.emit({ ...event, time: isoTime(deps.clock.now()), runId: deps.runId } as RolloutEvent);
+}
+
+/** Which signal stopped the run, for the state file and the exit code (130 vs 143). */
+export function interruptSignal(deps: Pick<EngineDeps, 'signal'>, status: string): string | null {
+  return status === 'interrupted' && typeof deps.signal.reason === 'string' ? deps.signal.reason : null;
 }

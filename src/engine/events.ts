@@ -37,8 +37,15 @@ interface StageRef {
 
 export interface RunStarted extends Base {
   type: 'run.started';
-  plan: { name: string; path: string; sha256: string };
+  plan: { name: string; path: string; sha256: string; vars: Record<string, string> };
   stages: string[];
+}
+/** `rollout resume` picked up an interrupted or abandoned run. */
+export interface RunResumed extends Base {
+  type: 'run.resumed';
+  /** `forward`: continue deploying from `stage`; `rollback`: finish undoing what was deployed. */
+  mode: 'forward' | 'rollback';
+  stage: string | null;
 }
 export interface StageStarted extends Base, StageRef {
   type: 'stage.started';
@@ -114,6 +121,8 @@ export interface RunFinished extends Base {
   status: Exclude<RunStatus, 'running'>;
   durationMs: number;
   failure: { stage: string; reason: string } | null;
+  /** The signal that interrupted the run, when status is `interrupted`. */
+  signal: string | null;
 }
 export interface CommandOutput extends Base {
   type: 'command.output';
@@ -125,6 +134,7 @@ export interface CommandOutput extends Base {
 
 export type RolloutEvent =
   | RunStarted
+  | RunResumed
   | StageStarted
   | DeployStarted
   | DeployFinished

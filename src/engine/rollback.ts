@@ -1,6 +1,6 @@
 import type { Plan, Stage } from '../plan/types.js';
 import { commandFailure, runPlanCommand } from './command.js';
-import { type EngineDeps, eventEmitter } from './deps.js';
+import { type EngineDeps, eventEmitter, interruptSignal } from './deps.js';
 import type { EmitInput } from './events.js';
 
 export interface RollbackOutcome {
@@ -88,11 +88,14 @@ export async function rollBackRun(
   deployed: readonly Stage[],
   failure: { stage: string; reason: string } | null,
   deps: EngineDeps,
+  /** True when `rollout resume` is finishing a rollback an interrupted run had started. */
+  resumed = false,
 ): Promise<'rolled_back' | 'rollback_failed' | 'interrupted'> {
   const emit = eventEmitter(deps);
   const started = deps.clock.now();
+  if (resumed) emit({ type: 'run.resumed', mode: 'rollback', stage: null });
   const outcome = await rollBack(plan, deployed, deps, emit);
   const status = outcome.interrupted ? 'interrupted' : outcome.ok ? 'rolled_back' : 'rollback_failed';
-  emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - started), failure });
+  emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - started), failure, signal: interruptSignal(deps, status) });
   return status;
 }

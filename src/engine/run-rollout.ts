@@ -1,6 +1,6 @@
 import type { Plan, Stage } from '../plan/types.js';
 import { commandFailure, runPlanCommand } from './command.js';
-import { type EngineDeps, eventEmitter } from './deps.js';
+import { type EngineDeps, eventEmitter, interruptSignal } from './deps.js';
 import type { RunStatus } from './events.js';
 import { rollBack } from './rollback.js';
 import { soakStage } from './soak.js';
@@ -12,26 +12,36 @@ export interface RunOutcome {
   failure: { stage: string; reason: string } | null;
 }
 
+/** Where `rollout resume` picks a run up. */
+export interface ResumePoint {
+  /** 0-based index of the first stage still to do. */
+  stageIndex: number;
+  /** That stage was soaking when the run stopped: soak it again from the start, without redeploying. */
+  soakOnly: boolean;
+  /** Stages whose deploy had started before the resume point, in order (the soaking one included). */
+  deployed: Stage[];
+}
+
 /**
  * The rollout state machine: for each stage, deploy then soak; on the first failure, skip the rest
- * and (per `onFailure`) roll back what was deployed. Speaks only through events.
+ * and (per `onFailure`) roll back what was deployed. Speaks only through events. With `resume`,
+ * continues an interrupted run instead of starting one: stages that passed are not touched.
  */
-export async function runRollout(plan: Plan, deps: EngineDeps): Promise<RunOutcome> {
+export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePoint): Promise<RunOutcome> {
   const emit = eventEmitter(deps);
   const runStarted = deps.clock.now();
-  emit({ type: 'run.started', plan: { name: plan.name, path: plan.path, sha256: plan.sha256 }, stages: plan.stages.map((s) => s.name) });
+  if (resume) {
+    emit({ type: 'run.resumed', mode: 'forward', stage: plan.stages[resume.stageIndex]?.name ?? null });
+  } else {
+    emit({ type: 'run.started', plan: { name: plan.name, path: plan.path, sha256: plan.sha256, vars: plan.vars }, stages: plan.stages.map((s) => s.name) });
+  }
 
-  const deployed: Stage[] = [];
+  const deployed: Stage[] = [...(resume?.deployed ?? [])];
   let failure: RunOutcome['failure'] = null;
   let interrupted = false;
 
-  for (const stage of plan.stages) {
-    if (deps.signal.aborted) {
-      interrupted = true;
-      break;
-    }
-    const stageStarted = deps.clock.now();
-    const elapsed = () => Math.round(deps.clock.now() - stageStarted);
+  /** Runs a stage's deploy command: null when it succeeded, else why it failed, or 'interrupted'. */
+  const deployStage = async (stage: Stage): Promise<string | null> => {
     emit({ type: 'stage.started', stage: stage.name, index: stage.index });
     emit({ type: 'deploy.started', stage: stage.name, index: stage.index, command: stage.deploy });
     // Counted as deployed from the moment its command starts: a half-finished deploy needs undoing too.
@@ -44,15 +54,27 @@ export async function runRollout(plan: Plan, deps: EngineDeps): Promise<RunOutco
     );
     const { aborted, ...result } = outcome;
     emit({ type: 'deploy.finished', stage: stage.name, index: stage.index, ...result });
-    if (aborted) {
+    return aborted ? 'interrupted' : commandFailure('deploy', outcome, stage.timeoutMs);
+  };
+
+  for (const stage of plan.stages.slice(resume?.stageIndex ?? 0)) {
+    if (deps.signal.aborted) {
       interrupted = true;
       break;
     }
-    const deployFailure = commandFailure('deploy', outcome, stage.timeoutMs);
-    if (deployFailure !== null) {
-      failure = { stage: stage.name, reason: deployFailure };
-      emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: deployFailure, durationMs: elapsed() });
-      break;
+    const stageStarted = deps.clock.now();
+    const elapsed = () => Math.round(deps.clock.now() - stageStarted);
+    if (!(resume?.soakOnly && stage.index === resume.stageIndex)) {
+      const deployFailure = await deployStage(stage);
+      if (deployFailure === 'interrupted') {
+        interrupted = true;
+        break;
+      }
+      if (deployFailure !== null) {
+        failure = { stage: stage.name, reason: deployFailure };
+        emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: deployFailure, durationMs: elapsed() });
+        break;
+      }
     }
 
     emit({
@@ -78,6 +100,8 @@ export async function runRollout(plan: Plan, deps: EngineDeps): Promise<RunOutco
   let status: FinalStatus;
   if (interrupted) {
     status = 'interrupted';
+    // A runner with a long grace period can ask for the deployed stages to be undone on cancel.
+    if (plan.onInterrupt === 'rollback') await rollBack(plan, deployed, { ...deps, signal: deps.hardSignal }, emit);
   } else if (failure === null) {
     status = 'succeeded';
   } else {
@@ -89,6 +113,6 @@ export async function runRollout(plan: Plan, deps: EngineDeps): Promise<RunOutco
       status = rollback.interrupted ? 'interrupted' : rollback.nothingToDo ? 'failed' : rollback.ok ? 'rolled_back' : 'rollback_failed';
     }
   }
-  emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - runStarted), failure });
+  emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - runStarted), failure, signal: interruptSignal(deps, status) });
   return { status, failure };
 }

@@ -8,6 +8,10 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
   switch (event.type) {
     case 'run.started':
       return `${c.bold('rollout')} ${c.bold(event.plan.name)}: ${event.stages.length} stage${event.stages.length === 1 ? '' : 's'} (${event.stages.join(' → ')}), run ${event.runId}`;
+    case 'run.resumed':
+      return event.mode === 'forward'
+        ? `${c.bold('resuming')} run ${event.runId}${event.stage ? ` at ${stage(event.stage)}` : ''}`
+        : `${c.bold('resuming')} run ${event.runId}: finishing its rollback`;
     case 'stage.started':
       return null;
     case 'deploy.started':

@@ -11,6 +11,7 @@ export const DEFAULTS = {
   intervalMs: 5_000,
   pollTimeoutMs: 2_000,
   failureThreshold: 3,
+  killGraceMs: 5_000,
   state: '.rollout/state.json',
 } as const;
 
@@ -87,6 +88,8 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       sha256: input.sha256,
       vars: input.vars,
       onFailure: raw.onFailure ?? 'rollback',
+      onInterrupt: raw.onInterrupt ?? 'stop',
+      killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
       rollback: raw.rollback ?? null,
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       statePath: resolve(input.dir, raw.state ?? DEFAULTS.state),

@@ -79,6 +79,11 @@ export const planSchema = z
       .optional()
       .describe('Settings every stage inherits and may override.'),
     onFailure: z.enum(['rollback', 'stop']).optional().describe('What to do when a stage fails. Default rollback.'),
+    onInterrupt: z
+      .enum(['stop', 'rollback'])
+      .optional()
+      .describe('What to do on SIGINT/SIGTERM (CI cancel): stop (default) or roll back what was deployed, for runners with a long grace period.'),
+    killGrace: duration.optional().describe('After SIGTERM, how long a command being stopped (timeout or cancel) gets before SIGKILL. Default 5s.'),
     rollback: command.optional().describe('One command that undoes everything, used instead of per-stage rollbacks.'),
     state: z.string().min(1).optional().describe('State file path, relative to the plan file. Default .rollout/state.json.'),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),

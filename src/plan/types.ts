@@ -3,6 +3,7 @@
  * milliseconds and every path is absolute, so nothing downstream has to know the file format.
  */
 export type OnFailure = 'rollback' | 'stop';
+export type OnInterrupt = 'stop' | 'rollback';
 
 export interface HttpCheck {
   kind: 'http';
@@ -44,6 +45,9 @@ export interface Plan {
   sha256: string;
   vars: Record<string, string>;
   onFailure: OnFailure;
+  onInterrupt: OnInterrupt;
+  /** SIGTERM-to-SIGKILL grace for commands being stopped (timeout or cancel). */
+  killGraceMs: number;
   /** One command that undoes everything; replaces per-stage rollbacks when set. */
   rollback: string | null;
   /** Timeout for the plan-level rollback command. */

@@ -30,8 +30,17 @@ export interface StageState {
 export interface StateDocument {
   version: 1;
   runId: string;
-  plan: { name: string; path: string; sha256: string };
+  /** Fixed for a run's whole life, across resumes; tells two runs with a reused state path apart. */
+  lineage: string;
+  /** Increases with every write of this document. */
+  serial: number;
+  /** `vars` are the effective values (plan defaults and --var), so a resume deploys the same thing. */
+  plan: { name: string; path: string; sha256: string; vars: Record<string, string> };
   status: RunStatus;
+  /** The signal that interrupted the run (`SIGINT` or `SIGTERM`), when status is `interrupted`. */
+  interruptedBy: string | null;
+  /** How many times `rollout resume` continued this run. */
+  resumes: number;
   startedAt: string;
   updatedAt: string;
   finishedAt: string | null;

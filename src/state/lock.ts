@@ -1,5 +1,6 @@
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { LockedError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 export interface LockInfo {
   runId: string;
@@ -7,16 +8,30 @@ export interface LockInfo {
   host: string;
   startedAt: string;
   command: string;
+  /** Refreshed every HEARTBEAT_MS while the holder lives; how other hosts tell a dead holder. */
+  heartbeatAt: string;
 }
+
+/** How often a holder refreshes its heartbeat. */
+export const HEARTBEAT_MS = 10_000;
+/** A lock from another host is stale once its heartbeat is this old (6 missed heartbeats). */
+export const STALE_AFTER_MS = 60_000;
 
 export interface LockHandle {
   path: string;
+  /** Refreshes the heartbeat; false when the lock is no longer ours (someone removed it). */
+  heartbeat(nowIso: string): boolean;
   release(): void;
 }
 
 export interface AcquireOptions {
-  /** Called when a dead holder's lock is taken over. */
+  /** Said when a stale lock is taken over. */
   warn: (message: string) => void;
+  /** Current time, ms since the epoch (the injected clock). */
+  now: () => number;
+  /** Waits for the lock up to this long instead of failing at once (`--wait-lock`). */
+  waitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
   /** Whether a pid is alive on this host (injected for tests). */
   isAlive?: (pid: number) => boolean;
 }
@@ -24,21 +39,44 @@ export interface AcquireOptions {
 /**
  * Takes `<state>.lock` with one atomic step: the lock is written in full to a temp file, then
  * hard-linked into place, which fails if a lock exists. So a lock file is never seen half-written.
+ * A stale lock (holder dead on this host, or heartbeat older than STALE_AFTER_MS from another
+ * host) is taken over with a warning; a live one makes us wait (`waitMs`) or fail with exit 4.
  */
-export function acquireLock(path: string, info: LockInfo, options: AcquireOptions): LockHandle {
+export async function acquireLock(path: string, info: LockInfo, options: AcquireOptions): Promise<LockHandle> {
+  const deadline = options.now() + (options.waitMs ?? 0);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (;;) {
+    const holder = tryAcquire(path, info, options);
+    if (holder === 'acquired') return handle(path, info);
+    if (options.now() >= deadline) throw new LockedError(lockedMessage(path, holder, options.now()));
+    await sleep(Math.min(500, Math.max(1, deadline - options.now())));
+  }
+}
+
+function tryAcquire(path: string, info: LockInfo, options: AcquireOptions): 'acquired' | LockInfo | null {
   const isAlive = options.isAlive ?? pidIsAlive;
   const body = `${JSON.stringify(info, null, 2)}\n`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (tryCreate(path, body)) return handle(path, info.runId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (tryCreate(path, body)) return 'acquired';
     const holder = readHolder(path);
     if (holder === undefined) continue; // vanished between our attempt and the read: try again
-    if (holder !== null && holder.host === info.host && !isAlive(holder.pid) && takeOver(path, holder)) {
-      options.warn(`took over a stale lock ${path}: run ${holder.runId} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is no longer running`);
+    const stale = holder !== null && staleReason(holder, info.host, options.now(), isAlive);
+    if (stale && takeOver(path, holder)) {
+      options.warn(`took over a stale lock ${path}: run ${holder.runId} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) ${stale}`);
       continue;
     }
-    throw new LockedError(lockedMessage(path, holder));
+    return holder;
   }
-  throw new LockedError(lockedMessage(path, readHolder(path) ?? null));
+  return readHolder(path) ?? null;
+}
+
+/** Why a lock is stale, or false while its holder may still be working. */
+export function staleReason(holder: LockInfo, host: string, nowMs: number, isAlive: (pid: number) => boolean): string | false {
+  if (holder.host === host) return isAlive(holder.pid) ? false : 'is no longer running';
+  const beat = Date.parse(holder.heartbeatAt ?? holder.startedAt);
+  if (Number.isNaN(beat)) return false;
+  const age = nowMs - beat;
+  return age > STALE_AFTER_MS ? `has not sent a heartbeat for ${Math.round(age / 1000)}s` : false;
 }
 
 function tryCreate(path: string, body: string): boolean {
@@ -90,23 +128,46 @@ function takeOver(path: string, stale: LockInfo): boolean {
   return false;
 }
 
-function handle(path: string, runId: string): LockHandle {
+function handle(path: string, info: LockInfo): LockHandle {
   let released = false;
+  const ours = () => {
+    const holder = readHolder(path);
+    return holder?.runId === info.runId && holder.pid === info.pid;
+  };
   return {
     path,
+    heartbeat(nowIso) {
+      if (released || !ours()) return false;
+      writeFileAtomic(path, `${JSON.stringify({ ...info, heartbeatAt: nowIso }, null, 2)}\n`);
+      return true;
+    },
     release() {
       if (released) return;
       released = true;
-      if (readHolder(path)?.runId === runId) unlinkSync(path);
+      if (ours()) unlinkSync(path);
     },
   };
 }
 
-function lockedMessage(path: string, holder: LockInfo | null): string {
+export type RemoveResult = { kind: 'none' } | { kind: 'removed'; holder: LockInfo } | { kind: 'held'; holder: LockInfo | null };
+
+/** Removes a lock only when it belongs to `runId`: for a holder that is gone but not provably dead. */
+export function removeLock(path: string, runId: string): RemoveResult {
+  const holder = readHolder(path);
+  if (holder === undefined) return { kind: 'none' };
+  if (holder === null || holder.runId !== runId) return { kind: 'held', holder };
+  unlinkSync(path);
+  return { kind: 'removed', holder };
+}
+
+function lockedMessage(path: string, holder: LockInfo | null, nowMs: number): string {
   if (!holder) return `${path} is locked by another run (the lock file is unreadable). If no rollout is running, delete it.`;
+  const beat = Date.parse(holder.heartbeatAt ?? holder.startedAt);
+  const age = Number.isNaN(beat) ? '' : `, last heartbeat ${Math.max(0, Math.round((nowMs - beat) / 1000))}s ago`;
   return (
-    `another rollout holds ${path}: run ${holder.runId}, pid ${holder.pid} on ${holder.host}, ` +
-    `started ${holder.startedAt} (${holder.command}). Wait for it to finish, or if it is gone, delete the lock file.`
+    `another rollout holds ${path}: run ${holder.runId} (${holder.command}), pid ${holder.pid} on ${holder.host}, ` +
+    `since ${holder.startedAt}${age}. Wait for it (--wait-lock 10m), or if that run is gone for good: ` +
+    `rollout unlock --run-id ${holder.runId}`
   );
 }
 

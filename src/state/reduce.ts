@@ -8,8 +8,12 @@ export function initialState(event: RunStarted): StateDocument {
   return {
     version: 1,
     runId: event.runId,
+    lineage: '',
+    serial: 0,
     plan: event.plan,
     status: 'running',
+    interruptedBy: null,
+    resumes: 0,
     startedAt: event.time,
     updatedAt: event.time,
     finishedAt: null,
@@ -39,6 +43,9 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
   const stage = 'index' in event && event.index !== null ? doc.stages[event.index] : undefined;
   switch (event.type) {
     case 'run.started':
+      return 'transition';
+    case 'run.resumed':
+      Object.assign(doc, { status: 'running', finishedAt: null, interruptedBy: null, resumes: doc.resumes + 1 });
       return 'transition';
     case 'stage.started':
       if (stage) Object.assign(stage, { status: 'deploying', startedAt: event.time, finishedAt: null });
@@ -113,6 +120,7 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
     case 'run.finished':
       doc.status = event.status;
       doc.finishedAt = event.time;
+      doc.interruptedBy = event.status === 'interrupted' ? event.signal : null;
       if (event.failure) doc.failure = event.failure;
       return 'transition';
   }

@@ -1,9 +1,10 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { RolloutEvent } from '../engine/events.js';
-import { InputError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
 import type { StateDocument } from './document.js';
 import { applyEvent, initialState } from './reduce.js';
+
+export { readState } from './read-state.js';
 
 /** Poll results are coalesced: at most one write per this interval while only counters change. */
 const PROGRESS_FLUSH_MS = 1000;
@@ -11,7 +12,8 @@ const PROGRESS_FLUSH_MS = 1000;
 /**
  * Listens to engine events and keeps the state file current. Transitions are written
  * synchronously before the engine takes its next step, so what is on disk is never behind what
- * was done (a crash right after a deploy starts still shows it started).
+ * was done (a crash right after a deploy starts still shows it started). Each write bumps
+ * `serial` and keeps the previous snapshot as `.bak`.
  */
 export class StateStore {
   private timer: NodeJS.Timeout | undefined;
@@ -20,6 +22,8 @@ export class StateStore {
   constructor(
     readonly path: string,
     private doc: StateDocument | null = null,
+    /** Applied to the document before it reaches disk (secret redaction). */
+    private readonly sanitise: (text: string) => string = (text) => text,
   ) {}
 
   get document(): StateDocument | null {
@@ -27,7 +31,7 @@ export class StateStore {
   }
 
   readonly handle = (event: RolloutEvent): void => {
-    if (event.type === 'run.started') this.doc = initialState(event);
+    if (event.type === 'run.started') this.doc = { ...initialState(event), lineage: randomUUID(), serial: 0 };
     if (!this.doc) return;
     const change = applyEvent(this.doc, event);
     if (change === 'transition') this.flush();
@@ -41,7 +45,9 @@ export class StateStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty = false;
-    if (this.doc) writeStateAtomic(this.path, this.doc);
+    if (!this.doc) return;
+    this.doc.serial++;
+    writeFileAtomic(this.path, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`), { backup: true });
   }
 
   close(): void {
@@ -49,59 +55,9 @@ export class StateStore {
   }
 }
 
-/** Temp file in the same directory, fsync, rename over, fsync the directory: never a torn file. */
-export function writeStateAtomic(path: string, doc: StateDocument): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(doc, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {}
-    throw error;
-  }
-  syncDirectory(dir);
-}
-
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** Reads a state file; `null` when there is none. A damaged file is an error, never silently replaced. */
-export function readState(path: string): StateDocument | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new InputError(`cannot read state file ${path}: ${(error as Error).message}`);
-  }
-  try {
-    const doc = JSON.parse(text) as StateDocument;
-    if (doc === null || typeof doc !== 'object' || doc.version !== 1 || !Array.isArray(doc.stages))
-      throw new Error('not a rolloutctl state document (version 1)');
-    return doc;
-  } catch (error) {
-    throw new InputError(
-      `state file ${path} is damaged (${(error as Error).message}). It was not changed. ` +
-        'Inspect it, restore it from your CI artifacts, or move it aside to start over.',
-    );
-  }
+/** Keeps an unfinished run's record beside the state file before a new run replaces it. */
+export function archiveUnfinished(path: string, doc: StateDocument): string {
+  const archive = `${path}.unfinished-${doc.runId}.json`;
+  writeFileAtomic(archive, `${JSON.stringify(doc, null, 2)}\n`);
+  return archive;
 }

@@ -60,7 +60,8 @@ describe('CI cancellation: SIGINT and SIGTERM', { timeout: 40_000 }, () => {
 
     const status = await runCli(['status'], { cwd: dir });
     expect(status.exitCode).toBe(0);
-    expect(status.stdout).toMatch(/interrupted while canary was deploying/);
+    expect(status.stdout).toMatch(/was interrupted by SIGTERM while canary was deploying\. It left deployed: canary\./);
+    expect(status.stdout).toMatch(/rollout resume/);
     expect(status.stdout).toMatch(/rollout rollback/);
   });
 

@@ -40,7 +40,7 @@ function harness(healthy: (check: string, atMs: number) => boolean, pollLatencyM
       events.push(event);
     },
     signal: new AbortController().signal,
-    killGraceMs: 100,
+    hardSignal: new AbortController().signal,
   };
   const emit = (e: object) => {
     events.push({ ...e, time: new Date(clock.now()).toISOString(), runId: 'r' } as RolloutEvent);

@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { closeHttpAgents } from '../checks/http.js';
+import { pollCheck } from '../checks/poll.js';
+import { isoTime } from '../clock.js';
+import type { Context } from '../context.js';
+import type { EngineDeps } from '../engine/deps.js';
+import type { RolloutEvent } from '../engine/events.js';
+import { InputError } from '../errors.js';
+import { runCommand } from '../exec/run-command.js';
+import { createReporter } from '../output/create-reporter.js';
+import type { Reporter } from '../output/reporter.js';
+import { parseDuration } from '../plan/duration.js';
+import { acquireLock, HEARTBEAT_MS, type LockHandle } from '../state/lock.js';
+import type { StateStore } from '../state/store.js';
+
+/**
+ * What `run`, `resume` and `rollback` share: a reporter, the state file's lock with its heartbeat,
+ * and the engine's dependencies wired to the store and the reporter. Opened after the input has
+ * been validated (bad input never touches the lock), closed on every way out.
+ */
+export interface Session {
+  reporter: Reporter;
+  lock: LockHandle;
+  deps(runId: string, store: StateStore): EngineDeps;
+  close(): void;
+}
+
+export interface SessionOptions {
+  statePath: string;
+  runId: string;
+  command: string;
+  /** `--wait-lock` as given, e.g. `10m`. */
+  waitLock?: string;
+}
+
+export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
+  const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
+  if (waitMs === undefined) throw new InputError(`--wait-lock ${options.waitLock}: expected a duration like 30s, 5m or 1h`);
+  const reporter = createReporter(ctx);
+  mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
+  const now = isoTime(ctx.clock.now());
+  const lock = await acquireLock(
+    `${options.statePath}.lock`,
+    { runId: options.runId, pid: ctx.pid, host: ctx.host, startedAt: now, command: options.command, heartbeatAt: now },
+    { warn: (message) => reporter.warn(message), now: () => ctx.clock.now(), waitMs, sleep: (ms) => ctx.clock.sleep(ms, ctx.signal) },
+  );
+  const heartbeat = setInterval(() => {
+    if (!lock.heartbeat(isoTime(ctx.clock.now()))) reporter.warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  return {
+    reporter,
+    lock,
+    deps: (runId, store) => ({
+      runId,
+      clock: ctx.clock,
+      env: ctx.env,
+      exec: runCommand,
+      poll: pollCheck,
+      emit: (event: RolloutEvent) => {
+        store.handle(event);
+        return reporter.handle(event);
+      },
+      signal: ctx.signal,
+      hardSignal: ctx.hardSignal,
+    }),
+    close() {
+      clearInterval(heartbeat);
+      reporter.close();
+      lock.release();
+      closeHttpAgents();
+    },
+  };
+}

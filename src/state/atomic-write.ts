@@ -1,0 +1,54 @@
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Replaces `path` with `text` so that a reader (or a crash) sees either the old file or the new
+ * one, never a mix: temp file in the same directory, fsync, rename over, fsync the directory.
+ * With `backup`, the file being replaced is first kept as `<path>.bak` (a hard link, so the
+ * previous snapshot costs no copy and is itself swapped in atomically).
+ */
+export function writeFileAtomic(path: string, text: string, options: { backup?: boolean } = {}): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    if (options.backup) keepBackup(path);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {}
+    throw error;
+  }
+  syncDirectory(dir);
+}
+
+function keepBackup(path: string): void {
+  const pending = `${path}.bak.${process.pid}.tmp`;
+  try {
+    linkSync(path, pending);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // first write: nothing to keep
+    throw error;
+  }
+  renameSync(pending, `${path}.bak`);
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
