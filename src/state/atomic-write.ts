@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -10,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 export function writeFileAtomic(path: string, text: string, options: { backup?: boolean } = {}): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const temp = join(dir, `.${basename(path)}.${uniqueSuffix()}.tmp`);
   const fd = openSync(temp, 'w', 0o600);
   try {
     writeSync(fd, text);
@@ -31,7 +32,8 @@ export function writeFileAtomic(path: string, text: string, options: { backup?: 
 }
 
 function keepBackup(path: string): void {
-  const pending = `${path}.bak.${process.pid}.tmp`;
+  // Unique per write, not per pid: a process killed here leaves its temp behind, and pids are reused.
+  const pending = `${path}.bak.${uniqueSuffix()}.tmp`;
   try {
     linkSync(path, pending);
   } catch (error) {
@@ -39,6 +41,10 @@ function keepBackup(path: string): void {
     throw error;
   }
   renameSync(pending, `${path}.bak`);
+}
+
+function uniqueSuffix(): string {
+  return `${process.pid}.${randomBytes(4).toString('hex')}`;
 }
 
 function syncDirectory(dir: string): void {
