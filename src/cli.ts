@@ -45,7 +45,9 @@ Exit codes: 0 succeeded · 1 a stage failed (rolled back or stopped) · 2 bad in
             3 a rollback failed, a human must look · 4 locked by another run · 130/143 interrupted
 
 Examples:
+  $ rollout init
   $ rollout validate
+  $ rollout plan
   $ rollout run --var image_tag=v2.4.1
   $ rollout status`,
   );
@@ -56,7 +58,14 @@ program
   .addOption(configOption())
   .addOption(stateOption())
   .option('--var <name=value>', 'override a plan var (repeatable); reaches commands as ROLLOUT_VAR_<NAME>', collect)
-  .addHelpText('after', '\nExamples:\n  $ rollout run\n  $ rollout run --config deploy/prod.yml --var image_tag=v2.4.1 --var region=eu-west-1')
+  .option('--dry-run', "print what would run, in order, with each command's ROLLOUT_* environment; runs and writes nothing")
+  .addOption(new Option('--json', 'newline-delimited JSON events on stdout (command output goes to stderr)').conflicts(['quiet', 'verbose']))
+  .addOption(new Option('-q, --quiet', 'print only failures and the final result').conflicts('verbose'))
+  .option('-v, --verbose', 'print every health poll, healthy ones too')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ rollout run\n  $ rollout run --config deploy/prod.yml --var image_tag=v2.4.1 --var region=eu-west-1\n  $ rollout run --dry-run\n  $ rollout run --json | jq -c \'select(.type == "stage.failed")\'',
+  )
   .action(async (options) => {
     const { run } = await import('./commands/run.js');
     process.exitCode = await run(options, await loadContext());
@@ -70,6 +79,28 @@ program
   .action(async (options) => {
     const { validate } = await import('./commands/validate.js');
     process.exitCode = await validate(options, await loadContext());
+  });
+
+program
+  .command('plan')
+  .description('print the plan as it will run (every default applied) and its timeline; runs nothing')
+  .addOption(configOption())
+  .option('--json', 'print it as JSON')
+  .addHelpText('after', '\nExamples:\n  $ rollout plan\n  $ rollout plan --config deploy/prod.yml --json | jq .timeline')
+  .action(async (options) => {
+    const { plan } = await import('./commands/plan.js');
+    process.exitCode = await plan(options, await loadContext());
+  });
+
+program
+  .command('init')
+  .description('write a commented starter plan (rollout.config.yml)')
+  .addOption(new Option('-c, --config <file>', 'where to write it').default('rollout.config.yml'))
+  .option('-f, --force', 'overwrite an existing file')
+  .addHelpText('after', '\nExamples:\n  $ rollout init\n  $ rollout init --config deploy/staging.yml --force')
+  .action(async (options) => {
+    const { init } = await import('./commands/init.js');
+    process.exitCode = await init(options, await loadContext());
   });
 
 program

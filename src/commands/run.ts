@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { runRollout } from '../engine/run-rollout.js';
 import { runCommand } from '../exec/run-command.js';
 import { exitCodeFor } from '../exit-status.js';
+import { Notifier } from '../notify/notifier.js';
 import { createReporter } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
@@ -19,7 +20,14 @@ export interface RunOptions {
   config?: string;
   state?: string;
   var?: string[];
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
 }
+
+/** How long a finished run waits for webhook deliveries still in flight. */
+export const NOTIFY_DRAIN_MS = 10_000;
 
 /** Seconds a command gets after SIGTERM before SIGKILL, on timeout or cancel. */
 export const KILL_GRACE_MS = 5000;
@@ -29,7 +37,8 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
   const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : plan.statePath;
   const runId = newRunId(ctx.clock.now());
-  const reporter = createReporter(ctx);
+  if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);
+  const reporter = createReporter(ctx, options);
 
   mkdirSync(dirname(statePath), { recursive: true, mode: 0o700 });
   const lock = acquireLock(
@@ -38,6 +47,8 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
     { warn: (message) => reporter.warn(message) },
   );
   const store = new StateStore(statePath);
+  const notifier = plan.notify?.length ? new Notifier({ plan: plan.name, hooks: plan.notify, warn: (message) => reporter.warn(message) }) : null;
+  let exitCode: number;
   try {
     const outcome = await runRollout(plan, {
       runId,
@@ -47,18 +58,21 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
       poll: pollCheck,
       emit: (event) => {
         store.handle(event);
+        notifier?.handle(event);
         return reporter.handle(event);
       },
       signal: ctx.signal,
       killGraceMs: KILL_GRACE_MS,
     });
-    reporter.close();
-    if (store.document) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
-    return exitCodeFor(outcome.status, ctx.signal.reason);
+    exitCode = exitCodeFor(outcome.status, ctx.signal.reason);
   } finally {
     store.close();
     reporter.close();
     lock.release();
     closeHttpAgents();
   }
+  // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
+  await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
+  if (store.document && !options.json && !options.quiet) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
+  return exitCode;
 }

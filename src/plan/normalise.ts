@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { PlanProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
+import { normaliseNotify } from './normalise-notify.js';
 import type { RawHttpCheck, RawPlan } from './schema.js';
 import type { HttpCheck, Plan, Stage } from './types.js';
 import { varEnvName } from './vars.js';
@@ -76,6 +77,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     };
   });
 
+  const notify = normaliseNotify(raw.notify ?? [], (text, path) => substitute(text, input, (message) => problems.push({ path: ['notify', ...path], message })));
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -91,6 +93,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       statePath: resolve(input.dir, raw.state ?? DEFAULTS.state),
       stages,
+      notify,
     },
   };
 }
