@@ -9,6 +9,8 @@ export abstract class CiDecorator implements Reporter {
   constructor(
     protected readonly inner: Reporter,
     protected readonly err: NodeJS.WritableStream,
+    /** Fold command output into groups/sections; off in --quiet, where output is shown only on failure. */
+    protected readonly folds = true,
   ) {}
 
   handle(event: RolloutEvent): void | Promise<void> {

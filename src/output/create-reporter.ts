@@ -28,7 +28,7 @@ export function createReporter(ctx: Pick<Context, 'term' | 'clock'> & Partial<Pi
   if (mode.json) reporter = new JsonReporter(options);
   else if (mode.quiet) reporter = new QuietReporter(options);
   else reporter = ctx.term.isTTY && !ctx.term.isCI ? new TtyReporter(options) : new PlainReporter(options);
-  if (env.GITHUB_ACTIONS === 'true') reporter = new GitHubActions(reporter, ctx.term.err, env);
-  else if (env.GITLAB_CI === 'true') reporter = new GitLabSections(reporter, ctx.term.err);
+  if (env.GITHUB_ACTIONS === 'true') reporter = new GitHubActions(reporter, ctx.term.err, env, !mode.quiet);
+  else if (env.GITLAB_CI === 'true') reporter = new GitLabSections(reporter, ctx.term.err, !mode.quiet);
   return reporter;
 }

@@ -24,8 +24,9 @@ export class GitHubActions extends CiDecorator {
     inner: Reporter,
     err: NodeJS.WritableStream,
     private readonly env: Env,
+    folds = true,
   ) {
-    super(inner, err);
+    super(inner, err, folds);
   }
 
   protected override before(event: RolloutEvent): void {
@@ -36,7 +37,7 @@ export class GitHubActions extends CiDecorator {
 
   protected override after(event: RolloutEvent): void {
     const block = commandBlock(event);
-    if (block?.edge === 'start') {
+    if (block?.edge === 'start' && this.folds) {
       this.mark(`::group::${escapeData(`${block.who} ${block.phase}: ${block.command ?? ''}`)}`);
       this.grouped = true;
     }

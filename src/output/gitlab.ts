@@ -22,7 +22,7 @@ export class GitLabSections extends CiDecorator {
 
   protected override after(event: RolloutEvent): void {
     const block = commandBlock(event);
-    if (block?.edge !== 'start') return;
+    if (block?.edge !== 'start' || !this.folds) return;
     const name = sectionName(`rollout_${block.who}_${block.phase}`);
     this.open = name;
     this.mark(`${ERASE}section_start:${unixTime(event.time)}:${name}[collapsed=true]\r${ERASE}${block.who} ${block.phase}: ${block.command ?? ''}`);
