@@ -5,9 +5,14 @@ import type { Webhook } from './types.js';
 export const NOTIFY_TIMEOUT_MS = 5_000;
 
 /** `notify:` entries with defaults applied and `${vars.X}`/`${env.X}` filled in. */
-export function normaliseNotify(raw: RawWebhook[], substitute: (text: string, path: (string | number)[]) => string): Webhook[] {
+export function normaliseNotify(
+  raw: RawWebhook[],
+  substitute: (text: string, path: (string | number)[]) => string,
+  problem: (path: (string | number)[], message: string) => void,
+): Webhook[] {
   return raw.map((hook, index) => {
     const url = substitute(hook.url, [index, 'url']);
+    if (!/\$\{/.test(url) && !/^https?:\/\/[^/]/i.test(url)) problem([index, 'url'], 'not an http(s) URL after substitution');
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(hook.headers ?? {})) headers[name] = substitute(value, [index, 'headers', name]);
     return {

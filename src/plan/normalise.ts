@@ -77,7 +77,8 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     };
   });
 
-  const notify = normaliseNotify(raw.notify ?? [], (text, path) => substitute(text, input, (message) => problems.push({ path: ['notify', ...path], message })));
+  const notifyProblem = (path: (string | number)[], message: string) => problems.push({ path: ['notify', ...path], message });
+  const notify = normaliseNotify(raw.notify ?? [], (text, path) => substitute(text, input, (message) => notifyProblem(path, message)), notifyProblem);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,

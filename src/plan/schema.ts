@@ -65,7 +65,7 @@ export const webhookSchema = z
   .strictObject({
     url: z
       .string()
-      .regex(/^https?:\/\//i, { message: 'must be an http:// or https:// URL' })
+      .regex(/^(https?:\/\/|\$\{\s*(env|vars)\.)/i, { message: 'must be an http:// or https:// URL, or ${env.NAME}' })
       .describe('Webhook URL to POST JSON to (Slack and Teams incoming webhooks work). May use ${env.NAME}.'),
     events: z
       .array(z.enum(NOTIFY_EVENTS))

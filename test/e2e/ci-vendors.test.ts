@@ -122,7 +122,11 @@ stages:
       ['rollout_full_rollback', 'full | full undoing-now'],
       ['rollout_canary_rollback', 'canary | canary undoing-now'],
     ] as const) {
-      const body = between(err, new RegExp(`^\\u001b\\[0Ksection_start:\\d+:${name}\\[collapsed=true\\]\\r\\u001b\\[0K`), new RegExp(`^\\u001b\\[0Ksection_end:\\d+:${name}\\r\\u001b\\[0K$`));
+      const body = between(
+        err,
+        new RegExp(`^\\u001b\\[0Ksection_start:\\d+:${name}\\[collapsed=true\\]\\r\\u001b\\[0K`),
+        new RegExp(`^\\u001b\\[0Ksection_end:\\d+:${name}\\r\\u001b\\[0K$`),
+      );
       expect(body, `${name} in:\n${err}`).toBe(text);
     }
     expect(err).not.toContain('::group::');

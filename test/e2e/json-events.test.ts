@@ -80,7 +80,10 @@ stages:
       expect(doc, `event type ${event.type} is not in the README table`).toBeDefined();
       const fields = Object.keys(event).slice(3).sort();
       const allowed = [...(doc?.required ?? []), ...(doc?.optional ?? [])];
-      expect(fields.filter((f) => !allowed.includes(f)), `${event.type}: undocumented fields`).toEqual([]);
+      expect(
+        fields.filter((f) => !allowed.includes(f)),
+        `${event.type}: undocumented fields`,
+      ).toEqual([]);
       expect(
         (doc?.required ?? []).filter((f) => !fields.includes(f)),
         `${event.type}: documented fields missing`,
@@ -95,9 +98,7 @@ stages:
     expect(events.find((e) => e.type === 'stage.skipped')).toMatchObject({ stage: 'last', index: 3 });
     // The same events built the state file.
     expect(state.status).toBe('rolled_back');
-    expect(events.filter((e) => e.type === 'check.polled' && e.stage === 'canary').length).toBe(
-      state.stages.find((s) => s.name === 'canary')?.health.polls,
-    );
+    expect(events.filter((e) => e.type === 'check.polled' && e.stage === 'canary').length).toBe(state.stages.find((s) => s.name === 'canary')?.health.polls);
   });
 
   it('keeps stdout pure JSON on success too: no summary table', async () => {

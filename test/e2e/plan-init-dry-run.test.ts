@@ -127,7 +127,12 @@ stages:
     const result = await runCli(['run', '--dry-run', '--json'], { cwd: dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     const doc = JSON.parse(result.stdout);
-    expect(doc.steps.map((s: { stage: string; phase: string }) => `${s.stage}:${s.phase}`)).toEqual(['canary:deploy', 'canary:soak', 'full:deploy', 'full:soak']);
+    expect(doc.steps.map((s: { stage: string; phase: string }) => `${s.stage}:${s.phase}`)).toEqual([
+      'canary:deploy',
+      'canary:soak',
+      'full:deploy',
+      'full:soak',
+    ]);
     expect(doc.steps[2].env).toMatchObject({ ROLLOUT_STAGE: 'full', ROLLOUT_PHASE: 'deploy', ROLLOUT_VAR_IMAGE_TAG: 'v1' });
     expect(doc.onFailure.steps.map((s: { stage: string }) => s.stage)).toEqual(['canary']);
     expect(await exists(path.join(dir, '.rollout'))).toBe(false);
