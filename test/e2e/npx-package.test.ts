@@ -30,7 +30,10 @@ describe('the published package', { timeout: 180_000 }, () => {
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     if (!info) throw new Error(`npm pack printed nothing: ${pack.stdout}`);
     files = info.files.map((f) => f.path);
-    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(packDir, path.basename(info.filename))], { cwd: appDir, env: env() });
+    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(packDir, path.basename(info.filename))], {
+      cwd: appDir,
+      env: env(),
+    });
   }, 180_000);
 
   afterAll(async () => {
