@@ -99,7 +99,7 @@ const ICON: Record<string, string> = {
 export function renderJobSummary(doc: StateDocument): string {
   const total = doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
   const lines = [
-    `### ${ICON[doc.status] ?? ''} rollout ${cell(doc.plan.name)}: ${doc.status.replace('_', ' ')}${total}`,
+    `### ${ICON[doc.status] ?? ''} rollout ${cell(doc.plan.name)}: ${headline(doc)}${total}`,
     '',
     `Run \`${doc.runId}\``,
     '',
@@ -118,6 +118,14 @@ export function renderJobSummary(doc: StateDocument): string {
   }
   if (doc.failure) lines.push('', `**Failed at \`${cell(doc.failure.stage)}\`:** ${cell(doc.failure.reason)}`);
   return `${lines.join('\n')}\n\n`;
+}
+
+function headline(doc: StateDocument): string {
+  const at = doc.failure ? ` at ${cell(doc.failure.stage)}` : '';
+  if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
+  if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
+  if (doc.status === 'failed') return `failed${at}`;
+  return doc.status.replace('_', ' ');
 }
 
 /** `name<<DELIM` blocks: safe for any value, newlines included. */

@@ -92,7 +92,7 @@ stages:
     });
 
     expect(summary.startsWith('# earlier step\n')).toBe(true);
-    expect(summary).toContain('rollout shop: rolled back');
+    expect(summary).toContain('rollout shop: failed at full, rolled back');
     expect(summary).toContain(state.runId);
     expect(summary).toMatch(/^\| Stage \| Status \| Duration \| Checks \| Polls \| Failed polls \|$/m);
     expect(summary).toMatch(/^\| canary \| .*rolled back \| [^|]+ \| canary-health ✅ \| \d+ \| 0 \|$/m);
