@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeResult, runCli } from '../helpers/cli.js';
+import { describeResult, runCli, startCli } from '../helpers/cli.js';
 import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
+import { waitFor } from '../helpers/processes.js';
 import { defaultStatePath, readState } from '../helpers/state.js';
-import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+import { exists, makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
 /** Parses `$GITHUB_OUTPUT` in both its forms (`name=value` and `name<<DELIM` … `DELIM`). */
 function parseGithubOutput(text: string): Record<string, string> {
@@ -138,5 +139,29 @@ stages:
     expect(result.exitCode, describeResult(result)).toBe(1);
     expect(result.stderr).not.toContain('::group::');
     expect(result.stderr).not.toContain('section_start');
+  });
+});
+
+describe('CI vendors: a cancelled job', { timeout: 40_000 }, () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir();
+  });
+  afterEach(async () => {
+    await removeTempDir(dir);
+  });
+
+  it('GitHub Actions: SIGTERM mid-deploy still closes the group and sets status interrupted', async () => {
+    await writePlan(dir, 'stages:\n  - name: canary\n    deploy: echo started > started.txt; echo waiting; exec sleep 30\n');
+    const summary = path.join(dir, 'summary.md');
+    const output = path.join(dir, 'output');
+    const cli = startCli(['run'], { cwd: dir, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output } });
+    expect(await waitFor(() => exists(path.join(dir, 'started.txt')))).toBe(true);
+    cli.kill('SIGTERM');
+    const result = await cli;
+    expect(result.exitCode, result.all).toBe(143);
+    expect(between(result.stderr, /^::group::canary deploy: /, /^::endgroup::$/)).toMatch(/^canary \| waiting\n/);
+    expect(parseGithubOutput(await fs.readFile(output, 'utf8'))).toMatchObject({ status: 'interrupted', 'failed-stage': '' });
+    expect(await fs.readFile(summary, 'utf8')).toMatch(/interrupted[\s\S]*\| canary \|/);
   });
 });
