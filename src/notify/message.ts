@@ -34,7 +34,9 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
       return { ...base, event: event.type, stage: event.stage, text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}` };
     case 'stage.failed': {
       const check = lastFailedPoll?.stage === event.stage ? lastFailedPoll : undefined;
-      const value = check ? ` (last value of ${check.check}: ${check.error?.message ?? `HTTP ${check.status}`})` : '';
+      const last = check ? (check.error?.message ?? `HTTP ${check.status}`) : '';
+      // The reason usually names the value already; say it only when it does not.
+      const value = check && !event.reason.includes(last) ? ` (last value of ${check.check}: ${last})` : '';
       return {
         ...base,
         event: event.type,
