@@ -31,6 +31,9 @@ function collect(value: string, previous: string[] = []): string[] {
 const configOption = () =>
   new Option('-c, --config <file>', 'plan file (default: rollout.config.yml, .rolloutrc… or package.json "rollout" in the current directory)');
 const waitLockOption = () => new Option('--wait-lock <duration>', 'if another run holds the state file, wait for it this long (e.g. 10m) instead of exiting 4');
+const jsonOption = () => new Option('--json', 'newline-delimited JSON events on stdout (command output goes to stderr)').conflicts(['quiet', 'verbose']);
+const quietOption = () => new Option('-q, --quiet', 'print only failures and the final result').conflicts('verbose');
+const verboseOption = () => new Option('-v, --verbose', 'print every health poll, healthy ones too');
 const stateOption = () => new Option('-s, --state <file>', "state file (default: the plan's `state:`, else .rollout/state.json beside the plan)");
 
 const program = new Command('rollout')
@@ -47,7 +50,9 @@ Exit codes: 0 succeeded · 1 a stage failed (rolled back or stopped) · 2 bad in
             3 a rollback failed, a human must look · 4 locked by another run · 130/143 interrupted
 
 Examples:
+  $ rollout init
   $ rollout validate
+  $ rollout plan
   $ rollout run --var image_tag=v2.4.1
   $ rollout status`,
   );
@@ -59,7 +64,14 @@ program
   .addOption(stateOption())
   .option('--var <name=value>', 'override a plan var (repeatable); reaches commands as ROLLOUT_VAR_<NAME>', collect)
   .addOption(waitLockOption())
-  .addHelpText('after', '\nExamples:\n  $ rollout run\n  $ rollout run --config deploy/prod.yml --var image_tag=v2.4.1 --var region=eu-west-1')
+  .option('--dry-run', "print what would run, in order, with each command's ROLLOUT_* environment; runs and writes nothing")
+  .addOption(jsonOption())
+  .addOption(quietOption())
+  .addOption(verboseOption())
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ rollout run\n  $ rollout run --config deploy/prod.yml --var image_tag=v2.4.1 --var region=eu-west-1\n  $ rollout run --dry-run\n  $ rollout run --json | jq -c \'select(.type == "stage.failed")\'',
+  )
   .action(async (options) => {
     const { run } = await import('./commands/run.js');
     process.exitCode = await run(options, await loadContext());
@@ -73,6 +85,28 @@ program
   .action(async (options) => {
     const { validate } = await import('./commands/validate.js');
     process.exitCode = await validate(options, await loadContext());
+  });
+
+program
+  .command('plan')
+  .description('print the plan as it will run (every default applied) and its timeline; runs nothing')
+  .addOption(configOption())
+  .option('--json', 'print it as JSON')
+  .addHelpText('after', '\nExamples:\n  $ rollout plan\n  $ rollout plan --config deploy/prod.yml --json | jq .timeline')
+  .action(async (options) => {
+    const { plan } = await import('./commands/plan.js');
+    process.exitCode = await plan(options, await loadContext());
+  });
+
+program
+  .command('init')
+  .description('write a commented starter plan (rollout.config.yml)')
+  .addOption(new Option('-c, --config <file>', 'where to write it').default('rollout.config.yml'))
+  .option('-f, --force', 'overwrite an existing file')
+  .addHelpText('after', '\nExamples:\n  $ rollout init\n  $ rollout init --config deploy/staging.yml --force')
+  .action(async (options) => {
+    const { init } = await import('./commands/init.js');
+    process.exitCode = await init(options, await loadContext());
   });
 
 program
@@ -94,6 +128,9 @@ program
   .addOption(stateOption())
   .option('--allow-plan-change', 'resume even though the plan file changed since the run started')
   .addOption(waitLockOption())
+  .addOption(jsonOption())
+  .addOption(quietOption())
+  .addOption(verboseOption())
   .addHelpText('after', '\nExamples:\n  $ rollout resume\n  $ rollout resume --state .rollout/prod.json --allow-plan-change')
   .action(async (options) => {
     const { resume } = await import('./commands/resume.js');
@@ -106,6 +143,9 @@ program
   .addOption(configOption())
   .addOption(stateOption())
   .addOption(waitLockOption())
+  .addOption(jsonOption())
+  .addOption(quietOption())
+  .addOption(verboseOption())
   .addHelpText('after', '\nExamples:\n  $ rollout rollback\n  $ rollout rollback --state .rollout/prod.json')
   .action(async (options) => {
     const { rollback } = await import('./commands/rollback.js');

@@ -4,6 +4,7 @@ import { rollBackRun } from '../engine/rollback.js';
 import { type ResumePoint, runRollout } from '../engine/run-rollout.js';
 import { InputError } from '../errors.js';
 import { exitCodeFor } from '../exit-status.js';
+import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
@@ -13,7 +14,7 @@ import { readState, StateStore } from '../state/store.js';
 import { planStages } from './rollback.js';
 import { openSession } from './session.js';
 
-export interface ResumeOptions {
+export interface ResumeOptions extends OutputMode {
   config?: string;
   state?: string;
   allowPlanChange?: boolean;
@@ -34,7 +35,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
   checkResumable(before, plan, statePath, options);
 
-  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout resume', waitLock: options.waitLock });
+  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout resume', waitLock: options.waitLock, output: options });
   try {
     const doc = readState(statePath) ?? before; // under the lock: what the run really left
     checkResumable(doc, plan, statePath, options);
@@ -58,7 +59,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
       store.close();
     }
     session.reporter.close();
-    ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
+    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
     return exitCodeFor(status, ctx.signal.reason);
   } finally {
     session.close();

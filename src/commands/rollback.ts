@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { rollBackRun } from '../engine/rollback.js';
 import { InputError } from '../errors.js';
 import { rollbackExitCode } from '../exit-status.js';
+import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan, Stage } from '../plan/types.js';
@@ -10,7 +11,7 @@ import { wasDeployed } from '../state/reduce.js';
 import { readState, StateStore } from '../state/store.js';
 import { openSession } from './session.js';
 
-export interface RollbackOptions {
+export interface RollbackOptions extends OutputMode {
   config?: string;
   state?: string;
   waitLock?: string;
@@ -31,7 +32,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     statePath,
   ); // refuse before locking
 
-  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock });
+  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock, output: options });
   try {
     // Re-read under the lock: the run we are undoing may have moved on since.
     const doc = readState(statePath) ?? before;
@@ -41,7 +42,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
       statePath,
     );
     if (deployed.length === 0) {
-      ctx.term.out.write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
+      (options.json ? ctx.term.err : ctx.term.out).write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
       return 0;
     }
     if (doc.plan.sha256 !== plan.sha256) session.reporter.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
@@ -53,7 +54,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
       store.close();
     }
     session.reporter.close();
-    ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
+    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
     return rollbackExitCode(status, ctx.signal.reason);
   } finally {
     session.close();

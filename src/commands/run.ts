@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { runRollout } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
+import { Notifier } from '../notify/notifier.js';
+import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
@@ -10,21 +12,29 @@ import { newRunId } from '../run-id.js';
 import { archiveUnfinished, readState, StateStore } from '../state/store.js';
 import { openSession } from './session.js';
 
-export interface RunOptions {
+export interface RunOptions extends OutputMode {
   config?: string;
   state?: string;
   var?: string[];
   waitLock?: string;
+  dryRun?: boolean;
 }
+
+/** How long a finished run waits for webhook deliveries still in flight. */
+export const NOTIFY_DRAIN_MS = 10_000;
 
 /** `rollout run`: validate everything first, then lock, then deploy stage by stage. */
 export async function run(options: RunOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
   const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : plan.statePath;
-  readState(statePath); // a damaged state file is bad input: refuse before touching anything
   const runId = newRunId(ctx.clock.now());
-  const session = await openSession(ctx, { statePath, runId, command: 'rollout run', waitLock: options.waitLock });
+  if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);
+  readState(statePath); // a damaged state file is bad input: refuse before touching anything
+
+  const session = await openSession(ctx, { statePath, runId, command: 'rollout run', waitLock: options.waitLock, output: options });
   const store = new StateStore(statePath);
+  const notifier = plan.notify?.length ? new Notifier({ plan: plan.name, hooks: plan.notify, warn: (message) => session.reporter.warn(message) }) : null;
+  let exitCode: number;
   try {
     // Under the lock: a run that never finished is kept, not overwritten, and we say where.
     const previous = readState(statePath);
@@ -32,12 +42,14 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
       const archive = archiveUnfinished(statePath, previous);
       session.reporter.warn(`${describeUnfinished(previous)} Its record is kept in ${archive}; undo it with: rollout rollback --state ${archive}`);
     }
-    const outcome = await runRollout(plan, session.deps(runId, store));
-    session.reporter.close();
-    if (store.document) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
-    return exitCodeFor(outcome.status, ctx.signal.reason);
+    const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []));
+    exitCode = exitCodeFor(outcome.status, ctx.signal.reason);
   } finally {
     store.close();
     session.close();
   }
+  // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
+  await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
+  if (store.document && !options.json && !options.quiet) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
+  return exitCode;
 }

@@ -8,7 +8,7 @@ import type { EngineDeps } from '../engine/deps.js';
 import type { RolloutEvent } from '../engine/events.js';
 import { InputError } from '../errors.js';
 import { runCommand } from '../exec/run-command.js';
-import { createReporter } from '../output/create-reporter.js';
+import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import { parseDuration } from '../plan/duration.js';
 import { acquireLock, HEARTBEAT_MS, type LockHandle } from '../state/lock.js';
@@ -22,7 +22,8 @@ import type { StateStore } from '../state/store.js';
 export interface Session {
   reporter: Reporter;
   lock: LockHandle;
-  deps(runId: string, store: StateStore): EngineDeps;
+  /** Engine deps whose events go to the store, any extra listeners (webhooks), then the reporter. */
+  deps(runId: string, store: StateStore, listeners?: ((event: RolloutEvent) => void)[]): EngineDeps;
   close(): void;
 }
 
@@ -32,12 +33,14 @@ export interface SessionOptions {
   command: string;
   /** `--wait-lock` as given, e.g. `10m`. */
   waitLock?: string;
+  /** `--json`, `--quiet`, `--verbose`. */
+  output?: OutputMode;
 }
 
 export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
   const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
   if (waitMs === undefined) throw new InputError(`--wait-lock ${options.waitLock}: expected a duration like 30s, 5m or 1h`);
-  const reporter = createReporter(ctx);
+  const reporter = createReporter(ctx, options.output);
   mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
   const now = isoTime(ctx.clock.now());
   const lock = await acquireLock(
@@ -53,7 +56,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   return {
     reporter,
     lock,
-    deps: (runId, store) => ({
+    deps: (runId, store, listeners = []) => ({
       runId,
       clock: ctx.clock,
       env: ctx.env,
@@ -61,6 +64,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       poll: pollCheck,
       emit: (event: RolloutEvent) => {
         store.handle(event);
+        for (const listener of listeners) listener(event);
         return reporter.handle(event);
       },
       signal: ctx.signal,

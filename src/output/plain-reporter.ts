@@ -12,6 +12,8 @@ export interface ReporterOptions {
   clock: Clock;
   /** Plain mode: a progress line at least this often during a soak, so CI logs never look hung. */
   heartbeatMs?: number;
+  /** Print every poll, healthy ones too (`--verbose`). */
+  verbose?: boolean;
 }
 
 /**
@@ -26,11 +28,13 @@ export class PlainReporter implements Reporter {
   private readonly prefixers = new Map<string, LinePrefixer>();
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly heartbeatMs: number;
+  private readonly verbose: boolean;
 
   constructor(options: ReporterOptions) {
     this.term = options.term;
     this.clock = options.clock;
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
+    this.verbose = options.verbose ?? false;
   }
 
   handle(event: RolloutEvent): void | Promise<void> {
@@ -45,6 +49,11 @@ export class PlainReporter implements Reporter {
         const threshold = this.soak?.event.checks.find((c) => c.name === event.check)?.failureThreshold;
         const count = threshold === undefined ? event.consecutiveFailures : `${event.consecutiveFailures} of ${threshold}`;
         this.line(event.time, `${this.term.color.bold.cyan(event.stage)} ${this.term.color.red('✗')} ${event.check}: ${error} (${count} in a row)`);
+      } else if (this.verbose) {
+        this.line(
+          event.time,
+          `${this.term.color.bold.cyan(event.stage)} ${this.term.color.green('✓')} ${event.check}: ${event.status} in ${Math.round(event.latencyMs)}ms`,
+        );
       }
     }
     if (event.type === 'stage.passed' || event.type === 'stage.failed' || event.type === 'run.finished') this.endSoak();
@@ -107,7 +116,7 @@ export class PlainReporter implements Reporter {
     if (!this.term.err.write(prefixer.transform(event.chunk))) return drained(this.term.err);
   }
 
-  private endPartialLines(): void {
+  endPartialLines(): void {
     for (const prefixer of this.prefixers.values()) {
       const newline = prefixer.finish();
       if (newline) this.term.err.write(newline);

@@ -6,4 +6,6 @@ export interface Reporter {
   /** Something worth a human's attention that is not an event (a stale lock taken over, …). */
   warn(message: string): void;
   close(): void;
+  /** Ends a half-written line of command output, so a marker line written next stands on its own. */
+  endPartialLines?(): void;
 }

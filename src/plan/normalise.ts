@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { PlanProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
+import { normaliseNotify } from './normalise-notify.js';
 import type { RawHttpCheck, RawPlan } from './schema.js';
 import type { HttpCheck, Plan, Stage } from './types.js';
 import { varEnvName } from './vars.js';
@@ -77,6 +78,8 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     };
   });
 
+  const notifyProblem = (path: (string | number)[], message: string) => problems.push({ path: ['notify', ...path], message });
+  const notify = normaliseNotify(raw.notify ?? [], (text, path) => substitute(text, input, (message) => notifyProblem(path, message)), notifyProblem);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -94,6 +97,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       statePath: resolve(input.dir, raw.state ?? DEFAULTS.state),
       stages,
+      notify,
     },
   };
 }

@@ -59,6 +59,24 @@ export const stageSchema = z
   })
   .describe('One step of the rollout.');
 
+export const NOTIFY_EVENTS = ['run.started', 'stage.passed', 'stage.failed', 'rollback.finished', 'run.finished'] as const;
+
+export const webhookSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^(https?:\/\/|\$\{\s*(env|vars)\.)/i, { message: 'must be an http:// or https:// URL, or ${env.NAME}' })
+      .describe('Webhook URL to POST JSON to (Slack and Teams incoming webhooks work). May use ${env.NAME}.'),
+    events: z
+      .array(z.enum(NOTIFY_EVENTS))
+      .min(1)
+      .optional()
+      .describe('Events to send. Default: all of run.started, stage.passed, stage.failed, rollback.finished, run.finished.'),
+    headers: z.record(z.string(), z.string()).optional().describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
+    timeout: duration.optional().describe('Deadline for one delivery attempt. Default 5s.'),
+  })
+  .describe("A webhook notified of the run's progress.");
+
 const varName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { message: 'must be a letter or _ followed by letters, digits, _ . or -' });
 
 export const planSchema = z
@@ -87,6 +105,7 @@ export const planSchema = z
     rollback: command.optional().describe('One command that undoes everything, used instead of per-stage rollbacks.'),
     state: z.string().min(1).optional().describe('State file path, relative to the plan file. Default .rollout/state.json.'),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
+    notify: z.array(webhookSchema).optional().describe('Webhooks told about the run; a failing webhook never affects the rollout.'),
   })
   .superRefine((plan, ctx) => {
     const seen = new Map<string, number>();
@@ -106,3 +125,4 @@ export const planSchema = z
 export type RawPlan = z.infer<typeof planSchema>;
 export type RawStage = z.infer<typeof stageSchema>;
 export type RawHttpCheck = z.infer<typeof httpCheckSchema>;
+export type RawWebhook = z.infer<typeof webhookSchema>;

@@ -55,4 +55,17 @@ export interface Plan {
   /** Absolute path of the state file. */
   statePath: string;
   stages: Stage[];
+  /** Webhooks to notify (`notify:`); absent or empty when none. */
+  notify?: Webhook[];
+}
+
+export type NotifyEvent = 'run.started' | 'stage.passed' | 'stage.failed' | 'rollback.finished' | 'run.finished';
+
+export interface Webhook {
+  url: string;
+  /** Shown in output: scheme and host only, since webhook URLs usually embed a secret. */
+  displayUrl: string;
+  events: NotifyEvent[];
+  headers: Record<string, string>;
+  timeoutMs: number;
 }

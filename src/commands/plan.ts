@@ -1,0 +1,84 @@
+import type { Context } from '../context.js';
+import { formatDuration } from '../plan/duration.js';
+import { displayPath, loadPlan } from '../plan/load.js';
+import { redactHeaders, redactValue } from '../plan/redact.js';
+import { planTimeline, type Timeline } from '../plan/timeline.js';
+import type { Plan } from '../plan/types.js';
+
+export interface PlanOptions {
+  config?: string;
+  json?: boolean;
+}
+
+/** `rollout plan`: the normalised plan as the engine will run it, and its timeline. Runs nothing. */
+export async function plan(options: PlanOptions, ctx: Context): Promise<number> {
+  const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
+  const timeline = planTimeline(loaded);
+  if (options.json) ctx.term.out.write(`${JSON.stringify(planDocument(loaded, timeline), null, 2)}\n`);
+  else ctx.term.out.write(`${renderPlan(loaded, timeline, ctx)}\n`);
+  return 0;
+}
+
+/** The plan as JSON: every default applied, durations in ms, secrets left out. */
+export function planDocument(p: Plan, timeline: Timeline) {
+  return {
+    name: p.name,
+    path: p.path,
+    statePath: p.statePath,
+    onFailure: p.onFailure,
+    rollback: p.rollback,
+    rollbackTimeoutMs: p.rollbackTimeoutMs,
+    vars: Object.fromEntries(Object.entries(p.vars).map(([name, value]) => [name, redactValue(name, value)])),
+    stages: p.stages.map((s) => ({
+      name: s.name,
+      index: s.index,
+      deploy: s.deploy,
+      rollback: s.rollback,
+      timeoutMs: s.timeoutMs,
+      soakMs: s.soakMs,
+      health: s.health.map((c) => ({
+        name: c.name,
+        url: c.displayUrl,
+        expectStatus: c.expectStatus,
+        intervalMs: c.intervalMs,
+        timeoutMs: c.timeoutMs,
+        failureThreshold: c.failureThreshold,
+        headers: redactHeaders(c.headers),
+      })),
+    })),
+    notify: (p.notify ?? []).map((h) => ({ url: h.displayUrl, events: h.events, timeoutMs: h.timeoutMs, headers: redactHeaders(h.headers) })),
+    timeline,
+  };
+}
+
+function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
+  const c = ctx.term.color;
+  const d = formatDuration;
+  const lines = [
+    `${c.bold(p.name)} (${displayPath(ctx.cwd, p.path)}): ${p.stages.length} stage${p.stages.length === 1 ? '' : 's'}, on failure: ${p.onFailure}` +
+      (p.rollback ? ` with the plan's rollback: ${p.rollback}` : ''),
+  ];
+  for (const [name, value] of Object.entries(p.vars)) lines.push(`  var ${name} = ${redactValue(name, value)}`);
+  for (const stage of p.stages) {
+    lines.push('', `${stage.index + 1}. ${c.bold.cyan(stage.name)}  soak ${d(stage.soakMs)}, command timeout ${d(stage.timeoutMs)}`);
+    lines.push(`   deploy:   ${stage.deploy}`);
+    lines.push(`   rollback: ${p.rollback !== null ? "(the plan's rollback)" : (stage.rollback ?? c.dim('none'))}`);
+    for (const check of stage.health) {
+      const expect = check.expectStatus ? check.expectStatus.join('/') : '2xx';
+      lines.push(
+        `   check ${check.name === check.displayUrl ? check.displayUrl : `${check.name}: ${check.displayUrl}`}  expect ${expect}, every ${d(check.intervalMs)}, timeout ${d(check.timeoutMs)}, fails after ${check.failureThreshold} in a row`,
+      );
+    }
+  }
+  lines.push('', c.bold('Timeline'), `  shortest time to full rollout: ${d(timeline.shortestMs)} of soak, plus the deploy commands' own time`);
+  for (const t of timeline.stages) {
+    if (t.detectMs === null) {
+      lines.push(`  ${t.stage}: no health checks; only a failing deploy fails it`);
+      continue;
+    }
+    const warning = t.soakShorterThanDetect ? c.yellow(` (longer than its ${d(t.shortestMs)} soak: a failure that starts late may go unnoticed)`) : '';
+    lines.push(`  ${t.stage}: a failure is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
+  }
+  for (const hook of p.notify ?? []) lines.push('', `notify ${hook.displayUrl}: ${hook.events.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,69 @@
+import type { CheckPolled, RolloutEvent } from '../engine/events.js';
+import { formatDuration } from '../plan/duration.js';
+import type { NotifyEvent } from '../plan/types.js';
+
+/** The JSON body POSTed to a webhook. `text` is what Slack and Teams show; the rest is for machines. */
+export interface NotifyPayload {
+  text: string;
+  event: NotifyEvent;
+  runId: string;
+  plan: string;
+  time: string;
+  stage?: string;
+  status?: string;
+  reason?: string;
+  /** The check that failed the stage, with its last value. */
+  check?: { name: string; status: number | null; error: string | null; latencyMs: number };
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  succeeded: '✅ succeeded',
+  failed: '❌ failed',
+  rolled_back: '↩️ failed and rolled back',
+  rollback_failed: '🚨 rollback failed: a human must look',
+  interrupted: '⚠️ interrupted',
+};
+
+/** The webhook message for an event of interest, or null for events no one is told about. */
+export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll: CheckPolled | undefined): NotifyPayload | null {
+  const base = { runId: event.runId, plan, time: event.time };
+  switch (event.type) {
+    case 'run.started':
+      return { ...base, event: event.type, text: `🚀 rollout ${plan} started: ${event.stages.join(' → ')} (run ${event.runId})` };
+    case 'stage.passed':
+      return { ...base, event: event.type, stage: event.stage, text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}` };
+    case 'stage.failed': {
+      const check = lastFailedPoll?.stage === event.stage ? lastFailedPoll : undefined;
+      const last = check ? (check.error?.message ?? `HTTP ${check.status}`) : '';
+      // The reason usually names the value already; say it only when it does not.
+      const value = check && !event.reason.includes(last) ? ` (last value of ${check.check}: ${last})` : '';
+      return {
+        ...base,
+        event: event.type,
+        stage: event.stage,
+        reason: event.reason,
+        text: `❌ ${plan}: stage ${event.stage} failed: ${event.reason}${value}`,
+        ...(check ? { check: { name: check.check, status: check.status, error: check.error?.message ?? null, latencyMs: check.latencyMs } } : {}),
+      };
+    }
+    case 'rollback.finished':
+      return {
+        ...base,
+        event: event.type,
+        status: event.ok ? 'rolled_back' : 'rollback_failed',
+        text: event.ok ? `↩️ ${plan}: rollback finished` : `🚨 ${plan}: rollback failed for ${event.failedStages.join(', ')}: a human must look`,
+      };
+    case 'run.finished': {
+      const failure = event.failure ? ` at stage ${event.failure.stage}: ${event.failure.reason}` : '';
+      return {
+        ...base,
+        event: event.type,
+        status: event.status,
+        ...(event.failure ? { stage: event.failure.stage, reason: event.failure.reason } : {}),
+        text: `${STATUS_TEXT[event.status] ?? event.status}: rollout ${plan} run ${event.runId} in ${formatDuration(event.durationMs)}${failure}`,
+      };
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,100 @@
+import type { CheckPolled, RolloutEvent } from '../engine/events.js';
+import type { Webhook } from '../plan/types.js';
+import { type NotifyPayload, notifyPayload } from './message.js';
+
+export const NOTIFY_ATTEMPTS = 3;
+const BACKOFF_MS = 500;
+
+export interface NotifierOptions {
+  plan: string;
+  hooks: readonly Webhook[];
+  warn: (message: string) => void;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Tells webhooks about the run, fire-and-forget: `handle` only queues, so a slow or failing webhook
+ * never delays or changes a decision. Each webhook gets its messages in order (one queue per hook);
+ * each delivery is tried a bounded number of times with a timeout; failures become warnings.
+ */
+export class Notifier {
+  private readonly queues: Promise<void>[];
+  private readonly stop = new AbortController();
+  private lastFailedPoll: CheckPolled | undefined;
+  private pending = 0;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: NotifierOptions) {
+    this.queues = options.hooks.map(() => Promise.resolve());
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  handle(event: RolloutEvent): void {
+    if (event.type === 'check.polled' && !event.ok) this.lastFailedPoll = event;
+    const payload = notifyPayload(event, this.options.plan, this.lastFailedPoll);
+    if (!payload) return;
+    this.options.hooks.forEach((hook, i) => {
+      if (!hook.events.includes(payload.event)) return;
+      this.pending++;
+      this.queues[i] = (this.queues[i] ?? Promise.resolve()).then(() => this.deliver(hook, payload)).finally(() => this.pending--);
+    });
+  }
+
+  /** Waits for queued deliveries, at most `limitMs`; then gives up on the rest, with a warning. */
+  async drain(limitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), limitMs);
+    });
+    const done = Promise.all(this.queues).then(() => false);
+    const gaveUp = await Promise.race([done, timedOut]);
+    clearTimeout(timer);
+    if (gaveUp && this.pending > 0) {
+      this.options.warn(`notify: gave up on ${this.pending} webhook message${this.pending === 1 ? '' : 's'} still undelivered after ${limitMs / 1000}s`);
+      this.stop.abort();
+      await done;
+    }
+  }
+
+  private async deliver(hook: Webhook, payload: NotifyPayload): Promise<void> {
+    let problem = '';
+    for (let attempt = 1; attempt <= NOTIFY_ATTEMPTS && !this.stop.signal.aborted; attempt++) {
+      try {
+        const response = await this.fetch(hook.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...hook.headers },
+          body: JSON.stringify(payload),
+          signal: AbortSignal.any([AbortSignal.timeout(hook.timeoutMs), this.stop.signal]),
+        });
+        await response.body?.cancel().catch(() => undefined);
+        if (response.ok) return;
+        problem = `HTTP ${response.status}`;
+        // A client error will not fix itself on retry (bad URL, bad token), except rate limiting.
+        if (response.status < 500 && response.status !== 429) break;
+      } catch (error) {
+        problem = describeFetchError(error, hook.timeoutMs);
+      }
+      if (attempt < NOTIFY_ATTEMPTS) await sleep(BACKOFF_MS * attempt, this.stop.signal);
+    }
+    if (this.stop.signal.aborted) return;
+    this.options.warn(`notify: could not deliver ${payload.event} to ${hook.displayUrl}: ${problem}`);
+  }
+}
+
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${timeoutMs}ms`;
+  const cause = (error as { cause?: { code?: string } }).cause?.code;
+  return cause ?? (error instanceof Error ? error.message : String(error));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/cli.js';
+import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
+import { defaultStatePath, readState } from '../helpers/state.js';
+import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+
+/**
+ * What `npx rolloutctl` gets: the packed tarball installed into an empty directory, used from
+ * there. Proves the package carries everything it needs and nothing it should not.
+ */
+describe('the published package', { timeout: 180_000 }, () => {
+  let packDir: string;
+  let appDir: string;
+  let files: string[];
+  let server: HealthServer;
+  const env = () => {
+    const clean: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('ROLLOUT_') && key !== 'FORCE_COLOR') clean[key] = value;
+    return { ...clean, NO_COLOR: '1', CI: 'true' };
+  };
+
+  beforeAll(async () => {
+    packDir = await makeTempDir('rollout-pack-');
+    appDir = await makeTempDir('rollout-npx-');
+    server = await startHealthServer(200);
+    const pack = await execa('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: repoRoot, env: env() });
+    const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
+    if (!info) throw new Error(`npm pack printed nothing: ${pack.stdout}`);
+    files = info.files.map((f) => f.path);
+    await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(packDir, path.basename(info.filename))], {
+      cwd: appDir,
+      env: env(),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await removeTempDir(packDir);
+    await removeTempDir(appDir);
+  });
+
+  it('contains bin, dist, schema.json and README, and no tests, fixtures or sources', () => {
+    for (const needed of ['package.json', 'bin/rollout.js', 'dist/cli.js', 'dist/commands/run.js', 'schema.json', 'README.md']) expect(files).toContain(needed);
+    const unwanted = files.filter((f) => /^(test|src|bench|examples|\.ci|node_modules)\//.test(f) || /\.test\.|fixture/i.test(f));
+    expect(unwanted).toEqual([]);
+  });
+
+  it('runs from the install: --help, init, and a real one-stage rollout', async () => {
+    const bin = path.join(appDir, 'node_modules', '.bin', 'rollout');
+    const help = await execa('npx', ['--no-install', 'rollout', '--help'], { cwd: appDir, env: env(), reject: false });
+    expect(help.exitCode, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: rollout');
+    expect(help.stdout).toContain('Examples:');
+
+    const init = await execa(bin, ['init'], { cwd: appDir, env: env(), reject: false });
+    expect(init.exitCode, init.stderr).toBe(0);
+    const validate = await execa(bin, ['validate'], { cwd: appDir, env: env(), reject: false });
+    expect(validate.exitCode, validate.stderr).toBe(0);
+
+    const runDir = path.join(appDir, 'service');
+    await fs.mkdir(runDir);
+    await writePlan(
+      runDir,
+      `stages:\n  - name: only\n    deploy: echo "deployed $ROLLOUT_STAGE" > deployed.txt\n    soak: 200ms\n    health: [{ url: "${server.url()}", interval: 50ms }]\n`,
+    );
+    const run = await execa(bin, ['run'], { cwd: runDir, env: env(), reject: false });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(await fs.readFile(path.join(runDir, 'deployed.txt'), 'utf8')).toBe('deployed only\n');
+    expect((await readState(defaultStatePath(runDir))).status).toBe('succeeded');
+    expect(server.requestCount()).toBeGreaterThan(0);
+  });
+});
