@@ -91,6 +91,26 @@ describe('CI cancellation: SIGINT and SIGTERM', { timeout: 40_000 }, () => {
     expect(state.finishedAt).not.toBeNull();
   });
 
+  it('a command that ignores SIGTERM is SIGKILLed after killGrace, and the CLI exits within the grace plus one second', async () => {
+    await writePlan(
+      dir,
+      ['killGrace: 1s', 'stages:', '  - name: stubborn', `    deploy: trap "" TERM; echo $$ > shell.pid; while true; do sleep 0.1; done`].join('\n'),
+    );
+    const cli = startCli(['run'], { cwd: dir });
+    const shell = await pidFrom(path.join(dir, 'shell.pid'));
+    leftovers.push(shell);
+    const signalled = Date.now();
+    cli.kill('SIGTERM');
+    const result = await cli;
+    const took = Date.now() - signalled;
+    expect(result.exitCode, result.all).toBe(143);
+    expect(isProcessAlive(shell)).toBe(false);
+    // The issue's contract for CI runners that SIGKILL us soon after: grace (1 s) plus one second at most.
+    expect(took).toBeLessThan(2000);
+    expect(took).toBeGreaterThanOrEqual(900); // it did wait for the grace period, not kill at once
+    expect((await readState(path.join(dir, '.rollout/state.json'))).stages[0]?.deploy.signal).toBe('SIGKILL');
+  });
+
   it('a second signal kills a command that ignores SIGTERM at once, and still records the state', async () => {
     await writePlan(dir, ['stages:', '  - name: stubborn', `    deploy: trap "" TERM; echo $$ > shell.pid; while true; do sleep 0.1; done`].join('\n'));
     const cli = startCli(['run'], { cwd: dir });
