@@ -10,7 +10,10 @@ import { rollbackExitCode } from '../exit-status.js';
 import { createReporter } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
-import type { Stage } from '../plan/types.js';
+import type { Plan, Stage } from '../plan/types.js';
+import type { Redactor } from '../secrets/redact.js';
+import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
+import { setUpSecrets } from '../secrets/setup.js';
 import { acquireLock } from '../state/lock.js';
 import { wasDeployed } from '../state/reduce.js';
 import { readState, StateStore } from '../state/store.js';
@@ -28,14 +31,25 @@ export interface RollbackOptions {
 export async function rollback(options: RollbackOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
   const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : plan.statePath;
+  const { redactor, warnings } = setUpSecrets(plan, ctx);
+  try {
+    return await rollBack(plan, statePath, redactor, warnings, ctx);
+  } catch (error) {
+    throw redactError(redactor, error);
+  }
+}
+
+async function rollBack(plan: Plan, statePath: string, redactor: Redactor, warnings: string[], ctx: Context): Promise<number> {
   const reporter = createReporter(ctx);
+  const warn = redactWarnings(redactor, reporter);
+  for (const message of warnings) warn(message);
   const before = readState(statePath);
   if (!before) throw new InputError(`no rollout state at ${statePath}: there is nothing to roll back.`);
 
   const lock = acquireLock(
     `${statePath}.lock`,
-    { runId: before.runId, pid: ctx.pid, host: ctx.host, startedAt: isoTime(ctx.clock.now()), command: 'rollout rollback' },
-    { warn: (message) => reporter.warn(message) },
+    redactor.deep({ runId: before.runId, pid: ctx.pid, host: ctx.host, startedAt: isoTime(ctx.clock.now()), command: 'rollout rollback' }),
+    { warn },
   );
   try {
     // Re-read under the lock: the run we are undoing may have moved on since.
@@ -45,7 +59,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
       ctx.term.out.write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
       return 0;
     }
-    if (doc.plan.sha256 !== plan.sha256) reporter.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
+    if (doc.plan.sha256 !== plan.sha256) warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
 
     const store = new StateStore(statePath, doc);
     let status: Awaited<ReturnType<typeof rollBackRun>>;
@@ -56,10 +70,10 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
         env: ctx.env,
         exec: runCommand,
         poll: pollCheck,
-        emit: (event) => {
+        emit: redactEvents(redactor, (event) => {
           store.handle(event);
           return reporter.handle(event);
-        },
+        }),
         signal: ctx.signal,
         killGraceMs: KILL_GRACE_MS,
       });

@@ -17,6 +17,12 @@ export interface HttpCheck {
   timeoutMs: number;
   failureThreshold: number;
   headers: Record<string, string>;
+  /** PEM text of extra CAs to trust (from the check's `ca:` file), or null for the default store. */
+  ca: string | null;
+  /** Skip certificate verification. */
+  insecure: boolean;
+  /** HTTP proxy URL to go through (from the proxy environment variables), or null for a direct connection. */
+  proxy: string | null;
 }
 
 export type HealthCheck = HttpCheck;
@@ -50,5 +56,7 @@ export interface Plan {
   rollbackTimeoutMs: number;
   /** Absolute path of the state file. */
   statePath: string;
+  /** Environment variable names whose values are redacted everywhere the tool writes. */
+  secrets: string[];
   stages: Stage[];
 }
