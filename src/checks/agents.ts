@@ -48,6 +48,9 @@ type Callback = (error: Error | null, socket?: Duplex) => void;
  * (the proxy never sees the plaintext). Tunnels are pooled like any keep-alive connection.
  */
 class TunnelAgent extends https.Agent {
+  /** CONNECTs still waiting for the proxy: a proxy that never answers must not keep the process alive. */
+  private readonly pending = new Set<http.ClientRequest>();
+
   constructor(
     private readonly proxy: URL,
     options: https.AgentOptions,
@@ -55,7 +58,7 @@ class TunnelAgent extends https.Agent {
     super(options);
   }
 
-  override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number }, callback: Callback): undefined {
+  override createConnection(options: tls.ConnectionOptions & { host?: string; port?: number; timeout?: number }, callback: Callback): undefined {
     const authority = `${options.host ?? 'localhost'}:${options.port ?? 443}`;
     const connect = http.request({
       host: this.proxy.hostname,
@@ -65,7 +68,13 @@ class TunnelAgent extends https.Agent {
       headers: { host: authority, ...proxyAuthorization(this.proxy) },
       agent: false,
     });
+    this.pending.add(connect);
+    // The poll gives up at its deadline; the CONNECT must not outlive it by much.
+    if (options.timeout)
+      connect.setTimeout(options.timeout, () => connect.destroy(Object.assign(new Error('proxy did not answer CONNECT'), { code: 'ETIMEDOUT' })));
+    connect.once('close', () => this.pending.delete(connect));
     connect.once('connect', (response, socket) => {
+      this.pending.delete(connect);
       if (response.statusCode !== 200) {
         socket.destroy();
         callback(Object.assign(new Error(`proxy answered CONNECT with HTTP ${response.statusCode}`), { code: 'EPROXY' }));
@@ -77,5 +86,11 @@ class TunnelAgent extends https.Agent {
     connect.once('error', (error) => callback(error));
     connect.end();
     return undefined;
+  }
+
+  override destroy(): void {
+    for (const connect of this.pending) connect.destroy();
+    this.pending.clear();
+    super.destroy();
   }
 }

@@ -79,7 +79,7 @@ function startRequest(check: HttpCheck): http.ClientRequest {
   const url = new URL(check.url);
   const headers = { 'user-agent': 'rolloutctl', accept: '*/*', ...check.headers };
   const agent = agentFor(url, check);
-  if (url.protocol === 'https:') return https.request(url, { method: 'GET', headers, agent });
+  if (url.protocol === 'https:') return https.request(url, { method: 'GET', headers, agent, timeout: check.timeoutMs });
   if (check.proxy === null) return http.request(url, { method: 'GET', headers, agent });
   const proxy = new URL(check.proxy);
   const auth =

@@ -131,6 +131,15 @@ describe('health checks over TLS and through proxies', { timeout: 60_000 }, () =
       });
     }
 
+    it('times out a poll whose proxy never answers CONNECT, and still exits', async () => {
+      proxy.hangConnect = true;
+      await planWithCheck(tlsServer.url(), '\n        ca: certs/server.crt\n        timeout: 300ms');
+      const result = await run({ HTTPS_PROXY: proxy.url });
+      expect(result.timedOut, 'the CLI hung on the wedged proxy').toBe(false);
+      expect(result.exitCode, describeResult(result)).toBe(1);
+      expect((await state()).stages[0]?.health.checks[0]?.lastError?.kind).toBe('timeout');
+    });
+
     it('names the proxy when it cannot be reached', async () => {
       await planWithCheck(server.url('/healthz'));
       await proxy.close();

@@ -14,6 +14,8 @@ export interface TestProxy {
   readonly tunnels: string[];
   /** Proxy-Authorization headers seen. */
   readonly authorizations: string[];
+  /** Accept CONNECTs and never answer them (a wedged proxy). */
+  hangConnect: boolean;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,8 @@ export async function startProxy(): Promise<TestProxy> {
   });
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
+    sockets.add(client);
+    if (proxy.hangConnect) return;
     if (req.headers['proxy-authorization']) authorizations.push(req.headers['proxy-authorization']);
     const [host, port] = (req.url ?? '').split(':');
     const upstream = net.connect(Number(port), host === 'localhost' ? '127.0.0.1' : (host ?? '127.0.0.1'), () => {
@@ -55,16 +59,18 @@ export async function startProxy(): Promise<TestProxy> {
   server.on('connection', (socket: net.Socket) => sockets.add(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const proxy: TestProxy = {
     port,
     url: `http://127.0.0.1:${port}`,
     forwarded,
     tunnels,
     authorizations,
+    hangConnect: false,
     async close() {
       for (const socket of sockets) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return proxy;
 }
