@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from './context.js';
-import { ExitCode, RolloutError } from './errors.js';
+import { ExitCode } from './errors.js';
 import { killActiveCommands } from './exec/process-groups.js';
 
 /**
@@ -198,15 +198,6 @@ try {
 
 async function report(error: unknown): Promise<number> {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
-  const ctx = await loadContext();
-  const c = ctx.term.color;
-  if (error instanceof RolloutError) {
-    ctx.term.err.write(`${c.red('error:')} ${error.message}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  ctx.term.err.write(`${c.red('error:')} ${message}\n`);
-  if (ctx.env.ROLLOUT_DEBUG && error instanceof Error && error.stack) ctx.term.err.write(`${error.stack}\n`);
-  else ctx.term.err.write('(an unexpected error; set ROLLOUT_DEBUG=1 for details)\n');
-  return ExitCode.failed;
+  const { reportError } = await import('./report-error.js');
+  return reportError(error, await loadContext());
 }

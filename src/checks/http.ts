@@ -3,23 +3,16 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { PollError, PollErrorKind } from '../engine/events.js';
 import type { HttpCheck } from '../plan/types.js';
+import { agentFor, closeAgents, proxyAuthorization } from './agents.js';
+import { proxyLabel } from './proxy.js';
 import type { PollResult } from './types.js';
 
 /** Bodies are read up to this much, then the response is dropped: a health check is not a download. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/**
- * Keep-alive agents shared by every poll, so a soak reuses connections instead of opening one per
- * poll. `closeHttpAgents` ends them all at exit.
- */
-const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 64 }),
-};
-
+/** Ends every pooled connection; called once a command is done polling. */
 export function closeHttpAgents(): void {
-  agents.http.destroy();
-  agents.https.destroy();
+  closeAgents();
 }
 
 /**
@@ -38,13 +31,14 @@ export function pollHttp(check: HttpCheck, signal: AbortSignal): Promise<PollRes
       signal.removeEventListener('abort', onAbort);
       resolve({ ok: error === null, status, latencyMs: elapsed(), error });
     };
-    const url = new URL(check.url);
-    const transport = url.protocol === 'https:' ? https : http;
-    const request = transport.request(url, {
-      method: 'GET',
-      headers: { 'user-agent': 'rolloutctl', accept: '*/*', ...check.headers },
-      agent: url.protocol === 'https:' ? agents.https : agents.http,
-    });
+    let request: http.ClientRequest;
+    try {
+      request = startRequest(check);
+    } catch (error) {
+      // e.g. a header value with a newline (from `${env.X}`): a failed poll, not a crash.
+      resolve({ ok: false, status: null, latencyMs: elapsed(), error: { kind: 'network', message: `invalid request: ${(error as Error).message}` } });
+      return;
+    }
     const deadline = setTimeout(() => {
       finish(null, { kind: 'timeout', message: `no complete response within ${check.timeoutMs}ms` });
       request.destroy();
@@ -55,7 +49,7 @@ export function pollHttp(check: HttpCheck, signal: AbortSignal): Promise<PollRes
     };
     signal.addEventListener('abort', onAbort, { once: true });
 
-    request.on('error', (error: NodeJS.ErrnoException) => finish(null, classify(error)));
+    request.on('error', (error: NodeJS.ErrnoException) => finish(null, classify(error, check.proxy)));
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
       let received = 0;
@@ -71,13 +65,43 @@ export function pollHttp(check: HttpCheck, signal: AbortSignal): Promise<PollRes
         const want = check.expectStatus ? check.expectStatus.join(' or ') : '2xx';
         finish(status, expected ? null : { kind: 'status', message: `HTTP ${status} (expected ${want})` });
       });
-      response.on('error', (error: NodeJS.ErrnoException) => finish(status, classify(error)));
+      response.on('error', (error: NodeJS.ErrnoException) => finish(status, classify(error, check.proxy)));
     });
     request.end();
   });
 }
 
-function classify(error: NodeJS.ErrnoException): PollError {
+/**
+ * A direct GET, or through a proxy: http URLs as an absolute-URI request to the proxy, https ones
+ * through a CONNECT tunnel (see agents.ts).
+ */
+function startRequest(check: HttpCheck): http.ClientRequest {
+  const url = new URL(check.url);
+  const headers = { 'user-agent': 'rolloutctl', accept: '*/*', ...check.headers };
+  const agent = agentFor(url, check);
+  if (url.protocol === 'https:') return https.request(url, { method: 'GET', headers, agent, timeout: check.timeoutMs });
+  if (check.proxy === null) return http.request(url, { method: 'GET', headers, agent });
+  const proxy = new URL(check.proxy);
+  const auth =
+    url.username || url.password
+      ? { authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` }
+      : {};
+  return http.request({
+    host: proxy.hostname,
+    port: Number(proxy.port || 80),
+    method: 'GET',
+    path: `${url.protocol}//${url.host}${url.pathname}${url.search}`,
+    headers: { host: url.host, ...auth, ...headers, ...proxyAuthorization(proxy) },
+    agent,
+  });
+}
+
+function classify(error: NodeJS.ErrnoException, proxy: string | null): PollError {
+  const result = classifyError(error);
+  return proxy === null ? result : { ...result, message: `${result.message} (via proxy ${proxyLabel(proxy)})` };
+}
+
+function classifyError(error: NodeJS.ErrnoException): PollError {
   const code = error.code ?? '';
   const kind: PollErrorKind =
     code === 'ECONNREFUSED'

@@ -4,6 +4,7 @@ import { formatDuration } from '../plan/duration.js';
 import { displayPath } from '../plan/load.js';
 import { redactValue } from '../plan/redact.js';
 import type { Plan, Stage } from '../plan/types.js';
+import { setUpSecrets } from '../secrets/setup.js';
 
 export interface DryRunOptions {
   json?: boolean;
@@ -25,9 +26,11 @@ interface Step {
  * nothing, takes no lock and writes no state.
  */
 export function dryRun(plan: Plan, runId: string, options: DryRunOptions, ctx: Context): number {
+  // The plan's declared secrets are redacted like everywhere else, on top of secret-looking var names.
+  const { redactor } = setUpSecrets(plan, ctx);
   const env = (stage: Stage, phase: 'deploy' | 'rollback') => {
     const all = commandEnv(plan, { stage, phase }, { env: {}, runId });
-    return Object.fromEntries(Object.entries(all).map(([name, value]) => [name, redactValue(name, value)]));
+    return Object.fromEntries(Object.entries(all).map(([name, value]) => [name, redactor.text(redactValue(name, value))]));
   };
   const steps: Step[] = [];
   for (const stage of plan.stages) {

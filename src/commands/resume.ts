@@ -35,12 +35,11 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
   checkResumable(before, plan, statePath, options);
 
-  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout resume', waitLock: options.waitLock, output: options });
+  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout resume', waitLock: options.waitLock, output: options, plan });
   try {
     const doc = readState(statePath) ?? before; // under the lock: what the run really left
     checkResumable(doc, plan, statePath, options);
-    if (doc.plan.sha256 !== plan.sha256)
-      session.reporter.warn(`the plan changed since run ${doc.runId} started; resuming with the current plan (--allow-plan-change)`);
+    if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId} started; resuming with the current plan (--allow-plan-change)`);
     const store = new StateStore(statePath, doc);
     let status: Awaited<ReturnType<typeof runRollout>>['status'];
     try {
@@ -61,6 +60,8 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
     return exitCodeFor(status, ctx.signal.reason);
+  } catch (error) {
+    throw session.redact(error);
   } finally {
     session.close();
   }

@@ -32,7 +32,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     statePath,
   ); // refuse before locking
 
-  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock, output: options });
+  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock, output: options, plan });
   try {
     // Re-read under the lock: the run we are undoing may have moved on since.
     const doc = readState(statePath) ?? before;
@@ -45,7 +45,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
       (options.json ? ctx.term.err : ctx.term.out).write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
       return 0;
     }
-    if (doc.plan.sha256 !== plan.sha256) session.reporter.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
+    if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
     const store = new StateStore(statePath, doc);
     let status: Awaited<ReturnType<typeof rollBackRun>>;
     try {
@@ -56,6 +56,8 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
     return rollbackExitCode(status, ctx.signal.reason);
+  } catch (error) {
+    throw session.redact(error);
   } finally {
     session.close();
   }

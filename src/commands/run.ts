@@ -31,19 +31,21 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);
   readState(statePath); // a damaged state file is bad input: refuse before touching anything
 
-  const session = await openSession(ctx, { statePath, runId, command: 'rollout run', waitLock: options.waitLock, output: options });
+  const session = await openSession(ctx, { statePath, runId, command: 'rollout run', waitLock: options.waitLock, output: options, plan });
   const store = new StateStore(statePath);
-  const notifier = plan.notify?.length ? new Notifier({ plan: plan.name, hooks: plan.notify, warn: (message) => session.reporter.warn(message) }) : null;
+  const notifier = plan.notify?.length ? new Notifier({ plan: plan.name, hooks: plan.notify, warn: (message) => session.warn(message) }) : null;
   let exitCode: number;
   try {
     // Under the lock: a run that never finished is kept, not overwritten, and we say where.
     const previous = readState(statePath);
     if (previous && (previous.status === 'running' || previous.status === 'interrupted')) {
       const archive = archiveUnfinished(statePath, previous);
-      session.reporter.warn(`${describeUnfinished(previous)} Its record is kept in ${archive}; undo it with: rollout rollback --state ${archive}`);
+      session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive}; undo it with: rollout rollback --state ${archive}`);
     }
     const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []));
     exitCode = exitCodeFor(outcome.status, ctx.signal.reason);
+  } catch (error) {
+    throw session.redact(error);
   } finally {
     store.close();
     session.close();

@@ -11,6 +11,9 @@ import { runCommand } from '../exec/run-command.js';
 import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import { parseDuration } from '../plan/duration.js';
+import type { Plan } from '../plan/types.js';
+import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
+import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import { acquireLock, HEARTBEAT_MS, type LockHandle } from '../state/lock.js';
 import type { StateStore } from '../state/store.js';
 
@@ -21,6 +24,10 @@ import type { StateStore } from '../state/store.js';
  */
 export interface Session {
   reporter: Reporter;
+  /** Warns through the reporter, secrets redacted. */
+  warn(message: string): void;
+  /** Redacts secrets from an error escaping the command (its class and exit code kept). */
+  redact(error: unknown): unknown;
   lock: LockHandle;
   /** Engine deps whose events go to the store, any extra listeners (webhooks), then the reporter. */
   deps(runId: string, store: StateStore, listeners?: ((event: RolloutEvent) => void)[]): EngineDeps;
@@ -35,26 +42,35 @@ export interface SessionOptions {
   waitLock?: string;
   /** `--json`, `--quiet`, `--verbose`. */
   output?: OutputMode;
+  /** The plan: its `secrets` are redacted from everything the session writes. */
+  plan: Plan;
 }
 
 export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
   const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
   if (waitMs === undefined) throw new InputError(`--wait-lock ${options.waitLock}: expected a duration like 30s, 5m or 1h`);
+  // Secrets first: under GitHub Actions their ::add-mask:: lines must precede any other output.
+  const { redactor, warnings } = setUpSecrets(options.plan, ctx);
   const reporter = createReporter(ctx, options.output);
+  const warn = redactWarnings(redactor, reporter);
+  const polls = options.command !== 'rollout rollback';
+  for (const message of [...warnings, ...(polls ? insecureWarnings(options.plan) : [])]) warn(message);
   mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
   const now = isoTime(ctx.clock.now());
   const lock = await acquireLock(
     `${options.statePath}.lock`,
-    { runId: options.runId, pid: ctx.pid, host: ctx.host, startedAt: now, command: options.command, heartbeatAt: now },
-    { warn: (message) => reporter.warn(message), now: () => ctx.clock.now(), waitMs, sleep: (ms) => ctx.clock.sleep(ms, ctx.signal) },
+    redactor.deep({ runId: options.runId, pid: ctx.pid, host: ctx.host, startedAt: now, command: options.command, heartbeatAt: now }),
+    { warn, now: () => ctx.clock.now(), waitMs, sleep: (ms) => ctx.clock.sleep(ms, ctx.signal) },
   );
   const heartbeat = setInterval(() => {
-    if (!lock.heartbeat(isoTime(ctx.clock.now()))) reporter.warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
+    if (!lock.heartbeat(isoTime(ctx.clock.now()))) warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
   return {
     reporter,
+    warn,
+    redact: (error) => redactError(redactor, error),
     lock,
     deps: (runId, store, listeners = []) => ({
       runId,
@@ -62,11 +78,12 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       env: ctx.env,
       exec: runCommand,
       poll: pollCheck,
-      emit: (event: RolloutEvent) => {
+      // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
+      emit: redactEvents(redactor, (event: RolloutEvent) => {
         store.handle(event);
         for (const listener of listeners) listener(event);
         return reporter.handle(event);
-      },
+      }),
       signal: ctx.signal,
       hardSignal: ctx.hardSignal,
     }),

@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { proxyFor } from '../checks/proxy.js';
+import { readCaFile } from '../checks/tls.js';
 import type { PlanProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
 import { normaliseNotify } from './normalise-notify.js';
@@ -52,7 +54,12 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
         substitute(text, input, (message) => problems.push({ path: [...where, ...key], message }));
       const url = interpolate(check.url, ['url']);
       const displayUrl = substitute(check.url, { ...input, env: {} }, () => undefined, 'vars');
-      if (!isHttpUrl(url)) problems.push({ path: [...where, 'url'], message: `not a valid http(s) URL after substitution: ${url}` });
+      // Show the URL with `${env.X}` as written: environment values are often secrets.
+      if (!isHttpUrl(url)) problems.push({ path: [...where, 'url'], message: `not a valid http(s) URL after substitution: ${displayUrl}` });
+      const ca = check.ca === undefined ? null : readCaFile(resolve(input.dir, check.ca));
+      if (ca !== null && !ca.ok) problems.push({ path: [...where, 'ca'], message: ca.message });
+      const proxy = proxyFor(url, input.env);
+      if (!proxy.ok) problems.push({ path: [...where, 'url'], message: proxy.message });
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(check.headers ?? {})) headers[name] = interpolate(value, ['headers', name]);
       return {
@@ -65,6 +72,9 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
         timeoutMs: Math.max(1, ms(check.timeout ?? health.timeout, DEFAULTS.pollTimeoutMs)),
         failureThreshold: check.failureThreshold ?? health.failureThreshold ?? DEFAULTS.failureThreshold,
         headers,
+        ca: ca?.ok ? ca.pem : null,
+        insecure: check.insecure ?? false,
+        proxy: proxy.ok ? proxy.proxy : null,
       };
     });
     return {
@@ -96,6 +106,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       rollback: raw.rollback ?? null,
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       statePath: resolve(input.dir, raw.state ?? DEFAULTS.state),
+      secrets: raw.secrets ?? [],
       stages,
       notify,
     },

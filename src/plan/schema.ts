@@ -40,6 +40,8 @@ export const httpCheckSchema = z
       .optional()
       .describe('Accepted status code(s). Default: any 2xx.'),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
+    ca: z.string().min(1).optional().describe('PEM file of extra CA certificate(s) to trust for this check, relative to the plan file.'),
+    insecure: z.boolean().optional().describe('Skip TLS certificate verification for this check (prints a warning). Default false.'),
     ...healthSettings,
   })
   .describe('An HTTP health check.');
@@ -103,6 +105,10 @@ export const planSchema = z
       .describe('What to do on SIGINT/SIGTERM (CI cancel): stop (default) or roll back what was deployed, for runners with a long grace period.'),
     killGrace: duration.optional().describe('After SIGTERM, how long a command being stopped (timeout or cancel) gets before SIGKILL. Default 5s.'),
     rollback: command.optional().describe('One command that undoes everything, used instead of per-stage rollbacks.'),
+    secrets: z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }))
+      .optional()
+      .describe('Environment variables whose values are redacted as *** in all output, state and lock files.'),
     state: z.string().min(1).optional().describe('State file path, relative to the plan file. Default .rollout/state.json.'),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
     notify: z.array(webhookSchema).optional().describe('Webhooks told about the run; a failing webhook never affects the rollout.'),

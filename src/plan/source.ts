@@ -1,5 +1,6 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { PlanProblem } from '../errors.js';
+import { checkPlanLimits } from './limits.js';
 
 /** Plans larger than this are refused before parsing: no real plan comes close. */
 export const MAX_PLAN_BYTES = 1024 * 1024;
@@ -24,6 +25,8 @@ export type ParseResult = { ok: true; source: PlanSource } | { ok: false; proble
  * attacker would use: custom tags, duplicate keys, alias bombs, prototype keys.
  */
 export function parsePlanText(text: string, file: string, root: (string | number)[] = []): ParseResult {
+  const tooBig = checkPlanLimits(text);
+  if (tooBig) return { ok: false, problems: [{ file, line: tooBig.line, col: tooBig.col, path: '', message: tooBig.message }] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, schema: 'core' });
   const at = (offset: number | undefined) => position(lineCounter, offset);
@@ -35,6 +38,11 @@ export function parsePlanText(text: string, file: string, root: (string | number
 
   visit(doc, {
     Pair(_, pair) {
+      // A mapping, sequence or alias as a key (`? [a]`, `*a: x`) has no place in a plan, and toJS would warn on stderr.
+      if (pair.key !== null && !isScalar(pair.key)) {
+        const range = (pair.key as { range?: [number, number, number] }).range;
+        problems.push({ file, ...at(range?.[0]), path: '', message: 'keys must be plain scalars, not mappings, lists or aliases' });
+      }
       if (isScalar(pair.key) && FORBIDDEN_KEYS.has(String(pair.key.value))) {
         problems.push({ file, ...at(pair.key.range?.[0]), path: '', message: `key "${String(pair.key.value)}" is not allowed` });
       }

@@ -18,6 +18,12 @@ export interface HttpCheck {
   timeoutMs: number;
   failureThreshold: number;
   headers: Record<string, string>;
+  /** PEM text of extra CAs to trust (from the check's `ca:` file), or null for the default store. */
+  ca: string | null;
+  /** Skip certificate verification. */
+  insecure: boolean;
+  /** HTTP proxy URL to go through (from the proxy environment variables), or null for a direct connection. */
+  proxy: string | null;
 }
 
 export type HealthCheck = HttpCheck;
@@ -54,6 +60,8 @@ export interface Plan {
   rollbackTimeoutMs: number;
   /** Absolute path of the state file. */
   statePath: string;
+  /** Environment variable names whose values are redacted everywhere the tool writes. */
+  secrets: string[];
   stages: Stage[];
   /** Webhooks to notify (`notify:`); absent or empty when none. */
   notify?: Webhook[];

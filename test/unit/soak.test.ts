@@ -16,6 +16,9 @@ const check = (name: string, overrides: Partial<HttpCheck> = {}): HttpCheck => (
   timeoutMs: 500,
   failureThreshold: 3,
   headers: {},
+  ca: null,
+  insecure: false,
+  proxy: null,
   ...overrides,
 });
 
