@@ -57,11 +57,17 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   for (const message of [...warnings, ...(polls ? insecureWarnings(options.plan) : [])]) warn(message);
   mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
   const now = isoTime(ctx.clock.now());
-  const lock = await acquireLock(
-    `${options.statePath}.lock`,
-    redactor.deep({ runId: options.runId, pid: ctx.pid, host: ctx.host, startedAt: now, command: options.command, heartbeatAt: now }),
-    { warn, now: () => ctx.clock.now(), waitMs, sleep: (ms) => ctx.clock.sleep(ms, ctx.signal) },
-  );
+  let lock: LockHandle;
+  try {
+    lock = await acquireLock(
+      `${options.statePath}.lock`,
+      redactor.deep({ runId: options.runId, pid: ctx.pid, host: ctx.host, startedAt: now, command: options.command, heartbeatAt: now }),
+      { warn, now: () => ctx.clock.now(), waitMs, sleep: (ms) => ctx.clock.sleep(ms, ctx.signal) },
+    );
+  } catch (error) {
+    reporter.close();
+    throw redactError(redactor, error); // "locked by …" quotes the holder's command, which may hold a secret
+  }
   const heartbeat = setInterval(() => {
     if (!lock.heartbeat(isoTime(ctx.clock.now()))) warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
   }, HEARTBEAT_MS);
