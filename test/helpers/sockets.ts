@@ -23,8 +23,13 @@ export function tcpConnectionsTo(pid: number, port: number): number {
     return 0; // the process is gone
   }
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return fs
-    .readFileSync(`/proc/${pid}/net/tcp`, 'utf8')
+  let table: string;
+  try {
+    table = fs.readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
+  } catch {
+    return 0; // the process exited between the two reads
+  }
+  return table
     .split('\n')
     .slice(1)
     .map((line) => line.trim().split(/\s+/))
