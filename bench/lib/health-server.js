@@ -13,8 +13,8 @@ export async function startHealthServer() {
   const server = http.createServer((request, response) => {
     const now = performance.now();
     const path = request.url ?? '/';
-    let list = arrivals.get(path);
-    if (!list) arrivals.set(path, (list = []));
+    const list = arrivals.get(path) ?? [];
+    if (list.length === 0) arrivals.set(path, list);
     list.push(now);
     listeners.get(path)?.(now);
     const failAt = failing.get(path);
@@ -46,21 +46,27 @@ export async function startHealthServer() {
 }
 
 /**
- * Poll start jitter against a fixed schedule: every check was due at t0 + k × interval, with t0
- * the first poll seen of any check (they all share the soak's start). Each arrival is matched to
- * the slot it belongs to (up to 10 % early counts as that slot) and its distance from it is the
- * jitter. Returns the jitters (ms) and how many polls arrived.
+ * Poll start jitter: how late each poll started against its check's fixed schedule t0 + k ×
+ * interval. A timer can only fire late, never early, so a check's t0 is its earliest on-time
+ * estimate, min over k of (arrival_k − k × interval); polls are matched to k by rounding from the
+ * first. `sharedJitters` is the same against one schedule shared by every check (t0 = the first
+ * poll of any check): it also counts how long a check waited behind the others.
  */
 export function scheduleJitter(arrivals, paths, intervalMs) {
   const firsts = paths.map((p) => arrivals.get(p)?.[0]).filter((t) => t !== undefined);
-  if (firsts.length === 0) return { jitters: [], polls: 0 };
-  const t0 = Math.min(...firsts);
+  if (firsts.length === 0) return { jitters: [], sharedJitters: [], polls: 0 };
+  const shared = Math.min(...firsts);
   const jitters = [];
+  const sharedJitters = [];
   for (const p of paths) {
-    for (const t of arrivals.get(p) ?? []) {
-      const k = Math.floor((t - t0 + intervalMs * 0.1) / intervalMs);
-      jitters.push(Math.abs(t - t0 - k * intervalMs));
+    const times = arrivals.get(p) ?? [];
+    const slots = times.map((t) => Math.round((t - times[0]) / intervalMs));
+    const t0 = Math.min(...times.map((t, i) => t - slots[i] * intervalMs));
+    for (const [i, t] of times.entries()) {
+      jitters.push(t - t0 - slots[i] * intervalMs);
+      const k = Math.floor((t - shared + intervalMs * 0.1) / intervalMs);
+      sharedJitters.push(Math.abs(t - shared - k * intervalMs));
     }
   }
-  return { jitters, polls: jitters.length };
+  return { jitters, sharedJitters, polls: jitters.length };
 }
