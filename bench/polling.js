@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliEnv, measure, measureCli, median, percentile, removeDir, round, row, tempDir, writePlan } from './lib/common.js';
 import { scheduleJitter, startHealthServer } from './lib/health-server.js';
 
+const CURL = '/usr/bin/curl';
 const curlLoop = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'curl-loop.sh');
 
 /**
@@ -37,6 +38,7 @@ export async function bench({ runs = 3, checks = 1000, seconds = 30, intervalMs 
       sides.ours.push({ ...ours, ...scheduleJitter(server.arrivals, paths, intervalMs) });
 
       server.reset();
+      if (!existsSync(CURL)) continue;
       const urlFile = path.join(dir, `urls-${run}.txt`);
       writeFileSync(urlFile, `${paths.map((p) => server.url(p)).join('\n')}\n`);
       const curl = await measure('/bin/bash', [curlLoop, urlFile, String(intervalMs), String(rounds)], { env, cwd: dir, withTime: true });

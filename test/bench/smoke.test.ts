@@ -51,7 +51,8 @@ describe('npm run bench --smoke', () => {
     for (const r of doc.rows) {
       expect(typeof r.ours, r.id).toBe('number');
       expect(Number.isFinite(r.ours), r.id).toBe(true);
-      expect(typeof r.baseline, r.id).toBe('number');
+      // null only where the baseline tool is missing (the curl loop needs /usr/bin/curl).
+      expect(r.baseline === null || Number.isFinite(r.baseline), r.id).toBe(true);
       expect(typeof r.target, r.id).toBe('string');
       expect([true, false, null], r.id).toContain(r.pass);
     }
