@@ -1,0 +1,51 @@
+// `npm run bench`: runs every figure, prints one table, writes bench/results/latest.json.
+//   node bench/run.js [--smoke] [--only startup,polling,...] [--out FILE]
+// --smoke runs each figure once at tiny sizes (for the test suite): the numbers mean nothing.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { bench as deployOutput } from './deploy-output.js';
+import { bench as failureDetection } from './failure-detection.js';
+import { repoRoot } from './lib/common.js';
+import { formatTable } from './lib/table.js';
+import { bench as polling } from './polling.js';
+import { bench as stageOverhead } from './stage-overhead.js';
+import { bench as startup } from './startup.js';
+
+const figures = [
+  { name: 'startup', run: startup, smoke: { runs: 1, stages: 5 } },
+  { name: 'stage-overhead', run: stageOverhead, smoke: { runs: 1, stages: 5 } },
+  { name: 'polling', run: polling, smoke: { runs: 1, checks: 5, seconds: 1, intervalMs: 250 } },
+  { name: 'failure-detection', run: failureDetection, smoke: { trials: 1, intervalMs: 100, failureThreshold: 1 } },
+  { name: 'deploy-output', run: deployOutput, smoke: { runs: 1, bytes: 1024 ** 2 } },
+];
+
+const { values } = parseArgs({
+  options: { smoke: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
+});
+const only = values.only?.split(',');
+const out = values.out ?? path.join(repoRoot, 'bench', 'results', 'latest.json');
+
+const started = Date.now();
+const rows = [];
+for (const figure of figures) {
+  if (only && !only.includes(figure.name)) continue;
+  const t = Date.now();
+  process.stderr.write(`bench: ${figure.name}…\n`);
+  rows.push(...(await figure.run(values.smoke ? figure.smoke : {})));
+  process.stderr.write(`bench: ${figure.name} done in ${((Date.now() - t) / 1000).toFixed(1)}s\n`);
+}
+
+const result = {
+  version: 1,
+  date: new Date(started).toISOString(),
+  durationS: Math.round((Date.now() - started) / 1000),
+  smoke: values.smoke,
+  machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() },
+  rows,
+};
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${formatTable(rows)}\n`);
+process.stderr.write(`bench: ${rows.filter((r) => r.pass === false).length} target(s) missed; wrote ${path.relative(process.cwd(), out)}\n`);
