@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { HealthCheck, Stage } from '../plan/types.js';
 import type { EngineDeps } from './deps.js';
 import type { EmitInput } from './events.js';
@@ -23,15 +24,21 @@ export async function soakStage(stage: Stage, deps: EngineDeps, emit: EmitInput)
   const soakEnd = start + stage.soakMs;
   let failure: string | null = null;
 
-  const watch = async (check: HealthCheck) => {
+  const watch = async (check: HealthCheck, offsetMs: number) => {
+    // One relay per check, not one listener per poll on the shared signal: a thousand checks would
+    // otherwise add and remove a thousand listeners on it every round.
+    const own = new AbortController();
+    const relay = () => own.abort();
+    stop.signal.addEventListener('abort', relay, { once: true });
     let polls = 0;
     let failures = 0;
     let consecutive = 0;
     let passedOnce = false;
-    let slot = start;
-    while (!stop.signal.aborted) {
-      const result = await deps.poll(check, stop.signal);
-      if (stop.signal.aborted) return;
+    let slot = start + offsetMs;
+    if (offsetMs > 0) await deps.clock.sleep(offsetMs, own.signal);
+    while (!own.signal.aborted) {
+      const result = await deps.poll(check, own.signal);
+      if (own.signal.aborted) break;
       polls++;
       if (result.ok) {
         consecutive = 0;
@@ -57,19 +64,23 @@ export async function soakStage(stage: Stage, deps: EngineDeps, emit: EmitInput)
         const times = consecutive === 1 ? 'once' : `${consecutive} times in a row`;
         failure ??= `health check ${check.name} failed ${times}: ${result.error?.message ?? 'unhealthy'}`;
         stop.abort();
-        return;
+        break;
       }
       const now = deps.clock.now();
       slot += check.intervalMs;
       // Fell behind (slow poll): skip the missed slots rather than firing a burst to catch up.
       if (slot < now) slot += Math.ceil((now - slot) / check.intervalMs) * check.intervalMs;
-      if (passedOnce && (now >= soakEnd || slot >= soakEnd)) return;
-      await deps.clock.sleep(slot - now, stop.signal);
+      if (passedOnce && (now >= soakEnd || slot >= soakEnd)) break;
+      await deps.clock.sleep(slot - now, own.signal);
     }
+    stop.signal.removeEventListener('abort', relay);
   };
 
   try {
-    await Promise.all(stage.health.map(watch));
+    // First polls are spread 1 ms apart (within one interval), so a thousand checks do not all
+    // fire at the same instant; each check then keeps its own regular schedule.
+    setMaxListeners(stage.health.length + 10, stop.signal);
+    await Promise.all(stage.health.map((check, i) => watch(check, Math.floor(i * Math.min(1, check.intervalMs / stage.health.length)))));
     if (failure === null && !stop.signal.aborted) await deps.clock.sleep(soakEnd - deps.clock.now(), stop.signal);
   } finally {
     deps.signal.removeEventListener('abort', onInterrupt);

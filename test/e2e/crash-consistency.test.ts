@@ -16,6 +16,8 @@ import { makeTempDir, readLines, removeTempDir, writePlan } from '../helpers/tem
 const TRIALS = Number(process.env.ROLLOUT_CRASH_TRIALS ?? 30);
 /** Each trial kills up to this many attempts (the run, then resumes) before letting one finish. */
 const KILLED_ATTEMPTS = 2;
+/** The issue asks for at least 50 kills in the suite. */
+const MIN_KILLS = 50;
 const PARALLEL = 4;
 const STAGES = ['one', 'two', 'three', 'four'];
 
@@ -119,15 +121,16 @@ describe(`crash consistency: ${TRIALS} rollouts, each killed with SIGKILL at ran
     let next = 0;
     let kills = 0;
     const worker = async () => {
-      while (next < TRIALS) {
+      // At least TRIALS rollouts, and more (up to 3×) until at least 50 kills really landed.
+      while (next < TRIALS || (kills < MIN_KILLS && next < TRIALS * 3)) {
         const seed = 1000 + next++;
         const result = await trial(seed); // not `kills += await …`: that reads kills before the await
         kills += result.kills;
       }
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
-    console.log(`crash consistency: ${kills} SIGKILLs over ${TRIALS} rollouts, every state parsed, every rollout finished in order`);
-    // The issue asks for at least 50 kills in the suite: count the ones that really happened.
-    expect(kills).toBeGreaterThanOrEqual(Math.min(50, TRIALS * KILLED_ATTEMPTS - 5));
+    console.log(`crash consistency: ${kills} SIGKILLs over ${next} rollouts, every state parsed, every rollout finished in order`);
+    // Count the kills that really happened (an attempt may finish before its kill lands).
+    expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
   });
 });
