@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeResult, runCli } from '../helpers/cli.js';
-import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
 import { defaultStatePath, readState } from '../helpers/state.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 async function readEnvFile(file: string): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
@@ -135,21 +135,11 @@ stages:
 });
 
 describe('vars and env in health checks', { timeout: 30_000 }, () => {
-  let dir: string;
-  let server: HealthServer;
-
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    server = await startHealthServer(200);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeTempDir(dir);
-  });
+  const ws = useWorkspace();
 
   it('substitutes ${vars.NAME} and ${env.NAME} in the url and headers', async () => {
     await writePlan(
-      dir,
+      ws.dir,
       `vars:
   health_path: wrong
 stages:
@@ -157,7 +147,7 @@ stages:
     deploy: "true"
     soak: 100ms
     health:
-      - url: ${server.url('/')}\${vars.health_path}?region=\${env.ROLLOUT_E2E_REGION}
+      - url: ${ws.server.url('/')}\${vars.health_path}?region=\${env.ROLLOUT_E2E_REGION}
         interval: 50ms
         headers:
           Authorization: Bearer \${env.ROLLOUT_E2E_TOKEN}
@@ -166,13 +156,13 @@ stages:
     );
 
     const result = await runCli(['run', '--var', 'health_path=ready'], {
-      cwd: dir,
+      cwd: ws.dir,
       env: { ROLLOUT_E2E_TOKEN: 's3cret', ROLLOUT_E2E_REGION: 'eu' },
     });
 
     expect(result.exitCode, describeResult(result)).toBe(0);
-    expect(server.requests.length).toBeGreaterThan(0);
-    for (const request of server.requests) {
+    expect(ws.server.requests.length).toBeGreaterThan(0);
+    for (const request of ws.server.requests) {
       expect(request.path).toBe('/ready?region=eu');
       expect(request.headers.authorization).toBe('Bearer s3cret');
       expect(request.headers['x-tag']).toBe('ready');

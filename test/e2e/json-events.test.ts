@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeResult, repoRoot, runCli, startCli } from '../helpers/cli.js';
-import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
 import { defaultStatePath, readState, waitForState } from '../helpers/state.js';
-import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+import { writePlan } from '../helpers/temp-dir.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 /** The README's event table: type → { required fields, optional fields }. */
 async function documentedEvents(): Promise<Map<string, { required: string[]; optional: string[] }>> {
@@ -24,41 +24,32 @@ async function documentedEvents(): Promise<Map<string, { required: string[]; opt
 }
 
 describe('rollout run --json', { timeout: 40_000 }, () => {
-  let dir: string;
-  let server: HealthServer;
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    server = await startHealthServer(200);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeTempDir(dir);
-  });
+  const ws = useWorkspace();
 
   it('prints only NDJSON events on stdout, every type and field as documented in README, command output on stderr', async () => {
     // Every event type in one run: a passing stage with a rollback, one without (skipped in the
     // rollback), a failing one, and one never deployed.
     await writePlan(
-      dir,
+      ws.dir,
       `defaults: { soak: 200ms, health: { interval: 50ms, timeout: 1s, failureThreshold: 2 } }
 stages:
   - name: canary
     deploy: printf 'canary-%s\\n' deploy-output
     rollback: printf 'canary-%s\\n' rollback-output
-    health: [{ url: "${server.url('/ok')}" }]
+    health: [{ url: "${ws.server.url('/ok')}" }]
   - name: mid
     deploy: echo mid
     soak: 0
   - name: bad
-    deploy: echo bad; ${server.setStatusCommand(503)}
+    deploy: echo bad; ${ws.server.setStatusCommand(503)}
     rollback: echo bad-rollback
-    health: [{ url: "${server.url('/bad')}" }]
+    health: [{ url: "${ws.server.url('/bad')}" }]
   - name: last
     deploy: echo last
 `,
     );
 
-    const result = await runCli(['run', '--json'], { cwd: dir });
+    const result = await runCli(['run', '--json'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(1);
     const lines = result.stdout.split('\n').filter((line) => line !== '');
@@ -71,7 +62,7 @@ stages:
 
     const documented = await documentedEvents();
     expect(documented.size).toBe(16);
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     for (const event of events) {
       expect(Object.keys(event).slice(0, 3)).toEqual(['type', 'time', 'runId']);
       expect(event.runId).toBe(state.runId);
@@ -102,13 +93,13 @@ stages:
   });
 
   it('rollout resume --json emits run.resumed with its documented fields, and only JSON on stdout', async () => {
-    await writePlan(dir, `stages:\n  - name: slow\n    deploy: sleep 30\n`);
-    const first = startCli(['run'], { cwd: dir });
-    await waitForState(defaultStatePath(dir), (s) => s.stages[0]?.status === 'deploying');
+    await writePlan(ws.dir, `stages:\n  - name: slow\n    deploy: sleep 30\n`);
+    const first = startCli(['run'], { cwd: ws.dir });
+    await waitForState(defaultStatePath(ws.dir), (s) => s.stages[0]?.status === 'deploying');
     first.kill('SIGTERM');
     expect((await first).exitCode).toBe(143);
-    await writePlan(dir, `stages:\n  - name: slow\n    deploy: echo quick\n    soak: 0\n`);
-    const result = await runCli(['resume', '--json', '--allow-plan-change'], { cwd: dir });
+    await writePlan(ws.dir, `stages:\n  - name: slow\n    deploy: echo quick\n    soak: 0\n`);
+    const result = await runCli(['resume', '--json', '--allow-plan-change'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     const events = result.stdout
       .trim()
@@ -122,8 +113,8 @@ stages:
   });
 
   it('keeps stdout pure JSON on success too: no summary table', async () => {
-    await writePlan(dir, `stages:\n  - name: only\n    deploy: echo hi\n    soak: 0\n    health: [{ url: "${server.url()}" }]\n`);
-    const result = await runCli(['run', '--json'], { cwd: dir });
+    await writePlan(ws.dir, `stages:\n  - name: only\n    deploy: echo hi\n    soak: 0\n    health: [{ url: "${ws.server.url()}" }]\n`);
+    const result = await runCli(['run', '--json'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     const types = result.stdout
       .trim()

@@ -1,30 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeResult, runCli } from '../helpers/cli.js';
-import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
-import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+import { writePlan } from '../helpers/temp-dir.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 describe('output modes', { timeout: 40_000 }, () => {
-  let dir: string;
-  let server: HealthServer;
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    server = await startHealthServer(200);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeTempDir(dir);
-  });
+  const ws = useWorkspace();
 
   const healthyPlan = () => `defaults: { soak: 300ms, health: { interval: 50ms, timeout: 1s, failureThreshold: 2 } }
 stages:
   - name: canary
     deploy: printf 'canary-%s\\n' output
-    health: [{ name: hz, url: "${server.url()}" }]
+    health: [{ name: hz, url: "${ws.server.url()}" }]
 `;
 
   it('--quiet prints nothing for a healthy run but the final result', async () => {
-    await writePlan(dir, healthyPlan());
-    const result = await runCli(['run', '--quiet'], { cwd: dir });
+    await writePlan(ws.dir, healthyPlan());
+    const result = await runCli(['run', '--quiet'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trim().split('\n');
@@ -34,13 +25,13 @@ stages:
 
   it('--quiet shows a failed deploy with its output, the failure and the result, and nothing of what went well', async () => {
     await writePlan(
-      dir,
+      ws.dir,
       `${healthyPlan()}  - name: broken
     deploy: printf 'broken-%s\\n' says-why; exit 7
     rollback: printf 'undo-%s\\n' broken
 `,
     );
-    const result = await runCli(['run', '--quiet'], { cwd: dir });
+    const result = await runCli(['run', '--quiet'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(1);
     const err = result.stderr;
     expect(err).toContain('broken | broken-says-why');
@@ -54,28 +45,28 @@ stages:
   });
 
   it('--verbose prints every poll, healthy ones too; the default prints none of them', async () => {
-    await writePlan(dir, healthyPlan());
-    const verbose = await runCli(['run', '--verbose'], { cwd: dir });
+    await writePlan(ws.dir, healthyPlan());
+    const verbose = await runCli(['run', '--verbose'], { cwd: ws.dir });
     expect(verbose.exitCode, describeResult(verbose)).toBe(0);
     const polls = verbose.stderr.split('\n').filter((l) => /canary ✓ hz: 200 in \d+ms/.test(l));
     expect(polls.length, verbose.stderr).toBeGreaterThanOrEqual(2);
 
-    const normal = await runCli(['run'], { cwd: dir });
+    const normal = await runCli(['run'], { cwd: ws.dir });
     expect(normal.exitCode, describeResult(normal)).toBe(0);
     expect(normal.stderr).not.toMatch(/✓ hz: 200/);
   });
 
   it('plain mode: a heartbeat during the soak with each check’s pass/fail counts', async () => {
-    await writePlan(dir, healthyPlan().replace('soak: 300ms', 'soak: 1s'));
-    const result = await runCli(['run'], { cwd: dir, env: { ROLLOUT_HEARTBEAT_MS: '200' } });
+    await writePlan(ws.dir, healthyPlan().replace('soak: 300ms', 'soak: 1s'));
+    const result = await runCli(['run'], { cwd: ws.dir, env: { ROLLOUT_HEARTBEAT_MS: '200' } });
     expect(result.exitCode, describeResult(result)).toBe(0);
     const beats = result.stderr.split('\n').filter((l) => /canary soaking: .* left · hz ✓ 200 \d+ms \(\d+ ok, 0 failed\)/.test(l));
     expect(beats.length, result.stderr).toBeGreaterThanOrEqual(1);
   });
 
   it('rejects --json with --quiet', async () => {
-    await writePlan(dir, healthyPlan());
-    const result = await runCli(['run', '--json', '--quiet'], { cwd: dir });
+    await writePlan(ws.dir, healthyPlan());
+    const result = await runCli(['run', '--json', '--quiet'], { cwd: ws.dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/cannot be used with/);
   });

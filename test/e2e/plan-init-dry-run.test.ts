@@ -1,42 +1,33 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeResult, runCli } from '../helpers/cli.js';
-import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
 import { defaultStatePath } from '../helpers/state.js';
-import { exists, makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+import { exists, writePlan } from '../helpers/temp-dir.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 describe('rollout init, plan and run --dry-run', { timeout: 40_000 }, () => {
-  let dir: string;
-  let server: HealthServer;
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    server = await startHealthServer(200);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeTempDir(dir);
-  });
+  const ws = useWorkspace();
 
   it('init writes a commented starter plan that validate accepts, and never overwrites one without --force', async () => {
-    const first = await runCli(['init'], { cwd: dir });
+    const first = await runCli(['init'], { cwd: ws.dir });
     expect(first.exitCode, describeResult(first)).toBe(0);
-    const file = path.join(dir, 'rollout.config.yml');
+    const file = path.join(ws.dir, 'rollout.config.yml');
     const text = await fs.readFile(file, 'utf8');
     expect(text).toMatch(/^# yaml-language-server: \$schema=/);
     expect(text.split('\n').filter((l) => l.includes('#')).length).toBeGreaterThan(10);
 
-    const validate = await runCli(['validate'], { cwd: dir });
+    const validate = await runCli(['validate'], { cwd: ws.dir });
     expect(validate.exitCode, describeResult(validate)).toBe(0);
     expect(validate.stdout).toContain('is valid: 2 stages (canary → everyone)');
 
     await fs.writeFile(file, 'stages: [{ name: mine, deploy: "true" }]\n');
-    const again = await runCli(['init'], { cwd: dir });
+    const again = await runCli(['init'], { cwd: ws.dir });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('rollout.config.yml already exists; use --force');
     expect(await fs.readFile(file, 'utf8')).toContain('mine');
 
-    const forced = await runCli(['init', '--force'], { cwd: dir });
+    const forced = await runCli(['init', '--force'], { cwd: ws.dir });
     expect(forced.exitCode, describeResult(forced)).toBe(0);
     expect(await fs.readFile(file, 'utf8')).toBe(text);
   });
@@ -52,19 +43,19 @@ stages:
     soak: 10s
     health:
       - name: canary-hz
-        url: ${server.url('/canary')}
+        url: ${ws.server.url('/canary')}
         interval: 2s
         timeout: 5s
         headers: { Authorization: "Bearer \${vars.api_token}" }
   - name: full
     deploy: touch deployed-full
     timeout: 1m
-    health: [{ url: "${server.url('/full')}" }]
+    health: [{ url: "${ws.server.url('/full')}" }]
 `;
 
   it('plan --json: every default applied, secrets left out, and the timeline', async () => {
-    await writePlan(dir, plan());
-    const result = await runCli(['plan', '--json'], { cwd: dir });
+    await writePlan(ws.dir, plan());
+    const result = await runCli(['plan', '--json'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.name).toBe('shop');
@@ -80,15 +71,15 @@ stages:
     expect(doc.timeline.stages).toEqual([
       // 2s to the first failing poll, then every 6s (each 5s timeout skips slots), the last one times out.
       { stage: 'canary', shortestMs: 10_000, detectMs: 19_000, slowestCheck: 'canary-hz', soakShorterThanDetect: true },
-      { stage: 'full', shortestMs: 30_000, detectMs: 17_000, slowestCheck: server.url('/full'), soakShorterThanDetect: false },
+      { stage: 'full', shortestMs: 30_000, detectMs: 17_000, slowestCheck: ws.server.url('/full'), soakShorterThanDetect: false },
     ]);
-    expect(await exists(path.join(dir, 'deployed-canary'))).toBe(false);
-    expect(server.requestCount()).toBe(0);
+    expect(await exists(path.join(ws.dir, 'deployed-canary'))).toBe(false);
+    expect(ws.server.requestCount()).toBe(0);
   });
 
   it('plan: a readable version with the same figures', async () => {
-    await writePlan(dir, plan());
-    const result = await runCli(['plan'], { cwd: dir });
+    await writePlan(ws.dir, plan());
+    const result = await runCli(['plan'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     expect(result.stdout).toContain('1. canary  soak 10s');
     expect(result.stdout).toContain('every 2.0s, timeout 5.0s, fails after 3 in a row');
@@ -99,8 +90,8 @@ stages:
   });
 
   it('run --dry-run prints each command in order with its environment, and runs, polls, locks and writes nothing', async () => {
-    await writePlan(dir, plan());
-    const result = await runCli(['run', '--dry-run', '--var', 'image_tag=v2'], { cwd: dir });
+    await writePlan(ws.dir, plan());
+    const result = await runCli(['run', '--dry-run', '--var', 'image_tag=v2'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     const out = result.stdout;
     const canary = out.indexOf('1. canary deploy');
@@ -117,14 +108,14 @@ stages:
     expect(out).toMatch(/ROLLOUT_RUN_ID=\d{8}T\d{6}Z-[0-9a-f]{6}/);
     expect(out).toMatch(/canary rollback: touch rolled-back-canary/);
 
-    for (const file of ['deployed-canary', 'deployed-full', 'rolled-back-canary', '.rollout']) expect(await exists(path.join(dir, file)), file).toBe(false);
-    expect(await exists(defaultStatePath(dir))).toBe(false);
-    expect(server.requestCount()).toBe(0);
+    for (const file of ['deployed-canary', 'deployed-full', 'rolled-back-canary', '.rollout']) expect(await exists(path.join(ws.dir, file)), file).toBe(false);
+    expect(await exists(defaultStatePath(ws.dir))).toBe(false);
+    expect(ws.server.requestCount()).toBe(0);
   });
 
   it('run --dry-run --json: the same steps as data', async () => {
-    await writePlan(dir, plan());
-    const result = await runCli(['run', '--dry-run', '--json'], { cwd: dir });
+    await writePlan(ws.dir, plan());
+    const result = await runCli(['run', '--dry-run', '--json'], { cwd: ws.dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.steps.map((s: { stage: string; phase: string }) => `${s.stage}:${s.phase}`)).toEqual([
@@ -135,12 +126,12 @@ stages:
     ]);
     expect(doc.steps[2].env).toMatchObject({ ROLLOUT_STAGE: 'full', ROLLOUT_PHASE: 'deploy', ROLLOUT_VAR_IMAGE_TAG: 'v1' });
     expect(doc.onFailure.steps.map((s: { stage: string }) => s.stage)).toEqual(['canary']);
-    expect(await exists(path.join(dir, '.rollout'))).toBe(false);
+    expect(await exists(path.join(ws.dir, '.rollout'))).toBe(false);
   });
 
   it('every command’s --help shows an example', async () => {
     for (const command of ['run', 'validate', 'plan', 'init', 'status', 'rollback']) {
-      const result = await runCli([command, '--help'], { cwd: dir });
+      const result = await runCli([command, '--help'], { cwd: ws.dir });
       expect(result.exitCode, command).toBe(0);
       expect(result.stdout, command).toMatch(new RegExp(`Examples:\\n  \\$ rollout ${command}`));
     }

@@ -1,28 +1,18 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE } from '../helpers/cli.js';
-import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
 import { defaultStatePath, lockPath, readState, stageOf } from '../helpers/state.js';
-import { exists, makeTempDir, readLines, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+import { exists, readLines, writePlan } from '../helpers/temp-dir.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 describe('rollout run: every stage healthy', { timeout: 30_000 }, () => {
-  let dir: string;
-  let server: HealthServer;
-
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    server = await startHealthServer(200);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeTempDir(dir);
-  });
+  const ws = useWorkspace();
 
   it('deploys every stage in order, soaks each, records success and exits 0', async () => {
     const planFile = await writePlan(
-      dir,
+      ws.dir,
       `name: checkout-api
 defaults:
   soak: 300ms
@@ -35,26 +25,26 @@ stages:
     deploy: echo canary >> deploy.log && echo hello from canary
     rollback: echo canary >> rollback.log
     health:
-      - url: ${server.url('/canary')}
+      - url: ${ws.server.url('/canary')}
   - name: half
     deploy: echo half >> deploy.log && echo to-stderr from half >&2
     rollback: echo half >> rollback.log
     soak: 200ms
     health:
-      - url: ${server.url('/half')}
+      - url: ${ws.server.url('/half')}
   - name: full
     deploy: echo full >> deploy.log
     soak: 0
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir });
+    const result = await runCli(['run'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(0);
-    expect(await readLines(path.join(dir, 'deploy.log'))).toEqual(['canary', 'half', 'full']);
-    expect(await exists(path.join(dir, 'rollback.log'))).toBe(false);
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['canary', 'half', 'full']);
+    expect(await exists(path.join(ws.dir, 'rollback.log'))).toBe(false);
 
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.version).toBe(1);
     expect(state.status).toBe('succeeded');
     expect(state.runId).toEqual(expect.any(String));
@@ -82,17 +72,17 @@ stages:
     const canary = stageOf(state, 'canary');
     expect(canary.health.polls).toBeGreaterThanOrEqual(2);
     expect(canary.health.failures).toBe(0);
-    expect(canary.health.polls).toBe(server.requestCount('/canary'));
-    expect(stageOf(state, 'half').health.polls).toBe(server.requestCount('/half'));
+    expect(canary.health.polls).toBe(ws.server.requestCount('/canary'));
+    expect(stageOf(state, 'half').health.polls).toBe(ws.server.requestCount('/half'));
     expect(stageOf(state, 'half').health.polls).toBeGreaterThanOrEqual(1);
 
     // The lock is released when the run ends.
-    expect(await exists(lockPath(defaultStatePath(dir)))).toBe(false);
+    expect(await exists(lockPath(defaultStatePath(ws.dir)))).toBe(false);
   });
 
   it('streams deploy output on stderr prefixed with the stage name and prints a summary on stdout', async () => {
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: canary
     deploy: echo hello from canary && echo to-stderr from canary >&2
@@ -103,7 +93,7 @@ stages:
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir });
+    const result = await runCli(['run'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(0);
     expect(result.stderr).toMatch(/canary\s*\|\s*hello from canary/);
@@ -118,33 +108,33 @@ stages:
 
   it('passes a stage with soak 0 once each check has answered healthy once', async () => {
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: only
     deploy: echo only >> deploy.log
     soak: 0
     health:
-      - url: ${server.url('/a')}
+      - url: ${ws.server.url('/a')}
         interval: 50ms
-      - url: ${server.url('/b')}
+      - url: ${ws.server.url('/b')}
         interval: 50ms
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir });
+    const result = await runCli(['run'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(0);
-    expect(server.requestCount('/a')).toBeGreaterThanOrEqual(1);
-    expect(server.requestCount('/b')).toBeGreaterThanOrEqual(1);
-    const state = await readState(defaultStatePath(dir));
+    expect(ws.server.requestCount('/a')).toBeGreaterThanOrEqual(1);
+    expect(ws.server.requestCount('/b')).toBeGreaterThanOrEqual(1);
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.status).toBe('succeeded');
     expect(stageOf(state, 'only').health.polls).toBeGreaterThanOrEqual(2);
   });
 
   it('accepts a non-200 2xx by default and an explicit expectStatus list', async () => {
-    server.setStatus(204);
+    ws.server.setStatus(204);
     await writePlan(
-      dir,
+      ws.dir,
       `defaults:
   soak: 150ms
   health:
@@ -153,18 +143,18 @@ stages:
   - name: any-2xx
     deploy: "true"
     health:
-      - url: ${server.url('/any')}
+      - url: ${ws.server.url('/any')}
   - name: listed
     deploy: "true"
     health:
-      - url: ${server.url('/listed')}
+      - url: ${ws.server.url('/listed')}
         expectStatus: [200, 204]
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir });
+    const result = await runCli(['run'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(0);
-    expect((await readState(defaultStatePath(dir))).status).toBe('succeeded');
+    expect((await readState(defaultStatePath(ws.dir))).status).toBe('succeeded');
   });
 });

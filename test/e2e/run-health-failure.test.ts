@@ -1,27 +1,18 @@
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE } from '../helpers/cli.js';
-import { type HealthServer, startHealthServer, unusedUrl } from '../helpers/health-server.js';
+import { unusedUrl } from '../helpers/health-server.js';
 import { defaultStatePath, readState, stageOf } from '../helpers/state.js';
-import { makeTempDir, readLines, removeTempDir, writePlan, yamlString } from '../helpers/temp-dir.js';
+import { readLines, writePlan, yamlString } from '../helpers/temp-dir.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 describe('rollout run: a health check fails during the soak', { timeout: 30_000 }, () => {
-  let dir: string;
-  let server: HealthServer;
-
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    server = await startHealthServer(200);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeTempDir(dir);
-  });
+  const ws = useWorkspace();
 
   it('fails the stage at once, rolls back newest first and never deploys later stages', async () => {
     // Stage "half" breaks the service in its own deploy; its 30 s soak must not be waited out.
     await writePlan(
-      dir,
+      ws.dir,
       `name: checkout-api
 defaults:
   health:
@@ -34,27 +25,27 @@ stages:
     rollback: echo canary >> rollback.log
     soak: 200ms
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
   - name: half
-    deploy: ${yamlString(`echo half >> deploy.log && ${server.setStatusCommand(503)}`)}
+    deploy: ${yamlString(`echo half >> deploy.log && ${ws.server.setStatusCommand(503)}`)}
     rollback: echo half >> rollback.log
     soak: 30s
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
   - name: full
     deploy: echo full >> deploy.log
     rollback: echo full >> rollback.log
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir, timeout: 15_000 });
+    const result = await runCli(['run'], { cwd: ws.dir, timeout: 15_000 });
 
     expect(result.timedOut, 'the run waited out the 30 s soak instead of failing fast').toBe(false);
     expect(result.exitCode, describeResult(result)).toBe(1);
-    expect(await readLines(path.join(dir, 'deploy.log'))).toEqual(['canary', 'half']);
-    expect(await readLines(path.join(dir, 'rollback.log'))).toEqual(['half', 'canary']);
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['canary', 'half']);
+    expect(await readLines(path.join(ws.dir, 'rollback.log'))).toEqual(['half', 'canary']);
 
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.status).toBe('rolled_back');
     expect(state.finishedAt).not.toBeNull();
     expect(state.failure?.stage).toBe('half');
@@ -81,38 +72,38 @@ stages:
 
   it('needs failureThreshold consecutive failures: isolated failures do not fail the stage', async () => {
     // The check alternates 503 and 200, so it never fails 3 times in a row.
-    server.cycleStatuses([503, 200]);
+    ws.server.cycleStatuses([503, 200]);
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: flaky
     deploy: echo flaky >> deploy.log
     soak: 800ms
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
         interval: 100ms
         failureThreshold: 3
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir });
+    const result = await runCli(['run'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(0);
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.status).toBe('succeeded');
     expect(stageOf(state, 'flaky').health.failures).toBeGreaterThanOrEqual(1);
   });
 
   it('never passes a stage on a check that never answered healthy, even below the threshold', async () => {
-    server.setStatus(503);
+    ws.server.setStatus(503);
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: canary
     deploy: echo canary >> deploy.log
     soak: 150ms
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
         interval: 50ms
         failureThreshold: 8
   - name: full
@@ -120,66 +111,66 @@ stages:
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir });
+    const result = await runCli(['run'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(1);
-    expect(await readLines(path.join(dir, 'deploy.log'))).toEqual(['canary']);
-    const state = await readState(defaultStatePath(dir));
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['canary']);
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.failure?.stage).toBe('canary');
     expect(stageOf(state, 'canary').status).toBe('failed');
     expect(stageOf(state, 'full').status).toBe('skipped');
   });
 
   it('fails a soak-0 stage whose check keeps failing', async () => {
-    server.setStatus(500);
+    ws.server.setStatus(500);
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: canary
     deploy: echo canary >> deploy.log
     soak: 0
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
         interval: 50ms
         failureThreshold: 2
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir, timeout: 15_000 });
+    const result = await runCli(['run'], { cwd: ws.dir, timeout: 15_000 });
 
     expect(result.exitCode, describeResult(result)).toBe(1);
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.failure?.stage).toBe('canary');
     expect(state.failure?.reason).toMatch(/500/);
   });
 
   it('fails on an unexpected status listed nowhere in expectStatus', async () => {
-    server.setStatus(200);
+    ws.server.setStatus(200);
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: canary
     deploy: "true"
     soak: 2s
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
         expectStatus: [204]
         interval: 50ms
         failureThreshold: 2
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir, timeout: 15_000 });
+    const result = await runCli(['run'], { cwd: ws.dir, timeout: 15_000 });
 
     expect(result.exitCode, describeResult(result)).toBe(1);
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.failure?.stage).toBe('canary');
     expect(state.failure?.reason).toMatch(/200/);
   });
 
   it('counts a refused connection as a failed poll', async () => {
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: canary
     deploy: "true"
@@ -191,43 +182,43 @@ stages:
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir, timeout: 15_000 });
+    const result = await runCli(['run'], { cwd: ws.dir, timeout: 15_000 });
 
     expect(result.exitCode, describeResult(result)).toBe(1);
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.failure?.stage).toBe('canary');
     expect(stageOf(state, 'canary').health.lastError).toEqual(expect.any(String));
     expect(result.all).not.toMatch(STACK_TRACE);
   });
 
   it('counts a poll with no answer within the check timeout as failed', async () => {
-    server.setStatus(0); // accept, never answer
+    ws.server.setStatus(0); // accept, never answer
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: canary
     deploy: "true"
     soak: 10s
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
         interval: 100ms
         timeout: 150ms
         failureThreshold: 2
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir, timeout: 15_000 });
+    const result = await runCli(['run'], { cwd: ws.dir, timeout: 15_000 });
 
     expect(result.timedOut).toBe(false);
     expect(result.exitCode, describeResult(result)).toBe(1);
-    const state = await readState(defaultStatePath(dir));
+    const state = await readState(defaultStatePath(ws.dir));
     expect(state.failure?.stage).toBe('canary');
     expect(state.failure?.reason).toMatch(/time/i);
   });
 
   it('skips the rollback of a stage that has none and keeps its status', async () => {
     await writePlan(
-      dir,
+      ws.dir,
       `stages:
   - name: canary
     deploy: echo canary >> deploy.log
@@ -241,11 +232,11 @@ stages:
 `,
     );
 
-    const result = await runCli(['run'], { cwd: dir });
+    const result = await runCli(['run'], { cwd: ws.dir });
 
     expect(result.exitCode, describeResult(result)).toBe(1);
-    expect(await readLines(path.join(dir, 'rollback.log'))).toEqual(['half']);
-    const state = await readState(defaultStatePath(dir));
+    expect(await readLines(path.join(ws.dir, 'rollback.log'))).toEqual(['half']);
+    const state = await readState(defaultStatePath(ws.dir));
     const canary = stageOf(state, 'canary');
     expect(canary.status).toBe('succeeded');
     expect(canary.rollback.skipped).toEqual(expect.any(String));

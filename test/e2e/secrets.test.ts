@@ -1,37 +1,27 @@
 import fs from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE, startCli, toCliResult } from '../helpers/cli.js';
-import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
 import { waitFor } from '../helpers/processes.js';
 import { defaultStatePath, lockPath, readState } from '../helpers/state.js';
-import { makeTempDir, removeTempDir, writePlan, yamlString } from '../helpers/temp-dir.js';
+import { writePlan, yamlString } from '../helpers/temp-dir.js';
 import { makeSelfSignedCertificate, startHttpsServer } from '../helpers/tls.js';
+import { useWorkspace } from '../helpers/workspace.js';
 
 const TOKEN = 'tok-7f3a9c21e5b84d06';
 
 describe('secrets: values of the plan’s secrets are redacted everywhere rollout writes', { timeout: 40_000 }, () => {
-  let dir: string;
-  let server: HealthServer;
-
-  beforeEach(async () => {
-    dir = await makeTempDir();
-    server = await startHealthServer(200);
-  });
-  afterEach(async () => {
-    await server.close();
-    await removeTempDir(dir);
-  });
+  const ws = useWorkspace();
 
   /** Every place the tool writes, for one run: stdout, stderr, the state file and (sampled) the lock. */
   async function written(result: { stdout: string; stderr: string }, extra: string[] = []): Promise<string[]> {
-    const state = await fs.readFile(defaultStatePath(dir), 'utf8');
+    const state = await fs.readFile(defaultStatePath(ws.dir), 'utf8');
     return [result.stdout, result.stderr, state, ...extra];
   }
 
   it('masks a secret echoed by a deploy command, split across output chunks, and sent in a check header', async () => {
     const half = TOKEN.length / 2;
     await writePlan(
-      dir,
+      ws.dir,
       `secrets: [ROLLOUT_TEST_TOKEN]
 stages:
   - name: canary
@@ -39,7 +29,7 @@ stages:
     rollback: ${yamlString('echo "undo $ROLLOUT_TEST_TOKEN"')}
     soak: 0
     health:
-      - url: ${server.url('/healthz')}
+      - url: ${ws.server.url('/healthz')}
         interval: 50ms
         headers:
           Authorization: Bearer \${env.ROLLOUT_TEST_TOKEN}
@@ -47,10 +37,10 @@ stages:
     deploy: ${yamlString('echo "failing with $ROLLOUT_TEST_TOKEN"; exit 3')}
 `,
     );
-    const run = startCli(['run'], { cwd: dir, env: { ROLLOUT_TEST_TOKEN: TOKEN } });
+    const run = startCli(['run'], { cwd: ws.dir, env: { ROLLOUT_TEST_TOKEN: TOKEN } });
     const locks: string[] = [];
     const sampling = waitFor(async () => {
-      locks.push(await fs.readFile(lockPath(defaultStatePath(dir)), 'utf8').catch(() => ''));
+      locks.push(await fs.readFile(lockPath(defaultStatePath(ws.dir)), 'utf8').catch(() => ''));
       return false;
     }, 1500);
     const result = toCliResult(await run);
@@ -58,7 +48,7 @@ stages:
 
     expect(result.exitCode, describeResult(result)).toBe(1);
     // The secret did its job: the command and the health endpoint received the real value.
-    expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(ws.server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(result.stderr).toContain('canary | token is ***');
     expect(result.stderr).toContain('canary | split=*** end');
     expect(result.stderr).toContain('broken | failing with ***');
@@ -74,11 +64,11 @@ stages:
   it('masks a secret in a health-check failure reason: state, output and summary', async () => {
     // The certificate is for DNS:localhost only; the URL's host comes from a secret, so Node's TLS
     // error ("IP: <host> is not in the cert's list") carries the secret into the failure reason.
-    const certificate = makeSelfSignedCertificate(dir, 'DNS:localhost');
+    const certificate = makeSelfSignedCertificate(ws.dir, 'DNS:localhost');
     const tlsServer = await startHttpsServer(certificate);
     try {
       await writePlan(
-        dir,
+        ws.dir,
         `secrets: [SECRET_HOST]
 stages:
   - name: canary
@@ -92,10 +82,10 @@ stages:
         failureThreshold: 2
 `,
       );
-      const result = await runCli(['run'], { cwd: dir, env: { SECRET_HOST: '127.0.0.1' } });
+      const result = await runCli(['run'], { cwd: ws.dir, env: { SECRET_HOST: '127.0.0.1' } });
 
       expect(result.exitCode, describeResult(result)).toBe(1);
-      const state = await readState(defaultStatePath(dir));
+      const state = await readState(defaultStatePath(ws.dir));
       expect(state.failure?.reason).toMatch(/\*\*\*/);
       expect(state.stages[0]?.health.checks[0]?.lastError?.kind).toBe('tls');
       for (const text of await written(result)) expect(text).not.toContain('127.0.0.1');
@@ -105,14 +95,14 @@ stages:
   });
 
   it('masks a secret in an error message (a lock held by a run whose command shows it)', async () => {
-    await writePlan(dir, `secrets: [ROLLOUT_TEST_TOKEN]\nstages:\n  - name: canary\n    deploy: "true"\n    soak: 0\n`);
-    await fs.mkdir(`${dir}/.rollout`, { recursive: true });
+    await writePlan(ws.dir, `secrets: [ROLLOUT_TEST_TOKEN]\nstages:\n  - name: canary\n    deploy: "true"\n    soak: 0\n`);
+    await fs.mkdir(`${ws.dir}/.rollout`, { recursive: true });
     // A live holder on another host: a fresh heartbeat, so the lock is respected (exit 4), not taken over.
     const now = new Date().toISOString();
     const holder = { runId: 'r1', pid: 1, host: 'elsewhere', startedAt: now, heartbeatAt: now, command: `deploy --token ${TOKEN}` };
-    await fs.writeFile(lockPath(defaultStatePath(dir)), JSON.stringify(holder));
+    await fs.writeFile(lockPath(defaultStatePath(ws.dir)), JSON.stringify(holder));
 
-    const result = await runCli(['run'], { cwd: dir, env: { ROLLOUT_TEST_TOKEN: TOKEN } });
+    const result = await runCli(['run'], { cwd: ws.dir, env: { ROLLOUT_TEST_TOKEN: TOKEN } });
 
     expect(result.exitCode, describeResult(result)).toBe(4);
     expect(result.stderr).toContain('deploy --token ***');
@@ -122,11 +112,11 @@ stages:
 
   it('redacts the lock file itself (last line of defence)', async () => {
     // Contrived on purpose: the only free text in a lock is its command, "rollout run".
-    await writePlan(dir, `secrets: [ROLLOUT_TEST_CMD]\nstages:\n  - name: canary\n    deploy: sleep 1\n    soak: 0\n`);
-    const run = startCli(['run'], { cwd: dir, env: { ROLLOUT_TEST_CMD: 'rollout run' } });
+    await writePlan(ws.dir, `secrets: [ROLLOUT_TEST_CMD]\nstages:\n  - name: canary\n    deploy: sleep 1\n    soak: 0\n`);
+    const run = startCli(['run'], { cwd: ws.dir, env: { ROLLOUT_TEST_CMD: 'rollout run' } });
     let lock = '';
     await waitFor(async () => {
-      lock = await fs.readFile(lockPath(defaultStatePath(dir)), 'utf8').catch(() => '');
+      lock = await fs.readFile(lockPath(defaultStatePath(ws.dir)), 'utf8').catch(() => '');
       return lock !== '';
     });
     const result = toCliResult(await run);
@@ -136,7 +126,7 @@ stages:
 
   it('under GitHub Actions, masks each secret with ::add-mask:: before any other output', async () => {
     await writePlan(
-      dir,
+      ws.dir,
       `secrets: [ROLLOUT_TEST_TOKEN, ROLLOUT_TEST_SHORT, ROLLOUT_TEST_UNSET]
 stages:
   - name: canary
@@ -144,7 +134,7 @@ stages:
     soak: 0
 `,
     );
-    const result = await runCli(['run'], { cwd: dir, env: { ROLLOUT_TEST_TOKEN: TOKEN, ROLLOUT_TEST_SHORT: 'ab', GITHUB_ACTIONS: 'true' } });
+    const result = await runCli(['run'], { cwd: ws.dir, env: { ROLLOUT_TEST_TOKEN: TOKEN, ROLLOUT_TEST_SHORT: 'ab', GITHUB_ACTIONS: 'true' } });
 
     expect(result.exitCode, describeResult(result)).toBe(0);
     expect(result.all.startsWith(`::add-mask::${TOKEN}\n`), describeResult(result)).toBe(true);
@@ -154,15 +144,15 @@ stages:
   });
 
   it('prints no ::add-mask:: outside GitHub Actions', async () => {
-    await writePlan(dir, `secrets: [ROLLOUT_TEST_TOKEN]\nstages:\n  - name: canary\n    deploy: "true"\n    soak: 0\n`);
-    const result = await runCli(['run'], { cwd: dir, env: { ROLLOUT_TEST_TOKEN: TOKEN } });
+    await writePlan(ws.dir, `secrets: [ROLLOUT_TEST_TOKEN]\nstages:\n  - name: canary\n    deploy: "true"\n    soak: 0\n`);
+    const result = await runCli(['run'], { cwd: ws.dir, env: { ROLLOUT_TEST_TOKEN: TOKEN } });
     expect(result.exitCode, describeResult(result)).toBe(0);
     expect(result.all).not.toContain('add-mask');
   });
 
   it('keeps an environment value out of a plan error about the URL it made invalid', async () => {
-    await writePlan(dir, `stages:\n  - name: canary\n    deploy: "true"\n    health:\n      - url: http://\${env.ROLLOUT_TEST_TOKEN}/x\n`);
-    const result = await runCli(['validate'], { cwd: dir, env: { ROLLOUT_TEST_TOKEN: `bad host ${TOKEN}` } });
+    await writePlan(ws.dir, `stages:\n  - name: canary\n    deploy: "true"\n    health:\n      - url: http://\${env.ROLLOUT_TEST_TOKEN}/x\n`);
+    const result = await runCli(['validate'], { cwd: ws.dir, env: { ROLLOUT_TEST_TOKEN: `bad host ${TOKEN}` } });
     expect(result.exitCode, describeResult(result)).toBe(2);
     expect(result.stderr).toContain('${env.ROLLOUT_TEST_TOKEN}');
     expect(result.all).not.toContain(TOKEN);
