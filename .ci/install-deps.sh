@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the real servers and tools the test suite starts for itself (Debian packages), when missing.
+# Idempotent and quiet when everything is there: `.ci/run` calls it on every run; run it once by hand
+# before your first `npm test` on a new machine.
+set -euo pipefail
+
+missing=()
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts packaged services where it can; the tests start their own on free ports.
+  for service in prometheus postgresql; do
+    if command -v service >/dev/null 2>&1; then service "$service" stop >/dev/null 2>&1 || true; fi
+  done
+fi
