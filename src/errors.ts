@@ -11,6 +11,8 @@ export const ExitCode = {
   locked: 4,
   interrupted: 130,
   terminated: 143,
+  /** A bug in rollout (BSD's EX_SOFTWARE): never 1, which means "a stage failed". */
+  internal: 70,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -3,7 +3,8 @@ import { ExitCode, RolloutError } from './errors.js';
 
 /**
  * Prints an error a command threw and returns its exit code: a RolloutError's own code and
- * message; anything else is a bug, reported in one line (the stack only under ROLLOUT_DEBUG).
+ * message; anything else is a bug, reported in one line (the stack only under ROLLOUT_DEBUG) and
+ * exits 70 (EX_SOFTWARE), so a CI never mistakes it for a failed stage (1).
  */
 export function reportError(error: unknown, ctx: Pick<Context, 'term' | 'env'>): number {
   const c = ctx.term.color;
@@ -14,6 +15,6 @@ export function reportError(error: unknown, ctx: Pick<Context, 'term' | 'env'>):
   const message = error instanceof Error ? error.message : String(error);
   ctx.term.err.write(`${c.red('error:')} ${message}\n`);
   if (ctx.env.ROLLOUT_DEBUG && error instanceof Error && error.stack) ctx.term.err.write(`${error.stack}\n`);
-  else ctx.term.err.write('(an unexpected error; set ROLLOUT_DEBUG=1 for details)\n');
-  return ExitCode.failed;
+  else ctx.term.err.write('(an internal error in rollout; set ROLLOUT_DEBUG=1 for details and please report it)\n');
+  return ExitCode.internal;
 }
