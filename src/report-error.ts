@@ -6,10 +6,13 @@ import { ExitCode, RolloutError } from './errors.js';
  * message; anything else is a bug, reported in one line (the stack only under ROLLOUT_DEBUG) and
  * exits 70 (EX_SOFTWARE), so a CI never mistakes it for a failed stage (1).
  */
-export function reportError(error: unknown, ctx: Pick<Context, 'term' | 'env'>): number {
+export async function reportError(error: unknown, ctx: Pick<Context, 'term' | 'env' | 'cwd'>): Promise<number> {
   const c = ctx.term.color;
   if (error instanceof RolloutError) {
     ctx.term.err.write(`${c.red('error:')} ${error.message}\n`);
+    if (error.exitCode === ExitCode.badInput && ctx.env.GITHUB_ACTIONS === 'true') {
+      (await import('./output/github-errors.js')).reportInputErrorToGitHub(error, ctx);
+    }
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -40,10 +40,16 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
     const doc = readState(statePath) ?? before; // under the lock: what the run really left
     checkResumable(doc, plan, statePath, options);
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId} started; resuming with the current plan (--allow-plan-change)`);
+    session.reporter.continueRun?.(doc);
     const store = new StateStore(statePath, doc);
     let status: Awaited<ReturnType<typeof runRollout>>['status'];
+    let tookMs: number | undefined;
     try {
-      const deps = session.deps(doc.runId, store);
+      const deps = session.deps(doc.runId, store, [
+        (event) => {
+          if (event.type === 'run.finished') tookMs = event.durationMs;
+        },
+      ]);
       if (isRollingBack(doc)) {
         const deployed = planStages(
           plan,
@@ -58,7 +64,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
       store.close();
     }
     session.reporter.close();
-    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
+    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
     return exitCodeFor(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);
