@@ -10,8 +10,8 @@ export async function reportError(error: unknown, ctx: Pick<Context, 'term' | 'e
   const c = ctx.term.color;
   if (error instanceof RolloutError) {
     ctx.term.err.write(`${c.red('error:')} ${error.message}\n`);
-    if (error.exitCode === ExitCode.badInput && ctx.env.GITHUB_ACTIONS === 'true') {
-      (await import('./output/github-errors.js')).reportInputErrorToGitHub(error, ctx);
+    if (error.exitCode === ExitCode.badInput && (ctx.env.GITHUB_ACTIONS === 'true' || ctx.env.GITLAB_CI === 'true')) {
+      (await import('./output/ci-input-errors.js')).reportInputErrorToCi(error, ctx);
     }
     return error.exitCode;
   }

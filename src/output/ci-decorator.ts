@@ -1,12 +1,19 @@
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
+import { applyEvent, initialState } from '../state/reduce.js';
 import type { Reporter } from './reporter.js';
 
 /**
  * A reporter that wraps another and adds a CI vendor's markers around what it prints. Markers go
  * to stderr, the stream command output goes to, so they frame that output in the log exactly.
+ * It folds the events into its own copy of the state document, so a vendor can report the
+ * outcome (job summary, outputs, annotation) when the run finishes.
  */
 export abstract class CiDecorator implements Reporter {
+  protected doc: StateDocument | null = null;
+  /** How long this command's part of the run took (the `run.finished` event's duration). */
+  protected tookMs: number | undefined;
+
   constructor(
     protected readonly inner: Reporter,
     protected readonly err: NodeJS.WritableStream,
@@ -16,9 +23,13 @@ export abstract class CiDecorator implements Reporter {
 
   handle(event: RolloutEvent): void | Promise<void> {
     if (event.type === 'command.output') return this.inner.handle(event);
+    if (event.type === 'run.started') this.doc = initialState(event);
+    else if (this.doc) applyEvent(this.doc, event);
+    if (event.type === 'run.finished') this.tookMs = event.durationMs;
     this.before(event);
     const result = this.inner.handle(event);
     this.after(event);
+    if (event.type === 'run.finished' && this.doc) this.finish(this.doc);
     return result;
   }
 
@@ -34,7 +45,9 @@ export abstract class CiDecorator implements Reporter {
     this.inner.endPartialLines?.();
   }
 
+  /** The run that `resume` or `rollback` continues: the outcome then covers the whole run. */
   continueRun(doc: StateDocument): void {
+    this.doc = structuredClone(doc);
     this.inner.continueRun?.(doc);
   }
 
@@ -42,6 +55,8 @@ export abstract class CiDecorator implements Reporter {
   protected before(_event: RolloutEvent): void {}
   /** Called after the wrapped reporter has printed an event. */
   protected after(_event: RolloutEvent): void {}
+  /** Called once the run has finished, with its final record. */
+  protected finish(_doc: StateDocument): void {}
 
   protected mark(text: string): void {
     this.inner.endPartialLines?.();
@@ -63,4 +78,14 @@ export function commandBlock(event: RolloutEvent): { edge: 'start' | 'end'; who:
     default:
       return null;
   }
+}
+
+/** A command as a one-line title: a multi-line command must not spill out of a group header. */
+export function oneLine(command: string, max = 120): string {
+  const flat = command
+    .replace(/[\r\n]+/g, ' ↵ ')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must go
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { RolloutEvent } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
+import { oneLine } from './ci-decorator.js';
 
 /** Renders a transition event as one human line (without timestamp), or null when it has none. */
 export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | null {
@@ -15,7 +16,7 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
     case 'stage.started':
       return null;
     case 'deploy.started':
-      return `${stage(event.stage)} deploying: ${c.dim(event.command)}`;
+      return `${stage(event.stage)} deploying: ${c.dim(oneLine(event.command, 10_000))}`;
     case 'deploy.finished':
       return event.exitCode === 0 && !event.timedOut
         ? `${stage(event.stage)} deployed in ${formatDuration(event.durationMs)}`
@@ -36,7 +37,7 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
         ? `${c.yellow('rolling back')} with the plan's rollback command (undoes ${event.stages.join(', ')})`
         : `${c.yellow('rolling back')} ${event.stages.join(' → ')}`;
     case 'rollback.step.started':
-      return `${event.stage === null ? c.bold('plan') : stage(event.stage)} rolling back: ${c.dim(event.command)}`;
+      return `${event.stage === null ? c.bold('plan') : stage(event.stage)} rolling back: ${c.dim(oneLine(event.command, 10_000))}`;
     case 'rollback.step.finished': {
       const who = event.stage === null ? c.bold('plan') : stage(event.stage);
       return event.exitCode === 0 && !event.timedOut && event.error === undefined

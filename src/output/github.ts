@@ -1,8 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
-import { applyEvent, initialState } from '../state/reduce.js';
-import { CiDecorator, commandBlock } from './ci-decorator.js';
+import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
 import { escapeData, escapeProperty, formatOutputs, stopToken } from './github-commands.js';
 import { headline, renderJobSummary } from './job-summary.js';
 import type { Reporter } from './reporter.js';
@@ -13,8 +12,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * GitHub Actions (`GITHUB_ACTIONS=true`): deploy and rollback output folded into `::group::`s, an
  * `::error` annotation for the failed stage, a Markdown job summary appended to
  * `$GITHUB_STEP_SUMMARY`, and step outputs (`status`, `failed-stage`, `run-id`, `failure-reason`,
- * `message`) appended to `$GITHUB_OUTPUT`, for `run`, `resume` and `rollback` alike. It folds the
- * events into its own copy of the state document.
+ * `message`) appended to `$GITHUB_OUTPUT`, for `run`, `resume` and `rollback` alike.
  *
  * Workflow commands are paused (`::stop-commands::`) for everything rollout relays: deploy output
  * and the reasons and messages it quotes may carry untrusted text (a commit message, an HTTP
@@ -23,8 +21,6 @@ type Env = Readonly<Record<string, string | undefined>>;
  * value. Our own commands resume processing for exactly their line, with a fresh token each time.
  */
 export class GitHubActions extends CiDecorator {
-  private doc: StateDocument | null = null;
-  private tookMs: number | undefined;
   private grouped = false;
   private token: string | null = null;
 
@@ -38,23 +34,14 @@ export class GitHubActions extends CiDecorator {
     this.pauseCommands();
   }
 
-  /** The run that `resume` or `rollback` continues: its summary and outputs cover the whole run. */
-  override continueRun(doc: StateDocument): void {
-    this.doc = structuredClone(doc);
-    super.continueRun(doc);
-  }
-
   protected override before(event: RolloutEvent): void {
-    if (event.type === 'run.started') this.doc = initialState(event);
-    else if (this.doc) applyEvent(this.doc, event);
-    if (event.type === 'run.finished') this.tookMs = event.durationMs;
     if (commandBlock(event)?.edge === 'end') this.endGroup();
   }
 
   protected override after(event: RolloutEvent): void {
     const block = commandBlock(event);
     if (block?.edge === 'start' && this.folds) {
-      this.mark(`::group::${escapeData(`${block.who} ${block.phase}: ${block.command ?? ''}`)}`);
+      this.mark(`::group::${escapeData(`${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`)}`);
       this.grouped = true;
     }
     if (event.type === 'stage.failed') this.mark(`::error title=${escapeProperty(`rollout: stage ${event.stage} failed`)}::${escapeData(event.reason)}`);
@@ -63,7 +50,6 @@ export class GitHubActions extends CiDecorator {
         `::error title=${escapeProperty('rollout: rollback failed')}::${escapeData(`rollback failed for ${event.failedStages.join(', ')}: a human must look`)}`,
       );
     }
-    if (event.type === 'run.finished' && this.doc) this.finish(this.doc);
   }
 
   override warn(message: string): void {
@@ -100,7 +86,7 @@ export class GitHubActions extends CiDecorator {
     this.grouped = false;
   }
 
-  private finish(doc: StateDocument): void {
+  protected override finish(doc: StateDocument): void {
     write(this.env.GITHUB_STEP_SUMMARY, renderJobSummary(doc, this.tookMs), 'job summary', this.inner);
     write(this.env.GITHUB_OUTPUT, formatOutputs(runOutputs(doc)), 'step outputs', this.inner);
   }

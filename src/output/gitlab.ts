@@ -1,15 +1,31 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RolloutEvent } from '../engine/events.js';
-import { CiDecorator, commandBlock } from './ci-decorator.js';
+import type { StateDocument } from '../state/document.js';
+import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { headline } from './job-summary.js';
+import type { Reporter } from './reporter.js';
 
 const ERASE = '\u001b[0K';
 
 /**
  * GitLab CI (`GITLAB_CI=true`): each deploy and rollback command's output in its own collapsible
- * log section (`section_start` / `section_end`), collapsed once it has finished.
+ * log section (`section_start` / `section_end`), collapsed once it has finished; and the outcome
+ * as an `artifacts:reports:dotenv` file (GitLab's equivalent of step outputs) for later jobs.
  */
 export class GitLabSections extends CiDecorator {
   private open: string | null = null;
   private lastTime = '';
+
+  constructor(
+    inner: Reporter,
+    err: NodeJS.WritableStream,
+    /** Where the dotenv report goes (`ROLLOUT_DOTENV`, default `rollout.env` in the job's directory). */
+    private readonly dotenvPath: string,
+    folds = true,
+  ) {
+    super(inner, err, folds);
+  }
 
   protected override before(event: RolloutEvent): void {
     this.lastTime = event.time;
@@ -25,13 +41,44 @@ export class GitLabSections extends CiDecorator {
     if (block?.edge !== 'start' || !this.folds) return;
     const name = sectionName(`rollout_${block.who}_${block.phase}`);
     this.open = name;
-    this.mark(`${ERASE}section_start:${unixTime(event.time)}:${name}[collapsed=true]\r${ERASE}${block.who} ${block.phase}: ${block.command ?? ''}`);
+    this.mark(`${ERASE}section_start:${unixTime(event.time)}:${name}[collapsed=true]\r${ERASE}${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
+  }
+
+  protected override finish(doc: StateDocument): void {
+    writeDotenv(this.dotenvPath, outcomeVariables(doc), this.inner);
   }
 
   override close(): void {
     if (this.open !== null) this.mark(`${ERASE}section_end:${unixTime(this.lastTime)}:${this.open}\r${ERASE}`);
     this.open = null;
     super.close();
+  }
+}
+
+/** The run's outcome as GitLab dotenv variables. */
+export function outcomeVariables(doc: StateDocument): Record<string, string> {
+  return {
+    ROLLOUT_STATUS: doc.status,
+    ROLLOUT_FAILED_STAGE: doc.failure?.stage ?? '',
+    ROLLOUT_RUN_ID: doc.runId,
+    ROLLOUT_FAILURE_REASON: doc.failure?.reason ?? '',
+    ROLLOUT_MESSAGE: `rollout ${doc.plan.name}: ${headline(doc)}`,
+  };
+}
+
+/**
+ * GitLab's dotenv report: `KEY=value` lines, one line per value (no multi-line values), at most
+ * 5 KB in all, so each value is one line of at most 1,000 characters.
+ */
+export function writeDotenv(file: string, variables: Record<string, string>, reporter: Pick<Reporter, 'warn'>): void {
+  const text = Object.entries(variables)
+    .map(([key, value]) => `${key}=${oneLine(value, 1_000)}\n`)
+    .join('');
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (error) {
+    reporter.warn(`cannot write the dotenv report to ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { addBuildkiteRedactions } from '../output/buildkite-agent.js';
 import { maskCommands } from '../output/github-commands.js';
 import type { Plan } from '../plan/types.js';
 import { MIN_SECRET_LENGTH, type Redactor, redactorFor } from './redact.js';
@@ -14,6 +15,11 @@ export function setUpSecrets(plan: Pick<Plan, 'secrets'>, ctx: Pick<Context, 'en
   if (ctx.env.GITHUB_ACTIONS === 'true')
     for (const line of maskCommands(redactor.values.filter((value) => !value.includes('\n')))) ctx.term.err.write(`${line}\n`);
   const warnings = tooShort.map((name) => `secret ${name} is shorter than ${MIN_SECRET_LENGTH} characters and is not redacted`);
+  if (ctx.env.BUILDKITE === 'true') {
+    const values = Object.fromEntries(plan.secrets.flatMap((name) => (redactor.values.includes(ctx.env[name] ?? '') ? [[name, ctx.env[name] ?? '']] : [])));
+    const warning = addBuildkiteRedactions(values, ctx.env);
+    if (warning) warnings.push(warning);
+  }
   return { redactor, warnings };
 }
 

@@ -1,0 +1,52 @@
+import type { RolloutEvent } from '../engine/events.js';
+import type { StateDocument } from '../state/document.js';
+import { callBuildkiteAgent } from './buildkite-agent.js';
+import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { renderJobSummary } from './job-summary.js';
+import type { Reporter } from './reporter.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const STYLE: Record<string, 'success' | 'error' | 'warning'> = {
+  succeeded: 'success',
+  rolled_back: 'error',
+  failed: 'error',
+  rollback_failed: 'error',
+  interrupted: 'warning',
+};
+
+/**
+ * Buildkite (`BUILDKITE=true`): each deploy, soak and rollback in a collapsed log group (`--- `);
+ * when a stage or a rollback fails, `^^^ +++` opens the group it failed in, so the failure is what
+ * the log shows first. When the run finishes, the job summary's Markdown becomes a build
+ * annotation (`buildkite-agent annotate --style success|error|warning`), if the agent is on PATH.
+ */
+export class BuildkiteGroups extends CiDecorator {
+  constructor(
+    inner: Reporter,
+    err: NodeJS.WritableStream,
+    private readonly env: Env,
+    folds = true,
+  ) {
+    super(inner, err, folds);
+  }
+
+  protected override before(event: RolloutEvent): void {
+    if (!this.folds) return;
+    const block = commandBlock(event);
+    if (block?.edge === 'start') this.mark(`--- ${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
+    if (event.type === 'soak.started') this.mark(`--- ${event.stage} soak`);
+    if (event.type === 'rollback.started') this.mark('--- rolling back');
+  }
+
+  protected override after(event: RolloutEvent): void {
+    if (!this.folds) return;
+    if (event.type === 'stage.failed' || (event.type === 'rollback.step.finished' && (event.exitCode !== 0 || event.timedOut))) this.mark('^^^ +++');
+  }
+
+  protected override finish(doc: StateDocument): void {
+    const style = STYLE[doc.status] ?? 'info';
+    const outcome = callBuildkiteAgent(['annotate', '--style', style, '--context', `rollout-${doc.runId}`], renderJobSummary(doc, this.tookMs), this.env);
+    if (outcome !== 'ok' && outcome !== 'missing') this.inner.warn(`buildkite-agent annotate failed: ${outcome}`);
+  }
+}
