@@ -53,7 +53,8 @@ export function compileWindows(raw: RawWindows): { ok: true; windows: Windows } 
   const onBlocked = raw.onBlocked ?? 'fail';
   const maxWaitMs = raw.maxWait === undefined ? null : (parseDuration(raw.maxWait) ?? null);
   if (raw.maxWait !== undefined && maxWaitMs === null) problems.push({ path: ['maxWait'], message: 'expected a duration like 30m or 2h' });
-  if (onBlocked === 'wait' && raw.maxWait === undefined) problems.push({ path: ['maxWait'], message: 'onBlocked: wait needs maxWait (how long a stage may wait)' });
+  if (onBlocked === 'wait' && raw.maxWait === undefined)
+    problems.push({ path: ['maxWait'], message: 'onBlocked: wait needs maxWait (how long a stage may wait)' });
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, windows: { timezone, allow, deny, onBlocked, maxWaitMs } };
 }

@@ -25,7 +25,8 @@ const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 export function compileRule(raw: RawWindowRule, zone: string): Compiled {
   const reason = raw.reason ?? null;
   if (raw.cron !== undefined || raw.duration !== undefined) {
-    if (raw.cron === undefined || raw.duration === undefined) return { ok: false, key: raw.cron === undefined ? 'cron' : 'duration', message: 'a cron rule needs both cron and duration' };
+    if (raw.cron === undefined || raw.duration === undefined)
+      return { ok: false, key: raw.cron === undefined ? 'cron' : 'duration', message: 'a cron rule needs both cron and duration' };
     if (raw.from !== undefined || raw.to !== undefined || raw.days !== undefined)
       return { ok: false, key: 'cron', message: 'a cron rule takes cron and duration, not days/from/to' };
     const durationMs = parseDuration(raw.duration);
@@ -38,7 +39,8 @@ export function compileRule(raw: RawWindowRule, zone: string): Compiled {
     }
     return { ok: true, rule: cronRule(cron, raw.cron, durationMs, reason) };
   }
-  if (raw.from === undefined || raw.to === undefined) return { ok: false, key: raw.from === undefined ? 'from' : 'to', message: 'a rule needs from and to (or cron and duration)' };
+  if (raw.from === undefined || raw.to === undefined)
+    return { ok: false, key: raw.from === undefined ? 'from' : 'to', message: 'a rule needs from and to (or cron and duration)' };
   const from = dateText(raw.from);
   const to = dateText(raw.to);
   if (TIME_PATTERN.test(from) && TIME_PATTERN.test(to)) return daily(raw.days, from, to, zone, reason);

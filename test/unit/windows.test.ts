@@ -22,16 +22,52 @@ describe('deploy windows', () => {
     ['Friday is not allowed; next is Monday 09:00 CET', berlinWorkdays, '2026-11-27T10:00:00Z', false, '2026-11-30T08:00:00.000Z'],
     ['before the window opens the same day', berlinWorkdays, '2026-11-25T07:59:00Z', false, '2026-11-25T08:00:00.000Z'],
     // Europe/Berlin leaves summer time on Sun 2026-10-25 (03:00 CEST → 02:00 CET): 09:00 is 08:00Z that day.
-    ['autumn DST day, Berlin: 09:00 CET is 08:00Z', { timezone: 'Europe/Berlin', allow: [{ from: '09:00', to: '16:00' }] }, '2026-10-25T07:30:00Z', false, '2026-10-25T08:00:00.000Z'],
+    [
+      'autumn DST day, Berlin: 09:00 CET is 08:00Z',
+      { timezone: 'Europe/Berlin', allow: [{ from: '09:00', to: '16:00' }] },
+      '2026-10-25T07:30:00Z',
+      false,
+      '2026-10-25T08:00:00.000Z',
+    ],
     ['the day before, 09:00 CEST is 07:00Z', { timezone: 'Europe/Berlin', allow: [{ from: '09:00', to: '16:00' }] }, '2026-10-24T07:30:00Z', true, null],
     // Berlin enters summer time Sun 2026-03-29 02:00 → 03:00: a window from 02:30 opens at 03:30 CEST (01:30Z).
-    ['spring DST gap, Berlin: 02:30 does not exist', { timezone: 'Europe/Berlin', allow: [{ from: '02:30', to: '04:00' }] }, '2026-03-29T01:15:00Z', false, '2026-03-29T01:30:00.000Z'],
+    [
+      'spring DST gap, Berlin: 02:30 does not exist',
+      { timezone: 'Europe/Berlin', allow: [{ from: '02:30', to: '04:00' }] },
+      '2026-03-29T01:15:00Z',
+      false,
+      '2026-03-29T01:30:00.000Z',
+    ],
     // America/New_York enters summer time Sun 2026-03-08: Fri 09:00 EST = 14:00Z, Mon 09:00 EDT = 13:00Z.
-    ['New York, across the spring change', { timezone: 'America/New_York', allow: [{ days: ['mon-fri'], from: '09:00', to: '17:00' }] }, '2026-03-06T22:30:00Z', false, '2026-03-09T13:00:00.000Z'],
+    [
+      'New York, across the spring change',
+      { timezone: 'America/New_York', allow: [{ days: ['mon-fri'], from: '09:00', to: '17:00' }] },
+      '2026-03-06T22:30:00Z',
+      false,
+      '2026-03-09T13:00:00.000Z',
+    ],
     // …and leaves it Sun 2026-11-01: Mon 09:00 EST = 14:00Z.
-    ['New York, across the autumn change', { timezone: 'America/New_York', allow: [{ days: ['mon-fri'], from: '09:00', to: '17:00' }] }, '2026-10-30T22:30:00Z', false, '2026-11-02T14:00:00.000Z'],
-    ['a window across midnight holds the next morning', { timezone: 'UTC', allow: [{ days: ['fri'], from: '22:00', to: '06:00' }] }, '2026-11-28T03:00:00Z', true, null],
-    ['…and is closed after it', { timezone: 'UTC', allow: [{ days: ['fri'], from: '22:00', to: '06:00' }] }, '2026-11-28T07:00:00Z', false, '2026-12-04T22:00:00.000Z'],
+    [
+      'New York, across the autumn change',
+      { timezone: 'America/New_York', allow: [{ days: ['mon-fri'], from: '09:00', to: '17:00' }] },
+      '2026-10-30T22:30:00Z',
+      false,
+      '2026-11-02T14:00:00.000Z',
+    ],
+    [
+      'a window across midnight holds the next morning',
+      { timezone: 'UTC', allow: [{ days: ['fri'], from: '22:00', to: '06:00' }] },
+      '2026-11-28T03:00:00Z',
+      true,
+      null,
+    ],
+    [
+      '…and is closed after it',
+      { timezone: 'UTC', allow: [{ days: ['fri'], from: '22:00', to: '06:00' }] },
+      '2026-11-28T07:00:00Z',
+      false,
+      '2026-12-04T22:00:00.000Z',
+    ],
     [
       'a deny inside an allow',
       { timezone: 'UTC', allow: [{ days: ['mon-fri'], from: '09:00', to: '17:00' }], deny: [{ from: '12:00', to: '13:00', reason: 'lunch' }] },
