@@ -9,6 +9,8 @@ export const ExitCode = {
   badInput: 2,
   rollbackFailed: 3,
   locked: 4,
+  /** A deploy window kept the next stage from starting; what passed stays deployed (`rollout resume` later). */
+  blocked: 6,
   interrupted: 130,
   terminated: 143,
 } as const;

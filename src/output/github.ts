@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import type { RolloutEvent } from '../engine/events.js';
+import type { RolloutEvent, RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
-import type { StateDocument } from '../state/document.js';
+import type { StageStatus, StateDocument } from '../state/document.js';
 import { applyEvent, initialState } from '../state/reduce.js';
 import { CiDecorator, commandBlock } from './ci-decorator.js';
 import type { Reporter } from './reporter.js';
@@ -82,7 +82,9 @@ export class GitHubActions extends CiDecorator {
   }
 }
 
-const ICON: Record<string, string> = {
+const ICON = {
+  running: '⏳',
+  blocked: '⏸️',
   succeeded: '✅',
   failed: '❌',
   rollback_failed: '🚨',
@@ -93,7 +95,7 @@ const ICON: Record<string, string> = {
   pending: '⏸️',
   deploying: '⏳',
   soaking: '⏳',
-};
+} satisfies Record<RunStatus | StageStatus, string>;
 
 /** The Markdown job summary: a headline, the stage table, and the failure. */
 export function renderJobSummary(doc: StateDocument): string {
@@ -125,6 +127,7 @@ function headline(doc: StateDocument): string {
   if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
   if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
   if (doc.status === 'failed') return `failed${at}`;
+  if (doc.status === 'blocked' && doc.blocked) return `stopped before ${cell(doc.blocked.stage)}: ${cell(doc.blocked.message)}`;
   return doc.status.replace('_', ' ');
 }
 

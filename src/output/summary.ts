@@ -25,6 +25,7 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance): string {
   const total = doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
   lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c, doc.failure !== null)}${total}`);
   if (doc.failure) lines.push(`  failed at ${c.bold(doc.failure.stage)}: ${doc.failure.reason}`);
+  if (doc.status === 'blocked' && doc.blocked) lines.push(`  ${c.bold(doc.blocked.stage)} not started: ${doc.blocked.message}`);
   return lines.join('\n');
 }
 
