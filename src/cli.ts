@@ -55,7 +55,8 @@ const program = new Command('rollout')
     'after',
     `
 Exit codes: 0 succeeded · 1 a stage failed (rolled back or stopped) · 2 bad input, nothing ran
-            3 a rollback failed, a human must look · 4 locked by another run · 130/143 interrupted
+            3 a rollback failed, a human must look · 4 locked by another run
+            6 a deploy window blocks the next stage (resume later) · 130/143 interrupted
             70 an internal error (a bug in rollout)
 
 Examples:
@@ -74,6 +75,8 @@ program
   .option('--var <name=value>', 'override a plan var (repeatable); reaches commands as ROLLOUT_VAR_<NAME>', collect)
   .addOption(waitLockOption())
   .option('--dry-run', "print what would run, in order, with each command's ROLLOUT_* environment; runs and writes nothing")
+  .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
+  .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -137,6 +140,8 @@ program
   .addOption(stateOption())
   .option('--allow-plan-change', 'resume even though the plan file changed since the run started')
   .addOption(waitLockOption())
+  .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
+  .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())

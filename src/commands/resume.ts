@@ -13,8 +13,9 @@ import { wasDeployed } from '../state/reduce.js';
 import { readState, StateStore } from '../state/store.js';
 import { planStages } from './rollback.js';
 import { openSession } from './session.js';
+import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface ResumeOptions extends OutputMode {
+export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
   allowPlanChange?: boolean;
@@ -30,6 +31,7 @@ export interface ResumeOptions extends OutputMode {
 export async function resume(options: ResumeOptions, ctx: Context): Promise<number> {
   const located = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
   const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : located.statePath;
+  const overrideWindow = windowOverride(options, ctx);
   const before = readState(statePath);
   if (!before) throw new InputError(`no rollout state at ${statePath}: there is no run to resume.`);
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
@@ -58,7 +60,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
         );
         status = await rollBackRun(plan, deployed, doc.failure, deps, true);
       } else {
-        status = (await runRollout(plan, deps, resumePoint(doc, plan))).status;
+        status = (await runRollout(plan, deps, resumePoint(doc, plan), { overrideWindow })).status;
       }
     } finally {
       store.close();
@@ -74,7 +76,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
 }
 
 function checkResumable(doc: StateDocument, plan: Plan, statePath: string, options: ResumeOptions): void {
-  if (doc.status !== 'interrupted' && doc.status !== 'running') {
+  if (doc.status !== 'interrupted' && doc.status !== 'running' && doc.status !== 'blocked') {
     const next =
       doc.status === 'rollback_failed'
         ? 'Fix what made the rollback fail, then run `rollout rollback`.'

@@ -1,5 +1,6 @@
+import type { RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
-import type { StateDocument } from '../state/document.js';
+import type { StageStatus, StateDocument } from '../state/document.js';
 
 /**
  * The Markdown outcome of a run: GitHub's job summary and Buildkite's annotation. Every value
@@ -35,6 +36,7 @@ export function headline(doc: StateDocument, asText: (s: string) => string = (s)
   if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
   if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
   if (doc.status === 'failed') return `failed${at}`;
+  if (doc.status === 'blocked' && doc.blocked) return `stopped before ${asText(doc.blocked.stage)}: ${asText(doc.blocked.message)}`;
   return doc.status.replace('_', ' ');
 }
 
@@ -43,7 +45,9 @@ function took(doc: StateDocument, tookMs: number | undefined): string {
   return doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
 }
 
-const ICON: Record<string, string> = {
+const ICON = {
+  running: '⏳',
+  blocked: '⏸️',
   succeeded: '✅',
   failed: '❌',
   rollback_failed: '🚨',
@@ -54,7 +58,7 @@ const ICON: Record<string, string> = {
   pending: '⏸️',
   deploying: '⏳',
   soaking: '⏳',
-};
+} satisfies Record<RunStatus | StageStatus, string>;
 
 /**
  * Text that Markdown shows as written, inside a line (never at its start): the characters that

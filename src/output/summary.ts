@@ -30,6 +30,7 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: num
   const total = took === undefined ? '' : ` in ${formatDuration(took)}`;
   lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c, doc.failure !== null)}${total}`);
   if (doc.failure) lines.push(`  failed at ${c.bold(doc.failure.stage)}: ${doc.failure.reason}`);
+  if (doc.status === 'blocked' && doc.blocked) lines.push(`  ${c.bold(doc.blocked.stage)} not started: ${doc.blocked.message}`);
   return lines.join('\n');
 }
 
