@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { rollBackRun } from '../engine/rollback.js';
 import { type ResumePoint, runRollout } from '../engine/run-rollout.js';
-import { InputError } from '../errors.js';
+import { ExitCode, InputError } from '../errors.js';
 import { exitCodeFor } from '../exit-status.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
+import { leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
 import type { StateDocument } from '../state/document.js';
@@ -34,6 +35,13 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
   const overrideWindow = windowOverride(options, ctx);
   const before = readState(statePath);
   if (!before) throw new InputError(`no rollout state at ${statePath}: there is no run to resume.`);
+  if (before.status === 'succeeded') {
+    // A retried CI job resumes a run that already finished well: that is success, not bad input.
+    (options.json ? ctx.term.err : ctx.term.out).write(
+      `Run ${before.runId} already succeeded${before.finishedAt ? ` (finished ${before.finishedAt})` : ''}: nothing to resume.\n`,
+    );
+    return ExitCode.ok;
+  }
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
   checkResumable(before, plan, statePath, options);
 
@@ -67,6 +75,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
     }
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
+    if (status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(doc, sameRunFlags(options))}\n`);
     return exitCodeFor(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);

@@ -5,7 +5,7 @@ import { exitCodeFor } from '../exit-status.js';
 import { Notifier } from '../notify/notifier.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
-import { describeUnfinished } from '../output/unfinished.js';
+import { describeUnfinished, leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
@@ -57,5 +57,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
   await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
   if (store.document && !options.json && !options.quiet) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
+  // After Ctrl-C, the last words say what is still live and how to go on.
+  if (store.document?.status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(store.document, sameRunFlags(options))}\n`);
   return exitCode;
 }

@@ -10,3 +10,20 @@ export function describeUnfinished(doc: StateDocument): string {
   const left = deployed.length > 0 ? ` It left deployed: ${deployed.join(', ')}.` : ' Nothing it deployed is left.';
   return `Run ${doc.runId} ${how}${where}.${left}`;
 }
+
+/**
+ * The last words of a run that was interrupted: what it left live and the two ways on, with the
+ * flags that find this run again (`status` says the same).
+ */
+export function leftLiveAdvice(doc: StateDocument, flags: string): string {
+  const deployed = doc.stages.filter(wasDeployed).map((s) => s.name);
+  const ways = `finish with \`rollout resume${flags}\` or undo with \`rollout rollback${flags}\``;
+  if (deployed.length === 0) return `Nothing was left deployed; start again with \`rollout run${flags}\`.`;
+  return `Left deployed: ${deployed.join(', ')} — ${ways}.`;
+}
+
+/** The `-c` / `--state` flags a command was given, so the advice finds the same run again. */
+export function sameRunFlags(options: { config?: string; state?: string }): string {
+  const quote = (value: string) => (/^[\w./@:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+  return `${options.config !== undefined ? ` -c ${quote(options.config)}` : ''}${options.state !== undefined ? ` --state ${quote(options.state)}` : ''}`;
+}

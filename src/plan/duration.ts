@@ -35,8 +35,11 @@ export function parseDuration(value: string | number): number | undefined {
 /** Short human form: `850ms`, `12.3s`, `4m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-  const totalSeconds = Math.round(ms / 1000);
+  // Truncated like a clock, never rounded up: a run that took 59.6 s said "60s" while its last
+  // line's clock prefix said [00:59]. Both now read the same elapsed time.
+  if (ms < 10_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)}s`;
+  if (ms < 60_000) return `${Math.floor(ms / 1000)}s`;
+  const totalSeconds = Math.floor(ms / 1000);
   if (totalSeconds < 3600) {
     const m = Math.floor(totalSeconds / 60);
     const s = totalSeconds % 60;

@@ -4,7 +4,7 @@ import { dirname, relative } from 'node:path';
 import { PlanError } from '../errors.js';
 import { findPlan } from './find.js';
 import { normalisePlan } from './normalise.js';
-import { describeIssues, planErrorMap, problemAt } from './problems.js';
+import { describeIssues, duplicateStageNames, planErrorMap, problemAt, uniqueProblems } from './problems.js';
 import { planSchema } from './schema.js';
 import { MAX_PLAN_BYTES, parsePlanText } from './source.js';
 import type { Plan } from './types.js';
@@ -43,7 +43,7 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
   }
 
   const result = planSchema.safeParse(source.value, { error: planErrorMap });
-  if (!result.success) throw new PlanError(shown, describeIssues(source, result.error.issues));
+  if (!result.success) throw new PlanError(shown, uniqueProblems([...describeIssues(source, result.error.issues), ...duplicateStageNames(source)]));
   const raw = result.data;
 
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
@@ -55,11 +55,7 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
     vars: mergeVars(declared, options.vars ?? {}),
     env: options.env,
   });
-  if (!normalised.ok)
-    throw new PlanError(
-      shown,
-      normalised.problems.map((p) => problemAt(source, p.path, p.message)),
-    );
+  if (!normalised.ok) throw new PlanError(shown, uniqueProblems(normalised.problems.map((p) => problemAt(source, p.path, p.message))));
   return normalised.plan;
 }
 

@@ -26,6 +26,32 @@ export function describeIssues(source: PlanSource, issues: readonly core.$ZodIss
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
 }
 
+/**
+ * Duplicate stage names, found on the raw document. The schema's own check (a refinement) only
+ * runs once everything else is valid, so a plan with a typo elsewhere would hide it until the
+ * typo is fixed; reporting every problem at once means looking here too.
+ */
+export function duplicateStageNames(source: PlanSource): PlanProblem[] {
+  const stages = (source.value as { stages?: unknown } | null)?.stages;
+  if (!Array.isArray(stages)) return [];
+  const seen = new Map<string, number>();
+  const problems: PlanProblem[] = [];
+  stages.forEach((stage: unknown, index) => {
+    const name = (stage as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, index);
+    else problems.push(problemAt(source, ['stages', index, 'name'], `duplicate stage name "${name}" (also stages.${first}.name)`));
+  });
+  return problems;
+}
+
+/** Each problem once, in file order: one bad value can fail two checks with the same words. */
+export function uniqueProblems(problems: readonly PlanProblem[]): PlanProblem[] {
+  const byKey = new Map(problems.map((p) => [`${p.line}:${p.col}:${p.path}:${p.message}`, p]));
+  return [...byKey.values()].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
 /** Problems found after validation (e.g. an unknown `${vars.x}`), located the same way. */
 export function problemAt(source: PlanSource, path: (string | number)[], message: string): PlanProblem {
   return { file: source.file, ...locate(source, path), path: dotted(path), message };

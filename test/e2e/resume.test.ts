@@ -161,12 +161,14 @@ stages:
     expect(await deploys()).toEqual(['canary']);
   });
 
-  it('refuses a run that finished, with what to do instead', async () => {
+  it('a run that already succeeded: says so and exits 0, redeploying nothing (issue 10: a retried CI job must not fail)', async () => {
     await writePlan(dir, plan('100ms'));
     expect((await runCli(['run'], { cwd: dir })).exitCode).toBe(0);
+    const deployed = await deploys();
     const result = await runCli(['resume'], { cwd: dir });
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/ended succeeded; there is nothing to resume\. Start a new one with `rollout run`/);
+    expect(result.exitCode, describeResult(result)).toBe(0);
+    expect(result.stdout).toMatch(/already succeeded.*: nothing to resume\./);
+    expect(await deploys()).toEqual(deployed);
   });
 
   it('refuses when there is no state, and when the plan has different stages', async () => {

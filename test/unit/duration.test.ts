@@ -43,6 +43,11 @@ describe('formatDuration', () => {
     [245_000, '4m05s'],
     [300_000, '5m'],
     [3_720_000, '1h02m'],
+    // Truncated like the [mm:ss] clock prefix, never rounded up past it.
+    [9_960, '9.9s'],
+    [59_600, '59s'],
+    [119_700, '1m59s'],
+    [3_599_900, '59m59s'],
   ])('%d ms is %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
