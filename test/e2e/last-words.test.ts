@@ -32,7 +32,9 @@ describe('how a run ends, in words', { timeout: 40_000 }, () => {
     expect(result.exitCode, describeResult(result)).toBe(130);
 
     const lines = result.stderr.trim().split('\n');
-    expect(lines.at(-1)).toBe('Left deployed: canary, half — finish with `rollout resume -c plans/prod.yml` or undo with `rollout rollback -c plans/prod.yml`.');
+    expect(lines.at(-1)).toBe(
+      'Left deployed: canary, half — finish with `rollout resume -c plans/prod.yml` or undo with `rollout rollback -c plans/prod.yml`.',
+    );
 
     // The clock prefix of the final line, its duration and the summary's all tell the same time.
     const final = /^\[(\d\d):(\d\d)\] ⚠ interrupted in ([\d.]+)s$/m.exec(result.stderr);
