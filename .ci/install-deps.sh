@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the real servers and tools the test suite starts for itself (Debian packages), when missing.
+# Installs the real servers and tools the test suite starts for itself (Debian packages), and the
+# Node.js 22 and 24 binaries the smoke suite runs (npm registry), when missing.
 # Idempotent and quiet when everything is there: `.ci/run` calls it on every run; run it once by hand
 # before your first `npm test` on a new machine.
 set -euo pipefail
@@ -22,3 +23,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     if command -v service >/dev/null 2>&1; then service "$service" stop >/dev/null 2>&1 || true; fi
   done
 fi
+
+# Node.js 22 and 24 for the smoke suite (test/e2e/node-versions.test.ts), from the npm registry.
+bash "$(dirname "$0")/install-node.sh" 22 24

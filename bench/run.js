@@ -14,7 +14,7 @@ import { bench as stageOverhead } from './stage-overhead.js';
 import { bench as startup } from './startup.js';
 
 const figures = [
-  { name: 'startup', run: startup, smoke: { runs: 1, stages: 5 } },
+  { name: 'startup', run: startup, smoke: { runs: 1, stages: 5, majors: [] } },
   { name: 'stage-overhead', run: stageOverhead, smoke: { runs: 1, stages: 5 } },
   { name: 'polling', run: polling, smoke: { runs: 1, checks: 5, seconds: 1, intervalMs: 250 } },
   { name: 'failure-detection', run: failureDetection, smoke: { trials: 1, intervalMs: 100, failureThreshold: 1 } },
