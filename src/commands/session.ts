@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { closeHttpAgents } from '../checks/http.js';
-import { pollCheck } from '../checks/poll.js';
+import { closeCheckKinds, createMeasurer } from '../checks/measure.js';
 import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
@@ -83,7 +82,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       clock: ctx.clock,
       env: ctx.env,
       exec: runCommand,
-      poll: pollCheck,
+      measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId }),
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
       emit: redactEvents(redactor, (event: RolloutEvent) => {
         store.handle(event);
@@ -97,7 +96,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       clearInterval(heartbeat);
       reporter.close();
       lock.release();
-      closeHttpAgents();
+      closeCheckKinds();
     },
   };
 }

@@ -32,6 +32,7 @@ function plan(windows: RawWindows | null): Plan {
     sha256: 'x',
     vars: {},
     onFailure: 'rollback',
+    onInconclusive: 'fail',
     onInterrupt: 'stop',
     killGraceMs: 1000,
     rollback: null,
@@ -56,7 +57,7 @@ async function run(windows: RawWindows | null, options: { override?: WindowOverr
       commands.push(spec.command);
       return { exitCode: 0, signal: null, timedOut: false, aborted: false };
     },
-    poll: async () => {
+    measure: async () => {
       throw new Error('no checks in these plans');
     },
     emit: (event) => {
