@@ -111,7 +111,6 @@ class PostgresBackend implements StateBackend {
     };
     if (row.written === 1) return;
     const stored = row.cur ? { lineage: row.cur.lineage, serial: Number(row.cur.serial) } : null;
-    if (stored && stored.lineage === record.lineage && stored.serial === record.serial) return; // our retried write had landed
     if (!row.lease || Number(row.lease.fence) !== this.fence || !row.lease.valid) {
       const now =
         row.lease && Number(row.lease.fence) !== this.fence ? `it is now fence ${row.lease.fence}, held by ${describeHolder(row.lease.holder)}` : 'it expired';
@@ -120,6 +119,7 @@ class PostgresBackend implements StateBackend {
           'It stopped: no further command was started. The new holder owns the record now.',
       );
     }
+    if (stored && stored.lineage === record.lineage && stored.serial === record.serial) return; // our retried write had landed
     throw new StaleWriteError(`${this.location} (key ${this.lease.key})`, expected, stored);
   }
 
