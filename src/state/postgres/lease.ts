@@ -1,6 +1,6 @@
 import { LockedError } from '../../errors.js';
 import type { LockHandle, LockInfo, LockOptions } from '../backend.js';
-import { LeaseLostError } from '../errors.js';
+import { LeaseLostError, StateUnavailableError } from '../errors.js';
 import type { Connection } from './connection.js';
 
 export interface LeaseTarget {
@@ -80,6 +80,10 @@ function holdLease(target: LeaseTarget, info: LockInfo, fence: number): LockHand
       ),
     );
   };
+  const unreachable = () => {
+    if (lost.signal.aborted || released) return;
+    lost.abort(new StateUnavailableError(`the state database ${target.display} could not be reached for a whole lease (${target.ttlMs / 1000}s), so this run may no longer hold it`));
+  };
   const beat = async () => {
     try {
       const renewed = await target.db.query(
@@ -90,13 +94,15 @@ function holdLease(target: LeaseTarget, info: LockInfo, fence: number): LockHand
       if (renewed.rowCount === 1) lastRenewed = Date.now();
       else loseWith(await whoHasIt(target));
     } catch {
-      // Unreachable for now; the connection retries. Past a whole TTL the lease has surely expired.
-      if (Date.now() - lastRenewed >= target.ttlMs) loseWith(`the database could not be reached for a whole lease (${target.ttlMs / 1000}s)`);
+      // Unreachable for now; the connection retries. Past a whole TTL the lease may have expired:
+      // stop as for a failed write (the record is saved beside the plan), not as a proven takeover.
+      if (Date.now() - lastRenewed >= target.ttlMs) unreachable();
     }
   };
+  // Each tick asks the server; only its answer (or a whole TTL without one) decides. A process
+  // paused past its TTL thus learns on waking whether someone took the lease meanwhile.
   const timer = setInterval(
     () => {
-      if (Date.now() - lastRenewed >= target.ttlMs) loseWith(`it was not renewed for a whole lease (${target.ttlMs / 1000}s)`);
       beating ??= beat().finally(() => {
         beating = null;
       });

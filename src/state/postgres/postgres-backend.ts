@@ -35,7 +35,7 @@ export async function openPostgresBackend(raw: string, options: BackendOptions):
     await db.close();
     throw new InputError(`cannot prepare the state tables in ${where.display}: ${redact((error as Error).message)}`);
   }
-  return new PostgresBackend(db, { db, schema: where.schema, key: options.key, ttlMs: where.leaseTtlMs, display: `${where.display}#${options.key}` }, redact);
+  return new PostgresBackend(db, { db, schema: where.schema, key: options.key, ttlMs: where.leaseTtlMs, display: where.display }, redact);
 }
 
 class PostgresBackend implements StateBackend {
@@ -48,7 +48,7 @@ class PostgresBackend implements StateBackend {
     private readonly lease: LeaseTarget,
     private readonly redact: (message: string) => string,
   ) {
-    this.location = lease.display.replace(/#.*$/, '');
+    this.location = lease.display;
     this.s = `"${lease.schema}"`;
   }
 

@@ -54,7 +54,7 @@ function displayUrl(url: URL): string {
 
 /** For a location too broken to parse: drop anything between `//` and `@`. */
 export function redactUrlText(text: string): string {
-  return text.replace(/\/\/[^@/]*@/, (m) => `//${m.slice(2).split(':')[0]}@`);
+  return text.replace(/\/\/[^@/]*@/, (m) => `//${m.slice(2, -1).split(':')[0]}@`);
 }
 
 /** Removes every secret from a message (errors from pg, our own). */
