@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
@@ -18,13 +19,17 @@ export async function stateFailure(reason: unknown, store: StateStore, plan: Pic
   const saved = saveFallback(store.text(), [plan.dir, tmpdir()], `rollout-state.${runId}.errored.json`);
   const last = store.lastGood ? `serial ${store.lastGood.serial}` : 'none for this run';
   const local = !/^[a-z]+:\/\//i.test(location);
-  const lastGood = local ? `${location} (or its backup ${location}.bak)` : location;
+  const lastGood = !local
+    ? `${location} (${last})`
+    : existsSync(location)
+      ? `${location} (${last}; or its backup ${location}.bak)`
+      : `gone with ${location}: only this run's saved copy below remains`;
   const restore = saved
     ? `Everything this run did is saved in ${saved}: once ${location} can be written again, restore it with \`rollout state push ${saved}\`, then \`rollout status\`.`
     : 'Its record could not be saved anywhere else either: check the disk, then `rollout status` shows what the last good record says.';
   return new StateUnavailableError(
     `could not record the state of run ${runId} in ${location}: ${cause}. The run stopped: no deploy or rollback command started after the failure. ` +
-      `The last good record is ${lastGood} (${last}). ${restore}`,
+      `The last good record is ${lastGood}. ${restore}`,
   );
 }
 

@@ -120,7 +120,10 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
       outcomes.push(...races);
     }
     expect(outcomes).toHaveLength(20);
-    expect(outcomes.every(([winner, loser]) => winner === 0 && loser === 4), JSON.stringify(outcomes)).toBe(true);
+    expect(
+      outcomes.every(([winner, loser]) => winner === 0 && loser === 4),
+      JSON.stringify(outcomes),
+    ).toBe(true);
   });
 
   it('a holder killed with SIGKILL: the next run is refused until its lease expires, then takes over', async () => {

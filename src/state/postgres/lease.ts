@@ -82,7 +82,11 @@ function holdLease(target: LeaseTarget, info: LockInfo, fence: number): LockHand
   };
   const unreachable = () => {
     if (lost.signal.aborted || released) return;
-    lost.abort(new StateUnavailableError(`the state database ${target.display} could not be reached for a whole lease (${target.ttlMs / 1000}s), so this run may no longer hold it`));
+    lost.abort(
+      new StateUnavailableError(
+        `the state database ${target.display} could not be reached for a whole lease (${target.ttlMs / 1000}s), so this run may no longer hold it`,
+      ),
+    );
   };
   const beat = async () => {
     try {
