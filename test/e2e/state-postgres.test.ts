@@ -35,7 +35,7 @@ afterEach(async () => {
 const env = (holder: string) => ({ ROLLOUT_HOLDER: holder, ROLLOUT_TEST_PGPASS: PG_PASSWORD });
 
 /** A "machine": its own checkout of the same plan, whose state lives in PostgreSQL. */
-async function machine(stages: string, leaseTtl = '3s', forKey = key): Promise<string> {
+async function machine(stages: string, leaseTtl = '15s', forKey = key): Promise<string> {
   const dir = await makeTempDir('rollout-pg-e2e-');
   dirs.push(dir);
   await writePlan(dir, `name: web\nkey: ${forKey}\nstate: "${server.envUrl({ schema: SCHEMA, leaseTtl })}"\nstages:\n${stages}`);
@@ -47,7 +47,7 @@ async function stored(): Promise<{ runId: string; status: string; stages: { name
   const result = await server.query(`SELECT doc FROM ${SCHEMA}.state WHERE key = $1`, [key]).catch(() => ({ rows: [] as { doc: unknown }[] }));
   return (result.rows[0]?.doc as never) ?? null;
 }
-async function waitFor(predicate: (doc: NonNullable<Awaited<ReturnType<typeof stored>>>) => boolean, timeoutMs = 30_000): Promise<void> {
+async function waitFor(predicate: (doc: NonNullable<Awaited<ReturnType<typeof stored>>>) => boolean, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const doc = await stored();
@@ -78,7 +78,7 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
     expect(seen.exitCode, describeResult(seen)).toBe(0);
     expect(seen.stdout).toMatch(/two\s+soaking/);
     // Another machine finishes it once the dead holder's lease expires (not before).
-    const resumed = await runCli(['resume', '--wait-lock', '30s'], { cwd: b, env: env('runner-b') });
+    const resumed = await runCli(['resume', '--wait-lock', '90s'], { cwd: b, env: env('runner-b') });
     expect(resumed.exitCode, describeResult(resumed)).toBe(1 - 1);
     expect(resumed.stderr).toMatch(/took over the expired lease .*on runner-a/);
     expect(lines(b)).toEqual([]); // nothing redeployed: `two` was soaking, it is soaked again
@@ -107,7 +107,7 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
         Array.from({ length: 4 }, async () => {
           const raceKey = `race${keyCount++}`;
           const plan = stage('only', '0', deploy);
-          const [a, b] = [await machine(plan, '3s', raceKey), await machine(plan, '3s', raceKey)];
+          const [a, b] = [await machine(plan, '15s', raceKey), await machine(plan, '15s', raceKey)];
           const runs = [a, b].map((dir, i) => startCli(['run'], { cwd: dir, env: env(`runner-${'ab'[i]}`), timeout: 300_000 }));
           await Promise.race(runs);
           for (const dir of [a, b]) writeFileSync(path.join(dir, 'release'), '');
@@ -128,7 +128,7 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
 
   it('a holder killed with SIGKILL: the next run is refused until its lease expires, then takes over', async () => {
     const stages = stage('one', '60s');
-    const [a, b] = [await machine(stages, '10s'), await machine(stages, '10s')];
+    const [a, b] = [await machine(stages, '30s'), await machine(stages, '30s')];
     const holder = startCli(['run'], { cwd: a, env: env('runner-a') });
     await waitFor(soaking('one'));
     const before = await server.query(`SELECT expires_at FROM ${SCHEMA}.leases WHERE key = $1`, [key]);
@@ -137,8 +137,8 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
     const early = await runCli(['run'], { cwd: b, env: env('runner-b') });
     expect(early.exitCode, describeResult(early)).toBe(4);
     expect(early.stderr).toMatch(/holds the lease .*run \S+ \(rollout run\) on runner-a/);
-    await writePlan(b, `name: web\nkey: ${key}\nstate: "${server.envUrl({ schema: SCHEMA, leaseTtl: '10s' })}"\nstages:\n${stage('one')}`);
-    const later = await runCli(['run', '--wait-lock', '30s'], { cwd: b, env: env('runner-b') });
+    await writePlan(b, `name: web\nkey: ${key}\nstate: "${server.envUrl({ schema: SCHEMA, leaseTtl: '30s' })}"\nstages:\n${stage('one')}`);
+    const later = await runCli(['run', '--wait-lock', '90s'], { cwd: b, env: env('runner-b') });
     expect(later.exitCode, describeResult(later)).toBe(0);
     expect(later.stderr).toMatch(/took over the expired lease/);
     const after = await server.query(`SELECT acquired_at FROM ${SCHEMA}.leases WHERE key = $1`, [key]);
@@ -147,12 +147,12 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
 
   it('a holder paused past its lease loses it: the new holder wins, the old one starts nothing more and exits 5', async () => {
     const stages = stage('one', '4s') + stage('two');
-    const [a, b] = [await machine(stages), await machine(stage('one') + stage('two'))];
+    const [a, b] = [await machine(stages, '5s'), await machine(stage('one') + stage('two'), '5s')];
     const old = startCli(['run'], { cwd: a, env: env('runner-a') });
     await waitFor(soaking('one'));
     process.kill(old.pid as number, 'SIGSTOP');
     try {
-      const taker = await runCli(['run', '--wait-lock', '30s'], { cwd: b, env: env('runner-b') });
+      const taker = await runCli(['run', '--wait-lock', '90s'], { cwd: b, env: env('runner-b') });
       expect(taker.exitCode, describeResult(taker)).toBe(0);
     } finally {
       process.kill(old.pid as number, 'SIGCONT');
@@ -206,7 +206,7 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
 
   it('database killed mid-run: exit 3, the record saved beside the plan, and `state push` restores it so resume can finish', async () => {
     const stages = stage('one', '3s') + stage('two');
-    const dir = await machine(stages);
+    const dir = await machine(stages, '5s');
     const run = startCli(['run'], { cwd: dir, env: env('runner-a') });
     await waitFor(soaking('one'));
     await server.stop();
@@ -226,7 +226,7 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
 
     const pushed = await runCli(['state', 'push', fallback as string], { cwd: dir, env: env('runner-a') });
     expect(pushed.exitCode, describeResult(pushed)).toBe(0);
-    const resumed = await runCli(['resume', '--wait-lock', '30s'], { cwd: dir, env: env('runner-a') });
+    const resumed = await runCli(['resume', '--wait-lock', '90s'], { cwd: dir, env: env('runner-a') });
     expect(resumed.exitCode, describeResult(resumed)).toBe(0);
     expect(await readLines(path.join(dir, 'deploy.log'))).toEqual(['one', 'two']);
   });
