@@ -39,9 +39,13 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
   const emit = eventEmitter(deps);
   const runStarted = deps.clock.now();
   if (resume) {
-    emit({ type: 'run.resumed', mode: 'forward', stage: plan.stages[resume.stageIndex]?.name ?? null });
+    await emit({ type: 'run.resumed', mode: 'forward', stage: plan.stages[resume.stageIndex]?.name ?? null });
   } else {
-    emit({ type: 'run.started', plan: { name: plan.name, path: plan.path, sha256: plan.sha256, vars: plan.vars }, stages: plan.stages.map((s) => s.name) });
+    await emit({
+      type: 'run.started',
+      plan: { name: plan.name, path: plan.path, sha256: plan.sha256, vars: plan.vars },
+      stages: plan.stages.map((s) => s.name),
+    });
   }
 
   const deployed: Stage[] = [...(resume?.deployed ?? [])];
@@ -52,7 +56,7 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
   /** Runs a stage's deploy command: null when it succeeded, else why it failed, or 'interrupted'. */
   const deployStage = async (stage: Stage): Promise<string | null> => {
     emit({ type: 'stage.started', stage: stage.name, index: stage.index });
-    emit({ type: 'deploy.started', stage: stage.name, index: stage.index, command: stage.deploy });
+    await emit({ type: 'deploy.started', stage: stage.name, index: stage.index, command: stage.deploy });
     // Counted as deployed from the moment its command starts: a half-finished deploy needs undoing too.
     deployed.push(stage);
     const outcome = await runPlanCommand(
@@ -133,6 +137,6 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       status = rollback.interrupted ? 'interrupted' : rollback.nothingToDo ? 'failed' : rollback.ok ? 'rolled_back' : 'rollback_failed';
     }
   }
-  emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - runStarted), failure, signal: interruptSignal(deps, status) });
+  await emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - runStarted), failure, signal: interruptSignal(deps, status) });
   return { status, failure };
 }

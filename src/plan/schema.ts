@@ -113,7 +113,8 @@ export const planSchema = z
       .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }))
       .optional()
       .describe('Environment variables whose values are redacted as *** in all output, state and lock files.'),
-    state: z.string().min(1).optional().describe('State file path, relative to the plan file. Default .rollout/state.json.'),
+    state: z.string().min(1).optional().describe('State file path, relative to the plan file, or postgres://… for shared state. Default .rollout/state.json.'),
+    key: z.string().min(1).optional().describe("The record's key in a shared state store. Default: the plan's name."),
     windows: windowsSchema.optional(),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
     notify: z.array(webhookSchema).optional().describe('Webhooks told about the run; a failing webhook never affects the rollout.'),

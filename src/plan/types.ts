@@ -85,8 +85,10 @@ export interface Plan {
   rollback: string | null;
   /** Timeout for the plan-level rollback command. */
   rollbackTimeoutMs: number;
-  /** Absolute path of the state file. */
+  /** Absolute path of the state file, or a shared store's URL (postgres://…). */
   statePath: string;
+  /** The record's key in a shared store (`key:`); the plan's name when absent. */
+  stateKey?: string;
   /** Environment variable names whose values are redacted everywhere the tool writes. */
   secrets: string[];
   stages: Stage[];

@@ -82,4 +82,23 @@ export interface StateDocument {
   windowOverrides?: { stage: string; rule: string; reason: string; by: string; at: string }[];
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */
   rollback: { command: string; exitCode: number | null; durationMs: number | null; timedOut: boolean } | null;
+  /** Who started the run: host, and the CI job URL where the CI gives one. Added in 0.2. */
+  by?: string | null;
+  /**
+   * The command running right now, so a later run can stop it if this process dies (SIGKILL
+   * leaves a deploy's process group running). Null between commands. Added in 0.2.
+   */
+  processGroup?: ProcessGroupRecord | null;
+}
+
+/** Enough to find a command's process group again and be sure it is the same one. */
+export interface ProcessGroupRecord {
+  /** Process group id (the shell's pid: commands run in their own group). */
+  pgid: number;
+  /** The leader's start time in clock ticks since boot (/proc/<pid>/stat field 22). */
+  startTicks: string;
+  /** `<boot id>/<pid namespace>`: a pgid means something only on the same kernel and namespace. */
+  machine: string;
+  host: string;
+  command: string;
 }
