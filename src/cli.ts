@@ -62,7 +62,8 @@ const program = new Command('rollout')
 Exit codes: 0 succeeded · 1 a stage failed (rolled back or stopped) · 2 bad input, nothing ran
             3 a rollback failed, or the state could not be recorded: a human must look
             4 locked by another run · 5 lost the lock (lease) mid-run: stopped
-            6 a deploy window blocks the next stage (resume later) · 130/143 interrupted
+            6 a deploy window blocks the next stage (resume later) · 7 paused at a gate
+            130/143 interrupted
             70 an internal error (a bug in rollout)
 
 Examples:
@@ -84,6 +85,7 @@ program
   .option('--dry-run', "print what would run, in order, with each command's ROLLOUT_* environment; runs and writes nothing")
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
+  .option('--paused-exit-code <n>', 'exit code when the run stops at a gate (default 7; 0 counts a pause as success)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -152,6 +154,7 @@ program
   .addOption(waitLockOption())
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
+  .option('--paused-exit-code <n>', 'exit code when the run stops at a gate (default 7; 0 counts a pause as success)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -176,6 +179,31 @@ program
     const { rollback } = await import('./commands/rollback.js');
     process.exitCode = await rollback(options, await loadContext());
   });
+
+for (const decision of ['promote', 'abort'] as const) {
+  program
+    .command(decision)
+    .description(
+      decision === 'promote'
+        ? 'continue a run paused at a gate from its next stage; records who decided and why'
+        : 'roll back what a run paused at a gate deployed, newest first; records who decided and why',
+    )
+    .addOption(configOption())
+    .addOption(stateOption())
+    .addOption(keyOption())
+    .option('--gate <id>', 'the gate to decide (refused if the run waits at another one)')
+    .option('--reason <text>', 'why (recorded in the state, the events, the summary and webhooks)')
+    .addOption(waitLockOption())
+    .option('--paused-exit-code <n>', 'exit code when the run stops at a later gate (default 7)')
+    .addOption(jsonOption())
+    .addOption(quietOption())
+    .addOption(verboseOption())
+    .addHelpText('after', `\nExamples:\n  $ rollout ${decision} --gate canary-3f9a2c --reason "error rate flat for 30m"`)
+    .action(async (options) => {
+      const { decide } = await import('./commands/decide.js');
+      process.exitCode = await decide(decision, options, await loadContext());
+    });
+}
 
 program
   .command('unlock')

@@ -9,6 +9,7 @@ import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
 import type { StateDocument } from '../state/document.js';
 import { wasDeployed } from '../state/reduce.js';
+import { pausedExitCode } from './decide.js';
 import { openPlanState } from './locate-state.js';
 import { planStages } from './rollback.js';
 import { openSession } from './session.js';
@@ -20,6 +21,7 @@ export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
   key?: string;
   allowPlanChange?: boolean;
   waitLock?: string;
+  pausedExitCode?: string;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
     await session.settle(store);
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
-    return exitCodeFor(status, ctx.signal.reason);
+    return status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);
   } finally {
@@ -107,7 +109,7 @@ function isRollingBack(doc: StateDocument): boolean {
   return doc.failure !== null || doc.stages.some((s) => ['rolling_back', 'rolled_back', 'rollback_failed'].includes(s.status));
 }
 
-function resumePoint(doc: StateDocument, plan: Plan): ResumePoint {
+export function resumePoint(doc: StateDocument, plan: Plan): ResumePoint {
   const stageIndex = doc.stages.findIndex((s) => s.status !== 'succeeded');
   const current = doc.stages[stageIndex];
   const soakOnly = current?.status === 'soaking';

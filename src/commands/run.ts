@@ -8,6 +8,7 @@ import { describeUnfinished } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
+import { pausedExitCode } from './decide.js';
 import { openPlanState } from './locate-state.js';
 import { openSession } from './session.js';
 import { type WindowOverrideOptions, windowOverride } from './window-override.js';
@@ -19,6 +20,7 @@ export interface RunOptions extends OutputMode, WindowOverrideOptions {
   var?: string[];
   waitLock?: string;
   dryRun?: boolean;
+  pausedExitCode?: string;
 }
 
 /** How long a finished run waits for webhook deliveries still in flight. */
@@ -55,7 +57,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
       overrideWindow,
     });
     await session.settle(store);
-    exitCode = exitCodeFor(outcome.status, ctx.signal.reason);
+    exitCode = outcome.status === 'paused' ? pausedExitCode(options) : exitCodeFor(outcome.status, ctx.signal.reason);
     if (store.document && !options.json && !options.quiet) summary = renderSummary(store.document, ctx.term.color);
   } catch (error) {
     throw session.redact(error);

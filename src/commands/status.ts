@@ -50,6 +50,20 @@ async function nextStep(doc: StateDocument, backend: StateBackend, ctx: Context)
     }
     case 'interrupted':
       return `${describeUnfinished(doc)}\n${finish}`;
+    case 'paused': {
+      const gate = doc.gate;
+      if (!gate) return null;
+      const checks =
+        doc.stages[gate.index]?.health.checks.map(
+          (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${c.recent?.at(-1) ? ` (last ${c.recent.at(-1)?.display})` : ''}`,
+        ) ?? [];
+      return [
+        `Waiting at gate ${gate.id} after ${gate.stage} (${gate.kind}): ${gate.reason}`,
+        `  opened ${gate.createdAt}${gate.expiresAt ? `, expires ${gate.expiresAt} (then: ${gate.onTimeout})` : ''}`,
+        ...(checks.length > 0 ? ['  evidence:', ...checks] : []),
+        `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`,
+      ].join('\n');
+    }
     case 'blocked': {
       const deployed = doc.stages.filter((s) => s.status === 'succeeded').map((s) => s.name);
       const left = deployed.length > 0 ? `It left deployed: ${deployed.join(', ')}. ` : '';

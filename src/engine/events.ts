@@ -4,7 +4,7 @@
  * `command.output`, which carries raw bytes and is never persisted.
  */
 export type Phase = 'deploy' | 'rollback';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted' | 'blocked';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted' | 'blocked' | 'paused';
 
 /**
  * Why a measurement was not a pass, as on `check.polled.error`. For http: timeout, refused, dns,
@@ -155,6 +155,42 @@ export interface StageBlocked extends Base, StageRef {
   nextOpenAt: string | null;
   message: string;
 }
+/** `pause:` on a stage that passed: the run waits before the next stage. */
+export interface StagePausing extends Base, StageRef {
+  type: 'stage.pausing';
+  pauseMs: number;
+  until: string;
+}
+/** A gate a person must decide: the run stops after `stage` passed (status `paused`). */
+export interface Gate {
+  /** Names the gate in `rollout promote --gate ID`. */
+  id: string;
+  stage: string;
+  index: number;
+  /** Why the run waits: the approval's message, or the inconclusive checks. */
+  reason: string;
+  kind: 'approval' | 'inconclusive';
+  createdAt: string;
+  /** After this, `promote` is refused (ISO-8601), or null for no limit. */
+  expiresAt: string | null;
+  onTimeout: 'abort' | 'fail';
+  /** Spent by the first decision: a gate is decided once. */
+  nonce: string;
+  /** The plan's sha256 when the gate opened: a decision on a changed plan is refused. */
+  planSha256: string;
+}
+export interface GateOpened extends Base, StageRef {
+  type: 'gate.opened';
+  gate: Gate;
+}
+export interface GateDecided extends Base, StageRef {
+  type: 'gate.decided';
+  gateId: string;
+  decision: 'promote' | 'abort';
+  /** Who decided: the CI's user or the local login. */
+  by: string;
+  reason: string | null;
+}
 /** `onBlocked: wait`: the stage waits for its window to open. */
 export interface WindowWaiting extends Base, StageRef {
   type: 'window.waiting';
@@ -227,6 +263,9 @@ export type RolloutEvent =
   | StageFailed
   | StageSkipped
   | StageBlocked
+  | StagePausing
+  | GateOpened
+  | GateDecided
   | WindowWaiting
   | WindowOverridden
   | RollbackStarted

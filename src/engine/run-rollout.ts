@@ -2,6 +2,7 @@ import type { Plan, Stage } from '../plan/types.js';
 import { commandFailure, runPlanCommand } from './command.js';
 import { type EngineDeps, eventEmitter, interruptSignal } from './deps.js';
 import type { RunStatus } from './events.js';
+import { afterStage } from './gate.js';
 import { rollBack } from './rollback.js';
 import { soakCheck, soakStage } from './soak.js';
 import { awaitWindow, type WindowOverride } from './window-gate.js';
@@ -52,6 +53,7 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
   let failure: RunOutcome['failure'] = null;
   let interrupted = false;
   let blocked = false;
+  let paused = false;
 
   /** Runs a stage's deploy command: null when it succeeded, else why it failed, or 'interrupted'. */
   const deployStage = async (stage: Stage): Promise<string | null> => {
@@ -117,6 +119,15 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       break;
     }
     emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed(), inconclusive: soak.inconclusive });
+    const next = await afterStage(plan, stage, soak.inconclusive, deps, emit);
+    if (next.kind === 'interrupted') {
+      interrupted = true;
+      break;
+    }
+    if (next.kind === 'gate') {
+      paused = true;
+      break;
+    }
   }
 
   let status: FinalStatus;
@@ -126,6 +137,8 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
     if (plan.onInterrupt === 'rollback') await rollBack(plan, deployed, { ...deps, signal: deps.hardSignal }, emit);
   } else if (blocked) {
     status = 'blocked';
+  } else if (paused) {
+    status = 'paused';
   } else if (failure === null) {
     status = 'succeeded';
   } else {

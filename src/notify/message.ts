@@ -32,6 +32,7 @@ const STATUS_TEXT = {
   rollback_failed: '🚨 rollback failed: a human must look',
   interrupted: '⚠️ interrupted',
   blocked: '⏸️ stopped before a stage its deploy window blocks',
+  paused: '✋ waiting at a gate for a person to promote or abort',
 } satisfies Record<Exclude<RunStatus, 'running'>, string>;
 
 /** The webhook message for an event of interest, or null for events no one is told about. */

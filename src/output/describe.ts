@@ -39,6 +39,12 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
       return `${stage(event.stage)} ${c.dim('skipped (not deployed)')}`;
     case 'stage.blocked':
       return `${stage(event.stage)} ${c.yellow('⏸ not started')}: ${event.message}`;
+    case 'stage.pausing':
+      return `${stage(event.stage)} pausing ${formatDuration(event.pauseMs)} before the next stage`;
+    case 'gate.opened':
+      return `${stage(event.stage)} ${c.yellow.bold('✋ waiting for a decision')}: ${event.gate.reason}${event.gate.expiresAt ? ` (gate ${event.gate.id}, open until ${event.gate.expiresAt})` : ` (gate ${event.gate.id})`}`;
+    case 'gate.decided':
+      return `${stage(event.stage)} ${event.decision === 'promote' ? c.green('promoted') : c.yellow('aborted')} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`;
     case 'window.waiting':
       return `${stage(event.stage)} waiting for its deploy window (${event.rule}) until ${event.until}`;
     case 'window.overridden':
@@ -81,6 +87,8 @@ export function statusWord(status: string, c: ChalkInstance, failed = true): str
       return c.yellow.bold('⚠ interrupted');
     case 'blocked':
       return c.yellow.bold('⏸ blocked by a deploy window');
+    case 'paused':
+      return c.yellow.bold('✋ paused at a gate');
     default:
       return status;
   }

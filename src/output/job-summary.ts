@@ -49,6 +49,7 @@ export function headline(doc: StateDocument, asText: (s: string) => string = (s)
   if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
   if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
   if (doc.status === 'failed') return `failed${at}`;
+  if (doc.status === 'paused' && doc.gate) return `waiting at gate ${asText(doc.gate.id)} after ${asText(doc.gate.stage)}: ${asText(doc.gate.reason)}`;
   if (doc.status === 'blocked' && doc.blocked) return `stopped before ${asText(doc.blocked.stage)}: ${asText(doc.blocked.message)}`;
   return doc.status.replace('_', ' ');
 }
@@ -61,6 +62,7 @@ function took(doc: StateDocument, tookMs: number | undefined): string {
 const ICON = {
   running: '⏳',
   blocked: '⏸️',
+  paused: '✋',
   succeeded: '✅',
   failed: '❌',
   rollback_failed: '🚨',

@@ -3,9 +3,9 @@ import { compileWindows, type Windows } from '../windows/evaluate.js';
 import { parseDuration } from './duration.js';
 import { compileNamedChecks, type Problem, stageChecks } from './normalise-checks.js';
 import { normaliseNotify } from './normalise-notify.js';
-import type { RawPlan } from './schema.js';
+import type { RawPlan, RawStage } from './schema.js';
 import { substitute } from './substitute.js';
-import type { Plan, Stage } from './types.js';
+import type { Approval, Plan, Stage } from './types.js';
 import { varEnvName } from './vars.js';
 
 export const DEFAULTS = {
@@ -64,6 +64,8 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       soakMs: ms(stage.soak ?? defaults.soak, DEFAULTS.soakMs),
       timeoutMs,
       health: checks,
+      pauseMs: ms(stage.pause, 0),
+      approval: approvalOf(stage.approval, ms),
     };
   });
 
@@ -104,4 +106,10 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
 function defaultName(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts.at(-2) ?? 'rollout';
+}
+
+function approvalOf(raw: RawStage['approval'], ms: (value: string | number | undefined, fallback: number) => number): Approval | null {
+  if (raw === undefined || raw === false) return null;
+  if (raw === true) return { timeoutMs: null, onTimeout: 'abort', message: null };
+  return { timeoutMs: raw.timeout === undefined ? null : ms(raw.timeout, 0), onTimeout: raw.onTimeout ?? 'abort', message: raw.message ?? null };
 }

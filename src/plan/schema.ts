@@ -56,6 +56,18 @@ export const stageSchema = z
     timeout: duration.optional().describe('Limit for this stage’s deploy or rollback command.'),
     checks: checkRefs.optional().describe('Named checks (from the top-level `checks:`) run during the soak, after `defaults.checks`.'),
     health: z.array(checkSchema).optional().describe('Inline checks run during the soak.'),
+    pause: duration.optional().describe('Wait this long after the stage passed before the next stage starts (interruptible).'),
+    approval: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          timeout: duration.optional().describe('How long the gate stays open; after it, promote is refused. Default: no limit.'),
+          onTimeout: z.enum(['abort', 'fail']).optional().describe('What an expired gate means: abort (roll back; default) or fail (leave as is).'),
+          message: z.string().min(1).optional().describe('Shown at the gate: what the approver should look at.'),
+        }),
+      ])
+      .optional()
+      .describe('Stop after this stage passed and wait for `rollout promote` or `rollout abort` (a person decides).'),
   })
   .describe('One step of the rollout.');
 
@@ -99,9 +111,11 @@ export const planSchema = z
       .describe('Settings every stage inherits and may override.'),
     onFailure: z.enum(['rollback', 'stop']).optional().describe('What to do when a stage fails. Default rollback.'),
     onInconclusive: z
-      .enum(['fail', 'pass'])
+      .enum(['fail', 'pass', 'pause'])
       .optional()
-      .describe('What a stage whose checks ended inconclusive (no data, too few samples) does: fail (default) or pass.'),
+      .describe(
+        'What a stage whose checks ended inconclusive (no data, too few samples) does: fail (default), pass, or pause at a gate for a person to decide.',
+      ),
     checks: z.record(checkName, checkSchema).optional().describe('Named checks, defined once and listed by stages (`checks:`) or `defaults.checks`.'),
     onInterrupt: z
       .enum(['stop', 'rollback'])

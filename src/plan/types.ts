@@ -9,7 +9,16 @@ export type OnInterrupt = 'stop' | 'rollback';
 
 export type OnNoData = 'inconclusive' | 'fail' | 'pass';
 /** What an inconclusive stage does. A union so the gates work can add `pause`. */
-export type OnInconclusive = 'fail' | 'pass';
+export type OnInconclusive = 'fail' | 'pass' | 'pause';
+
+/** `approval:` on a stage: after it passes, the run stops at a gate until a person promotes or aborts. */
+export interface Approval {
+  /** How long the gate stays open; null: no limit. */
+  timeoutMs: number | null;
+  /** What an expired gate means: `abort` (roll back) or `fail` (leave deployed, run failed). */
+  onTimeout: 'abort' | 'fail';
+  message: string | null;
+}
 
 /** How a check is judged over a soak, whatever its kind (see docs/checks.md). */
 export interface CheckSettings {
@@ -63,6 +72,9 @@ export interface Stage {
   timeoutMs: number;
   /** Every check the stage runs: `defaults.checks`, its `checks:` list, then its inline `health:`. */
   health: Check[];
+  /** Wait after the stage passed, before the next one (ms; 0: none). */
+  pauseMs: number;
+  approval: Approval | null;
 }
 
 export interface Plan {

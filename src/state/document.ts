@@ -1,4 +1,4 @@
-import type { CheckVerdict, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
+import type { CheckVerdict, Gate, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
 
 /** The state file's shape. Version 1; additive changes only within a version. */
 export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed' | 'skipped';
@@ -78,6 +78,8 @@ export interface StateDocument {
   failure: { stage: string; reason: string; check?: string | null; value?: string | null } | null;
   /** When status is `blocked`: the stage a deploy window kept from starting, and when it may. */
   blocked?: { stage: string; rule: string; nextOpenAt: string | null; message: string } | null;
+  /** The last gate the run stopped at; `decision` null while it waits for `rollout promote` / `rollout abort`. */
+  gate?: (Gate & { decision: { decision: 'promote' | 'abort'; by: string; reason: string | null; at: string } | null }) | null;
   /** Window rules overridden with `--override-window`, with who and why. */
   windowOverrides?: { stage: string; rule: string; reason: string; by: string; at: string }[];
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */

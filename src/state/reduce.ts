@@ -80,7 +80,14 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
           consecutiveErrors: event.consecutiveErrors,
         });
         const recent = check.recent ?? [];
-        recent.push({ at: event.time, outcome: event.outcome, value: small(event.value), display: event.display, condition: event.condition, reason: event.reason });
+        recent.push({
+          at: event.time,
+          outcome: event.outcome,
+          value: small(event.value),
+          display: event.display,
+          condition: event.condition,
+          reason: event.reason,
+        });
         if (recent.length > RECENT_MEASUREMENTS) recent.splice(0, recent.length - RECENT_MEASUREMENTS);
         check.recent = recent;
       }
@@ -104,6 +111,14 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'transition';
     case 'stage.blocked':
       doc.blocked = { stage: event.stage, rule: event.rule, nextOpenAt: event.nextOpenAt, message: event.message };
+      return 'transition';
+    case 'stage.pausing':
+      return 'progress';
+    case 'gate.opened':
+      doc.gate = { ...event.gate, decision: null };
+      return 'transition';
+    case 'gate.decided':
+      if (doc.gate && doc.gate.id === event.gateId) doc.gate.decision = { decision: event.decision, by: event.by, reason: event.reason, at: event.time };
       return 'transition';
     case 'window.waiting':
       return 'progress';

@@ -9,7 +9,17 @@ import { VirtualClock } from './virtual-clock.js';
 
 const check = testCheck;
 
-const stage = (soakMs: number, health: Check[]): Stage => ({ name: 's', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, health });
+const stage = (soakMs: number, health: Check[]): Stage => ({
+  name: 's',
+  index: 0,
+  deploy: 'true',
+  rollback: null,
+  soakMs,
+  timeoutMs: 1000,
+  health,
+  pauseMs: 0,
+  approval: null,
+});
 
 /** A poller whose answer is decided by the check name and the virtual time of the poll. */
 function harness(healthy: (check: string, atMs: number) => boolean, pollLatencyMs = 10) {

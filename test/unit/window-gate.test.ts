@@ -19,6 +19,8 @@ const stage = (name: string, index: number): Stage => ({
   soakMs: 20 * MINUTE,
   timeoutMs: MINUTE,
   health: [],
+  pauseMs: 0,
+  approval: null,
 });
 
 function plan(windows: RawWindows | null): Plan {
