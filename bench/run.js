@@ -11,6 +11,7 @@ import { repoRoot } from './lib/common.js';
 import { formatTable } from './lib/table.js';
 import { bench as polling } from './polling.js';
 import { bench as stageOverhead } from './stage-overhead.js';
+import { bench as stateBackends } from './state-backends.js';
 import { bench as startup } from './startup.js';
 
 const figures = [
@@ -19,6 +20,7 @@ const figures = [
   { name: 'polling', run: polling, smoke: { runs: 1, checks: 5, seconds: 1, intervalMs: 250 } },
   { name: 'failure-detection', run: failureDetection, smoke: { trials: 1, intervalMs: 100, failureThreshold: 1 } },
   { name: 'deploy-output', run: deployOutput, smoke: { runs: 1, bytes: 1024 ** 2 } },
+  { name: 'state-backends', run: stateBackends, smoke: { writes: 5, runs: 1, stages: 5 } },
 ];
 
 const { values } = parseArgs({

@@ -42,7 +42,12 @@ const waitLockOption = () => new Option('--wait-lock <duration>', 'if another ru
 const jsonOption = () => new Option('--json', 'newline-delimited JSON events on stdout (command output goes to stderr)').conflicts(['quiet', 'verbose']);
 const quietOption = () => new Option('-q, --quiet', 'print only failures and the final result').conflicts('verbose');
 const verboseOption = () => new Option('-v, --verbose', 'print every health poll, healthy ones too');
-const stateOption = () => new Option('-s, --state <file>', "state file (default: the plan's `state:`, else .rollout/state.json beside the plan)");
+const stateOption = () =>
+  new Option(
+    '-s, --state <file|url>',
+    "state file, or postgres://… for shared state (default: $ROLLOUT_STATE, the plan's `state:`, else .rollout/state.json beside the plan)",
+  );
+const keyOption = () => new Option('--key <name>', "the record's key in a shared state store (default: the plan's `key:`, else its name)");
 
 const program = new Command('rollout')
   .description('Phased rollouts for any CI pipeline: deploy stage by stage, soak on health checks, roll back on failure.')
@@ -55,8 +60,10 @@ const program = new Command('rollout')
     'after',
     `
 Exit codes: 0 succeeded · 1 a stage failed (rolled back or stopped) · 2 bad input, nothing ran
-            3 a rollback failed, a human must look · 4 locked by another run
-            6 a deploy window blocks the next stage (resume later) · 130/143 interrupted
+            3 a rollback failed, or the state could not be recorded: a human must look
+            4 locked by another run · 5 lost the lock (lease) mid-run: stopped
+            6 a deploy window blocks the next stage (resume later) · 7 paused at a gate
+            130/143 interrupted
             70 an internal error (a bug in rollout)
 
 Examples:
@@ -72,11 +79,13 @@ program
   .description('deploy every stage in order, soaking each on its health checks; roll back on failure')
   .addOption(configOption())
   .addOption(stateOption())
+  .addOption(keyOption())
   .option('--var <name=value>', 'override a plan var (repeatable); reaches commands as ROLLOUT_VAR_<NAME>', collect)
   .addOption(waitLockOption())
   .option('--dry-run', "print what would run, in order, with each command's ROLLOUT_* environment; runs and writes nothing")
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
+  .option('--paused-exit-code <n>', 'exit code when the run stops at a gate (default 7; 0 counts a pause as success)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -126,8 +135,10 @@ program
   .description("show the last run's stages, timings and health, and what to do next")
   .addOption(configOption())
   .addOption(stateOption())
+  .addOption(keyOption())
   .option('--json', 'print the state document as JSON')
-  .addHelpText('after', '\nExamples:\n  $ rollout status\n  $ rollout status --json | jq .status')
+  .option('--run <id>', 'show a past run (see `rollout history`)')
+  .addHelpText('after', '\nExamples:\n  $ rollout status\n  $ rollout status --json | jq .status\n  $ rollout status --run 20261124T230344Z-3f9a2c')
   .action(async (options) => {
     const { status } = await import('./commands/status.js');
     process.exitCode = await status(options, await loadContext());
@@ -138,10 +149,12 @@ program
   .description('continue a run that was interrupted or whose process died; stages that passed are not redone')
   .addOption(configOption())
   .addOption(stateOption())
+  .addOption(keyOption())
   .option('--allow-plan-change', 'resume even though the plan file changed since the run started')
   .addOption(waitLockOption())
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
+  .option('--paused-exit-code <n>', 'exit code when the run stops at a gate (default 7; 0 counts a pause as success)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -156,6 +169,7 @@ program
   .description('roll back what the last run deployed, newest stage first')
   .addOption(configOption())
   .addOption(stateOption())
+  .addOption(keyOption())
   .addOption(waitLockOption())
   .addOption(jsonOption())
   .addOption(quietOption())
@@ -166,16 +180,95 @@ program
     process.exitCode = await rollback(options, await loadContext());
   });
 
+for (const decision of ['promote', 'abort'] as const) {
+  program
+    .command(decision)
+    .description(
+      decision === 'promote'
+        ? 'continue a run paused at a gate from its next stage; records who decided and why'
+        : 'roll back what a run paused at a gate deployed, newest first; records who decided and why',
+    )
+    .addOption(configOption())
+    .addOption(stateOption())
+    .addOption(keyOption())
+    .option('--gate <id>', 'the gate to decide (refused if the run waits at another one)')
+    .option('--reason <text>', 'why (recorded in the state, the events, the summary and webhooks)')
+    .addOption(waitLockOption())
+    .option('--paused-exit-code <n>', 'exit code when the run stops at a later gate (default 7)')
+    .addOption(jsonOption())
+    .addOption(quietOption())
+    .addOption(verboseOption())
+    .addHelpText('after', `\nExamples:\n  $ rollout ${decision} --gate canary-3f9a2c --reason "error rate flat for 30m"`)
+    .action(async (options) => {
+      const { decide } = await import('./commands/decide.js');
+      process.exitCode = await decide(decision, options, await loadContext());
+    });
+}
+
 program
   .command('unlock')
   .description("remove the state file's lock, only if it belongs to the given run (for a holder on another host that is gone)")
   .requiredOption('--run-id <id>', 'the run id the lock must belong to (rollout names it when it refuses to run)')
   .addOption(configOption())
   .addOption(stateOption())
+  .addOption(keyOption())
   .addHelpText('after', '\nExamples:\n  $ rollout unlock --run-id 20261124T230344Z-3f9a2c')
   .action(async (options) => {
     const { unlock } = await import('./commands/unlock.js');
     process.exitCode = await unlock(options, await loadContext());
+  });
+
+program
+  .command('history')
+  .description('list the runs kept for this state, newest first: id, status, times, failed stage, who')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .addOption(keyOption())
+  .option('--limit <n>', 'at most this many runs (default 20)')
+  .option('--json', 'print them as JSON')
+  .addHelpText('after', '\nExamples:\n  $ rollout history --limit 5\n  $ rollout history --state "postgres://ci@db/rollouts" --key web --json')
+  .action(async (options) => {
+    const { history } = await import('./commands/history.js');
+    process.exitCode = await history(options, await loadContext());
+  });
+
+const stateCommand = program.command('state').description('move state documents between stores: pull, push, migrate');
+stateCommand
+  .command('pull')
+  .description('print the current state document (or --run ID), or save it with --out FILE')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .addOption(keyOption())
+  .option('--run <id>', 'a past run instead of the current one')
+  .option('-o, --out <file>', 'save it to this file instead of printing it')
+  .action(async (options) => {
+    const { statePull } = await import('./commands/state.js');
+    process.exitCode = await statePull(options, await loadContext());
+  });
+stateCommand
+  .command('push')
+  .description('make a saved document the current record (compare-and-swap; refuses another run or an older serial unless --force)')
+  .argument('<file>', 'the document, e.g. the rollout-state.<run>.errored.json a run saved when the store was unreachable')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .addOption(keyOption())
+  .option('--force', 'push even though the stored record is another run or newer')
+  .option('--reason <text>', 'why --force is right (required with it)')
+  .action(async (file, options) => {
+    const { statePush } = await import('./commands/state.js');
+    process.exitCode = await statePush(file, options, await loadContext());
+  });
+stateCommand
+  .command('migrate')
+  .description('copy this state, history included, into another store (e.g. the local file into PostgreSQL)')
+  .requiredOption('--to <url>', 'the target store, e.g. postgres://user@db/rollouts')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .addOption(keyOption())
+  .option('--force', 'add to a target that already holds a record for the key')
+  .action(async (options) => {
+    const { stateMigrate } = await import('./commands/state.js');
+    process.exitCode = await stateMigrate(options, await loadContext());
   });
 
 // 1st SIGINT/SIGTERM: stop gracefully (SIGTERM to the running command's group, SIGKILL after the

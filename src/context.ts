@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from './clock.js';
 import { createTerminal, type Terminal } from './output/terminal.js';
+import type { StateBackend } from './state/backend.js';
+import type { BackendOptions } from './state/registry.js';
 
 /**
  * Side effects come in through here: commands never read process.env, the clock or the console
@@ -17,6 +19,11 @@ export interface Context {
   signal: AbortSignal;
   /** Aborted on a second SIGINT/SIGTERM: stop everything now. */
   hardSignal: AbortSignal;
+  /**
+   * Opens the store of record for a state location (a path, or postgres://…). Tests inject their
+   * own backend here; absent, the registry in src/state/registry.ts chooses.
+   */
+  openState?: (location: string, options: BackendOptions) => Promise<StateBackend>;
 }
 
 export function processContext(signal: AbortSignal, hardSignal: AbortSignal): Context {
@@ -25,7 +32,8 @@ export function processContext(signal: AbortSignal, hardSignal: AbortSignal): Co
     env: process.env,
     clock: systemClock,
     term: createTerminal(process.env, process.stdout, process.stderr),
-    host: hostname(),
+    // ROLLOUT_HOLDER: the holder identity, for CI systems that know better than the host name (and tests).
+    host: process.env.ROLLOUT_HOLDER || hostname(),
     pid: process.pid,
     signal,
     hardSignal,

@@ -11,6 +11,8 @@ export const ExitCode = {
   locked: 4,
   /** A deploy window kept the next stage from starting; what passed stays deployed (`rollout resume` later). */
   blocked: 6,
+  /** Stopped at a gate a person must decide (`rollout promote` / `rollout abort`); `--paused-exit-code` changes it. */
+  paused: 7,
   interrupted: 130,
   terminated: 143,
   /** A bug in rollout (BSD's EX_SOFTWARE): never 1, which means "a stage failed". */

@@ -15,6 +15,8 @@ export function exitCodeFor(status: Exclude<RunStatus, 'running'>, interruptedBy
       return interruptedBy === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
     case 'blocked':
       return ExitCode.blocked;
+    case 'paused':
+      return ExitCode.paused;
   }
 }
 

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { rollBackRun } from '../engine/rollback.js';
 import { type ResumePoint, runRollout } from '../engine/run-rollout.js';
@@ -11,7 +10,8 @@ import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
 import type { StateDocument } from '../state/document.js';
 import { wasDeployed } from '../state/reduce.js';
-import { readState, StateStore } from '../state/store.js';
+import { pausedExitCode } from './decide.js';
+import { openPlanState } from './locate-state.js';
 import { planStages } from './rollback.js';
 import { openSession } from './session.js';
 import { type WindowOverrideOptions, windowOverride } from './window-override.js';
@@ -19,8 +19,10 @@ import { type WindowOverrideOptions, windowOverride } from './window-override.js
 export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
+  key?: string;
   allowPlanChange?: boolean;
   waitLock?: string;
+  pausedExitCode?: string;
 }
 
 /**
@@ -31,56 +33,62 @@ export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
  */
 export async function resume(options: ResumeOptions, ctx: Context): Promise<number> {
   const located = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
-  const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : located.statePath;
   const overrideWindow = windowOverride(options, ctx);
-  const before = readState(statePath);
-  if (!before) throw new InputError(`no rollout state at ${statePath}: there is no run to resume.`);
-  if (before.status === 'succeeded') {
-    // A retried CI job resumes a run that already finished well: that is success, not bad input.
-    (options.json ? ctx.term.err : ctx.term.out).write(
-      `Run ${before.runId} already succeeded${before.finishedAt ? ` (finished ${before.finishedAt})` : ''}: nothing to resume.\n`,
-    );
-    return ExitCode.ok;
-  }
-  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
-  checkResumable(before, plan, statePath, options);
-
-  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout resume', waitLock: options.waitLock, output: options, plan });
+  const backend = await openPlanState(options, located, ctx);
+  let before: StateDocument | null;
+  let plan: Plan;
   try {
-    const doc = readState(statePath) ?? before; // under the lock: what the run really left
-    checkResumable(doc, plan, statePath, options);
+    before = await backend.read();
+    if (!before) throw new InputError(`no rollout state at ${backend.location}: there is no run to resume.`);
+    if (before.status === 'succeeded') {
+      // A retried CI job resumes a run that already finished well: that is success, not bad input.
+      (options.json ? ctx.term.err : ctx.term.out).write(
+        `Run ${before.runId} already succeeded${before.finishedAt ? ` (finished ${before.finishedAt})` : ''}: nothing to resume.\n`,
+      );
+      await backend.close();
+      return ExitCode.ok;
+    }
+    plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
+    checkResumable(before, plan, backend.location, options);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+
+  const session = await openSession(ctx, { backend, runId: before.runId, command: 'rollout resume', waitLock: options.waitLock, output: options, plan });
+  try {
+    const doc = (await backend.read()) ?? before; // under the lock: what the run really left
+    checkResumable(doc, plan, backend.location, options);
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId} started; resuming with the current plan (--allow-plan-change)`);
+    await session.stopLeftovers(doc);
     session.reporter.continueRun?.(doc);
-    const store = new StateStore(statePath, doc);
+    const store = session.store(doc);
     let status: Awaited<ReturnType<typeof runRollout>>['status'];
     let tookMs: number | undefined;
-    try {
-      const deps = session.deps(doc.runId, store, [
-        (event) => {
-          if (event.type === 'run.finished') tookMs = event.durationMs;
-        },
-      ]);
-      if (isRollingBack(doc)) {
-        const deployed = planStages(
-          plan,
-          doc.stages.filter(wasDeployed).map((s) => s.name),
-          statePath,
-        );
-        status = await rollBackRun(plan, deployed, doc.failure, deps, true);
-      } else {
-        status = (await runRollout(plan, deps, resumePoint(doc, plan), { overrideWindow })).status;
-      }
-    } finally {
-      store.close();
+    const deps = session.deps(doc.runId, store, [
+      (event) => {
+        if (event.type === 'run.finished') tookMs = event.durationMs;
+      },
+    ]);
+    if (isRollingBack(doc)) {
+      const deployed = planStages(
+        plan,
+        doc.stages.filter(wasDeployed).map((s) => s.name),
+        backend.location,
+      );
+      status = await rollBackRun(plan, deployed, doc.failure, deps, true);
+    } else {
+      status = (await runRollout(plan, deps, resumePoint(doc, plan), { overrideWindow })).status;
     }
+    await session.settle(store);
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
     if (status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(doc, sameRunFlags(options))}\n`);
-    return exitCodeFor(status, ctx.signal.reason);
+    return status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);
   } finally {
-    session.close();
+    await session.close();
   }
 }
 
@@ -111,7 +119,7 @@ function isRollingBack(doc: StateDocument): boolean {
   return doc.failure !== null || doc.stages.some((s) => ['rolling_back', 'rolled_back', 'rollback_failed'].includes(s.status));
 }
 
-function resumePoint(doc: StateDocument, plan: Plan): ResumePoint {
+export function resumePoint(doc: StateDocument, plan: Plan): ResumePoint {
   const stageIndex = doc.stages.findIndex((s) => s.status !== 'succeeded');
   const current = doc.stages[stageIndex];
   const soakOnly = current?.status === 'soaking';

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { rollBackRun } from '../engine/rollback.js';
 import { InputError } from '../errors.js';
@@ -7,13 +6,15 @@ import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan, Stage } from '../plan/types.js';
+import type { StateDocument } from '../state/document.js';
 import { wasDeployed } from '../state/reduce.js';
-import { readState, StateStore } from '../state/store.js';
+import { openPlanState } from './locate-state.js';
 import { openSession } from './session.js';
 
 export interface RollbackOptions extends OutputMode {
   config?: string;
   state?: string;
+  key?: string;
   waitLock?: string;
 }
 
@@ -23,19 +24,27 @@ export interface RollbackOptions extends OutputMode {
  */
 export async function rollback(options: RollbackOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
-  const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : plan.statePath;
-  const before = readState(statePath);
-  if (!before) throw new InputError(`no rollout state at ${statePath}: there is nothing to roll back.`);
-  planStages(
-    plan,
-    before.stages.filter(wasDeployed).map((s) => s.name),
-    statePath,
-  ); // refuse before locking
+  const backend = await openPlanState(options, plan, ctx);
+  const statePath = backend.location;
+  let before: StateDocument | null;
+  try {
+    before = await backend.read();
+    if (!before) throw new InputError(`no rollout state at ${statePath}: there is nothing to roll back.`);
+    planStages(
+      plan,
+      before.stages.filter(wasDeployed).map((s) => s.name),
+      statePath,
+    ); // refuse before locking
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
 
-  const session = await openSession(ctx, { statePath, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock, output: options, plan });
+  const session = await openSession(ctx, { backend, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock, output: options, plan });
   try {
     // Re-read under the lock: the run we are undoing may have moved on since.
-    const doc = readState(statePath) ?? before;
+    const doc = (await backend.read()) ?? before;
+    await session.stopLeftovers(doc);
     const deployed = planStages(
       plan,
       doc.stages.filter(wasDeployed).map((s) => s.name),
@@ -47,27 +56,27 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     }
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
     session.reporter.continueRun?.(doc);
-    const store = new StateStore(statePath, doc);
-    let status: Awaited<ReturnType<typeof rollBackRun>>;
+    const store = session.store(doc);
     // The summary reports this rollback's own duration, as its last line did, not the run's age.
     let tookMs: number | undefined;
-    try {
-      const deps = session.deps(doc.runId, store, [
+    const status = await rollBackRun(
+      plan,
+      deployed,
+      doc.failure,
+      session.deps(doc.runId, store, [
         (event) => {
           if (event.type === 'run.finished') tookMs = event.durationMs;
         },
-      ]);
-      status = await rollBackRun(plan, deployed, doc.failure, deps);
-    } finally {
-      store.close();
-    }
+      ]),
+    );
+    await session.settle(store);
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
     return rollbackExitCode(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);
   } finally {
-    session.close();
+    await session.close();
   }
 }
 

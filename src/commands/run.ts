@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { runRollout } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
@@ -9,16 +8,20 @@ import { describeUnfinished, leftLiveAdvice, sameRunFlags } from '../output/unfi
 import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
-import { archiveUnfinished, readState, StateStore } from '../state/store.js';
+import type { StateDocument } from '../state/document.js';
+import { pausedExitCode } from './decide.js';
+import { openPlanState } from './locate-state.js';
 import { openSession } from './session.js';
 import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
 export interface RunOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
+  key?: string;
   var?: string[];
   waitLock?: string;
   dryRun?: boolean;
+  pausedExitCode?: string;
 }
 
 /** How long a finished run waits for webhook deliveries still in flight. */
@@ -27,37 +30,51 @@ export const NOTIFY_DRAIN_MS = 10_000;
 /** `rollout run`: validate everything first, then lock, then deploy stage by stage. */
 export async function run(options: RunOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
-  const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : plan.statePath;
   const runId = newRunId(ctx.clock.now());
   const overrideWindow = windowOverride(options, ctx);
   if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);
-  readState(statePath); // a damaged state file is bad input: refuse before touching anything
+  const backend = await openPlanState(options, plan, ctx);
+  try {
+    await backend.read(); // a damaged or unreachable state is bad input: refuse before touching anything
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
 
-  const session = await openSession(ctx, { statePath, runId, command: 'rollout run', waitLock: options.waitLock, output: options, plan });
-  const store = new StateStore(statePath);
+  const session = await openSession(ctx, { backend, runId, command: 'rollout run', waitLock: options.waitLock, output: options, plan });
   const notifier = plan.notify?.length ? new Notifier({ plan: plan.name, hooks: plan.notify, warn: (message) => session.warn(message) }) : null;
   let exitCode: number;
+  let summary: string | null = null;
+  let finalDoc: StateDocument | null = null;
   try {
     // Under the lock: a run that never finished is kept, not overwritten, and we say where.
-    const previous = readState(statePath);
+    const previous = await backend.read();
     if (previous && (previous.status === 'running' || previous.status === 'interrupted')) {
-      const archive = archiveUnfinished(statePath, previous);
-      session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive}; undo it with: rollout rollback --state ${archive}`);
+      await session.stopLeftovers(previous);
+      const archive = await backend.archiveUnfinished(previous);
+      session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive.kept}; undo it with: ${archive.undo}`);
     }
+    const store = session.store(null, previous);
     const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []), undefined, {
       overrideWindow,
     });
-    exitCode = exitCodeFor(outcome.status, ctx.signal.reason);
+    await session.settle(store);
+    exitCode = outcome.status === 'paused' ? pausedExitCode(options) : exitCodeFor(outcome.status, ctx.signal.reason);
+    finalDoc = store.document;
+    if (store.document && !options.json && !options.quiet) summary = renderSummary(store.document, ctx.term.color);
   } catch (error) {
     throw session.redact(error);
   } finally {
-    store.close();
-    session.close();
+    await session.close();
   }
   // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
   await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
-  if (store.document && !options.json && !options.quiet) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
+  if (summary !== null)
+    ctx.term.out.write(`${summary}
+`);
   // After Ctrl-C, the last words say what is still live and how to go on.
-  if (store.document?.status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(store.document, sameRunFlags(options))}\n`);
+  if (finalDoc?.status === 'interrupted')
+    ctx.term.err.write(`${leftLiveAdvice(finalDoc, sameRunFlags(options))}
+`);
   return exitCode;
 }

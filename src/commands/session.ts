@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { closeHttpAgents } from '../checks/http.js';
-import { pollCheck } from '../checks/poll.js';
+import { closeCheckKinds, createMeasurer } from '../checks/measure.js';
 import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
 import type { RolloutEvent } from '../engine/events.js';
 import { InputError } from '../errors.js';
+import { stopLeftoverGroup } from '../exec/leftover-group.js';
+import { watchGroups } from '../exec/process-groups.js';
 import { runCommand } from '../exec/run-command.js';
 import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
@@ -14,28 +13,46 @@ import { parseDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/types.js';
 import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
 import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
-import { acquireLock, HEARTBEAT_MS, type LockHandle } from '../state/lock.js';
-import type { StateStore } from '../state/store.js';
+import type { LockHandle, StateBackend } from '../state/backend.js';
+import { ciJobUrl } from '../state/ci-job.js';
+import { currentIdentity, machineId, processStart } from '../state/identity.js';
+import { StateStore, type StoreOptions } from '../state/store.js';
+import { stateFailure } from '../state/write-failure.js';
 
 /**
- * What `run`, `resume` and `rollback` share: a reporter, the state file's lock with its heartbeat,
- * and the engine's dependencies wired to the store and the reporter. Opened after the input has
- * been validated (bad input never touches the lock), closed on every way out.
+ * What `run`, `resume` and `rollback` share: a reporter, the store's lock (its heartbeat belongs
+ * to the lock handle), and the engine's dependencies wired to the store and the reporter. Opened
+ * after the input has been validated (bad input never touches the lock), closed on every way out.
+ *
+ * The run stops — no further command starts, the running one is stopped as a cancel stops it —
+ * when the lock is lost or the state cannot be recorded; `settle` then turns that into its error.
  */
 export interface Session {
   reporter: Reporter;
+  backend: StateBackend;
   /** Warns through the reporter, secrets redacted. */
   warn(message: string): void;
   /** Redacts secrets from an error escaping the command (its class and exit code kept). */
   redact(error: unknown): unknown;
   lock: LockHandle;
+  /** A store for this run; `stored` is what the backend holds now when `doc` is not it. */
+  store(doc: StateDocumentOrNull, stored?: StateDocumentOrNull): StateStore;
   /** Engine deps whose events go to the store, any extra listeners (webhooks), then the reporter. */
   deps(runId: string, store: StateStore, listeners?: ((event: RolloutEvent) => void)[]): EngineDeps;
-  close(): void;
+  /**
+   * Stops what a dead run left running (its recorded process group), after checking it is the
+   * same process; called under the lock, before anything new starts.
+   */
+  stopLeftovers(doc: StateDocumentOrNull): Promise<void>;
+  /** Waits for the store's last write; throws when the run was stopped by a lost lock or a failed write. */
+  settle(store: StateStore): Promise<void>;
+  close(): Promise<void>;
 }
 
+type StateDocumentOrNull = ConstructorParameters<typeof StateStore>[1];
+
 export interface SessionOptions {
-  statePath: string;
+  backend: StateBackend;
   runId: string;
   command: string;
   /** `--wait-lock` as given, e.g. `10m`. */
@@ -47,57 +64,116 @@ export interface SessionOptions {
 }
 
 export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
+  const { backend, plan } = options;
   const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
   if (waitMs === undefined) throw new InputError(`--wait-lock ${options.waitLock}: expected a duration like 30s, 5m or 1h`);
   // Secrets first: under GitHub Actions their ::add-mask:: lines must precede any other output.
-  const { redactor, warnings } = setUpSecrets(options.plan, ctx);
+  const { redactor, warnings } = setUpSecrets(plan, ctx);
   const reporter = createReporter(ctx, options.output);
   const warn = redactWarnings(redactor, reporter);
   const polls = options.command !== 'rollout rollback';
-  for (const message of [...warnings, ...(polls ? insecureWarnings(options.plan) : [])]) warn(message);
-  mkdirSync(dirname(options.statePath), { recursive: true, mode: 0o700 });
+  for (const message of [...warnings, ...(polls ? insecureWarnings(plan) : [])]) warn(message);
   const now = isoTime(ctx.clock.now());
+  const identity = currentIdentity(ctx.pid);
+  const ciJob = ciJobUrl(ctx.env);
   let lock: LockHandle;
   try {
-    lock = await acquireLock(
-      `${options.statePath}.lock`,
-      redactor.deep({ runId: options.runId, pid: ctx.pid, host: ctx.host, startedAt: now, command: options.command, heartbeatAt: now }),
+    lock = await backend.lock(
+      redactor.deep({
+        runId: options.runId,
+        pid: ctx.pid,
+        host: ctx.host,
+        startedAt: now,
+        command: options.command,
+        heartbeatAt: now,
+        ...(identity.machine ? { machine: identity.machine } : {}),
+        ...(identity.pidStart ? { pidStart: identity.pidStart } : {}),
+        token: identity.token,
+        ...(ciJob ? { ciJob } : {}),
+      }),
       { warn, now: () => ctx.clock.now(), waitMs, sleep: (ms) => ctx.clock.sleep(ms, ctx.signal) },
     );
   } catch (error) {
     reporter.close();
+    await backend.close();
     throw redactError(redactor, error); // "locked by …" quotes the holder's command, which may hold a secret
   }
-  const heartbeat = setInterval(() => {
-    if (!lock.heartbeat(isoTime(ctx.clock.now()))) warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
 
-  return {
+  // Stops the engine the way a cancel does, without a signal: a lost lock, or a state write that failed.
+  const stop = new AbortController();
+  lock.lost.addEventListener('abort', () => stop.abort(lock.lost.reason), { once: true });
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  const hardSignal = AbortSignal.any([ctx.hardSignal, stop.signal]);
+  const by = [ctx.host, ciJob].filter(Boolean).join(' ');
+
+  const session: Session = {
     reporter,
+    backend,
     warn,
     redact: (error) => redactError(redactor, error),
     lock,
+    store: (doc, stored) => {
+      const storeOptions: StoreOptions = {
+        sanitise: (text) => redactor.text(text),
+        by: redactor.text(by),
+        onFailure: (error) => stop.abort(error),
+      };
+      return new StateStore(backend, doc, storeOptions, stored === undefined ? doc : stored);
+    },
     deps: (runId, store, listeners = []) => ({
       runId,
       clock: ctx.clock,
       env: ctx.env,
-      exec: runCommand,
-      poll: pollCheck,
+      // The running command's process group goes into the state: a later run stops it if we die.
+      exec: async (spec) => {
+        const unwatch = watchGroups((pgid) => {
+          const startTicks = processStart(pgid);
+          const machine = machineId();
+          if (startTicks && machine) store.recordProcessGroup({ pgid, startTicks, machine, host: ctx.host, command: redactor.text(spec.command) });
+        });
+        try {
+          return await runCommand(spec);
+        } finally {
+          unwatch();
+          store.recordProcessGroup(null);
+        }
+      },
+      measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId }),
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
       emit: redactEvents(redactor, (event: RolloutEvent) => {
-        store.handle(event);
+        const recorded = store.handle(event);
         for (const listener of listeners) listener(event);
-        return reporter.handle(event);
+        const shown = reporter.handle(event);
+        return recorded && shown ? Promise.all([recorded, shown]).then(() => undefined) : (recorded ?? shown);
       }),
-      signal: ctx.signal,
-      hardSignal: ctx.hardSignal,
+      signal,
+      hardSignal,
     }),
-    close() {
-      clearInterval(heartbeat);
+    async stopLeftovers(doc) {
+      const group = doc?.processGroup;
+      if (!doc || !group) return;
+      const outcome = await stopLeftoverGroup(group, plan.killGraceMs, (ms) => ctx.clock.sleep(ms));
+      if (outcome.kind === 'stopped') {
+        warn(`run ${doc.runId} died leaving its command running (${group.command}, process group ${group.pgid}); stopped it before going on`);
+      } else if (outcome.kind === 'unverifiable') {
+        warn(`run ${doc.runId} may have left its command running (${group.command}, process group ${group.pgid}), but ${outcome.why}: check it by hand`);
+      }
+      doc.processGroup = null;
+    },
+    async settle(store) {
+      await store.close();
+      if (!stop.signal.aborted) return;
+      throw redactError(redactor, await stateFailure(stop.signal.reason, store, plan));
+    },
+    async close() {
       reporter.close();
-      lock.release();
-      closeHttpAgents();
+      try {
+        await lock.release();
+      } finally {
+        await backend.close();
+        closeCheckKinds();
+      }
     },
   };
+  return session;
 }

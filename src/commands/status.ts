@@ -4,44 +4,66 @@ import { InputError } from '../errors.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished } from '../output/unfinished.js';
 import { DEFAULTS } from '../plan/normalise.js';
+import type { StateBackend } from '../state/backend.js';
 import type { StateDocument } from '../state/document.js';
-import { pidIsAlive, readLockHolder, staleReason } from '../state/lock.js';
-import { readState } from '../state/store.js';
 import { locateState } from './locate-state.js';
 
 export interface StatusOptions {
   state?: string;
+  key?: string;
   config?: string;
   json?: boolean;
+  /** Show this past run instead of the current one. */
+  run?: string;
 }
 
-/** `rollout status`: what the last run did, and what to do next if it did not finish. */
+/** `rollout status`: what the last run (or `--run ID`) did, and what to do next if it did not finish. */
 export async function status(options: StatusOptions, ctx: Context): Promise<number> {
-  const path = await locateState(options, ctx);
-  const doc = readState(path);
-  if (!doc) throw new InputError(`no rollout state at ${path}: nothing has run with this state file yet (run \`rollout run\`, or pass --state FILE).`);
-  if (options.json) {
-    ctx.term.out.write(`${JSON.stringify(doc, null, 2)}\n`);
+  const backend = await locateState(options, ctx);
+  try {
+    const doc = options.run === undefined ? await backend.read() : await backend.readRun(options.run);
+    if (!doc && options.run !== undefined) throw new InputError(`no run ${options.run} in ${backend.location}: \`rollout history\` lists the runs kept.`);
+    if (!doc) throw new InputError(`no rollout state at ${backend.location}: nothing has run with this state yet (run \`rollout run\`, or pass --state FILE).`);
+    if (options.json) {
+      ctx.term.out.write(`${JSON.stringify(doc, null, 2)}\n`);
+      return 0;
+    }
+    const current = options.run === undefined || (await backend.read())?.runId === doc.runId;
+    const advice = current ? await nextStep(doc, backend, ctx) : null;
+    ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n${advice ? `\n${advice}\n` : ''}`);
     return 0;
+  } finally {
+    await backend.close();
   }
-  const advice = nextStep(doc, path, ctx);
-  ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n${advice ? `\n${advice}\n` : ''}`);
-  return 0;
 }
 
-function nextStep(doc: StateDocument, path: string, ctx: Context): string | null {
-  const state = path === resolve(ctx.cwd, DEFAULTS.state) ? '' : ` --state ${path}`;
+async function nextStep(doc: StateDocument, backend: StateBackend, ctx: Context): Promise<string | null> {
+  const state = backend.location === resolve(ctx.cwd, DEFAULTS.state) ? '' : ` --state ${backend.location}`;
   const finish = `Finish it with: rollout resume${state}   or undo it with: rollout rollback${state}`;
   switch (doc.status) {
     case 'running': {
-      const holder = readLockHolder(`${path}.lock`);
-      if (holder && holder.runId === doc.runId && !staleReason(holder, ctx.host, ctx.clock.now(), pidIsAlive)) {
+      const holder = await backend.holder();
+      if (holder && holder.runId === doc.runId && (await backend.holderIsLive(holder))) {
         return `Run ${doc.runId} is in progress (${holder.command}, pid ${holder.pid} on ${holder.host}).`;
       }
       return `${describeUnfinished(doc)}\n${finish}`;
     }
     case 'interrupted':
       return `${describeUnfinished(doc)}\n${finish}`;
+    case 'paused': {
+      const gate = doc.gate;
+      if (!gate) return null;
+      const checks =
+        doc.stages[gate.index]?.health.checks.map(
+          (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${c.recent?.at(-1) ? ` (last ${c.recent.at(-1)?.display})` : ''}`,
+        ) ?? [];
+      return [
+        `Waiting at gate ${gate.id} after ${gate.stage} (${gate.kind}): ${gate.reason}`,
+        `  opened ${gate.createdAt}${gate.expiresAt ? `, expires ${gate.expiresAt} (then: ${gate.onTimeout})` : ''}`,
+        ...(checks.length > 0 ? ['  evidence:', ...checks] : []),
+        `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`,
+      ].join('\n');
+    }
     case 'blocked': {
       const deployed = doc.stages.filter((s) => s.status === 'succeeded').map((s) => s.name);
       const left = deployed.length > 0 ? `It left deployed: ${deployed.join(', ')}. ` : '';

@@ -19,6 +19,8 @@ export interface CommandRun {
  */
 export async function runPlanCommand(plan: Plan, run: CommandRun, deps: EngineDeps, emit: EmitInput): Promise<CommandOutcome & { aborted: boolean }> {
   const started = deps.clock.now();
+  // Stopped before it began (a cancel, or a state write that failed): start nothing.
+  if (deps.signal.aborted) return { exitCode: null, signal: null, timedOut: false, durationMs: 0, aborted: true };
   const result = await deps.exec({
     command: run.command,
     cwd: plan.dir,

@@ -26,13 +26,13 @@ export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: Eng
     return { ok: true, failedStages: [], interrupted: false, nothingToDo: true };
   }
 
-  emit({ type: 'rollback.started', scope: plan.rollback !== null ? 'plan' : 'stages', stages: newestFirst.map((s) => s.name) });
+  await emit({ type: 'rollback.started', scope: plan.rollback !== null ? 'plan' : 'stages', stages: newestFirst.map((s) => s.name) });
   const failedStages: string[] = [];
   let interrupted = false;
 
   if (plan.rollback !== null) {
     const names = newestFirst.map((s) => s.name);
-    emit({ type: 'rollback.step.started', stage: null, index: null, command: plan.rollback });
+    await emit({ type: 'rollback.step.started', stage: null, index: null, command: plan.rollback });
     const outcome = await runPlanCommand(
       plan,
       { command: plan.rollback, phase: 'rollback', stage: newest, eventStage: null, timeoutMs: plan.rollbackTimeoutMs },
@@ -52,7 +52,7 @@ export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: Eng
         skip(stage);
         continue;
       }
-      emit({ type: 'rollback.step.started', stage: stage.name, index: stage.index, command: stage.rollback });
+      await emit({ type: 'rollback.step.started', stage: stage.name, index: stage.index, command: stage.rollback });
       const outcome = await runPlanCommand(
         plan,
         { command: stage.rollback, phase: 'rollback', stage, eventStage: stage.name, timeoutMs: stage.timeoutMs },
@@ -93,9 +93,9 @@ export async function rollBackRun(
 ): Promise<'rolled_back' | 'rollback_failed' | 'interrupted'> {
   const emit = eventEmitter(deps);
   const started = deps.clock.now();
-  if (resumed) emit({ type: 'run.resumed', mode: 'rollback', stage: null });
+  if (resumed) await emit({ type: 'run.resumed', mode: 'rollback', stage: null });
   const outcome = await rollBack(plan, deployed, deps, emit);
   const status = outcome.interrupted ? 'interrupted' : outcome.ok ? 'rolled_back' : 'rollback_failed';
-  emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - started), failure, signal: interruptSignal(deps, status) });
+  await emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - started), failure, signal: interruptSignal(deps, status) });
   return status;
 }

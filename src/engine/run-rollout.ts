@@ -2,8 +2,9 @@ import type { Plan, Stage } from '../plan/types.js';
 import { commandFailure, runPlanCommand } from './command.js';
 import { type EngineDeps, eventEmitter, interruptSignal } from './deps.js';
 import type { RunStatus } from './events.js';
+import { afterStage } from './gate.js';
 import { rollBack } from './rollback.js';
-import { soakStage } from './soak.js';
+import { soakCheck, soakStage } from './soak.js';
 import { awaitWindow, type WindowOverride } from './window-gate.js';
 
 export type FinalStatus = Exclude<RunStatus, 'running'>;
@@ -39,20 +40,25 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
   const emit = eventEmitter(deps);
   const runStarted = deps.clock.now();
   if (resume) {
-    emit({ type: 'run.resumed', mode: 'forward', stage: plan.stages[resume.stageIndex]?.name ?? null });
+    await emit({ type: 'run.resumed', mode: 'forward', stage: plan.stages[resume.stageIndex]?.name ?? null });
   } else {
-    emit({ type: 'run.started', plan: { name: plan.name, path: plan.path, sha256: plan.sha256, vars: plan.vars }, stages: plan.stages.map((s) => s.name) });
+    await emit({
+      type: 'run.started',
+      plan: { name: plan.name, path: plan.path, sha256: plan.sha256, vars: plan.vars },
+      stages: plan.stages.map((s) => s.name),
+    });
   }
 
   const deployed: Stage[] = [...(resume?.deployed ?? [])];
   let failure: RunOutcome['failure'] = null;
   let interrupted = false;
   let blocked = false;
+  let paused = false;
 
   /** Runs a stage's deploy command: null when it succeeded, else why it failed, or 'interrupted'. */
   const deployStage = async (stage: Stage): Promise<string | null> => {
     emit({ type: 'stage.started', stage: stage.name, index: stage.index });
-    emit({ type: 'deploy.started', stage: stage.name, index: stage.index, command: stage.deploy });
+    await emit({ type: 'deploy.started', stage: stage.name, index: stage.index, command: stage.deploy });
     // Counted as deployed from the moment its command starts: a half-finished deploy needs undoing too.
     deployed.push(stage);
     const outcome = await runPlanCommand(
@@ -90,7 +96,7 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       }
       if (deployFailure !== null) {
         failure = { stage: stage.name, reason: deployFailure };
-        emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: deployFailure, durationMs: elapsed() });
+        emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: deployFailure, durationMs: elapsed(), check: null, value: null });
         break;
       }
     }
@@ -100,19 +106,28 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       stage: stage.name,
       index: stage.index,
       soakMs: stage.soakMs,
-      checks: stage.health.map((c) => ({ name: c.name, url: c.displayUrl, intervalMs: c.intervalMs, failureThreshold: c.failureThreshold })),
+      checks: stage.health.map(soakCheck),
     });
-    const soak = await soakStage(stage, deps, emit);
+    const soak = await soakStage(stage, deps, emit, plan);
     if (soak.kind === 'interrupted') {
       interrupted = true;
       break;
     }
     if (soak.kind === 'failed') {
       failure = { stage: stage.name, reason: soak.reason };
-      emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: soak.reason, durationMs: elapsed() });
+      emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: soak.reason, durationMs: elapsed(), check: soak.check, value: soak.value });
       break;
     }
-    emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed() });
+    emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed(), inconclusive: soak.inconclusive });
+    const next = await afterStage(plan, stage, soak.inconclusive, deps, emit);
+    if (next.kind === 'interrupted') {
+      interrupted = true;
+      break;
+    }
+    if (next.kind === 'gate') {
+      paused = true;
+      break;
+    }
   }
 
   let status: FinalStatus;
@@ -122,6 +137,8 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
     if (plan.onInterrupt === 'rollback') await rollBack(plan, deployed, { ...deps, signal: deps.hardSignal }, emit);
   } else if (blocked) {
     status = 'blocked';
+  } else if (paused) {
+    status = 'paused';
   } else if (failure === null) {
     status = 'succeeded';
   } else {
@@ -133,6 +150,6 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       status = rollback.interrupted ? 'interrupted' : rollback.nothingToDo ? 'failed' : rollback.ok ? 'rolled_back' : 'rollback_failed';
     }
   }
-  emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - runStarted), failure, signal: interruptSignal(deps, status) });
+  await emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - runStarted), failure, signal: interruptSignal(deps, status) });
   return { status, failure };
 }

@@ -26,14 +26,26 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
       return `${stage(event.stage)} soaking ${formatDuration(event.soakMs)} on ${event.checks.length} check${event.checks.length === 1 ? '' : 's'}: ${event.checks.map((ch) => ch.name).join(', ')}`;
     case 'check.polled':
       return null;
+    case 'check.finished':
+      if (event.dryRun && event.verdict !== 'pass')
+        return `${stage(event.stage)} ${c.dim(`dryRun check ${event.check} ended ${event.verdict} (not deciding): ${event.reason ?? ''}`)}`;
+      return null;
     case 'stage.passed':
-      return `${stage(event.stage)} ${c.green('✓ passed')} in ${formatDuration(event.durationMs)}`;
+      return `${stage(event.stage)} ${c.green('✓ passed')} in ${formatDuration(event.durationMs)}${
+        event.inconclusive?.length ? c.yellow(` (inconclusive, let through by onInconclusive: pass: ${event.inconclusive.join(', ')})`) : ''
+      }`;
     case 'stage.failed':
       return `${stage(event.stage)} ${c.red('✗ failed')}: ${event.reason}`;
     case 'stage.skipped':
       return `${stage(event.stage)} ${c.dim('skipped (not deployed)')}`;
     case 'stage.blocked':
       return `${stage(event.stage)} ${c.yellow('⏸ not started')}: ${event.message}`;
+    case 'stage.pausing':
+      return `${stage(event.stage)} pausing ${formatDuration(event.pauseMs)} before the next stage`;
+    case 'gate.opened':
+      return `${stage(event.stage)} ${c.yellow.bold('✋ waiting for a decision')}: ${event.gate.reason}${event.gate.expiresAt ? ` (gate ${event.gate.id}, open until ${event.gate.expiresAt})` : ` (gate ${event.gate.id})`}`;
+    case 'gate.decided':
+      return `${stage(event.stage)} ${event.decision === 'promote' ? c.green('promoted') : c.yellow('aborted')} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`;
     case 'window.waiting':
       return `${stage(event.stage)} waiting for its deploy window (${event.rule}) until ${event.until}`;
     case 'window.overridden':
@@ -76,6 +88,8 @@ export function statusWord(status: string, c: ChalkInstance, failed = true): str
       return c.yellow.bold('⚠ interrupted');
     case 'blocked':
       return c.yellow.bold('⏸ blocked by a deploy window');
+    case 'paused':
+      return c.yellow.bold('✋ paused at a gate');
     default:
       return status;
   }

@@ -100,6 +100,8 @@ export function runOutputs(doc: StateDocument): Record<string, string> {
     'run-id': doc.runId,
     'failure-reason': doc.failure?.reason ?? '',
     message: `rollout ${doc.plan.name}: ${headline(doc)}${doc.failure ? `: ${doc.failure.reason}` : ''}`,
+    paused: String(doc.status === 'paused'),
+    gate: doc.status === 'paused' && doc.gate ? doc.gate.id : '',
   };
 }
 

@@ -19,15 +19,28 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
   for (const stage of doc.stages) {
     const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
     const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
-    const checks = stage.health.checks
-      .map((c) => `${text(c.name)} ${c.lastOk === null ? '–' : c.lastOk ? '✅' : `❌ ${text(c.lastError?.message ?? '')}`}`)
-      .join('<br>');
+    const checks = stage.health.checks.map((c) => `${text(c.name)} ${checkCell(c)}`).join('<br>');
     lines.push(
       `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${stage.health.failures} |`,
     );
   }
-  if (doc.failure) lines.push('', `**Failed at ${text(doc.failure.stage)}:** ${text(doc.failure.reason)}`);
+  if (doc.failure) {
+    const { check, value } = doc.failure;
+    const deciding = check && value && !doc.failure.reason.includes(value) ? ` (deciding value of ${text(check)}: ${text(value)})` : '';
+    lines.push('', `**Failed at ${text(doc.failure.stage)}:** ${text(doc.failure.reason)}${deciding}`);
+  }
   return `${lines.join('\n')}\n\n`;
+}
+
+/** ✅ with the last value, ❌ with why, ❔ inconclusive, ⚠️ could not measure; dryRun checks say so. */
+function checkCell(c: StateDocument['stages'][number]['health']['checks'][number]): string {
+  if (c.lastOk === null) return '–';
+  const last = c.recent?.at(-1);
+  const dry = c.dryRun ? ' (dryRun)' : '';
+  if (c.verdict === 'inconclusive') return `❔ ${text(c.verdictReason ?? 'inconclusive')}${dry}`;
+  if (c.verdict === 'error') return `⚠️ ${text(c.verdictReason ?? 'could not measure')}${dry}`;
+  if (c.lastOk) return `✅${last ? ` ${text(last.display)}` : ''}${dry}`;
+  return `❌ ${text(last?.condition ? `${last.display} (${last.condition})` : (c.lastError?.message ?? ''))}${dry}`;
 }
 
 /** One line for CI outputs: `failed at canary, rolled back`. */
@@ -36,6 +49,7 @@ export function headline(doc: StateDocument, asText: (s: string) => string = (s)
   if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
   if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
   if (doc.status === 'failed') return `failed${at}`;
+  if (doc.status === 'paused' && doc.gate) return `waiting at gate ${asText(doc.gate.id)} after ${asText(doc.gate.stage)}: ${asText(doc.gate.reason)}`;
   if (doc.status === 'blocked' && doc.blocked) return `stopped before ${asText(doc.blocked.stage)}: ${asText(doc.blocked.message)}`;
   return doc.status.replace('_', ' ');
 }
@@ -48,6 +62,7 @@ function took(doc: StateDocument, tookMs: number | undefined): string {
 const ICON = {
   running: '⏳',
   blocked: '⏸️',
+  paused: '✋',
   succeeded: '✅',
   failed: '❌',
   rollback_failed: '🚨',

@@ -30,6 +30,12 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: num
   const total = took === undefined ? '' : ` in ${formatDuration(took)}`;
   lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c, doc.failure !== null)}${total}`);
   if (doc.failure) lines.push(`  failed at ${c.bold(doc.failure.stage)}: ${doc.failure.reason}`);
+  if (doc.status === 'paused' && doc.gate) {
+    lines.push(
+      `  ${c.bold(doc.gate.stage)} passed; waiting at gate ${c.bold(doc.gate.id)}: ${doc.gate.reason}${doc.gate.expiresAt ? ` (until ${doc.gate.expiresAt})` : ''}`,
+    );
+    lines.push(`  continue with: rollout promote --gate ${doc.gate.id} --reason "…"   or undo with: rollout abort --reason "…"`);
+  }
   if (doc.status === 'blocked' && doc.blocked) lines.push(`  ${c.bold(doc.blocked.stage)} not started: ${doc.blocked.message}`);
   return lines.join('\n');
 }
@@ -59,7 +65,9 @@ function lastHealth(stage: StageState): string {
   return stage.health.checks
     .map((check) => {
       if (check.lastOk === null) return `${check.name}: not polled`;
-      if (check.lastOk) return `${check.name}: ${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`;
+      const last = check.recent?.at(-1);
+      if (check.lastOk) return `${check.name}: ${last?.display ?? `${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`}`;
+      if (last?.condition) return `${check.name}: ${last.display} (${last.condition})`;
       return `${check.name}: ${check.lastError?.message ?? 'failed'}`;
     })
     .join('; ');

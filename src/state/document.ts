@@ -1,11 +1,34 @@
-import type { PollError, RunStatus } from '../engine/events.js';
+import type { CheckVerdict, Gate, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
 
 /** The state file's shape. Version 1; additive changes only within a version. */
 export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed' | 'skipped';
 
+/** How many recent measurements a check keeps in the state file (older ones are in the events). */
+export const RECENT_MEASUREMENTS = 20;
+
+export interface MeasurementState {
+  at: string;
+  outcome: Outcome;
+  value: JsonValue;
+  display: string;
+  condition: string | null;
+  reason: string | null;
+}
+
 export interface CheckState {
   name: string;
+  /** The kind's description (e.g. `GET https://…`); named `url` for compatibility. */
   url: string;
+  kind?: string;
+  dryRun?: boolean;
+  /** Measurements by outcome. */
+  counts?: OutcomeCounts;
+  consecutiveErrors?: number;
+  /** The last few measurements, oldest first (at most RECENT_MEASUREMENTS). */
+  recent?: MeasurementState[];
+  /** The check's verdict over the soak, once it has one. */
+  verdict?: CheckVerdict | null;
+  verdictReason?: string | null;
   polls: number;
   failures: number;
   consecutiveFailures: number;
@@ -23,7 +46,13 @@ export interface StageState {
   finishedAt: string | null;
   deploy: { command: string | null; exitCode: number | null; signal: string | null; timedOut: boolean; durationMs: number | null };
   soak: { ms: number | null; startedAt: string | null };
-  health: { polls: number; failures: number; lastError: string | null; checks: CheckState[] };
+  health: {
+    polls: number;
+    failures: number;
+    lastError: string | null;
+    checks: CheckState[] /** Checks let through inconclusive (onInconclusive: pass). */;
+    inconclusive?: string[];
+  };
   rollback: { command: string | null; exitCode: number | null; durationMs: number | null; timedOut: boolean; skipped: string | null };
 }
 
@@ -45,11 +74,33 @@ export interface StateDocument {
   updatedAt: string;
   finishedAt: string | null;
   stages: StageState[];
-  failure: { stage: string; reason: string } | null;
+  /** Why the run failed; `check` and `value` name the deciding check and its value when one decided. */
+  failure: { stage: string; reason: string; check?: string | null; value?: string | null } | null;
   /** When status is `blocked`: the stage a deploy window kept from starting, and when it may. */
   blocked?: { stage: string; rule: string; nextOpenAt: string | null; message: string } | null;
+  /** The last gate the run stopped at; `decision` null while it waits for `rollout promote` / `rollout abort`. */
+  gate?: (Gate & { decision: { decision: 'promote' | 'abort'; by: string; reason: string | null; at: string } | null }) | null;
   /** Window rules overridden with `--override-window`, with who and why. */
   windowOverrides?: { stage: string; rule: string; reason: string; by: string; at: string }[];
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */
   rollback: { command: string; exitCode: number | null; durationMs: number | null; timedOut: boolean } | null;
+  /** Who started the run: host, and the CI job URL where the CI gives one. Added in 0.2. */
+  by?: string | null;
+  /**
+   * The command running right now, so a later run can stop it if this process dies (SIGKILL
+   * leaves a deploy's process group running). Null between commands. Added in 0.2.
+   */
+  processGroup?: ProcessGroupRecord | null;
+}
+
+/** Enough to find a command's process group again and be sure it is the same one. */
+export interface ProcessGroupRecord {
+  /** Process group id (the shell's pid: commands run in their own group). */
+  pgid: number;
+  /** The leader's start time in clock ticks since boot (/proc/<pid>/stat field 22). */
+  startTicks: string;
+  /** `<boot id>/<pid namespace>`: a pgid means something only on the same kernel and namespace. */
+  machine: string;
+  host: string;
+  command: string;
 }

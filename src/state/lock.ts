@@ -1,16 +1,10 @@
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { LockedError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { judgeProcess, machineId, processStat } from './identity.js';
+import type { LockInfo } from './lock-info.js';
 
-export interface LockInfo {
-  runId: string;
-  pid: number;
-  host: string;
-  startedAt: string;
-  command: string;
-  /** Refreshed every HEARTBEAT_MS while the holder lives; how other hosts tell a dead holder. */
-  heartbeatAt: string;
-}
+export type { LockInfo } from './lock-info.js';
 
 /** How often a holder refreshes its heartbeat. */
 export const HEARTBEAT_MS = 10_000;
@@ -70,9 +64,28 @@ function tryAcquire(path: string, info: LockInfo, options: AcquireOptions): 'acq
   return readHolder(path) ?? null;
 }
 
-/** Why a lock is stale, or false while its holder may still be working. */
-export function staleReason(holder: LockInfo, host: string, nowMs: number, isAlive: (pid: number) => boolean): string | false {
-  if (holder.host === host) return isAlive(holder.pid) ? false : 'is no longer running';
+/**
+ * Why a lock is stale, or false while its holder may still be working. A pid is judged only on
+ * the same kernel and pid namespace (`machine`), and must still be the process that started at
+ * `pidStart`: containers reuse host names and small pids. Where the pid cannot be judged (another
+ * machine, or an old lock without `machine` from another host), the heartbeat's age decides.
+ */
+export function staleReason(
+  holder: LockInfo,
+  host: string,
+  nowMs: number,
+  isAlive: (pid: number) => boolean,
+  here: string | null = machineId(),
+): string | false {
+  if (holder.machine && here) {
+    const liveness = judgeProcess(holder, here);
+    if (liveness === 'dead') return 'is no longer running';
+    if (liveness === 'alive') return false;
+  } else if (holder.host === host) return isAlive(holder.pid) ? false : 'is no longer running';
+  return heartbeatStale(holder, nowMs);
+}
+
+function heartbeatStale(holder: LockInfo, nowMs: number): string | false {
   const beat = Date.parse(holder.heartbeatAt ?? holder.startedAt);
   if (Number.isNaN(beat)) return false;
   const age = nowMs - beat;
@@ -116,7 +129,7 @@ function takeOver(path: string, stale: LockInfo): boolean {
     return false;
   }
   const moved = readHolder(aside);
-  if (moved && moved.runId === stale.runId && moved.pid === stale.pid) {
+  if (moved && moved.runId === stale.runId && moved.pid === stale.pid && moved.token === stale.token) {
     unlinkSync(aside);
     return true;
   }
@@ -132,7 +145,7 @@ function handle(path: string, info: LockInfo): LockHandle {
   let released = false;
   const ours = () => {
     const holder = readHolder(path);
-    return holder?.runId === info.runId && holder.pid === info.pid;
+    return holder?.runId === info.runId && holder.pid === info.pid && holder.token === info.token;
   };
   return {
     path,
@@ -171,11 +184,13 @@ function lockedMessage(path: string, holder: LockInfo | null, nowMs: number): st
   );
 }
 
+/** A zombie counts as dead: it holds nothing and will never release a lock. */
 export function pidIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const state = processStat(pid)?.state;
+  return state !== 'Z' && state !== 'X';
 }

@@ -18,6 +18,11 @@ export function readState(path: string): StateDocument | null {
 
 type Parsed = { ok: true; doc: StateDocument } | { ok: false; problem: string };
 
+/** Parses a state document's text; what is wrong with it otherwise. */
+export function parseStateText(text: string): Parsed {
+  return parseState(text);
+}
+
 function parseState(text: string): Parsed {
   if (text.trim() === '') return { ok: false, problem: 'the file is empty' };
   let doc: unknown;

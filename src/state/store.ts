@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RolloutEvent } from '../engine/events.js';
-import { writeFileAtomic } from './atomic-write.js';
-import type { StateDocument } from './document.js';
+import { type Expected, type StateBackend, storedRecord } from './backend.js';
+import type { ProcessGroupRecord, StateDocument } from './document.js';
 import { applyEvent, initialState } from './reduce.js';
 
 export { readState } from './read-state.js';
@@ -10,14 +10,14 @@ export { readState } from './read-state.js';
 const PROGRESS_FLUSH_MS = 1000;
 
 /**
- * Transitions after which a command starts, or the run ends: written before the engine goes on,
- * so what is on disk is never behind what was done (a crash right after a deploy starts still
- * shows it started). The others (a deploy finishing, a stage passing) are written within one
- * event-loop turn, together with whatever follows them at once: back-to-back transitions cost
- * one write instead of five. A crash in that turn can only make `resume` redo what it may redo
- * anyway: soak a stage again, or deploy again the stage that was in progress.
+ * Transitions after which a command starts, or the run ends: the engine awaits their record
+ * before it goes on, so what is stored is never behind what was done (a crash right after a
+ * deploy starts still shows it started). The others (a deploy finishing, a stage passing) are
+ * written within one event-loop turn, together with whatever follows them at once: back-to-back
+ * transitions cost one write instead of five. A crash in that turn can only make `resume` redo
+ * what it may redo anyway: soak a stage again, or deploy again the stage that was in progress.
  */
-const WRITE_AT_ONCE = new Set<RolloutEvent['type']>([
+export const WRITE_AT_ONCE = new Set<RolloutEvent['type']>([
   'run.started',
   'run.resumed',
   'deploy.started',
@@ -26,59 +26,111 @@ const WRITE_AT_ONCE = new Set<RolloutEvent['type']>([
   'run.finished',
 ]);
 
+export interface StoreOptions {
+  /** Applied to the document's text before it is stored (secret redaction). */
+  sanitise?: (text: string) => string;
+  /** Called once when a write fails for good: the session stops the run (no command starts after it). */
+  onFailure?: (error: unknown) => void;
+  /** Who runs this (host, CI job URL), recorded in a new run's document. */
+  by?: string | null;
+}
+
 /**
- * Listens to engine events and keeps the state file current (see WRITE_AT_ONCE). Each write
- * bumps `serial` and keeps the previous snapshot as `.bak`.
+ * Listens to engine events and keeps the backend's record current (see WRITE_AT_ONCE). Writes
+ * are queued in order, each a compare-and-swap on the previous one's lineage and serial. After a
+ * failed write nothing more is written: the failure is kept for the command to report, and the
+ * document (as the run saw it) stays available for a fallback file.
  */
 export class StateStore {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private dirty = false;
+  private queue: Promise<void> = Promise.resolve();
+  private expected: Expected;
+  private failed: { error: unknown } | null = null;
+  /** Lineage and serial of the last write that reached the backend. */
+  lastGood: Expected;
 
   constructor(
-    readonly path: string,
+    readonly backend: StateBackend,
+    /** The run's document when continuing one (resume, rollback), or the record a new run replaces. */
     private doc: StateDocument | null = null,
-    /** Applied to the document before it reaches disk (secret redaction). */
-    private readonly sanitise: (text: string) => string = (text) => text,
-  ) {}
+    private readonly options: StoreOptions = {},
+    /** What is stored now, when it is not `doc` (a new run replacing the previous one). */
+    stored: StateDocument | null = doc,
+  ) {
+    this.expected = stored ? { lineage: stored.lineage, serial: stored.serial } : null;
+    this.lastGood = this.expected;
+  }
 
   get document(): StateDocument | null {
     return this.doc;
   }
 
-  readonly handle = (event: RolloutEvent): void => {
-    if (event.type === 'run.started') this.doc = { ...initialState(event), lineage: randomUUID(), serial: 0 };
+  get failure(): unknown {
+    return this.failed?.error;
+  }
+
+  readonly handle = (event: RolloutEvent): Promise<void> | undefined => {
+    if (event.type === 'run.started') this.doc = { ...initialState(event), lineage: randomUUID(), serial: 0, by: this.options.by ?? null };
     if (!this.doc) return;
     const change = applyEvent(this.doc, event);
-    if (change === 'transition' && WRITE_AT_ONCE.has(event.type)) this.flush();
-    else if (change === 'transition') {
+    if (change === 'transition' && WRITE_AT_ONCE.has(event.type)) return this.flush();
+    if (change === 'transition') {
       this.dirty = true;
-      this.immediate ??= setImmediate(() => this.flush());
+      this.immediate ??= setImmediate(() => void this.flush());
     } else if (change === 'progress') {
       this.dirty = true;
-      this.timer ??= setTimeout(() => this.flush(), PROGRESS_FLUSH_MS);
+      this.timer ??= setTimeout(() => void this.flush(), PROGRESS_FLUSH_MS);
     }
+    return undefined;
   };
 
-  flush(): void {
+  /** The command now running (item: orphans after SIGKILL); written at once, since it is what a later run must stop. */
+  recordProcessGroup(group: ProcessGroupRecord | null): void {
+    if (!this.doc) return;
+    this.doc.processGroup = group;
+    if (group) void this.flush();
+    else this.dirty = true;
+  }
+
+  /** Queues a write of the document as it is now; resolves once it is stored (or has failed for good). */
+  flush(): Promise<void> {
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty = false;
-    if (!this.doc) return;
+    if (!this.doc || this.failed) return this.queue;
     this.doc.serial++;
-    writeFileAtomic(this.path, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`), { backup: true });
+    const record = storedRecord(this.doc, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`));
+    const expected = this.expected;
+    this.expected = { lineage: record.lineage, serial: record.serial };
+    this.queue = this.queue.then(async () => {
+      if (this.failed) return;
+      try {
+        await this.backend.write(record, expected);
+        this.lastGood = { lineage: record.lineage, serial: record.serial };
+      } catch (error) {
+        this.failed = { error };
+        this.options.onFailure?.(error);
+      }
+    });
+    return this.queue;
   }
 
-  close(): void {
-    if (this.dirty || this.timer || this.immediate) this.flush();
+  /** The document's text as it would be stored (for a fallback file). */
+  text(): string | null {
+    return this.doc ? this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`) : null;
   }
-}
 
-/** Keeps an unfinished run's record beside the state file before a new run replaces it. */
-export function archiveUnfinished(path: string, doc: StateDocument): string {
-  const archive = `${path}.unfinished-${doc.runId}.json`;
-  writeFileAtomic(archive, `${JSON.stringify(doc, null, 2)}\n`);
-  return archive;
+  private sanitise(text: string): string {
+    return this.options.sanitise ? this.options.sanitise(text) : text;
+  }
+
+  /** Writes what is pending and waits for every write to settle. */
+  async close(): Promise<void> {
+    if (this.dirty || this.timer || this.immediate) await this.flush();
+    await this.queue;
+  }
 }

@@ -30,6 +30,9 @@ const figureIds = [
   'detect.p95',
   'output.throughput',
   'output.rss',
+  'state.write.p50',
+  'state.write.p99',
+  'stages.overhead.pg',
 ];
 
 // Runs every bench script once at tiny sizes. Speed is judged by `npm run bench`, never here:

@@ -19,6 +19,8 @@ const stage = (name: string, index: number): Stage => ({
   soakMs: 20 * MINUTE,
   timeoutMs: MINUTE,
   health: [],
+  pauseMs: 0,
+  approval: null,
 });
 
 function plan(windows: RawWindows | null): Plan {
@@ -32,6 +34,7 @@ function plan(windows: RawWindows | null): Plan {
     sha256: 'x',
     vars: {},
     onFailure: 'rollback',
+    onInconclusive: 'fail',
     onInterrupt: 'stop',
     killGraceMs: 1000,
     rollback: null,
@@ -56,7 +59,7 @@ async function run(windows: RawWindows | null, options: { override?: WindowOverr
       commands.push(spec.command);
       return { exitCode: 0, signal: null, timedOut: false, aborted: false };
     },
-    poll: async () => {
+    measure: async () => {
       throw new Error('no checks in these plans');
     },
     emit: (event) => {

@@ -3,7 +3,6 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import type { HttpCheck } from '../plan/types.js';
 import { tlsOptions } from './tls.js';
 
 /**
@@ -13,7 +12,14 @@ import { tlsOptions } from './tls.js';
 const agents = new Map<string, http.Agent>();
 const KEEP_ALIVE = { keepAlive: true, maxSockets: 64 } as const;
 
-export type Target = Pick<HttpCheck, 'ca' | 'insecure' | 'proxy'>;
+/** What decides which pooled agent a request uses. */
+export interface Target {
+  /** PEM text of extra CAs to trust, or null for the default store. */
+  ca: string | null;
+  insecure: boolean;
+  /** HTTP proxy URL, or null for a direct connection. */
+  proxy: string | null;
+}
 
 export function agentFor(url: URL, check: Target): http.Agent {
   const secure = url.protocol === 'https:';

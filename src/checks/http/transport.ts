@@ -1,36 +1,47 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { PollError, PollErrorKind } from '../engine/events.js';
-import type { HttpCheck } from '../plan/types.js';
-import { agentFor, closeAgents, proxyAuthorization } from './agents.js';
+import { agentFor, closeAgents, proxyAuthorization, type Target } from './agents.js';
 import { proxyLabel } from './proxy.js';
-import type { PollResult } from './types.js';
 
 /** Bodies are read up to this much, then the response is dropped: a health check is not a download. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Ends every pooled connection; called once a command is done polling. */
+export type TransportErrorKind = 'timeout' | 'refused' | 'dns' | 'reset' | 'tls' | 'body' | 'network';
+
+export interface HttpRequest extends Target {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+export type HttpAnswer =
+  | { ok: true; status: number; headers: Record<string, string>; body: string; latencyMs: number }
+  | { ok: false; status: number | null; error: { kind: TransportErrorKind; message: string }; latencyMs: number };
+
+/** Ends every pooled connection; called once a command is done measuring. */
 export function closeHttpAgents(): void {
   closeAgents();
 }
 
 /**
  * One GET with one deadline covering connect, headers and body. Redirects are not followed: a
- * 302 to a login page is a failure unless the plan expects 302.
+ * 302 to a login page is a failure unless the plan expects 302. This is the only function the
+ * http kind calls for I/O, so the transport can be swapped without touching the kind.
  */
-export function pollHttp(check: HttpCheck, signal: AbortSignal): Promise<PollResult> {
+export function httpGet(check: HttpRequest, signal: AbortSignal): Promise<HttpAnswer> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  return new Promise<PollResult>((resolve) => {
+  return new Promise<HttpAnswer>((resolve) => {
     let settled = false;
-    const finish = (status: number | null, error: PollError | null) => {
+    const settle = (answer: HttpAnswer) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       signal.removeEventListener('abort', onAbort);
-      resolve({ ok: error === null, status, latencyMs: elapsed(), error });
+      resolve(answer);
     };
+    const fail = (status: number | null, error: { kind: TransportErrorKind; message: string }) => settle({ ok: false, status, error, latencyMs: elapsed() });
     let request: http.ClientRequest;
     try {
       request = startRequest(check);
@@ -40,32 +51,35 @@ export function pollHttp(check: HttpCheck, signal: AbortSignal): Promise<PollRes
       return;
     }
     const deadline = setTimeout(() => {
-      finish(null, { kind: 'timeout', message: `no complete response within ${check.timeoutMs}ms` });
+      fail(null, { kind: 'timeout', message: `no complete response within ${check.timeoutMs}ms` });
       request.destroy();
     }, check.timeoutMs);
     const onAbort = () => {
-      finish(null, { kind: 'network', message: 'poll cancelled' });
+      fail(null, { kind: 'network', message: 'poll cancelled' });
       request.destroy();
     };
     signal.addEventListener('abort', onAbort, { once: true });
 
-    request.on('error', (error: NodeJS.ErrnoException) => finish(null, classify(error, check.proxy)));
+    request.on('error', (error: NodeJS.ErrnoException) => fail(null, classify(error, check.proxy)));
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
+      const chunks: Buffer[] = [];
       let received = 0;
       response.on('data', (chunk: Buffer) => {
         received += chunk.length;
         if (received > MAX_BODY_BYTES) {
-          finish(status, { kind: 'body', message: `body too large (over ${MAX_BODY_BYTES / 1024} KiB)` });
+          fail(status, { kind: 'body', message: `body too large (over ${MAX_BODY_BYTES / 1024} KiB)` });
           response.destroy();
+          return;
         }
+        chunks.push(chunk);
       });
       response.on('end', () => {
-        const expected = check.expectStatus ? check.expectStatus.includes(status) : status >= 200 && status < 300;
-        const want = check.expectStatus ? check.expectStatus.join(' or ') : '2xx';
-        finish(status, expected ? null : { kind: 'status', message: `HTTP ${status} (expected ${want})` });
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        settle({ ok: true, status, headers, body: Buffer.concat(chunks).toString('utf8'), latencyMs: elapsed() });
       });
-      response.on('error', (error: NodeJS.ErrnoException) => finish(status, classify(error, check.proxy)));
+      response.on('error', (error: NodeJS.ErrnoException) => fail(status, classify(error, check.proxy)));
     });
     request.end();
   });
@@ -75,7 +89,7 @@ export function pollHttp(check: HttpCheck, signal: AbortSignal): Promise<PollRes
  * A direct GET, or through a proxy: http URLs as an absolute-URI request to the proxy, https ones
  * through a CONNECT tunnel (see agents.ts).
  */
-function startRequest(check: HttpCheck): http.ClientRequest {
+function startRequest(check: HttpRequest): http.ClientRequest {
   const url = new URL(check.url);
   const headers = { 'user-agent': 'rolloutctl', accept: '*/*', ...check.headers };
   const agent = agentFor(url, check);
@@ -96,14 +110,14 @@ function startRequest(check: HttpCheck): http.ClientRequest {
   });
 }
 
-function classify(error: NodeJS.ErrnoException, proxy: string | null): PollError {
+function classify(error: NodeJS.ErrnoException, proxy: string | null): { kind: TransportErrorKind; message: string } {
   const result = classifyError(error);
   return proxy === null ? result : { ...result, message: `${result.message} (via proxy ${proxyLabel(proxy)})` };
 }
 
-function classifyError(error: NodeJS.ErrnoException): PollError {
+function classifyError(error: NodeJS.ErrnoException): { kind: TransportErrorKind; message: string } {
   const code = error.code ?? '';
-  const kind: PollErrorKind =
+  const kind: TransportErrorKind =
     code === 'ECONNREFUSED'
       ? 'refused'
       : code === 'ENOTFOUND' || code === 'EAI_AGAIN'

@@ -1,0 +1,26 @@
+import type { Context } from '../context.js';
+import { InputError } from '../errors.js';
+import { renderHistory } from '../output/history-table.js';
+import { locateState } from './locate-state.js';
+
+export interface HistoryOptions {
+  state?: string;
+  key?: string;
+  config?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/** `rollout history`: the runs kept for this state, newest first (`rollout status --run ID` shows one). */
+export async function history(options: HistoryOptions, ctx: Context): Promise<number> {
+  const limit = options.limit === undefined ? 20 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new InputError(`--limit ${options.limit}: expected a whole number of runs, at least 1`);
+  const backend = await locateState(options, ctx);
+  try {
+    const runs = await backend.history(limit);
+    ctx.term.out.write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : `${renderHistory(runs)}\n`);
+    return 0;
+  } finally {
+    await backend.close();
+  }
+}

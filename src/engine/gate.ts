@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { isoTime } from '../clock.js';
+import type { Plan, Stage } from '../plan/types.js';
+import type { EngineDeps } from './deps.js';
+import type { EmitInput, Gate } from './events.js';
+
+/**
+ * What follows a passed stage: its `pause:` (an interruptible wait), then a gate when the stage
+ * asks for approval or (with `onInconclusive: pause`) its checks could not tell. A gate stops the
+ * run; `rollout promote` / `rollout abort` continue it, from this process's successor.
+ */
+export async function afterStage(
+  plan: Plan,
+  stage: Stage,
+  inconclusive: string[],
+  deps: EngineDeps,
+  emit: EmitInput,
+): Promise<{ kind: 'go' } | { kind: 'gate'; gate: Gate } | { kind: 'interrupted' }> {
+  const last = stage.index === plan.stages.length - 1;
+  if (stage.pauseMs > 0 && !last) {
+    emit({ type: 'stage.pausing', stage: stage.name, index: stage.index, pauseMs: stage.pauseMs, until: isoTime(deps.clock.now() + stage.pauseMs) });
+    await deps.clock.sleep(stage.pauseMs, deps.signal);
+    if (deps.signal.aborted) return { kind: 'interrupted' };
+  }
+  const unsure = plan.onInconclusive === 'pause' && inconclusive.length > 0;
+  if (!unsure && (stage.approval === null || last)) return { kind: 'go' };
+  const now = deps.clock.now();
+  const timeoutMs = stage.approval?.timeoutMs ?? null;
+  const gate: Gate = {
+    id: `${stage.name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40)}-${randomBytes(3).toString('hex')}`,
+    stage: stage.name,
+    index: stage.index,
+    kind: unsure ? 'inconclusive' : 'approval',
+    reason: unsure
+      ? `checks could not tell (${inconclusive.join(', ')}) and onInconclusive is pause`
+      : (stage.approval?.message ?? `approval required before ${plan.stages[stage.index + 1]?.name ?? 'the next stage'}`),
+    createdAt: isoTime(now),
+    expiresAt: timeoutMs === null ? null : isoTime(now + timeoutMs),
+    onTimeout: stage.approval?.onTimeout ?? 'abort',
+    nonce: randomBytes(16).toString('hex'),
+    planSha256: plan.sha256,
+  };
+  await emit({ type: 'gate.opened', stage: stage.name, index: stage.index, gate });
+  return { kind: 'gate', gate };
+}

@@ -1,0 +1,114 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Clock } from '../../clock.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import type { Expected, LockHandle, LockInfo, LockOptions, RunSummary, StateBackend, StoredRecord, UnlockResult } from '../backend.js';
+import type { StateDocument } from '../document.js';
+import { StaleWriteError } from '../errors.js';
+import { acquireLock, HEARTBEAT_MS, pidIsAlive, readLockHolder, removeLock, staleReason } from '../lock.js';
+import { readState } from '../read-state.js';
+import { FileHistory } from './history.js';
+
+export interface FileBackendOptions {
+  host: string;
+  clock: Clock;
+  /** How many past runs to keep beside the state file. */
+  keep: number;
+}
+
+/**
+ * The embedded default: the state file, its `.bak`, a `.lock` beside it, and past runs in
+ * `<state>.history/`. Writes are atomic and durable (see atomic-write.ts) before they resolve;
+ * the lock protects one machine's runs only.
+ */
+export class FileBackend implements StateBackend {
+  private readonly past: FileHistory;
+
+  constructor(
+    readonly location: string,
+    private readonly options: FileBackendOptions,
+  ) {
+    this.past = new FileHistory(location, options.keep);
+  }
+
+  async read(): Promise<StateDocument | null> {
+    return readState(this.location);
+  }
+
+  async write(record: StoredRecord, expected: Expected): Promise<void> {
+    const stored = this.storedIdentity();
+    const same = stored === null ? expected === null : expected !== null && stored.lineage === expected.lineage && stored.serial === expected.serial;
+    if (!same) throw new StaleWriteError(this.location, expected, stored);
+    if (stored !== null && stored.lineage !== record.lineage) this.past.keepCurrent();
+    writeFileAtomic(this.location, record.text, { backup: true });
+  }
+
+  async replace(doc: StateDocument): Promise<void> {
+    const stored = this.storedIdentity();
+    if (stored !== null && stored.lineage !== doc.lineage) this.past.keepCurrent();
+    writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: true });
+  }
+
+  /** The stored record's lineage and serial; null when there is none. */
+  private storedIdentity(): { lineage: string; serial: number } | null {
+    let text: string;
+    try {
+      text = readFileSync(this.location, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    const doc = JSON.parse(text) as StateDocument;
+    return { lineage: doc.lineage, serial: doc.serial };
+  }
+
+  async lock(info: LockInfo, options: LockOptions): Promise<LockHandle> {
+    mkdirSync(dirname(this.location), { recursive: true, mode: 0o700 });
+    const lock = await acquireLock(`${this.location}.lock`, info, options);
+    const lost = new AbortController();
+    const clock = this.options.clock;
+    // A removed lock is said, not obeyed: on one machine `rollout unlock` is a human decision.
+    const timer = setInterval(() => {
+      if (!lock.heartbeat(new Date(clock.now()).toISOString())) options.warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
+    }, HEARTBEAT_MS);
+    timer.unref();
+    return {
+      fence: null,
+      lost: lost.signal,
+      async release() {
+        clearInterval(timer);
+        lock.release();
+      },
+    };
+  }
+
+  async holder(): Promise<LockInfo | null> {
+    return readLockHolder(`${this.location}.lock`);
+  }
+
+  async holderIsLive(holder: LockInfo): Promise<boolean> {
+    return !staleReason(holder, this.options.host, this.options.clock.now(), pidIsAlive);
+  }
+
+  async unlock(runId: string): Promise<UnlockResult> {
+    return removeLock(`${this.location}.lock`, runId);
+  }
+
+  async history(limit: number): Promise<RunSummary[]> {
+    return this.past.list(await this.read(), limit);
+  }
+
+  async readRun(runId: string): Promise<StateDocument | null> {
+    const current = await this.read();
+    if (current?.runId === runId) return current;
+    return this.past.read(runId);
+  }
+
+  async archiveUnfinished(doc: StateDocument): Promise<{ kept: string; undo: string }> {
+    const archive = `${this.location}.unfinished-${doc.runId}.json`;
+    writeFileAtomic(archive, `${JSON.stringify(doc, null, 2)}\n`);
+    return { kept: archive, undo: `rollout rollback --state ${archive}` };
+  }
+
+  async close(): Promise<void> {}
+}

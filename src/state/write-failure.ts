@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Plan } from '../plan/types.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { LeaseLostError, StateUnavailableError } from './errors.js';
+import type { StateStore } from './store.js';
+
+/**
+ * Why a session stopped, as the error its command exits with. A lost lease is said as it is (the
+ * new holder owns the record now). A failed write keeps what the run did since its last good
+ * record in a file beside the plan (Terraform's `errored.tfstate`), and says how to push it back.
+ */
+export async function stateFailure(reason: unknown, store: StateStore, plan: Pick<Plan, 'dir'>): Promise<Error> {
+  if (reason instanceof LeaseLostError) return reason;
+  const location = store.backend.location;
+  const cause = reason instanceof Error ? reason.message : String(reason);
+  const runId = store.document?.runId ?? 'unknown';
+  const saved = saveFallback(store.text(), [plan.dir, tmpdir()], `rollout-state.${runId}.errored.json`);
+  const last = store.lastGood ? `serial ${store.lastGood.serial}` : 'none for this run';
+  const local = !/^[a-z]+:\/\//i.test(location);
+  const lastGood = !local
+    ? `${location} (${last})`
+    : existsSync(location)
+      ? `${location} (${last}; or its backup ${location}.bak)`
+      : `gone with ${location}: only this run's saved copy below remains`;
+  const restore = saved
+    ? `Everything this run did is saved in ${saved}: once ${location} can be written again, restore it with \`rollout state push ${saved}\`, then \`rollout status\`.`
+    : 'Its record could not be saved anywhere else either: check the disk, then `rollout status` shows what the last good record says.';
+  return new StateUnavailableError(
+    `could not record the state of run ${runId} in ${location}: ${cause}. The run stopped: no deploy or rollback command started after the failure. ` +
+      `The last good record is ${lastGood}. ${restore}`,
+  );
+}
+
+function saveFallback(text: string | null, dirs: string[], name: string): string | null {
+  if (text === null) return null;
+  for (const dir of dirs) {
+    try {
+      const path = join(dir, name);
+      writeFileAtomic(path, text);
+      return path;
+    } catch {
+      // The plan's directory may be what failed: try the next place.
+    }
+  }
+  return null;
+}
