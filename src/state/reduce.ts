@@ -80,7 +80,14 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
           consecutiveErrors: event.consecutiveErrors,
         });
         const recent = check.recent ?? [];
-        recent.push({ at: event.time, outcome: event.outcome, value: small(event.value), display: event.display, condition: event.condition, reason: event.reason });
+        recent.push({
+          at: event.time,
+          outcome: event.outcome,
+          value: small(event.value),
+          display: event.display,
+          condition: event.condition,
+          reason: event.reason,
+        });
         if (recent.length > RECENT_MEASUREMENTS) recent.splice(0, recent.length - RECENT_MEASUREMENTS);
         check.recent = recent;
       }
