@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { RolloutEvent } from '../../src/engine/events.js';
 import { notifyPayload } from '../../src/notify/message.js';
-import { renderJobSummary } from '../../src/output/github.js';
+import { renderJobSummary } from '../../src/output/job-summary.js';
 import { measurementLine } from '../../src/output/measurement.js';
 import { SoakStatus } from '../../src/output/soak-status.js';
 import { planTimeline } from '../../src/plan/timeline.js';
@@ -64,7 +64,7 @@ describe('what people see of a measurement', () => {
 
     const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
     applyEvent(doc, failed);
-    expect(renderJobSummary(doc)).toContain('(deciding value of error-rate: `0.034`)');
+    expect(renderJobSummary(doc)).toContain('(deciding value of error-rate: 0.034)');
   });
 });
 

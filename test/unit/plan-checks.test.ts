@@ -55,10 +55,10 @@ stages:
       ['smoke #2', 'command', 2000, 4, false],
       ['http://127.0.0.1:9/inline', 'http', 2000, 4, true],
     ]);
-    expect((checks[0]?.spec as HttpSpec).url).toBe('http://127.0.0.1:9/healthz?stage=canary');
+    expect((checks[0]?.spec as HttpSpec | undefined)?.url).toBe('http://127.0.0.1:9/healthz?stage=canary');
     // Values reach the shell as quoted environment variables, never as text.
-    expect((checks[2]?.spec as CommandCheckSpec).run).toBe('./smoke.sh "$ROLLOUT_ARG_WEIGHT" "$ROLLOUT_VAR_VERSION"');
-    expect((checks[2]?.spec as CommandCheckSpec).env).toEqual({ ROLLOUT_ARG_WEIGHT: '5' });
+    expect((checks[2]?.spec as CommandCheckSpec | undefined)?.run).toBe('./smoke.sh "$ROLLOUT_ARG_WEIGHT" "$ROLLOUT_VAR_VERSION"');
+    expect((checks[2]?.spec as CommandCheckSpec | undefined)?.env).toEqual({ ROLLOUT_ARG_WEIGHT: '5' });
     expect(checks[1]?.timeoutMs).toBe(30_000);
     expect(plan.onInconclusive).toBe('fail');
   });
@@ -91,7 +91,7 @@ stages:
     const plan = await load(
       'vars: { base: "https://canary.example" }\nstages:\n  - name: a\n    deploy: "true"\n    health: [{ url: "${vars.base}/healthz" }]\n',
     );
-    expect((plan.stages[0]?.health[0]?.spec as HttpSpec).url).toBe('https://canary.example/healthz');
+    expect((plan.stages[0]?.health[0]?.spec as HttpSpec | undefined)?.url).toBe('https://canary.example/healthz');
     const err = await problems('vars: { base: "ftp://x" }\nstages:\n  - name: a\n    deploy: "true"\n    health: [{ url: "${vars.base}/healthz" }]\n');
     expect(err).toContain('must be an http:// or https:// URL; after substitution it is "ftp://x/healthz"');
   });
