@@ -61,7 +61,7 @@ stages:
     expect(result.stderr).toContain('canary | canary-rollback-output');
 
     const documented = await documentedEvents();
-    expect(documented.size).toBe(19);
+    expect(documented.size).toBe(20); // check.finished added with check kinds
     const state = await readState(defaultStatePath(ws.dir));
     for (const event of events) {
       expect(Object.keys(event).slice(0, 3)).toEqual(['type', 'time', 'runId']);
