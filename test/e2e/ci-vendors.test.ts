@@ -101,7 +101,7 @@ stages:
     expect(summary).toContain('rollout shop: failed at full, rolled back');
     expect(summary).toContain(state.runId);
     expect(summary).toMatch(/^\| Stage \| Status \| Duration \| Checks \| Polls \| Failed polls \|$/m);
-    expect(summary).toMatch(/^\| canary \| .*rolled back \| [^|]+ \| canary-health ✅ \| \d+ \| 0 \|$/m);
+    expect(summary).toMatch(/^\| canary \| .*rolled back \| [^|]+ \| canary-health ✅ HTTP 200 in \d+ms \| \d+ \| 0 \|$/m);
     expect(summary).toMatch(/^\| full \| .*rolled back \| [^|]+ \| full-health ❌ HTTP 503 \(expected 2xx\): unhealthy \| 2 \| 2 \|$/m);
     expect(summary).toContain('**Failed at full:** health check full-health failed 2 times in a row');
   });
