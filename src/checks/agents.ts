@@ -4,7 +4,7 @@ import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { HttpCheck } from '../plan/types.js';
-import { tlsOptions } from './tls.js';
+import { tlsOptions } from '../http/tls.js';
 
 /**
  * Keep-alive agents shared by every poll, one per (scheme, proxy, TLS settings), so a soak reuses

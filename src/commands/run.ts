@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { runRollout } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
+import { createHttpClient } from '../http/client.js';
 import { Notifier } from '../notify/notifier.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
@@ -33,7 +34,10 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
 
   const session = await openSession(ctx, { statePath, runId, command: 'rollout run', waitLock: options.waitLock, output: options, plan });
   const store = new StateStore(statePath);
-  const notifier = plan.notify?.length ? new Notifier({ plan: plan.name, hooks: plan.notify, warn: (message) => session.warn(message) }) : null;
+  const webhookHttp = plan.notify?.length ? createHttpClient(ctx.env) : null;
+  const notifier = webhookHttp
+    ? new Notifier({ plan: plan.name, hooks: plan.notify ?? [], warn: (message) => session.warn(message), http: webhookHttp })
+    : null;
   let exitCode: number;
   try {
     // Under the lock: a run that never finished is kept, not overwritten, and we say where.
@@ -52,6 +56,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   }
   // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
   await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
+  await webhookHttp?.close();
   if (store.document && !options.json && !options.quiet) ctx.term.out.write(`${renderSummary(store.document, ctx.term.color)}\n`);
   return exitCode;
 }

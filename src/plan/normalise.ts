@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { proxyFor } from '../checks/proxy.js';
+import { proxyFor } from '../http/proxy.js';
 import { readCaFile } from '../checks/tls.js';
 import type { PlanProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
