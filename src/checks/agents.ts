@@ -3,8 +3,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import type { HttpCheck } from '../plan/types.js';
 import { tlsOptions } from '../http/tls.js';
+import type { HttpCheck } from '../plan/types.js';
 
 /**
  * Keep-alive agents shared by every poll, one per (scheme, proxy, TLS settings), so a soak reuses

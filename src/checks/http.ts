@@ -2,9 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { PollError, PollErrorKind } from '../engine/events.js';
+import { proxyLabel } from '../http/proxy.js';
 import type { HttpCheck } from '../plan/types.js';
 import { agentFor, closeAgents, proxyAuthorization } from './agents.js';
-import { proxyLabel } from '../http/proxy.js';
 import type { PollResult } from './types.js';
 
 /** Bodies are read up to this much, then the response is dropped: a health check is not a download. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { proxyFor } from '../http/proxy.js';
 import { readCaFile } from '../checks/tls.js';
 import type { PlanProblem } from '../errors.js';
+import { proxyFor } from '../http/proxy.js';
 import { parseDuration } from './duration.js';
 import { normaliseNotify } from './normalise-notify.js';
 import type { RawHttpCheck, RawPlan } from './schema.js';

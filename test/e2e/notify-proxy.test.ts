@@ -54,7 +54,9 @@ notify:
     await proxy.close();
     const result = await runCli(['run'], { cwd: dir, env: { HTTP_PROXY: proxy.url } });
     expect(result.exitCode, describeResult(result)).toBe(0);
-    expect(result.stderr).toMatch(new RegExp(`warning: notify: could not deliver run.started to .*: connection refused \\(ECONNREFUSED\\) \\(via proxy 127\\.0\\.0\\.1:${proxy.port}\\)`));
+    expect(result.stderr).toMatch(
+      new RegExp(`warning: notify: could not deliver run.started to .*: connection refused \\(ECONNREFUSED\\) \\(via proxy 127\\.0\\.0\\.1:${proxy.port}\\)`),
+    );
     expect(hook.received).toEqual([]);
   });
 });
