@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { makeTempDir, removeTempDir } from './temp-dir.js';
+
+/**
+ * A real Prometheus (Debian's `prometheus` package) on a free loopback port with its own config and
+ * a throwaway data directory, scraping the given targets every second. Missing binary: the test
+ * fails saying what to install — it never skips.
+ */
+export interface TestPrometheus {
+  url: string;
+  port: number;
+  /** Instant query through the HTTP API; the parsed `data` (throws on a Prometheus error). */
+  query(promql: string): Promise<{ resultType: string; result: unknown }>;
+  /** Polls `promql` until `accept` holds for its result (e.g. rate() windows filled), at most `limitMs`. */
+  waitFor(promql: string, accept: (result: QueryResult) => boolean, limitMs?: number): Promise<void>;
+  /** Stops the server, keeping its data (the "Prometheus went away mid-soak" case). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  start(): Promise<void>;
+  /** Stops it and removes its data. */
+  close(): Promise<void>;
+}
+
+export type QueryResult = { metric: Record<string, string>; value: [number, string] }[];
+
+export const PROMETHEUS_MISSING = 'install prometheus (apt-get install prometheus): the Prometheus tests start a real one';
+
+/** `PROMETHEUS_BIN`, else `prometheus` on the PATH. */
+export function prometheusBinary(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const candidates = [env.PROMETHEUS_BIN, ...(env.PATH ?? '').split(':').map((dir) => path.join(dir, 'prometheus'))];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  throw new Error(PROMETHEUS_MISSING);
+}
+
+export async function startPrometheus(targets: string[]): Promise<TestPrometheus> {
+  const binary = prometheusBinary();
+  const dir = await makeTempDir('rollout-prometheus-');
+  const port = await freePort();
+  const config = path.join(dir, 'prometheus.yml');
+  await fs.writeFile(
+    config,
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: test-service\n    static_configs:\n      - targets: ${JSON.stringify(targets)}\n`,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  let output = '';
+
+  const start = async () => {
+    output = '';
+    child = spawn(
+      binary,
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        // A series missing for 10s is gone: "no traffic" shows as no data soon, not after 5 minutes.
+        '--query.lookback-delta=10s',
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    const exited = new Promise<never>((_, reject) =>
+      child?.once('exit', (code) => reject(new Error(`prometheus exited (${code}) before it was ready:\n${output.slice(-2000)}`))),
+    );
+    await Promise.race([waitReady(url, 30_000), exited]);
+  };
+  const stop = async () => {
+    const running = child;
+    child = null;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGTERM');
+    const timer = setTimeout(() => running.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await start();
+
+  const query = async (promql: string) => {
+    const answer = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+    if (answer.status !== 'success') throw new Error(`prometheus: ${answer.error}`);
+    return answer.data;
+  };
+  return {
+    url,
+    port,
+    query,
+    async waitFor(promql, accept, limitMs = 30_000) {
+      const until = Date.now() + limitMs;
+      let last: unknown;
+      while (Date.now() < until) {
+        last = (await query(promql)).result;
+        if (accept(last as QueryResult)) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      throw new Error(`prometheus: ${promql} did not reach the expected value within ${limitMs}ms; last: ${JSON.stringify(last)}`);
+    },
+    stop,
+    start,
+    async close() {
+      await stop();
+      await removeTempDir(dir);
+    },
+  };
+}
+
+async function waitReady(url: string, limitMs: number): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    const status = await new Promise<number>((resolve) =>
+      http.get(`${url}/-/ready`, (res) => resolve(res.resume().statusCode ?? 0)).on('error', () => resolve(0)),
+    );
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`prometheus at ${url} was not ready within ${limitMs}ms`);
+}
+
+async function getJson(url: string): Promise<{ status: string; error?: string; data: { resultType: string; result: unknown } }> {
+  const response = await fetch(url);
+  return (await response.json()) as { status: string; error?: string; data: { resultType: string; result: unknown } };
+}
+
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
