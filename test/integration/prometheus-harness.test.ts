@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interpolatePromql } from '../../src/checks/prometheus/promql.js';
 import { type MetricsService, startMetricsService } from '../helpers/metrics-service.js';
 import { PROMETHEUS_MISSING, prometheusBinary, startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 
@@ -34,6 +35,15 @@ describe('a real Prometheus scraping the test service', { timeout: 60_000 }, () 
   it('has no data for a version that gets no traffic', async () => {
     service.setTraffic('v3', { rps: 0, errorRate: 0, latencyMs: 10 });
     expect((await prometheus.query(ratio('v3'))).result).toEqual([]);
+  });
+
+  it('parses a query whose var tried to break out of its label matcher as one harmless label value', async () => {
+    const query = interpolatePromql(
+      'sum(http_requests_total{version="${vars.v}"})',
+      () => '"} or vector(1) or {x="\\',
+      () => undefined,
+    );
+    expect((await prometheus.query(query)).result).toEqual([]);
   });
 
   it('answers again after a restart', async () => {
