@@ -21,4 +21,5 @@ export interface MetricsService {
   close(): Promise<void>;
 }
 export declare const LATENCY_BUCKETS: readonly [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-export declare function startMetricsService(): Promise<MetricsService>;
+/** `labels` are added to every series, e.g. `{ service: 'shop-api' }`. */
+export declare function startMetricsService(options?: { labels?: Record<string, string> }): Promise<MetricsService>;

@@ -6,14 +6,17 @@
 import http from 'node:http';
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const TICK_MS = 50;
-export async function startMetricsService() {
+export async function startMetricsService({ labels = {} } = {}) {
+  const extra = Object.entries(labels)
+    .map(([name, value]) => `${name}=${JSON.stringify(value)},`)
+    .join('');
   const versions = new Map();
   const generate = setInterval(() => {
     for (const series of versions.values()) serve(series, TICK_MS / 1000);
   }, TICK_MS);
   const server = http.createServer((req, res) => {
     if (req.url !== '/metrics') return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition(versions));
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(exposition(versions, extra));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
@@ -63,19 +66,19 @@ function serve(series, seconds) {
     });
   }
 }
-function exposition(versions) {
+function exposition(versions, extra) {
   const lines = ['# HELP http_requests_total Requests served, by version and status code.', '# TYPE http_requests_total counter'];
   for (const [version, series] of versions) {
-    for (const [code, n] of Object.entries(series.requests)) lines.push(`http_requests_total{version="${version}",code="${code}"} ${n}`);
+    for (const [code, n] of Object.entries(series.requests)) lines.push(`http_requests_total{${extra}version="${version}",code="${code}"} ${n}`);
   }
   lines.push('# HELP http_request_duration_seconds Request latency.', '# TYPE http_request_duration_seconds histogram');
   for (const [version, series] of versions) {
     LATENCY_BUCKETS.forEach((le, b) => {
-      lines.push(`http_request_duration_seconds_bucket{version="${version}",le="${le}"} ${series.buckets[b]}`);
+      lines.push(`http_request_duration_seconds_bucket{${extra}version="${version}",le="${le}"} ${series.buckets[b]}`);
     });
-    lines.push(`http_request_duration_seconds_bucket{version="${version}",le="+Inf"} ${series.count}`);
-    lines.push(`http_request_duration_seconds_sum{version="${version}"} ${series.sum}`);
-    lines.push(`http_request_duration_seconds_count{version="${version}"} ${series.count}`);
+    lines.push(`http_request_duration_seconds_bucket{${extra}version="${version}",le="+Inf"} ${series.count}`);
+    lines.push(`http_request_duration_seconds_sum{${extra}version="${version}"} ${series.sum}`);
+    lines.push(`http_request_duration_seconds_count{${extra}version="${version}"} ${series.count}`);
   }
   return `${lines.join('\n')}\n`;
 }

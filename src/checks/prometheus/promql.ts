@@ -1,5 +1,5 @@
 /**
- * Fills `${vars.X}`, `${stage.name}` and `${env.X}` into a PromQL query, escaped for where each one
+ * Fills `${vars.X}`, `${args.X}`, `${stage.name}` and `${env.X}` into a PromQL query, escaped for where each one
  * lands: inside a "…" or '…' string literal as that literal's escapes (a `"` or `\` in a value cannot
  * end the string and add a matcher); in a `…` raw string, which has no escapes, a value holding a
  * backtick is refused; outside any string (a range like `[${vars.window}]`), only a plain token
@@ -7,7 +7,7 @@
  */
 export type Lookup = (scope: string, name: string) => string | undefined;
 
-const PLACEHOLDER = /^\$\{\s*(vars|env|stage)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/;
+const PLACEHOLDER = /^\$\{\s*(vars|env|stage|args)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/;
 const TOKEN = /^[A-Za-z0-9_:.]*$/;
 
 export function interpolatePromql(query: string, lookup: Lookup, report: (message: string) => void): string {

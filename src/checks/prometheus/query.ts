@@ -12,6 +12,7 @@ export interface QueryTarget {
   timeoutMs: number;
   ca: string | null;
   insecure: boolean;
+  proxy: string | null;
 }
 
 export type QueryOutcome = Reading & { latencyMs: number };
@@ -29,6 +30,7 @@ export async function runInstantQuery(target: QueryTarget, http: HttpClient, tim
     maxBodyBytes: MAX_ANSWER_BYTES,
     ca: target.ca,
     insecure: target.insecure,
+    proxy: target.proxy,
     signal,
   });
   if (answer.status === null || answer.error !== null) {
