@@ -41,7 +41,7 @@ export function dryRun(plan: Plan, runId: string, options: DryRunOptions, ctx: C
       soakMs: stage.soakMs,
       checks: stage.health.map((c) => ({
         name: c.name,
-        url: c.displayUrl,
+        url: c.description,
         intervalMs: c.intervalMs,
         timeoutMs: c.timeoutMs,
         failureThreshold: c.failureThreshold,
@@ -71,7 +71,7 @@ export function dryRun(plan: Plan, runId: string, options: DryRunOptions, ctx: C
       out.push(`   then soak ${formatDuration(step.soakMs ?? 0)}${checks.length === 0 ? ' (no health checks)' : ', polling:'}`);
       for (const check of checks)
         out.push(
-          `     GET ${check.url} every ${formatDuration(check.intervalMs)} (timeout ${formatDuration(check.timeoutMs)}), fails after ${check.failureThreshold} in a row`,
+          `     ${check.url} every ${formatDuration(check.intervalMs)} (timeout ${formatDuration(check.timeoutMs)}), fails after ${check.failureThreshold} in a row`,
         );
     }
   }

@@ -24,11 +24,29 @@ defaults:
   soak: 1m              # how long each stage is watched after its deploy
   timeout: 10m          # limit for one deploy or rollback command
   health:
-    interval: 5s        # time between polls of a check
-    timeout: 2s         # deadline for one poll
-    failureThreshold: 3 # failed polls in a row that fail the stage
+    interval: 5s        # time between measurements of a check
+    timeout: 2s         # deadline for one measurement
+    failureThreshold: 3 # failed measurements in a row that fail the stage
+  # checks: [smoke]     # named checks every stage runs
 
 onFailure: rollback     # or: stop (leave everything as it is)
+onInconclusive: fail    # a check with too little evidence (no data, too few samples) fails the stage; or: pass
+
+# Named checks, defined once and listed by stages. Kinds: http (the default with a url),
+# command (exit 0 pass, 1 fail; a number or JSON on its last line is \`result\`).
+# Conditions are CEL over \`result\`; see docs/checks.md for every key.
+checks:
+  smoke:
+    type: command
+    run: ./smoke-test.sh "\${stage.name}"   # values reach the shell as quoted environment variables
+    timeout: 30s
+  # error-rate:
+  #   type: command
+  #   run: ./error-rate.sh           # prints e.g. 0.004
+  #   pass: result < 0.01
+  #   fail: result >= 0.02           # in between: inconclusive
+  #   minSamples: 3
+  #   dryRun: true                   # measured and shown, never decides: try a new check safely
 
 stages:
   - name: canary
@@ -36,9 +54,13 @@ stages:
     deploy: echo "deploying $ROLLOUT_VAR_IMAGE_TAG to 5% ($ROLLOUT_STAGE)"
     rollback: echo "routing canary traffic back to the stable version"
     soak: 2m
+    # checks: [smoke]             # or {use: smoke, with: {weight: 5}} → \${args.weight}
     health:
       - url: http://localhost:8080/healthz
         # expectStatus: 200        # default: any 2xx
+        # bodyMatches: '"status":s*"ok"'
+        # maxLatency: 300ms
+        # pass: result.body.ready == true && result.latencyMs < 300
         # headers:
         #   Authorization: Bearer \${env.HEALTH_TOKEN}
 

@@ -1,9 +1,10 @@
+import { checkKind } from '../checks/registry.js';
 import type { Context } from '../context.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
 import { redactHeaders, redactValue } from '../plan/redact.js';
 import { planTimeline, type Timeline } from '../plan/timeline.js';
-import type { Plan } from '../plan/types.js';
+import type { Check, Plan } from '../plan/types.js';
 
 export interface PlanOptions {
   config?: string;
@@ -26,6 +27,7 @@ export function planDocument(p: Plan, timeline: Timeline) {
     path: p.path,
     statePath: p.statePath,
     onFailure: p.onFailure,
+    onInconclusive: p.onInconclusive,
     rollback: p.rollback,
     rollbackTimeoutMs: p.rollbackTimeoutMs,
     vars: Object.fromEntries(Object.entries(p.vars).map(([name, value]) => [name, redactValue(name, value)])),
@@ -36,15 +38,7 @@ export function planDocument(p: Plan, timeline: Timeline) {
       rollback: s.rollback,
       timeoutMs: s.timeoutMs,
       soakMs: s.soakMs,
-      health: s.health.map((c) => ({
-        name: c.name,
-        url: c.displayUrl,
-        expectStatus: c.expectStatus,
-        intervalMs: c.intervalMs,
-        timeoutMs: c.timeoutMs,
-        failureThreshold: c.failureThreshold,
-        headers: redactHeaders(c.headers),
-      })),
+      health: s.health.map(checkDocument),
     })),
     notify: (p.notify ?? []).map((h) => ({ url: h.displayUrl, events: h.events, timeoutMs: h.timeoutMs, headers: redactHeaders(h.headers) })),
     timeline,
@@ -63,22 +57,62 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
     lines.push('', `${stage.index + 1}. ${c.bold.cyan(stage.name)}  soak ${d(stage.soakMs)}, command timeout ${d(stage.timeoutMs)}`);
     lines.push(`   deploy:   ${stage.deploy}`);
     lines.push(`   rollback: ${p.rollback !== null ? "(the plan's rollback)" : (stage.rollback ?? c.dim('none'))}`);
-    for (const check of stage.health) {
-      const expect = check.expectStatus ? check.expectStatus.join('/') : '2xx';
-      lines.push(
-        `   check ${check.name === check.displayUrl ? check.displayUrl : `${check.name}: ${check.displayUrl}`}  expect ${expect}, every ${d(check.intervalMs)}, timeout ${d(check.timeoutMs)}, fails after ${check.failureThreshold} in a row`,
-      );
-    }
+    for (const check of stage.health) lines.push(`   check ${describeCheck(check)}`);
   }
   lines.push('', c.bold('Timeline'), `  shortest time to full rollout: ${d(timeline.shortestMs)} of soak, plus the deploy commands' own time`);
   for (const t of timeline.stages) {
     if (t.detectMs === null) {
-      lines.push(`  ${t.stage}: no health checks; only a failing deploy fails it`);
+      lines.push(`  ${t.stage}: ${t.checks.length === 0 ? 'no health checks' : 'only dryRun checks'}; only a failing deploy fails it`);
       continue;
     }
     const warning = t.soakShorterThanDetect ? c.yellow(` (longer than its ${d(t.shortestMs)} soak: a failure that starts late may go unnoticed)`) : '';
     lines.push(`  ${t.stage}: a failure is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
+    if (t.checks.length > 1)
+      for (const check of t.checks) lines.push(`    ${check.name}: ${check.detectMs === null ? 'dryRun, never decides' : `within ${d(check.detectMs)}`}`);
+    if (t.sharedEntryPoint !== null)
+      lines.push(
+        c.yellow(
+          `    warning: ${t.stage} only watches ${t.sharedEntryPoint}, which every stage watches; if it reaches the new slice only some of the time, failures there may go unseen. Add a check that reaches ${t.stage} directly.`,
+        ),
+      );
   }
+  if (timeline.stages.some((t) => t.detectMs !== null))
+    lines.push(c.dim('  These bounds hold for failures that every measurement sees; a failure that only some requests hit may take longer, or go unseen.'));
   for (const hook of p.notify ?? []) lines.push('', `notify ${hook.displayUrl}: ${hook.events.join(', ')}`);
   return lines.join('\n');
+}
+
+/** One check as `plan --json` shows it: kind-neutral settings plus what its kind shows. */
+function checkDocument(check: Check) {
+  return {
+    name: check.name,
+    kind: check.kind,
+    description: check.description,
+    ...(checkKind(check.kind).show?.(check.spec) ?? {}),
+    intervalMs: check.intervalMs,
+    timeoutMs: check.timeoutMs,
+    failureThreshold: check.failureThreshold,
+    maxFailures: check.maxFailures,
+    minSamples: check.minSamples,
+    initialDelayMs: check.initialDelayMs,
+    dryRun: check.dryRun,
+    pass: check.pass,
+    fail: check.fail,
+    onNoData: check.onNoData,
+    maxConsecutiveErrors: check.maxConsecutiveErrors,
+  };
+}
+
+/** `smoke: run: ./smoke.sh  every 5s, timeout 2s, fails after 3 in a row, pass: result < 0.01`. */
+function describeCheck(check: Check): string {
+  const d = formatDuration;
+  const label = check.name === check.entryPoint ? check.description : `${check.name}: ${check.description}`;
+  const rules = [`every ${d(check.intervalMs)}`, `timeout ${d(check.timeoutMs)}`, `fails after ${check.failureThreshold} in a row`];
+  if (check.maxFailures !== null) rules.push(`or ${check.maxFailures + 1} in all`);
+  if (check.initialDelayMs > 0) rules.push(`first after ${d(check.initialDelayMs)}`);
+  if (check.minSamples > 1) rules.push(`needs ${check.minSamples} samples`);
+  if (check.pass !== null) rules.push(`pass: ${check.pass}`);
+  if (check.fail !== null) rules.push(`fail: ${check.fail}`);
+  if (check.dryRun) rules.push('dryRun (never decides)');
+  return `${label}  ${rules.join(', ')}`;
 }

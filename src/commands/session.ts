@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { closeHttpAgents } from '../checks/http.js';
-import { pollCheck } from '../checks/poll.js';
+import { closeCheckKinds, createMeasurer } from '../checks/measure.js';
 import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
 import type { RolloutEvent } from '../engine/events.js';
 import { InputError } from '../errors.js';
 import { runCommand } from '../exec/run-command.js';
+import { createHttpClient } from '../http/client.js';
 import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import { parseDuration } from '../plan/duration.js';
@@ -72,6 +72,8 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
     if (!lock.heartbeat(isoTime(ctx.clock.now()))) warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  // Checks and queries share one client: pooled connections, one proxy and TLS policy.
+  const http = createHttpClient(ctx.env);
 
   return {
     reporter,
@@ -83,7 +85,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       clock: ctx.clock,
       env: ctx.env,
       exec: runCommand,
-      poll: pollCheck,
+      measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId, clock: ctx.clock, http }),
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
       emit: redactEvents(redactor, (event: RolloutEvent) => {
         store.handle(event);
@@ -97,7 +99,8 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       clearInterval(heartbeat);
       reporter.close();
       lock.release();
-      closeHttpAgents();
+      closeCheckKinds();
+      void http.close();
     },
   };
 }

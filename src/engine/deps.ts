@@ -1,6 +1,7 @@
-import type { Poller } from '../checks/types.js';
+import type { Measurement } from '../checks/kind.js';
 import { type Clock, isoTime } from '../clock.js';
 import type { CommandResult, CommandSpec } from '../exec/run-command.js';
+import type { Check, Stage } from '../plan/types.js';
 import type { Emit, EmitInput, RolloutEvent } from './events.js';
 
 /** Everything the engine touches outside itself. The CLI passes the real things; tests may pass fakes. */
@@ -10,7 +11,8 @@ export interface EngineDeps {
   /** Base environment for commands (the CLI passes its own). */
   env: Readonly<Record<string, string | undefined>>;
   exec: (spec: CommandSpec) => Promise<CommandResult>;
-  poll: Poller;
+  /** Takes one measurement of a check; settles within the check's timeout (plus scheduling slack). */
+  measure: (check: Check, stage: Stage, signal: AbortSignal) => Promise<Measurement>;
   emit: Emit;
   /** Aborted on the first SIGINT/SIGTERM: the engine stops, terminating what runs. */
   signal: AbortSignal;

@@ -6,11 +6,38 @@
 export type Phase = 'deploy' | 'rollback';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted';
 
-export type PollErrorKind = 'timeout' | 'refused' | 'dns' | 'reset' | 'tls' | 'status' | 'body' | 'network';
+/**
+ * Why a measurement was not a pass, as on `check.polled.error`. For http: timeout, refused, dns,
+ * reset, tls, status, body, network; other kinds use their own words (command, query, …).
+ */
+export type PollErrorKind = string;
 
 export interface PollError {
   kind: PollErrorKind;
   message: string;
+}
+
+/** A measurement's outcome: see docs/checks.md. */
+export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'error';
+/** A check's verdict over the soak. */
+export type CheckVerdict = Outcome;
+export type OutcomeCounts = Record<Outcome, number>;
+
+/** A check as announced when its soak starts. */
+export interface SoakCheck {
+  name: string;
+  /** The kind's one-line description (e.g. `GET https://…`, `run: ./smoke.sh`); named `url` for compatibility. */
+  url: string;
+  kind: string;
+  intervalMs: number;
+  failureThreshold: number;
+  maxFailures: number | null;
+  minSamples: number;
+  initialDelayMs: number;
+  dryRun: boolean;
+  pass: string | null;
+  fail: string | null;
+  onNoData: 'inconclusive' | 'fail' | 'pass';
 }
 
 export interface CommandOutcome {
@@ -60,28 +87,61 @@ export interface DeployFinished extends Base, StageRef, CommandOutcome {
 export interface SoakStarted extends Base, StageRef {
   type: 'soak.started';
   soakMs: number;
-  checks: { name: string; url: string; intervalMs: number; failureThreshold: number }[];
+  checks: SoakCheck[];
 }
+/** One measurement of one check. */
 export interface CheckPolled extends Base, StageRef {
   type: 'check.polled';
   check: string;
+  kind: string;
+  /** `outcome === 'pass'`. */
   ok: boolean;
+  outcome: Outcome;
+  /** HTTP status for http checks; null for other kinds or when no answer came. */
   status: number | null;
   latencyMs: number;
+  /** Why the measurement is not a pass (null when it is). */
   error: PollError | null;
+  /** The measured value, JSON-safe (NaN and ±Infinity as "NaN", "+Inf", "-Inf"), size-bounded. */
+  value: JsonValue;
+  /** Short human form of the value, e.g. `0.034`, `HTTP 503 in 12ms`, `exit 1`. */
+  display: string;
+  /** The condition that decided, e.g. `pass: result < 0.01`; null when the kind's own rules did. */
+  condition: string | null;
+  reason: string | null;
+  dryRun: boolean;
   /** Running totals for this check in this stage. */
   polls: number;
+  /** Measurements that failed (outcome `fail`). */
   failures: number;
   consecutiveFailures: number;
+  counts: OutcomeCounts;
+  consecutiveErrors: number;
+}
+/** A check's verdict over the soak: once per check per soak (when the stage ends, or when it decides). */
+export interface CheckFinished extends Base, StageRef {
+  type: 'check.finished';
+  check: string;
+  verdict: CheckVerdict;
+  reason: string | null;
+  dryRun: boolean;
+  /** Measurements taken. */
+  samples: number;
 }
 export interface StagePassed extends Base, StageRef {
   type: 'stage.passed';
   durationMs: number;
+  /** Checks that ended inconclusive and were let through by `onInconclusive: pass`. */
+  inconclusive: string[];
 }
 export interface StageFailed extends Base, StageRef {
   type: 'stage.failed';
   reason: string;
   durationMs: number;
+  /** The check that decided, when one did. */
+  check: string | null;
+  /** Its deciding value, as displayed. */
+  value: string | null;
 }
 export interface StageSkipped extends Base, StageRef {
   type: 'stage.skipped';
@@ -140,6 +200,7 @@ export type RolloutEvent =
   | DeployFinished
   | SoakStarted
   | CheckPolled
+  | CheckFinished
   | StagePassed
   | StageFailed
   | StageSkipped
@@ -150,6 +211,8 @@ export type RolloutEvent =
   | RollbackFinished
   | RunFinished
   | CommandOutput;
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export type EventType = RolloutEvent['type'];
 /** An event before the emitter stamps `time` and `runId` on it. */

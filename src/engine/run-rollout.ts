@@ -3,7 +3,7 @@ import { commandFailure, runPlanCommand } from './command.js';
 import { type EngineDeps, eventEmitter, interruptSignal } from './deps.js';
 import type { RunStatus } from './events.js';
 import { rollBack } from './rollback.js';
-import { soakStage } from './soak.js';
+import { soakCheck, soakStage } from './soak.js';
 
 export type FinalStatus = Exclude<RunStatus, 'running'>;
 
@@ -72,7 +72,7 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       }
       if (deployFailure !== null) {
         failure = { stage: stage.name, reason: deployFailure };
-        emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: deployFailure, durationMs: elapsed() });
+        emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: deployFailure, durationMs: elapsed(), check: null, value: null });
         break;
       }
     }
@@ -82,19 +82,19 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       stage: stage.name,
       index: stage.index,
       soakMs: stage.soakMs,
-      checks: stage.health.map((c) => ({ name: c.name, url: c.displayUrl, intervalMs: c.intervalMs, failureThreshold: c.failureThreshold })),
+      checks: stage.health.map(soakCheck),
     });
-    const soak = await soakStage(stage, deps, emit);
+    const soak = await soakStage(stage, deps, emit, plan);
     if (soak.kind === 'interrupted') {
       interrupted = true;
       break;
     }
     if (soak.kind === 'failed') {
       failure = { stage: stage.name, reason: soak.reason };
-      emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: soak.reason, durationMs: elapsed() });
+      emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: soak.reason, durationMs: elapsed(), check: soak.check, value: soak.value });
       break;
     }
-    emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed() });
+    emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed(), inconclusive: soak.inconclusive });
   }
 
   let status: FinalStatus;

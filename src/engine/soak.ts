@@ -1,20 +1,34 @@
 import { setMaxListeners } from 'node:events';
-import type { HealthCheck, Stage } from '../plan/types.js';
+import type { Check, OnInconclusive, Stage } from '../plan/types.js';
 import type { EngineDeps } from './deps.js';
-import type { EmitInput } from './events.js';
+import type { EmitInput, SoakCheck } from './events.js';
+import { jsonValue } from './json-value.js';
+import { judge, pollError } from './judge.js';
+import { continuesAfterSoak, finalVerdict, newTally, record } from './verdict.js';
 
-export type SoakOutcome = { kind: 'passed' } | { kind: 'failed'; reason: string } | { kind: 'interrupted' };
+export type SoakOutcome =
+  | { kind: 'passed' /** Checks that ended inconclusive, let through by `onInconclusive: pass`. */; inconclusive: string[] }
+  | { kind: 'failed'; reason: string /** The deciding check and its value, when a check decided. */; check: string | null; value: string | null }
+  | { kind: 'interrupted' };
 
 /**
- * Watches a stage for its soak time. Each check is polled on its own schedule (start + k×interval,
- * no overlapping polls of one check). The first check to fail `failureThreshold` polls in a row
- * fails the stage at once. The stage passes when the soak is over and every check has answered
- * healthy at least once, so a soak of 0 means "each check passed once".
+ * Watches a stage for its soak time. Each check is measured on its own schedule (soak start +
+ * initialDelay + k×interval, no overlapping measurements of one check), each measurement judged
+ * (judge.ts) and folded into the check's verdict (verdict.ts). The first deciding check to fail
+ * (or to be unmeasurable `maxConsecutiveErrors` times in a row) fails the stage at once. When the
+ * soak is over, a check still in a fail or error run measures on until it clears or decides.
+ * The stage is inconclusive when a deciding check ends inconclusive and none failed;
+ * `onInconclusive` says what that means. `dryRun` checks are measured and reported, never decide.
  */
-export async function soakStage(stage: Stage, deps: EngineDeps, emit: EmitInput): Promise<SoakOutcome> {
+export async function soakStage(
+  stage: Stage,
+  deps: EngineDeps,
+  emit: EmitInput,
+  policy: { onInconclusive: OnInconclusive } = { onInconclusive: 'fail' },
+): Promise<SoakOutcome> {
   if (stage.health.length === 0) {
     await deps.clock.sleep(stage.soakMs, deps.signal);
-    return deps.signal.aborted ? { kind: 'interrupted' } : { kind: 'passed' };
+    return deps.signal.aborted ? { kind: 'interrupted' } : { kind: 'passed', inconclusive: [] };
   }
 
   const stop = new AbortController();
@@ -22,70 +36,117 @@ export async function soakStage(stage: Stage, deps: EngineDeps, emit: EmitInput)
   deps.signal.addEventListener('abort', onInterrupt, { once: true });
   const start = deps.clock.now();
   const soakEnd = start + stage.soakMs;
-  let failure: string | null = null;
+  let failure: Extract<SoakOutcome, { kind: 'failed' }> | null = null;
+  const inconclusive: { name: string; reason: string | null; value: string | null }[] = [];
+  const ref = { stage: stage.name, index: stage.index };
 
-  const watch = async (check: HealthCheck, offsetMs: number) => {
+  const watch = async (check: Check, offsetMs: number) => {
     // One relay per check, not one listener per poll on the shared signal: a thousand checks would
     // otherwise add and remove a thousand listeners on it every round.
     const own = new AbortController();
     const relay = () => own.abort();
     stop.signal.addEventListener('abort', relay, { once: true });
-    let polls = 0;
-    let failures = 0;
-    let consecutive = 0;
-    let passedOnce = false;
-    let slot = start + offsetMs;
-    if (offsetMs > 0) await deps.clock.sleep(offsetMs, own.signal);
+    const tally = newTally();
+    let lastDisplay: string | null = null;
+    let slot = start + check.initialDelayMs + offsetMs;
+    if (slot > start) await deps.clock.sleep(slot - start, own.signal);
     while (!own.signal.aborted) {
-      const result = await deps.poll(check, own.signal);
+      const measurement = await deps.measure(check, stage, own.signal);
       if (own.signal.aborted) break;
-      polls++;
-      if (result.ok) {
-        consecutive = 0;
-        passedOnce = true;
-      } else {
-        failures++;
-        consecutive++;
-      }
+      const judged = judge(check, measurement);
+      const decided = record(check.name, check, tally, judged.outcome, judged.reason);
+      lastDisplay = measurement.display;
       emit({
         type: 'check.polled',
-        stage: stage.name,
-        index: stage.index,
+        ...ref,
         check: check.name,
-        ok: result.ok,
-        status: result.status,
-        latencyMs: result.latencyMs,
-        error: result.error,
-        polls,
-        failures,
-        consecutiveFailures: consecutive,
+        kind: check.kind,
+        ok: judged.outcome === 'pass',
+        outcome: judged.outcome,
+        status: measurement.status ?? null,
+        latencyMs: measurement.latencyMs,
+        error: pollError(judged),
+        value: jsonValue(measurement.value),
+        display: measurement.display,
+        condition: judged.condition,
+        reason: judged.reason,
+        dryRun: check.dryRun,
+        polls: tally.samples,
+        failures: tally.counts.fail,
+        consecutiveFailures: tally.consecutiveFailures,
+        counts: { ...tally.counts },
+        consecutiveErrors: tally.consecutiveErrors,
       });
-      if (consecutive >= check.failureThreshold) {
-        const times = consecutive === 1 ? 'once' : `${consecutive} times in a row`;
-        failure ??= `health check ${check.name} failed ${times}: ${result.error?.message ?? 'unhealthy'}`;
-        stop.abort();
+      if (decided) {
+        emit({
+          type: 'check.finished',
+          ...ref,
+          check: check.name,
+          verdict: decided.verdict,
+          reason: decided.reason,
+          dryRun: check.dryRun,
+          samples: tally.samples,
+        });
+        if (!check.dryRun) {
+          failure ??= { kind: 'failed', reason: decided.reason, check: check.name, value: measurement.display };
+          stop.abort();
+        }
         break;
       }
       const now = deps.clock.now();
       slot += check.intervalMs;
-      // Fell behind (slow poll): skip the missed slots rather than firing a burst to catch up.
+      // Fell behind (slow measurement): skip the missed slots rather than firing a burst to catch up.
       if (slot < now) slot += Math.ceil((now - slot) / check.intervalMs) * check.intervalMs;
-      if (passedOnce && (now >= soakEnd || slot >= soakEnd)) break;
+      if ((now >= soakEnd || slot >= soakEnd) && (check.dryRun || !continuesAfterSoak(tally))) break;
       await deps.clock.sleep(slot - now, own.signal);
     }
     stop.signal.removeEventListener('abort', relay);
+    if (tally.decided || own.signal.aborted) return;
+    const final = finalVerdict(check, tally);
+    emit({ type: 'check.finished', ...ref, check: check.name, verdict: final.verdict, reason: final.reason, dryRun: check.dryRun, samples: tally.samples });
+    if (final.verdict === 'inconclusive' && !check.dryRun) inconclusive.push({ name: check.name, reason: final.reason, value: lastDisplay });
   };
 
   try {
-    // First polls are spread 1 ms apart (within one interval), so a thousand checks do not all
-    // fire at the same instant; each check then keeps its own regular schedule.
+    // First measurements are spread 1 ms apart (within one interval), so a thousand checks do not
+    // all fire at the same instant; each check then keeps its own regular schedule.
     setMaxListeners(stage.health.length + 10, stop.signal);
     await Promise.all(stage.health.map((check, i) => watch(check, Math.floor(i * Math.min(1, check.intervalMs / stage.health.length)))));
     if (failure === null && !stop.signal.aborted) await deps.clock.sleep(soakEnd - deps.clock.now(), stop.signal);
   } finally {
     deps.signal.removeEventListener('abort', onInterrupt);
   }
-  if (failure !== null) return { kind: 'failed', reason: failure };
+  if (failure !== null) return failure;
   if (deps.signal.aborted) return { kind: 'interrupted' };
-  return { kind: 'passed' };
+  const first = inconclusive[0];
+  if (first !== undefined && policy.onInconclusive === 'fail') {
+    const others =
+      inconclusive.length > 1
+        ? ` (and ${inconclusive
+            .slice(1)
+            .map((c) => c.name)
+            .join(', ')})`
+        : '';
+    const reason = `check ${first.name} was inconclusive${others}: ${first.reason ?? 'not enough evidence'} (onInconclusive: fail)`;
+    return { kind: 'failed', reason, check: first.name, value: first.value };
+  }
+  return { kind: 'passed', inconclusive: inconclusive.map((c) => c.name) };
+}
+
+/** How `soak.started` announces a check. */
+export function soakCheck(check: Check): SoakCheck {
+  return {
+    name: check.name,
+    url: check.description,
+    kind: check.kind,
+    intervalMs: check.intervalMs,
+    failureThreshold: check.failureThreshold,
+    maxFailures: check.maxFailures,
+    minSamples: check.minSamples,
+    initialDelayMs: check.initialDelayMs,
+    dryRun: check.dryRun,
+    pass: check.pass,
+    fail: check.fail,
+    onNoData: check.onNoData,
+  };
 }

@@ -12,8 +12,17 @@ export interface NotifyPayload {
   stage?: string;
   status?: string;
   reason?: string;
-  /** The check that failed the stage, with its last value. */
-  check?: { name: string; status: number | null; error: string | null; latencyMs: number };
+  /** The check that failed the stage, with its deciding value. */
+  check?: {
+    name: string;
+    status: number | null;
+    error: string | null;
+    latencyMs: number;
+    value: unknown;
+    display: string;
+    outcome: string;
+    condition: string | null;
+  };
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -33,17 +42,31 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
     case 'stage.passed':
       return { ...base, event: event.type, stage: event.stage, text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}` };
     case 'stage.failed': {
-      const check = lastFailedPoll?.stage === event.stage ? lastFailedPoll : undefined;
-      const last = check ? (check.error?.message ?? `HTTP ${check.status}`) : '';
+      const poll = lastFailedPoll?.stage === event.stage && (event.check === null || lastFailedPoll.check === event.check) ? lastFailedPoll : undefined;
+      const name = event.check ?? poll?.check ?? null;
+      const shown = event.value ?? poll?.display ?? null;
       // The reason usually names the value already; say it only when it does not.
-      const value = check && !event.reason.includes(last) ? ` (last value of ${check.check}: ${last})` : '';
+      const value = name !== null && shown !== null && !event.reason.includes(shown) ? ` (deciding value of ${name}: ${shown})` : '';
       return {
         ...base,
         event: event.type,
         stage: event.stage,
         reason: event.reason,
         text: `❌ ${plan}: stage ${event.stage} failed: ${event.reason}${value}`,
-        ...(check ? { check: { name: check.check, status: check.status, error: check.error?.message ?? null, latencyMs: check.latencyMs } } : {}),
+        ...(poll
+          ? {
+              check: {
+                name: poll.check,
+                status: poll.status,
+                error: poll.error?.message ?? null,
+                latencyMs: poll.latencyMs,
+                value: poll.value,
+                display: poll.display,
+                outcome: poll.outcome,
+                condition: poll.condition,
+              },
+            }
+          : {}),
       };
     }
     case 'rollback.finished':

@@ -25,8 +25,14 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
       return `${stage(event.stage)} soaking ${formatDuration(event.soakMs)} on ${event.checks.length} check${event.checks.length === 1 ? '' : 's'}: ${event.checks.map((ch) => ch.name).join(', ')}`;
     case 'check.polled':
       return null;
+    case 'check.finished':
+      if (event.dryRun && event.verdict !== 'pass')
+        return `${stage(event.stage)} ${c.dim(`dryRun check ${event.check} ended ${event.verdict} (not deciding): ${event.reason ?? ''}`)}`;
+      return null;
     case 'stage.passed':
-      return `${stage(event.stage)} ${c.green('✓ passed')} in ${formatDuration(event.durationMs)}`;
+      return `${stage(event.stage)} ${c.green('✓ passed')} in ${formatDuration(event.durationMs)}${
+        event.inconclusive?.length ? c.yellow(` (inconclusive, let through by onInconclusive: pass: ${event.inconclusive.join(', ')})`) : ''
+      }`;
     case 'stage.failed':
       return `${stage(event.stage)} ${c.red('✗ failed')}: ${event.reason}`;
     case 'stage.skipped':

@@ -109,15 +109,28 @@ export function renderJobSummary(doc: StateDocument): string {
   for (const stage of doc.stages) {
     const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
     const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
-    const checks = stage.health.checks
-      .map((c) => `${cell(c.name)} ${c.lastOk === null ? '–' : c.lastOk ? '✅' : `❌ ${cell(c.lastError?.message ?? '')}`}`)
-      .join('<br>');
+    const checks = stage.health.checks.map((c) => `${cell(c.name)} ${checkCell(c)}`).join('<br>');
     lines.push(
       `| ${cell(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${stage.health.failures} |`,
     );
   }
-  if (doc.failure) lines.push('', `**Failed at \`${cell(doc.failure.stage)}\`:** ${cell(doc.failure.reason)}`);
+  if (doc.failure) {
+    const { check, value } = doc.failure;
+    const deciding = check && value && !doc.failure.reason.includes(value) ? ` (deciding value of ${cell(check)}: \`${cell(value)}\`)` : '';
+    lines.push('', `**Failed at \`${cell(doc.failure.stage)}\`:** ${cell(doc.failure.reason)}${deciding}`);
+  }
   return `${lines.join('\n')}\n\n`;
+}
+
+/** ✅ with the last value, ❌ with why, ❔ inconclusive, ⚠️ could not measure; dryRun checks say so. */
+function checkCell(c: StateDocument['stages'][number]['health']['checks'][number]): string {
+  if (c.lastOk === null) return '–';
+  const last = c.recent?.at(-1);
+  const dry = c.dryRun ? ' (dryRun)' : '';
+  if (c.verdict === 'inconclusive') return `❔ ${cell(c.verdictReason ?? 'inconclusive')}${dry}`;
+  if (c.verdict === 'error') return `⚠️ ${cell(c.verdictReason ?? 'could not measure')}${dry}`;
+  if (c.lastOk) return `✅${last ? ` ${cell(last.display)}` : ''}${dry}`;
+  return `❌ ${cell(last?.condition ? `${last.display} (${last.condition})` : (c.lastError?.message ?? ''))}${dry}`;
 }
 
 function headline(doc: StateDocument): string {

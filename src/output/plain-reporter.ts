@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { CommandOutput, RolloutEvent } from '../engine/events.js';
 import { describeEvent } from './describe.js';
+import { measurementLine } from './measurement.js';
 import { LinePrefixer } from './prefix-lines.js';
 import type { Reporter } from './reporter.js';
 import { SoakStatus } from './soak-status.js';
@@ -44,16 +45,9 @@ export class PlainReporter implements Reporter {
     if (event.type === 'soak.started') this.startSoak(new SoakStatus(event, Date.parse(event.time)));
     if (event.type === 'check.polled') {
       this.soak?.record(event);
-      if (!event.ok) {
-        const error = event.error?.message ?? 'failed';
+      if (!event.ok || this.verbose) {
         const threshold = this.soak?.event.checks.find((c) => c.name === event.check)?.failureThreshold;
-        const count = threshold === undefined ? event.consecutiveFailures : `${event.consecutiveFailures} of ${threshold}`;
-        this.line(event.time, `${this.term.color.bold.cyan(event.stage)} ${this.term.color.red('✗')} ${event.check}: ${error} (${count} in a row)`);
-      } else if (this.verbose) {
-        this.line(
-          event.time,
-          `${this.term.color.bold.cyan(event.stage)} ${this.term.color.green('✓')} ${event.check}: ${event.status} in ${Math.round(event.latencyMs)}ms`,
-        );
+        this.line(event.time, `${this.term.color.bold.cyan(event.stage)} ${measurementLine(event, this.term.color, threshold)}`);
       }
     }
     if (event.type === 'stage.passed' || event.type === 'stage.failed' || event.type === 'run.finished') this.endSoak();

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { CheckPolled, SoakStarted } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
+import { outcomeMark } from './measurement.js';
 
 /** What a reporter remembers about the soak in progress, to say how it is going. */
 export class SoakStatus {
@@ -15,16 +16,20 @@ export class SoakStatus {
     this.last.set(event.check, event);
   }
 
-  /** `12s left · healthz ✓ 200 14ms (6 ok, 0 failed)`. */
+  /** `12s left · healthz ✓ HTTP 200 in 14ms (6 ok, 0 failed)` · `error-rate 0.034 ✗ (3 ok, 1 failed)`. */
   describe(nowMs: number, c: ChalkInstance): string {
     const left = Math.max(0, this.event.soakMs - (nowMs - this.startedAtMs));
-    const head = left > 0 ? `${formatDuration(left)} left` : 'waiting for a first healthy answer';
+    const head = left > 0 ? `${formatDuration(left)} left` : this.event.checks.length === 0 ? 'soak over' : 'soak over; waiting for the checks to settle';
     const checks = this.event.checks.map(({ name }) => {
       const poll = this.last.get(name);
       if (!poll) return `${name} ${c.dim('…')}`;
-      const mark = poll.ok ? c.green('✓') : c.red('✗');
-      const result = poll.ok ? `${poll.status} ${Math.round(poll.latencyMs)}ms` : (poll.error?.message ?? 'failed');
-      return `${name} ${mark} ${result} (${poll.polls - poll.failures} ok, ${poll.failures} failed)`;
+      const result = poll.outcome === 'pass' || poll.condition !== null ? poll.display : (poll.reason ?? poll.error?.message ?? poll.outcome);
+      const counts = poll.counts ?? { pass: poll.polls - poll.failures, fail: poll.failures, inconclusive: 0, error: 0 };
+      const extra = [counts.inconclusive > 0 ? `${counts.inconclusive} inconclusive` : '', counts.error > 0 ? `${counts.error} not measured` : '']
+        .filter(Boolean)
+        .map((t) => `, ${t}`)
+        .join('');
+      return `${name} ${outcomeMark(poll.outcome ?? (poll.ok ? 'pass' : 'fail'), c)} ${result} (${counts.pass} ok, ${counts.fail} failed${extra})`;
     });
     return [head, ...checks].join(' · ');
   }

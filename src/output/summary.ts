@@ -53,7 +53,9 @@ function lastHealth(stage: StageState): string {
   return stage.health.checks
     .map((check) => {
       if (check.lastOk === null) return `${check.name}: not polled`;
-      if (check.lastOk) return `${check.name}: ${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`;
+      const last = check.recent?.at(-1);
+      if (check.lastOk) return `${check.name}: ${last?.display ?? `${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`}`;
+      if (last?.condition) return `${check.name}: ${last.display} (${last.condition})`;
       return `${check.name}: ${check.lastError?.message ?? 'failed'}`;
     })
     .join('; ');

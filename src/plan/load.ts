@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
+import { prepareChecks } from '../checks/prepare.js';
+import { loadConditionEngine } from '../conditions/condition.js';
 import { PlanError } from '../errors.js';
 import { findPlan } from './find.js';
 import { normalisePlan } from './normalise.js';
 import { describeIssues, planErrorMap, problemAt } from './problems.js';
-import { planSchema } from './schema.js';
+import { planSchema, type RawPlan } from './schema.js';
 import { MAX_PLAN_BYTES, parsePlanText } from './source.js';
 import type { Plan } from './types.js';
 import { mergeVars } from './vars.js';
@@ -45,6 +47,7 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
   const result = planSchema.safeParse(source.value, { error: planErrorMap });
   if (!result.success) throw new PlanError(shown, describeIssues(source, result.error.issues));
   const raw = result.data;
+  if (hasConditions(raw)) await loadConditionEngine();
 
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
   const normalised = normalisePlan({
@@ -58,13 +61,25 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
   if (!normalised.ok)
     throw new PlanError(
       shown,
-      normalised.problems.map((p) => problemAt(source, p.path, p.message)),
+      normalised.problems.map((p) => problemAt(source, p.path, p.message, p.offset)),
     );
-  return normalised.plan;
+  const prepared = prepareChecks(normalised.plan, options.env);
+  if (!prepared.ok)
+    throw new PlanError(
+      shown,
+      prepared.problems.map((p) => problemAt(source, p.path, p.message)),
+    );
+  return prepared.plan;
 }
 
 /** Paths in messages are relative to where the user stands, when that is shorter. */
 export function displayPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
+}
+
+/** Does any check, inline or named, have a `pass:` or `fail:` condition? */
+function hasConditions(raw: RawPlan): boolean {
+  const checks = [...Object.values(raw.checks ?? {}), ...raw.stages.flatMap((stage) => stage.health ?? [])];
+  return checks.some((check) => check.pass !== undefined || check.fail !== undefined);
 }

@@ -1,19 +1,15 @@
 import { resolve } from 'node:path';
-import { readCaFile } from '../checks/tls.js';
-import type { PlanProblem } from '../errors.js';
-import { proxyFor } from '../http/proxy.js';
 import { parseDuration } from './duration.js';
+import { compileNamedChecks, type Problem, stageChecks } from './normalise-checks.js';
 import { normaliseNotify } from './normalise-notify.js';
-import type { RawHttpCheck, RawPlan } from './schema.js';
-import type { HttpCheck, Plan, Stage } from './types.js';
+import type { RawPlan } from './schema.js';
+import { substitute } from './substitute.js';
+import type { Plan, Stage } from './types.js';
 import { varEnvName } from './vars.js';
 
 export const DEFAULTS = {
   soakMs: 30_000,
   timeoutMs: 10 * 60_000,
-  intervalMs: 5_000,
-  pollTimeoutMs: 2_000,
-  failureThreshold: 3,
   killGraceMs: 5_000,
   state: '.rollout/state.json',
 } as const;
@@ -27,56 +23,38 @@ export interface NormaliseInput {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-type Problem = Pick<PlanProblem, 'message'> & { path: (string | number)[] };
+export type { Problem };
 export type NormaliseResult = { ok: true; plan: Plan } | { ok: false; problems: Problem[] };
 
-/** Applies defaults and units, and resolves `${vars.X}`/`${env.X}` in check URLs and headers. */
+/**
+ * Applies defaults and units, resolves named checks and `${…}` placeholders, and compiles
+ * conditions. Pure: no file or network access (a kind's load-time I/O is `prepareChecks`).
+ */
 export function normalisePlan(input: NormaliseInput): NormaliseResult {
   const { raw } = input;
   const problems: Problem[] = [];
+  const seen = new Set<string>();
+  // A named check used by several stages would report the same problem once per use.
+  const problem = (p: Problem) => {
+    const key = `${p.path.join('.')}\0${p.message}`;
+    if (!seen.has(key)) problems.push(p);
+    seen.add(key);
+  };
   const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
   const defaults = raw.defaults ?? {};
-  const health = defaults.health ?? {};
+  compileNamedChecks({ raw, dir: input.dir, vars: input.vars, env: input.env, problem });
 
   const envNames = new Map<string, string>();
   for (const name of Object.keys(input.vars)) {
     const envName = varEnvName(name);
     const other = envNames.get(envName);
-    if (other !== undefined) problems.push({ path: ['vars', name], message: `var "${name}" and var "${other}" both become ${envName}` });
+    if (other !== undefined) problem({ path: ['vars', name], message: `var "${name}" and var "${other}" both become ${envName}` });
     envNames.set(envName, name);
   }
 
   const stages: Stage[] = raw.stages.map((stage, index) => {
     const timeoutMs = ms(stage.timeout ?? defaults.timeout, DEFAULTS.timeoutMs);
-    const checks = (stage.health ?? []).map((check, checkIndex): HttpCheck => {
-      const where = ['stages', index, 'health', checkIndex];
-      const interpolate = (text: string, key: (string | number)[]) =>
-        substitute(text, input, (message) => problems.push({ path: [...where, ...key], message }));
-      const url = interpolate(check.url, ['url']);
-      const displayUrl = substitute(check.url, { ...input, env: {} }, () => undefined, 'vars');
-      // Show the URL with `${env.X}` as written: environment values are often secrets.
-      if (!isHttpUrl(url)) problems.push({ path: [...where, 'url'], message: `not a valid http(s) URL after substitution: ${displayUrl}` });
-      const ca = check.ca === undefined ? null : readCaFile(resolve(input.dir, check.ca));
-      if (ca !== null && !ca.ok) problems.push({ path: [...where, 'ca'], message: ca.message });
-      const proxy = proxyFor(url, input.env);
-      if (!proxy.ok) problems.push({ path: [...where, 'url'], message: proxy.message });
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(check.headers ?? {})) headers[name] = interpolate(value, ['headers', name]);
-      return {
-        kind: 'http',
-        name: check.name ?? displayUrl,
-        url,
-        displayUrl,
-        expectStatus: expectedStatuses(check),
-        intervalMs: Math.max(1, ms(check.interval ?? health.interval, DEFAULTS.intervalMs)),
-        timeoutMs: Math.max(1, ms(check.timeout ?? health.timeout, DEFAULTS.pollTimeoutMs)),
-        failureThreshold: check.failureThreshold ?? health.failureThreshold ?? DEFAULTS.failureThreshold,
-        headers,
-        ca: ca?.ok ? ca.pem : null,
-        insecure: check.insecure ?? false,
-        proxy: proxy.ok ? proxy.proxy : null,
-      };
-    });
+    const checks = stageChecks(stage, index, { raw, dir: input.dir, vars: input.vars, env: input.env, problem });
     return {
       name: stage.name,
       index,
@@ -88,7 +66,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     };
   });
 
-  const notifyProblem = (path: (string | number)[], message: string) => problems.push({ path: ['notify', ...path], message });
+  const notifyProblem = (path: (string | number)[], message: string) => problem({ path: ['notify', ...path], message });
   const notify = normaliseNotify(raw.notify ?? [], (text, path) => substitute(text, input, (message) => notifyProblem(path, message)), notifyProblem);
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -102,6 +80,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       vars: input.vars,
       onFailure: raw.onFailure ?? 'rollback',
       onInterrupt: raw.onInterrupt ?? 'stop',
+      onInconclusive: raw.onInconclusive ?? 'fail',
       killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
       rollback: raw.rollback ?? null,
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
@@ -111,34 +90,6 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       notify,
     },
   };
-}
-
-function expectedStatuses(check: RawHttpCheck): number[] | null {
-  if (check.expectStatus === undefined) return null;
-  return Array.isArray(check.expectStatus) ? check.expectStatus : [check.expectStatus];
-}
-
-const PLACEHOLDER = /\$\{\s*(vars|env)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/g;
-
-function substitute(text: string, input: NormaliseInput, report: (message: string) => void, only?: 'vars'): string {
-  return text.replace(PLACEHOLDER, (whole, scope: string, name: string) => {
-    if (only !== undefined && scope !== only) return whole;
-    const value = scope === 'vars' ? (Object.hasOwn(input.vars, name) ? input.vars[name] : undefined) : input.env[name];
-    if (value === undefined) {
-      report(scope === 'vars' ? `${whole}: the plan declares no var "${name}"` : `${whole}: environment variable ${name} is not set`);
-      return whole;
-    }
-    return value;
-  });
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 function defaultName(path: string): string {

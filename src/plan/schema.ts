@@ -1,50 +1,46 @@
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDuration } from './duration.js';
-
-const DURATION_MESSAGE = 'expected a duration like 250ms, 30s, 5m, 1h or 1m30s';
+import { CHECK_KINDS } from '../checks/registry.js';
+import { commonCheckShape, timingShape } from '../checks/settings.js';
+import { command, duration } from './schema-parts.js';
 
 /**
  * The plan file as written (schema v1). This validates shape only; `normalise.ts` applies
  * defaults and converts units. `schema.json` is generated from this, so descriptions here are
  * what editors show.
  */
-const duration = z
+
+/** One check: the shared keys plus its kind's own; `type` may be left out for http (when `url` is given). */
+function checkSchemaOf(type: string, shape: z.ZodObject<z.ZodRawShape>) {
+  const typeKey = type === 'http' ? z.literal('http').optional() : z.literal(type);
+  return z
+    .strictObject({ type: typeKey.describe(type === 'http' ? 'Check kind. Default http.' : 'Check kind.'), ...commonCheckShape, ...shape.shape })
+    .describe(`A check of type ${type}.`);
+}
+
+const kindSchemas = Object.entries(CHECK_KINDS).map(([type, kind]) => checkSchemaOf(type, kind.schema));
+export const checkSchema = z
+  .union(kindSchemas as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]])
+  .describe(`A check: type ${Object.keys(CHECK_KINDS).join(', ')}; see docs/checks.md.`) as z.ZodType<RawCheck>;
+
+export type RawCheck = { type?: string; name?: string } & z.infer<z.ZodObject<typeof commonCheckShape>> & Record<string, unknown>;
+
+const checkName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'must be letters, digits, _ . or -, starting with a letter or digit' });
+const argName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a letter or _ followed by letters, digits or _' });
+
+export const checkRefSchema = z
   .union([
-    z.number().nonnegative(),
-    z
-      .string()
-      .regex(new RegExp(DURATION_PATTERN), { message: DURATION_MESSAGE })
-      .refine((text) => parseDuration(text) !== undefined, { message: DURATION_MESSAGE }),
+    z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
+    z.strictObject({
+      use: z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
+      with: z
+        .record(argName, z.union([z.string(), z.number(), z.boolean()]))
+        .optional()
+        .describe('Arguments for this stage, used in the check as ${args.NAME}.'),
+    }),
   ])
-  .describe('A duration: 250ms, 30s, 5m, 1h, 1m30s; a bare number means seconds.');
+  .describe('A named check, by name or as { use: NAME, with: { ARG: VALUE } }.');
 
-const command = z.string().trim().min(1, { message: 'must be a non-empty shell command' });
-
-const status = z.number().int().min(100).max(599);
-
-const healthSettings = {
-  interval: duration.optional().describe('Time between polls of a check. Default 5s.'),
-  timeout: duration.optional().describe('Deadline for one poll: connect, headers and body. Default 2s.'),
-  failureThreshold: z.number().int().min(1).optional().describe('Consecutive failed polls of one check that fail the stage. Default 3.'),
-};
-
-export const httpCheckSchema = z
-  .strictObject({
-    name: z.string().min(1).optional().describe('Label in output and state. Default: the URL.'),
-    url: z
-      .string()
-      .regex(/^https?:\/\//i, { message: 'must be an http:// or https:// URL' })
-      .describe('URL to GET. May use ${vars.NAME} and ${env.NAME}.'),
-    expectStatus: z
-      .union([status, z.array(status).min(1)])
-      .optional()
-      .describe('Accepted status code(s). Default: any 2xx.'),
-    headers: z.record(z.string(), z.string()).optional().describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
-    ca: z.string().min(1).optional().describe('PEM file of extra CA certificate(s) to trust for this check, relative to the plan file.'),
-    insecure: z.boolean().optional().describe('Skip TLS certificate verification for this check (prints a warning). Default false.'),
-    ...healthSettings,
-  })
-  .describe('An HTTP health check.');
+const checkRefs = z.array(checkRefSchema);
 
 export const stageSchema = z
   .strictObject({
@@ -57,7 +53,8 @@ export const stageSchema = z
     rollback: command.optional().describe('Shell command that undoes this stage.'),
     soak: duration.optional().describe('How long to watch the stage after its deploy succeeds.'),
     timeout: duration.optional().describe('Limit for this stage’s deploy or rollback command.'),
-    health: z.array(httpCheckSchema).optional().describe('Health checks polled during the soak.'),
+    checks: checkRefs.optional().describe('Named checks (from the top-level `checks:`) run during the soak, after `defaults.checks`.'),
+    health: z.array(checkSchema).optional().describe('Inline checks run during the soak.'),
   })
   .describe('One step of the rollout.');
 
@@ -94,11 +91,17 @@ export const planSchema = z
       .strictObject({
         soak: duration.optional().describe('Default soak. Default 30s.'),
         timeout: duration.optional().describe('Default command timeout. Default 10m.'),
-        health: z.strictObject(healthSettings).optional().describe('Defaults for every health check.'),
+        health: z.strictObject(timingShape).optional().describe('Timing defaults for every check, inline or named.'),
+        checks: checkRefs.optional().describe('Named checks every stage runs.'),
       })
       .optional()
       .describe('Settings every stage inherits and may override.'),
     onFailure: z.enum(['rollback', 'stop']).optional().describe('What to do when a stage fails. Default rollback.'),
+    onInconclusive: z
+      .enum(['fail', 'pass'])
+      .optional()
+      .describe('What a stage whose checks ended inconclusive (no data, too few samples) does: fail (default) or pass.'),
+    checks: z.record(checkName, checkSchema).optional().describe('Named checks, defined once and listed by stages (`checks:`) or `defaults.checks`.'),
     onInterrupt: z
       .enum(['stop', 'rollback'])
       .optional()
@@ -130,5 +133,5 @@ export const planSchema = z
 
 export type RawPlan = z.infer<typeof planSchema>;
 export type RawStage = z.infer<typeof stageSchema>;
-export type RawHttpCheck = z.infer<typeof httpCheckSchema>;
+export type RawCheckRef = z.infer<typeof checkRefSchema>;
 export type RawWebhook = z.infer<typeof webhookSchema>;

@@ -85,6 +85,20 @@ export function locate(source: PlanSource, path: readonly PropertyKey[], key?: s
   return { line: 1, col: 1 };
 }
 
+/** Line and column of a character inside a one-line plain or quoted scalar; null for other values. */
+export function locateInValue(source: PlanSource, path: readonly (string | number)[], offset: number): { line: number | null; col: number | null } | null {
+  const node = source.doc.getIn([...source.root, ...path], true) as Node | undefined;
+  if (!isScalar(node) || !node.range || typeof node.value !== 'string') return null;
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  if (!quoted && node.type !== 'PLAIN') return null;
+  const start = node.range[0] + (quoted ? 1 : 0);
+  const end = position(source.lineCounter, node.range[1]);
+  const at = position(source.lineCounter, start + offset);
+  // Escapes or folding make offsets in the value differ from offsets in the file: then the value's start is the honest answer.
+  if (at.line !== position(source.lineCounter, start).line || at.line !== end.line || /\\/.test(node.value)) return null;
+  return at;
+}
+
 function position(lineCounter: LineCounter, offset: number | undefined): { line: number | null; col: number | null } {
   if (offset === undefined) return { line: null, col: null };
   const { line, col } = lineCounter.linePos(offset);

@@ -1,15 +1,23 @@
-import type { HealthCheck, Plan, Stage } from './types.js';
+import type { Check, Plan, Stage } from './types.js';
 
 export interface StageTimeline {
   stage: string;
   /** Shortest time the stage can take: its soak (deploy time not counted: it is unknown). */
   shortestMs: number;
-  /** Worst case from a check going bad to the stage failing; null without health checks. */
+  /** Worst case from a check going bad to the stage failing; null without deciding checks. */
   detectMs: number | null;
   /** The check with that worst case. */
   slowestCheck: string | null;
   /** The soak can end before a failure that starts late in it is detected. */
   soakShorterThanDetect: boolean;
+  /** Each deciding check's own worst case. */
+  checks: { name: string; detectMs: number | null; dryRun: boolean }[];
+  /**
+   * Set when every deciding check of this stage goes through an entry point that every stage
+   * watches (e.g. the public URL in front of the load balancer): such a check may rarely reach
+   * the slice this stage deployed, so the bound says little about it.
+   */
+  sharedEntryPoint: string | null;
 }
 
 export interface Timeline {
@@ -19,31 +27,49 @@ export interface Timeline {
 }
 
 /**
- * Worst case for one check: it breaks just after a healthy poll; the next poll comes one interval
- * later; every failing poll then hangs for the full poll timeout, which pushes the next one to the
- * next free slot of the fixed schedule; the threshold-th failure is known when its poll times out.
+ * Worst case for one check, for a failure that every measurement sees: it breaks just after a good
+ * measurement (or at the soak's start, before `initialDelay` is over); the next comes one interval
+ * later; every failing one then hangs for the full timeout, which pushes the next to the next
+ * free slot of the fixed schedule; the deciding failure (`failureThreshold` in a row, or
+ * `maxFailures`+1 in all) is known when it times out. A dryRun check never decides: null.
  */
-export function detectMs(check: HealthCheck): number {
+export function detectMs(check: Check): number | null {
+  if (check.dryRun) return null;
+  const needed = Math.min(check.failureThreshold, check.maxFailures === null ? Number.POSITIVE_INFINITY : check.maxFailures + 1);
   const period = check.intervalMs * Math.max(1, Math.ceil(check.timeoutMs / check.intervalMs));
-  return check.intervalMs + (check.failureThreshold - 1) * period + check.timeoutMs;
+  return Math.max(check.intervalMs, check.initialDelayMs) + (needed - 1) * period + check.timeoutMs;
 }
 
-export function stageTimeline(stage: Stage): StageTimeline {
+export function stageTimeline(stage: Stage, shared: ReadonlySet<string> = new Set()): StageTimeline {
   let worst: { name: string; ms: number } | null = null;
-  for (const check of stage.health) {
+  const checks = stage.health.map((check) => {
     const ms = detectMs(check);
-    if (worst === null || ms > worst.ms) worst = { name: check.name, ms };
-  }
+    if (ms !== null && (worst === null || ms > worst.ms)) worst = { name: check.name, ms };
+    return { name: check.name, detectMs: ms, dryRun: check.dryRun };
+  });
+  const deciding = stage.health.filter((c) => !c.dryRun);
+  const onlyShared = deciding.length > 0 && deciding.every((c) => c.entryPoint !== null && shared.has(c.entryPoint));
+  const found = worst as { name: string; ms: number } | null;
   return {
     stage: stage.name,
     shortestMs: stage.soakMs,
-    detectMs: worst?.ms ?? null,
-    slowestCheck: worst?.name ?? null,
-    soakShorterThanDetect: worst !== null && stage.soakMs < worst.ms,
+    detectMs: found?.ms ?? null,
+    slowestCheck: found?.name ?? null,
+    soakShorterThanDetect: found !== null && stage.soakMs < found.ms,
+    checks,
+    sharedEntryPoint: onlyShared ? (deciding[0]?.entryPoint ?? null) : null,
   };
 }
 
 export function planTimeline(plan: Plan): Timeline {
-  const stages = plan.stages.map(stageTimeline);
+  const stages = plan.stages.map((stage) => stageTimeline(stage, sharedEntryPoints(plan)));
   return { shortestMs: stages.reduce((sum, s) => sum + s.shortestMs, 0), stages };
+}
+
+/** Entry points that every stage of a multi-stage plan watches. */
+function sharedEntryPoints(plan: Plan): Set<string> {
+  if (plan.stages.length < 2) return new Set();
+  const perStage = plan.stages.map((s) => new Set(s.health.filter((c) => !c.dryRun).map((c) => c.entryPoint)));
+  const [first, ...rest] = perStage;
+  return new Set([...(first ?? [])].filter((e): e is string => e !== null && rest.every((set) => set.has(e))));
 }

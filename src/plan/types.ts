@@ -5,28 +5,50 @@
 export type OnFailure = 'rollback' | 'stop';
 export type OnInterrupt = 'stop' | 'rollback';
 
-export interface HttpCheck {
-  kind: 'http';
-  /** Shown in output and state; the URL unless the plan names the check. */
-  name: string;
-  url: string;
-  /** The URL as shown in output and state: vars filled in, `${env.X}` left as written (may be secret). */
-  displayUrl: string;
-  /** Accepted statuses; `null` means any 2xx. */
-  expectStatus: number[] | null;
+export type OnNoData = 'inconclusive' | 'fail' | 'pass';
+/** What an inconclusive stage does. A union so the gates work can add `pause`. */
+export type OnInconclusive = 'fail' | 'pass';
+
+/** How a check is judged over a soak, whatever its kind (see docs/checks.md). */
+export interface CheckSettings {
   intervalMs: number;
+  /** Deadline for one measurement. */
   timeoutMs: number;
+  /** Failed measurements in a row that fail the stage. */
   failureThreshold: number;
-  headers: Record<string, string>;
-  /** PEM text of extra CAs to trust (from the check's `ca:` file), or null for the default store. */
-  ca: string | null;
-  /** Skip certificate verification. */
-  insecure: boolean;
-  /** HTTP proxy URL to go through (from the proxy environment variables), or null for a direct connection. */
-  proxy: string | null;
+  /** Failed measurements tolerated over the soak; the next fails the stage. null = no limit. */
+  maxFailures: number | null;
+  /** Decisive (pass/fail) measurements needed for a pass; fewer is inconclusive. */
+  minSamples: number;
+  /** From the start of the soak to the first measurement. */
+  initialDelayMs: number;
+  /** Measured and recorded, never decides. */
+  dryRun: boolean;
+  /** CEL conditions over `result`, as written; compiled when the plan is loaded. */
+  pass: string | null;
+  fail: string | null;
+  onNoData: OnNoData;
+  /** Measurement errors in a row before the stage fails with "could not measure". */
+  maxConsecutiveErrors: number;
 }
 
-export type HealthCheck = HttpCheck;
+/** One check as the engine runs it: the shared settings plus its kind's own normalised spec. */
+export interface Check<Spec extends { kind: string } = { kind: string }> extends CheckSettings {
+  /** The check's `type:` (http, command, …); the same as `spec.kind`. */
+  kind: string;
+  /** Shown in output and state: the named check's key, its `name:`, or the URL. */
+  name: string;
+  /** The kind's one-line description, e.g. `GET https://canary/status`; no `${env.X}` values. */
+  description: string;
+  spec: Spec;
+  /** The entry point it reaches (a URL), when it goes through one; for the shared-entry warning. */
+  entryPoint: string | null;
+  /** Where the check is written in the plan (key path), for load-time problems. */
+  source: (string | number)[];
+}
+
+/** @deprecated kept for readers of older code: every check is a `Check` now. */
+export type HealthCheck = Check;
 
 export interface Stage {
   name: string;
@@ -37,7 +59,8 @@ export interface Stage {
   soakMs: number;
   /** Limit for one deploy or rollback command. */
   timeoutMs: number;
-  health: HealthCheck[];
+  /** Every check the stage runs: `defaults.checks`, its `checks:` list, then its inline `health:`. */
+  health: Check[];
 }
 
 export interface Plan {
@@ -52,6 +75,8 @@ export interface Plan {
   vars: Record<string, string>;
   onFailure: OnFailure;
   onInterrupt: OnInterrupt;
+  /** What a stage whose checks ended inconclusive does. */
+  onInconclusive: OnInconclusive;
   /** SIGTERM-to-SIGKILL grace for commands being stopped (timeout or cancel). */
   killGraceMs: number;
   /** One command that undoes everything; replaces per-stage rollbacks when set. */

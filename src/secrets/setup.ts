@@ -1,3 +1,4 @@
+import { checkWarnings } from '../checks/prepare.js';
 import type { Context } from '../context.js';
 import type { Plan } from '../plan/types.js';
 import { MIN_SECRET_LENGTH, type Redactor, redactorFor } from './redact.js';
@@ -14,11 +15,7 @@ export function setUpSecrets(plan: Pick<Plan, 'secrets'>, ctx: Pick<Context, 'en
   return { redactor, warnings };
 }
 
-/** A warning for every check that skips certificate verification. */
+/** A warning for every check that skips certificate verification (and any other kind warning). */
 export function insecureWarnings(plan: Pick<Plan, 'stages'>): string[] {
-  return plan.stages.flatMap((stage) =>
-    stage.health
-      .filter((check) => check.insecure && check.url.startsWith('https:'))
-      .map((check) => `${stage.name}: check ${check.name} has insecure: true; its TLS certificate is not verified`),
-  );
+  return checkWarnings(plan);
 }

@@ -1,11 +1,34 @@
-import type { PollError, RunStatus } from '../engine/events.js';
+import type { CheckVerdict, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
 
 /** The state file's shape. Version 1; additive changes only within a version. */
 export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed' | 'skipped';
 
+/** How many recent measurements a check keeps in the state file (older ones are in the events). */
+export const RECENT_MEASUREMENTS = 20;
+
+export interface MeasurementState {
+  at: string;
+  outcome: Outcome;
+  value: JsonValue;
+  display: string;
+  condition: string | null;
+  reason: string | null;
+}
+
 export interface CheckState {
   name: string;
+  /** The kind's description (e.g. `GET https://…`); named `url` for compatibility. */
   url: string;
+  kind?: string;
+  dryRun?: boolean;
+  /** Measurements by outcome. */
+  counts?: OutcomeCounts;
+  consecutiveErrors?: number;
+  /** The last few measurements, oldest first (at most RECENT_MEASUREMENTS). */
+  recent?: MeasurementState[];
+  /** The check's verdict over the soak, once it has one. */
+  verdict?: CheckVerdict | null;
+  verdictReason?: string | null;
   polls: number;
   failures: number;
   consecutiveFailures: number;
@@ -23,7 +46,13 @@ export interface StageState {
   finishedAt: string | null;
   deploy: { command: string | null; exitCode: number | null; signal: string | null; timedOut: boolean; durationMs: number | null };
   soak: { ms: number | null; startedAt: string | null };
-  health: { polls: number; failures: number; lastError: string | null; checks: CheckState[] };
+  health: {
+    polls: number;
+    failures: number;
+    lastError: string | null;
+    checks: CheckState[] /** Checks let through inconclusive (onInconclusive: pass). */;
+    inconclusive?: string[];
+  };
   rollback: { command: string | null; exitCode: number | null; durationMs: number | null; timedOut: boolean; skipped: string | null };
 }
 
@@ -45,7 +74,8 @@ export interface StateDocument {
   updatedAt: string;
   finishedAt: string | null;
   stages: StageState[];
-  failure: { stage: string; reason: string } | null;
+  /** Why the run failed; `check` and `value` name the deciding check and its value when one decided. */
+  failure: { stage: string; reason: string; check?: string | null; value?: string | null } | null;
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */
   rollback: { command: string; exitCode: number | null; durationMs: number | null; timedOut: boolean } | null;
 }

@@ -1,5 +1,5 @@
-import type { RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
-import type { StageState, StateDocument } from './document.js';
+import type { JsonValue, RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
+import { RECENT_MEASUREMENTS, type StageState, type StateDocument } from './document.js';
 
 /** How an event changes the state file: a transition is written at once, progress is coalesced. */
 export type Change = 'transition' | 'progress' | 'none';
@@ -75,16 +75,36 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
           lastLatencyMs: event.latencyMs,
           lastError: event.error,
           lastPolledAt: event.time,
+          kind: event.kind,
+          counts: { ...event.counts },
+          consecutiveErrors: event.consecutiveErrors,
         });
+        const recent = check.recent ?? [];
+        recent.push({
+          at: event.time,
+          outcome: event.outcome,
+          value: small(event.value),
+          display: event.display,
+          condition: event.condition,
+          reason: event.reason,
+        });
+        if (recent.length > RECENT_MEASUREMENTS) recent.splice(0, recent.length - RECENT_MEASUREMENTS);
+        check.recent = recent;
       }
+      return 'progress';
+    }
+    case 'check.finished': {
+      const check = stage?.health.checks.find((c) => c.name === event.check);
+      if (check) Object.assign(check, { verdict: event.verdict, verdictReason: event.reason });
       return 'progress';
     }
     case 'stage.passed':
       if (stage) Object.assign(stage, { status: 'succeeded', finishedAt: event.time });
+      if (stage && event.inconclusive.length > 0) stage.health.inconclusive = event.inconclusive;
       return 'transition';
     case 'stage.failed':
       if (stage) Object.assign(stage, { status: 'failed', finishedAt: event.time });
-      doc.failure = { stage: event.stage, reason: event.reason };
+      doc.failure = { stage: event.stage, reason: event.reason, check: event.check ?? null, value: event.value ?? null };
       return 'transition';
     case 'stage.skipped':
       if (stage) stage.status = 'skipped';
@@ -121,7 +141,7 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       doc.status = event.status;
       doc.finishedAt = event.time;
       doc.interruptedBy = event.status === 'interrupted' ? event.signal : null;
-      if (event.failure) doc.failure = event.failure;
+      if (event.failure) doc.failure = { ...(doc.failure?.stage === event.failure.stage ? doc.failure : {}), ...event.failure };
       return 'transition';
   }
 }
@@ -144,6 +164,13 @@ function startSoak(stage: StageState, event: SoakStarted): void {
       lastLatencyMs: null,
       lastError: null,
       lastPolledAt: null,
+      kind: c.kind,
+      dryRun: c.dryRun,
+      counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 },
+      consecutiveErrors: 0,
+      recent: [],
+      verdict: null,
+      verdictReason: null,
     })),
   };
 }
@@ -151,4 +178,10 @@ function startSoak(stage: StageState, event: SoakStarted): void {
 /** A stage whose deploy command started (so something may need undoing), and is not undone yet. */
 export function wasDeployed(stage: StageState): boolean {
   return ['deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rollback_failed'].includes(stage.status);
+}
+
+/** A value small enough to keep 20 of per check in the state file (a number, a short list); else null. */
+function small(value: JsonValue): JsonValue {
+  if (value === null || typeof value !== 'object') return value;
+  return JSON.stringify(value).length <= 256 ? value : null;
 }

@@ -81,7 +81,9 @@ stages:
     expect(between(err, /^::group::canary rollback: /, /^::endgroup::$/)).toBe('canary | canary undoing-now');
     expect(err.match(/^::group::/gm)?.length).toBe(4);
     expect(err.match(/^::endgroup::$/gm)?.length).toBe(4);
-    expect(err).toMatch(/^::error title=rollout%3A stage full failed::health check full-health failed 2 times in a row: HTTP 503 \(expected 2xx\)$/m);
+    expect(err).toMatch(
+      /^::error title=rollout%3A stage full failed::health check full-health failed 2 times in a row: HTTP 503 \(expected 2xx\): unhealthy$/m,
+    );
 
     const state = await readState(defaultStatePath(dir));
     expect(outputs).toEqual({
@@ -89,7 +91,7 @@ stages:
       status: 'rolled_back',
       'failed-stage': 'full',
       'run-id': state.runId,
-      'failure-reason': 'health check full-health failed 2 times in a row: HTTP 503 (expected 2xx)',
+      'failure-reason': 'health check full-health failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
     });
 
     expect(summary.startsWith('# earlier step\n')).toBe(true);
@@ -97,7 +99,7 @@ stages:
     expect(summary).toContain(state.runId);
     expect(summary).toMatch(/^\| Stage \| Status \| Duration \| Checks \| Polls \| Failed polls \|$/m);
     expect(summary).toMatch(/^\| canary \| .*rolled back \| [^|]+ \| canary-health ✅ \| \d+ \| 0 \|$/m);
-    expect(summary).toMatch(/^\| full \| .*rolled back \| [^|]+ \| full-health ❌ HTTP 503 \(expected 2xx\) \| 2 \| 2 \|$/m);
+    expect(summary).toMatch(/^\| full \| .*rolled back \| [^|]+ \| full-health ❌ HTTP 503 \(expected 2xx\): unhealthy \| 2 \| 2 \|$/m);
     expect(summary).toContain('**Failed at `full`:** health check full-health failed 2 times in a row');
   });
 

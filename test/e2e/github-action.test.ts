@@ -69,6 +69,6 @@ describe('action.yml', { timeout: 40_000 }, () => {
     const outputs = await fs.readFile(output, 'utf8');
     expect(outputs).toMatch(/^status<<(ghadelimiter_\w+)\nsucceeded\n\1$/m);
     expect(outputs).toContain(`\n${state.runId}\n`);
-    expect(result.stderr).toMatch(/only ✓ .*: 200 in \d+ms/);
+    expect(result.stderr).toMatch(/only ✓ .*: HTTP 200 in \d+ms/);
   });
 });

@@ -195,7 +195,7 @@ stages:
         reset: ['reset', /^connection reset \(ECONNRESET\)/],
         dns: ['dns', /^DNS lookup failed \((ENOTFOUND|EAI_AGAIN)\)/],
         tls: ['tls', /^TLS error .*self[- ]signed/i],
-        status: ['status', /^HTTP 503 \(expected 2xx\)$/],
+        status: ['status', /^HTTP 503 \(expected 2xx\)(: .+)?$/],
         hung: ['timeout', /^no complete response within 400ms$/],
       };
       for (const [name, [kind, message]] of Object.entries(expected)) {

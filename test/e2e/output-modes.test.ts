@@ -48,19 +48,19 @@ stages:
     await writePlan(ws.dir, healthyPlan());
     const verbose = await runCli(['run', '--verbose'], { cwd: ws.dir });
     expect(verbose.exitCode, describeResult(verbose)).toBe(0);
-    const polls = verbose.stderr.split('\n').filter((l) => /canary ✓ hz: 200 in \d+ms/.test(l));
+    const polls = verbose.stderr.split('\n').filter((l) => /canary ✓ hz: HTTP 200 in \d+ms/.test(l));
     expect(polls.length, verbose.stderr).toBeGreaterThanOrEqual(2);
 
     const normal = await runCli(['run'], { cwd: ws.dir });
     expect(normal.exitCode, describeResult(normal)).toBe(0);
-    expect(normal.stderr).not.toMatch(/✓ hz: 200/);
+    expect(normal.stderr).not.toMatch(/✓ hz: HTTP 200/);
   });
 
   it('plain mode: a heartbeat during the soak with each check’s pass/fail counts', async () => {
     await writePlan(ws.dir, healthyPlan().replace('soak: 300ms', 'soak: 1s'));
     const result = await runCli(['run'], { cwd: ws.dir, env: { ROLLOUT_HEARTBEAT_MS: '200' } });
     expect(result.exitCode, describeResult(result)).toBe(0);
-    const beats = result.stderr.split('\n').filter((l) => /canary soaking: .* left · hz ✓ 200 \d+ms \(\d+ ok, 0 failed\)/.test(l));
+    const beats = result.stderr.split('\n').filter((l) => /canary soaking: .* left · hz ✓ HTTP 200 in \d+ms \(\d+ ok, 0 failed\)/.test(l));
     expect(beats.length, result.stderr).toBeGreaterThanOrEqual(1);
   });
 

@@ -68,10 +68,10 @@ stages:
     expect(doc.stages[0].health[0]).toMatchObject({ name: 'canary-hz', intervalMs: 2000, timeoutMs: 5000, failureThreshold: 3, expectStatus: null });
     expect(doc.stages[1].health[0]).toMatchObject({ intervalMs: 5000, timeoutMs: 2000, failureThreshold: 3 });
     expect(doc.timeline.shortestMs).toBe(40_000);
-    expect(doc.timeline.stages).toEqual([
+    expect(doc.timeline.stages).toMatchObject([
       // 2s to the first failing poll, then every 6s (each 5s timeout skips slots), the last one times out.
-      { stage: 'canary', shortestMs: 10_000, detectMs: 19_000, slowestCheck: 'canary-hz', soakShorterThanDetect: true },
-      { stage: 'full', shortestMs: 30_000, detectMs: 17_000, slowestCheck: ws.server.url('/full'), soakShorterThanDetect: false },
+      { stage: 'canary', shortestMs: 10_000, detectMs: 19_000, slowestCheck: 'canary-hz', soakShorterThanDetect: true, sharedEntryPoint: null },
+      { stage: 'full', shortestMs: 30_000, detectMs: 17_000, slowestCheck: ws.server.url('/full'), soakShorterThanDetect: false, sharedEntryPoint: null },
     ]);
     expect(await exists(path.join(ws.dir, 'deployed-canary'))).toBe(false);
     expect(ws.server.requestCount()).toBe(0);

@@ -5,7 +5,7 @@ import type { RolloutEvent } from '../../src/engine/events.js';
 import { escapeData, escapeProperty, formatOutputs } from '../../src/output/github.js';
 import { PlainReporter } from '../../src/output/plain-reporter.js';
 import { detectMs } from '../../src/plan/timeline.js';
-import type { HttpCheck } from '../../src/plan/types.js';
+import { polled, soakCheck, testCheck } from '../helpers/checks.js';
 
 describe('plain-mode heartbeat', () => {
   afterEach(() => {
@@ -25,14 +25,14 @@ describe('plain-mode heartbeat', () => {
     const base = { time: new Date(now).toISOString(), runId: 'r', stage: 'canary', index: 0 };
     const events: RolloutEvent[] = [
       { ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] },
-      { ...base, type: 'soak.started', soakMs: 600_000, checks: [{ name: 'hz', url: 'http://x', intervalMs: 5000, failureThreshold: 3 }] },
-      { ...base, type: 'check.polled', check: 'hz', ok: true, status: 200, latencyMs: 12, error: null, polls: 1, failures: 0, consecutiveFailures: 0 },
+      { ...base, type: 'soak.started', soakMs: 600_000, checks: [soakCheck('hz')] },
+      polled({ ...base, check: 'hz' }),
     ];
     for (const event of events) reporter.handle(event);
     text = '';
     now += 30_000;
     vi.advanceTimersByTime(30_000);
-    expect(text).toMatch(/canary soaking: 9m30s left · hz ✓ 200 12ms \(1 ok, 0 failed\)/);
+    expect(text).toMatch(/canary soaking: 9m30s left · hz ✓ HTTP 200 in 12ms \(1 ok, 0 failed\)/);
     reporter.close();
   });
 });
@@ -53,20 +53,7 @@ describe('GitHub workflow commands', () => {
 });
 
 describe('worst-case detection time', () => {
-  const check = (intervalMs: number, timeoutMs: number, failureThreshold: number): HttpCheck => ({
-    kind: 'http',
-    name: 'c',
-    url: 'http://x',
-    displayUrl: 'http://x',
-    expectStatus: null,
-    headers: {},
-    ca: null,
-    insecure: false,
-    proxy: null,
-    intervalMs,
-    timeoutMs,
-    failureThreshold,
-  });
+  const check = (intervalMs: number, timeoutMs: number, failureThreshold: number) => testCheck('c', { intervalMs, timeoutMs, failureThreshold });
 
   it('is threshold × interval + poll timeout when polls fit their interval', () => {
     expect(detectMs(check(5000, 2000, 3))).toBe(17_000);

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { PollResult } from '../../src/checks/types.js';
+import type { Measurement } from '../../src/checks/kind.js';
 import type { EngineDeps } from '../../src/engine/deps.js';
 import type { CheckPolled, RolloutEvent } from '../../src/engine/events.js';
 import { soakStage } from '../../src/engine/soak.js';
-import type { HttpCheck, Stage } from '../../src/plan/types.js';
+import type { Check, Stage } from '../../src/plan/types.js';
+import { testCheck } from '../helpers/checks.js';
 import { VirtualClock } from './virtual-clock.js';
 
-const check = (name: string, overrides: Partial<HttpCheck> = {}): HttpCheck => ({
-  kind: 'http',
-  name,
-  url: `http://127.0.0.1/${name}`,
-  displayUrl: `http://127.0.0.1/${name}`,
-  expectStatus: null,
-  intervalMs: 1000,
-  timeoutMs: 500,
-  failureThreshold: 3,
-  headers: {},
-  ca: null,
-  insecure: false,
-  proxy: null,
-  ...overrides,
-});
+const check = testCheck;
 
-const stage = (soakMs: number, health: HttpCheck[]): Stage => ({ name: 's', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, health });
+const stage = (soakMs: number, health: Check[]): Stage => ({ name: 's', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, health });
 
 /** A poller whose answer is decided by the check name and the virtual time of the poll. */
 function harness(healthy: (check: string, atMs: number) => boolean, pollLatencyMs = 10) {
@@ -33,11 +20,13 @@ function harness(healthy: (check: string, atMs: number) => boolean, pollLatencyM
     clock,
     env: {},
     exec: async () => ({ exitCode: 0, signal: null, timedOut: false, aborted: false }),
-    poll: async (c, signal): Promise<PollResult> => {
+    measure: async (c, _stage, signal): Promise<Measurement> => {
       const at = clock.now();
       await clock.sleep(pollLatencyMs, signal);
       const ok = healthy(c.name, at);
-      return { ok, status: ok ? 200 : 503, latencyMs: pollLatencyMs, error: ok ? null : { kind: 'status', message: 'HTTP 503' } };
+      return ok
+        ? { value: { status: 200 }, display: 'HTTP 200', verdict: 'pass', status: 200, latencyMs: pollLatencyMs }
+        : { value: { status: 503 }, display: 'HTTP 503', verdict: 'fail', reason: 'HTTP 503', reasonKind: 'status', status: 503, latencyMs: pollLatencyMs };
     },
     emit: (event) => {
       events.push(event);
@@ -56,7 +45,7 @@ describe('soakStage', () => {
   it('polls on the interval schedule and passes when the soak is over', async () => {
     const h = harness(() => true);
     const outcome = await h.clock.runUntilSettled(soakStage(stage(10_000, [check('a')]), h.deps, h.emit));
-    expect(outcome).toEqual({ kind: 'passed' });
+    expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
     expect(h.clock.now()).toBe(10_000);
     // Polls start at 0, 1s, 2s … 9s: the schedule is start + k × interval, not "after the last poll".
     expect(h.polls().map((p) => Date.parse(p.time) - 10)).toEqual([0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]);
@@ -65,7 +54,7 @@ describe('soakStage', () => {
   it('fails the moment a check reaches its failure threshold, without waiting out the soak', async () => {
     const h = harness((_, at) => at < 3000);
     const outcome = await h.clock.runUntilSettled(soakStage(stage(600_000, [check('a', { failureThreshold: 2 })]), h.deps, h.emit));
-    expect(outcome).toEqual({ kind: 'failed', reason: 'health check a failed 2 times in a row: HTTP 503' });
+    expect(outcome).toEqual({ kind: 'failed', reason: 'health check a failed 2 times in a row: HTTP 503', check: 'a', value: 'HTTP 503' });
     // Failed polls at 3s and 4s: the decision comes with the second one's answer.
     expect(h.clock.now()).toBe(4010);
   });
@@ -93,7 +82,7 @@ describe('soakStage', () => {
   it('with a soak of 0 passes as soon as every check has answered healthy once', async () => {
     const h = harness((name, at) => name === 'a' || at >= 2000);
     const outcome = await h.clock.runUntilSettled(soakStage(stage(0, [check('a'), check('b', { failureThreshold: 5 })]), h.deps, h.emit));
-    expect(outcome).toEqual({ kind: 'passed' });
+    expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
     expect(h.polls().filter((p) => p.check === 'a')).toHaveLength(1);
     expect(
       h
@@ -120,7 +109,7 @@ describe('soakStage', () => {
   it('without checks, just waits out the soak', async () => {
     const h = harness(() => true);
     const outcome = await h.clock.runUntilSettled(soakStage(stage(45_000, []), h.deps, h.emit));
-    expect(outcome).toEqual({ kind: 'passed' });
+    expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
     expect(h.clock.now()).toBe(45_000);
   });
 

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { command } from '../../plan/schema-parts.js';
+import { varEnvName } from '../../plan/vars.js';
+import type { CheckKind, PlaceholderRef } from '../kind.js';
+import { measureCommand } from './measure.js';
+
+const commandShape = z.object({
+  run: command.describe(
+    'Shell command; exit 0 = pass, 1 = fail, anything else or a timeout = could not measure. A number or JSON on its last line of output is `result`.',
+  ),
+});
+type RawCommand = z.infer<typeof commandShape>;
+
+export interface CommandCheckSpec {
+  kind: 'command';
+  /** The command with each `${…}` replaced by a quoted reference to an environment variable. */
+  run: string;
+  /** Per-stage arguments as ROLLOUT_ARG_<NAME>, on top of the deploy environment. */
+  env: Record<string, string>;
+}
+
+/**
+ * `type: command`: runs a command like a deploy (same environment, own process group, timeout).
+ * Values never become command text: `${vars.X}` is rewritten to `"$ROLLOUT_VAR_X"`, `${args.X}` to
+ * `"$ROLLOUT_ARG_X"`, `${stage.name}` to `"$ROLLOUT_STAGE"`, and the shell expands the variable.
+ */
+export const commandKind: CheckKind<RawCommand, CommandCheckSpec> = {
+  type: 'command',
+  schema: commandShape,
+  normalise(raw, ctx) {
+    const run = ctx.substitute(raw.run, ['run'], (_value, ref) => `"$${envNameOf(ref)}"`);
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(ctx.args)) env[argEnvName(name)] = value;
+    return { kind: 'command', run, env };
+  },
+  measure: measureCommand,
+  describe: (spec) => `run: ${spec.run}`,
+  show: (spec) => ({ run: spec.run, args: Object.keys(spec.env) }),
+};
+
+function envNameOf(ref: PlaceholderRef): string {
+  if (ref.scope === 'vars') return varEnvName(ref.name);
+  if (ref.scope === 'args') return argEnvName(ref.name);
+  if (ref.scope === 'stage') return ref.name === 'index' ? 'ROLLOUT_STAGE_INDEX' : 'ROLLOUT_STAGE';
+  return ref.name;
+}
+
+export function argEnvName(name: string): string {
+  return `ROLLOUT_ARG_${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`;
+}

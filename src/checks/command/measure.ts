@@ -1,0 +1,64 @@
+import type { MeasureContext, Measurement } from '../kind.js';
+import type { CommandCheckSpec } from './index.js';
+
+/** Output kept from a check command: its last line is all that matters, and memory must stay flat. */
+const KEEP_BYTES = 4096;
+
+/** Exit 0 = pass, 1 = fail, anything else (other code, signal, timeout, cannot start) = could not measure. */
+export async function measureCommand(spec: CommandCheckSpec, ctx: MeasureContext, signal: AbortSignal): Promise<Measurement> {
+  const { timeoutMs } = ctx;
+  const started = performance.now();
+  const stdout = new Tail();
+  const stderr = new Tail();
+  const result = await ctx.exec({
+    command: spec.run,
+    cwd: ctx.dir,
+    env: { ...ctx.env, ...spec.env, ROLLOUT_PHASE: 'check' },
+    timeoutMs,
+    killGraceMs: ctx.killGraceMs,
+    signal,
+    onOutput: (stream, chunk) => (stream === 'stdout' ? stdout : stderr).add(chunk),
+  });
+  const latencyMs = Math.round(performance.now() - started);
+  const error = (message: string): Measurement => ({ value: null, display: message, error: { kind: 'command', message }, latencyMs });
+  if (result.error !== undefined) return error(`could not start: ${result.error.split('\n')[0]}`);
+  if (result.timedOut) return error(`timed out after ${timeoutMs}ms (its process group was killed)`);
+  if (result.aborted) return error('cancelled');
+  if (result.signal !== null) return error(`killed by ${result.signal}`);
+  if (result.exitCode !== 0 && result.exitCode !== 1) return error(`exit ${result.exitCode}${lastWords(stderr.lastLine())}`);
+
+  const line = stdout.lastLine();
+  const value = parseValue(line);
+  const display = line === '' ? `exit ${result.exitCode}` : line.length > 80 ? `${line.slice(0, 80)}…` : line;
+  if (result.exitCode === 1) return { value, display, verdict: 'fail', reasonKind: 'exit', reason: `exit 1${lastWords(line || stderr.lastLine())}`, latencyMs };
+  return { value, display, verdict: 'pass', noData: line === '', latencyMs };
+}
+
+/** A number, or JSON, or else the text itself; null when the command printed nothing. */
+export function parseValue(line: string): unknown {
+  if (line === '') return null;
+  if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(line)) return Number(line);
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
+}
+
+function lastWords(line: string): string {
+  return line === '' ? '' : `: ${line.length > 160 ? `${line.slice(0, 160)}…` : line}`;
+}
+
+/** The last few KiB of a stream, so a chatty command cannot grow memory. */
+class Tail {
+  private text = '';
+
+  add(chunk: Uint8Array): void {
+    this.text = (this.text + Buffer.from(chunk).toString('utf8')).slice(-KEEP_BYTES);
+  }
+
+  lastLine(): string {
+    const lines = this.text.split('\n').map((l) => l.trim());
+    return lines.filter((l) => l !== '').at(-1) ?? '';
+  }
+}
