@@ -41,7 +41,14 @@ export function stageChecks(stage: RawStage, index: number, inputs: Inputs): Che
       });
       continue;
     }
-    const args = Object.fromEntries(Object.entries(typeof ref === 'string' ? {} : (ref.with ?? {})).map(([k, v]) => [k, String(v)]));
+    // Arguments may themselves use the plan's values: `with: {version: "\${vars.version}"}`.
+    const argScopes: Scopes = { vars: inputs.vars, env: inputs.env, stage: where, args: null };
+    const args = Object.fromEntries(
+      Object.entries(typeof ref === 'string' ? {} : (ref.with ?? {})).map(([k, v]) => [
+        k,
+        substitute(String(v), argScopes, (message) => inputs.problem({ path: [...path, 'with', k], message })),
+      ]),
+    );
     checks.push(normaliseCheck(named[name] as RawCheck, { source: ['checks', name], argsPath: path, defaultName: name, stage: where, args }, inputs));
   }
   (stage.health ?? []).forEach((raw, i) => {

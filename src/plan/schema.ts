@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHECK_KINDS } from '../checks/registry.js';
 import { commonCheckShape, timingShape } from '../checks/settings.js';
+import { windowsSchema } from '../windows/schema.js';
 import { command, duration } from './schema-parts.js';
 
 /**
@@ -113,6 +114,7 @@ export const planSchema = z
       .optional()
       .describe('Environment variables whose values are redacted as *** in all output, state and lock files.'),
     state: z.string().min(1).optional().describe('State file path, relative to the plan file. Default .rollout/state.json.'),
+    windows: windowsSchema.optional(),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
     notify: z.array(webhookSchema).optional().describe('Webhooks told about the run; a failing webhook never affects the rollout.'),
   })

@@ -76,6 +76,10 @@ export interface StateDocument {
   stages: StageState[];
   /** Why the run failed; `check` and `value` name the deciding check and its value when one decided. */
   failure: { stage: string; reason: string; check?: string | null; value?: string | null } | null;
+  /** When status is `blocked`: the stage a deploy window kept from starting, and when it may. */
+  blocked?: { stage: string; rule: string; nextOpenAt: string | null; message: string } | null;
+  /** Window rules overridden with `--override-window`, with who and why. */
+  windowOverrides?: { stage: string; rule: string; reason: string; by: string; at: string }[];
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */
   rollback: { command: string; exitCode: number | null; durationMs: number | null; timedOut: boolean } | null;
 }

@@ -1,0 +1,108 @@
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import type { RolloutEvent } from '../../src/engine/events.js';
+import { notifyPayload } from '../../src/notify/message.js';
+import { renderJobSummary } from '../../src/output/job-summary.js';
+import { measurementLine } from '../../src/output/measurement.js';
+import { SoakStatus } from '../../src/output/soak-status.js';
+import { planTimeline } from '../../src/plan/timeline.js';
+import type { Plan } from '../../src/plan/types.js';
+import { RECENT_MEASUREMENTS } from '../../src/state/document.js';
+import { applyEvent, initialState } from '../../src/state/reduce.js';
+import { polled, soakCheck, testCheck } from '../helpers/checks.js';
+
+const c = new Chalk({ level: 0 });
+const base = { time: '2026-11-25T10:00:00.000Z', runId: 'r', stage: 'canary', index: 0 };
+
+describe('what people see of a measurement', () => {
+  it('a condition’s verdict reads `error-rate 0.034 ✗ (pass: result < 0.01)`', () => {
+    const event = polled(
+      { ...base, check: 'error-rate' },
+      { ok: false, outcome: 'fail', value: 0.034, display: '0.034', condition: 'pass: result < 0.01', consecutiveFailures: 1, failures: 1 },
+    );
+    expect(measurementLine(event, c, 3)).toBe('error-rate 0.034 ✗ (pass: result < 0.01) (1 of 3 in a row)');
+    expect(measurementLine({ ...event, outcome: 'inconclusive', consecutiveFailures: 0 }, c)).toBe('error-rate 0.034 ? (pass: result < 0.01)');
+    const error = polled({ ...base, check: 'q' }, { ok: false, outcome: 'error', reason: 'server down', consecutiveErrors: 2 });
+    expect(measurementLine(error, c)).toBe('! q: server down (could not measure, 2 in a row)');
+  });
+
+  it('a stage without checks never says it waits for a healthy answer', () => {
+    const status = new SoakStatus({ ...base, type: 'soak.started', soakMs: 1000, checks: [] }, 0);
+    expect(status.describe(5000, c)).toBe('soak over');
+    const withChecks = new SoakStatus({ ...base, type: 'soak.started', soakMs: 1000, checks: [soakCheck('hz')] }, 0);
+    expect(withChecks.describe(5000, c)).toMatch(/^soak over; waiting for the checks to settle/);
+  });
+
+  it('the state keeps per-check counts and only the last measurements', () => {
+    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
+    applyEvent(doc, { ...base, type: 'soak.started', soakMs: 1000, checks: [soakCheck('m')] });
+    for (let i = 0; i < 50; i++)
+      applyEvent(doc, polled({ ...base, check: 'm' }, { value: i, display: String(i), counts: { pass: i + 1, fail: 0, inconclusive: 0, error: 0 } }));
+    applyEvent(doc, { ...base, type: 'check.finished', check: 'm', verdict: 'pass', reason: null, dryRun: false, samples: 50 });
+    const check = doc.stages[0]?.health.checks[0];
+    expect(check?.recent).toHaveLength(RECENT_MEASUREMENTS);
+    expect(check?.recent?.at(-1)?.value).toBe(49);
+    expect(check).toMatchObject({ verdict: 'pass', counts: { pass: 50 } });
+    // Big values (an HTTP body) are not copied 20 times into the state file.
+    applyEvent(doc, polled({ ...base, check: 'm' }, { value: { body: 'x'.repeat(500) } }));
+    expect(check?.recent?.at(-1)?.value).toBeNull();
+  });
+
+  it('the GitHub summary and the webhook carry the deciding value', () => {
+    const failed: RolloutEvent = {
+      ...base,
+      type: 'stage.failed',
+      reason: 'check quiet was inconclusive: no data (onInconclusive: fail)',
+      durationMs: 5,
+      check: 'error-rate',
+      value: '0.034',
+    };
+    const last = polled({ ...base, check: 'error-rate' }, { ok: false, outcome: 'fail', value: 0.034, display: '0.034', condition: 'pass: result < 0.01' });
+    const payload = notifyPayload(failed, 'shop', last);
+    expect(payload?.text).toContain('(deciding value of error-rate: 0.034)');
+    expect(payload?.check).toMatchObject({ name: 'error-rate', value: 0.034, display: '0.034', condition: 'pass: result < 0.01' });
+
+    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
+    applyEvent(doc, failed);
+    expect(renderJobSummary(doc)).toContain('(deciding value of error-rate: 0.034)');
+  });
+});
+
+describe('rollout plan’s detection bound', () => {
+  const plan = (stages: [string, ReturnType<typeof testCheck>[]][]): Plan =>
+    ({
+      stages: stages.map(([name, health], index) => ({ name, index, deploy: 'true', rollback: null, soakMs: 60_000, timeoutMs: 1000, health })),
+    }) as unknown as Plan;
+
+  it('warns when a stage only watches an entry point every stage watches', () => {
+    const shared = { entryPoint: 'https://shop.example/healthz' };
+    const timeline = planTimeline(
+      plan([
+        ['canary', [testCheck('public', shared)]],
+        ['full', [testCheck('public', shared), testCheck('direct', { entryPoint: 'http://canary:8080/healthz' })]],
+      ]),
+    );
+    expect(timeline.stages.map((s) => s.sharedEntryPoint)).toEqual(['https://shop.example/healthz', null]);
+  });
+
+  it('counts initialDelay and maxFailures, and leaves dryRun checks out', () => {
+    const [stage] = planTimeline(
+      plan([
+        [
+          'canary',
+          [
+            testCheck('slow-start', { initialDelayMs: 30_000, intervalMs: 1000, timeoutMs: 500, failureThreshold: 3 }),
+            testCheck('tolerant', { maxFailures: 0, failureThreshold: 5, intervalMs: 1000, timeoutMs: 500 }),
+            testCheck('trial', { dryRun: true }),
+          ],
+        ],
+      ]),
+    ).stages;
+    expect(stage?.checks).toEqual([
+      { name: 'slow-start', detectMs: 30_000 + 2 * 1000 + 500, dryRun: false },
+      { name: 'tolerant', detectMs: 1000 + 500, dryRun: false },
+      { name: 'trial', detectMs: null, dryRun: true },
+    ]);
+    expect(stage?.slowestCheck).toBe('slow-start');
+  });
+});
