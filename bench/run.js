@@ -9,6 +9,8 @@ import { bench as deployOutput } from './deploy-output.js';
 import { bench as failureDetection } from './failure-detection.js';
 import { repoRoot } from './lib/common.js';
 import { formatTable } from './lib/table.js';
+import { bench as metricDetection } from './metric-detection.js';
+import { bench as metricLoad } from './metric-load.js';
 import { bench as polling } from './polling.js';
 import { bench as stageOverhead } from './stage-overhead.js';
 import { bench as startup } from './startup.js';
@@ -19,6 +21,8 @@ const figures = [
   { name: 'polling', run: polling, smoke: { runs: 1, checks: 5, seconds: 1, intervalMs: 250 } },
   { name: 'failure-detection', run: failureDetection, smoke: { trials: 1, intervalMs: 100, failureThreshold: 1 } },
   { name: 'deploy-output', run: deployOutput, smoke: { runs: 1, bytes: 1024 ** 2 } },
+  { name: 'metric-detection', run: metricDetection, smoke: { trials: 1 } },
+  { name: 'metric-load', run: metricLoad, smoke: { checks: 5, seconds: 2 } },
 ];
 
 const { values } = parseArgs({

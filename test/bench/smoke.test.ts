@@ -30,6 +30,10 @@ const figureIds = [
   'detect.p95',
   'output.throughput',
   'output.rss',
+  'metric.detect.p50',
+  'metric.detect.p95',
+  'metric.cpu',
+  'metric.rss',
 ];
 
 // Runs every bench script once at tiny sizes. Speed is judged by `npm run bench`, never here:
