@@ -9,10 +9,12 @@ import { bench as deployOutput } from './deploy-output.js';
 import { bench as failureDetection } from './failure-detection.js';
 import { repoRoot } from './lib/common.js';
 import { formatTable } from './lib/table.js';
+import { bench as metricDetection } from './metric-detection.js';
+import { bench as metricLoad } from './metric-load.js';
 import { bench as polling } from './polling.js';
 import { bench as stageOverhead } from './stage-overhead.js';
-import { bench as stateBackends } from './state-backends.js';
 import { bench as startup } from './startup.js';
+import { bench as stateBackends } from './state-backends.js';
 
 const figures = [
   { name: 'startup', run: startup, smoke: { runs: 1, stages: 5, majors: [] } },
@@ -21,6 +23,8 @@ const figures = [
   { name: 'failure-detection', run: failureDetection, smoke: { trials: 1, intervalMs: 100, failureThreshold: 1 } },
   { name: 'deploy-output', run: deployOutput, smoke: { runs: 1, bytes: 1024 ** 2 } },
   { name: 'state-backends', run: stateBackends, smoke: { writes: 5, runs: 1, stages: 5 } },
+  { name: 'metric-detection', run: metricDetection, smoke: { trials: 1 } },
+  { name: 'metric-load', run: metricLoad, smoke: { checks: 5, seconds: 2 } },
 ];
 
 const { values } = parseArgs({

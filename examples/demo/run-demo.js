@@ -18,6 +18,7 @@ const CLI = join(ROOT, 'bin', 'rollout.js');
 const PLAN = 'rollout.config.example.yml';
 const GOOD_VERSION = 'v2.4.0';
 const BROKEN_VERSION = 'v2.5.0-broken';
+const FLAKY_VERSION = 'v2.6.0-flaky';
 /** A run of the example plan takes seconds; anything near this means the CLI hung. */
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -108,6 +109,30 @@ async function tour(service, statePath) {
     ...(reason ? [`  ${reason}`] : []),
   );
   showFleet(service.snapshot(), secondBefore);
+
+  // Run 3 ------------------------------------------------------------------------------------
+  heading(`Run 3: roll out ${FLAKY_VERSION}, which fails 3% of its requests`);
+  say(
+    `${FLAKY_VERSION} answers its health URL with 200, so no status check can see it. But 3% of`,
+    "its requests fail, and the canary's `canary-errors` check reads the slice's error rate from",
+    '/stats/canary with the condition `pass: result.body.errorRate < 0.01`.',
+  );
+  const thirdBefore = service.snapshot();
+  const third = await runCli(['run', ...planArgs(service, statePath, FLAKY_VERSION)]);
+
+  heading('What happened');
+  expect(third === 1, `the flaky rollout should exit 1 (failed, rolled back), but it exited ${describeExit(third)}`);
+  const thirdState = await readState(statePath);
+  expect(thirdState?.status === 'rolled_back', `the state file should say "rolled_back", not ${quote(thirdState?.status)}`);
+  expect(/canary-errors/.test(thirdState.failure?.reason ?? ''), `the failure should name canary-errors, not ${quote(thirdState.failure?.reason)}`);
+  const thirdChanged = SLICES.filter(({ name }) => service.snapshot().slices[name].version !== thirdBefore.slices[name].version);
+  expect(thirdChanged.length === 0, `every slice should be back on its version, but ${thirdChanged.map((s) => s.name).join(', ')} is not`);
+  say(
+    `${red('Exit code 1.')} The health URL kept answering 200, but the measured error rate (about 0.03)`,
+    'failed its condition twice in a row: the canary was rolled back, half and full never touched.',
+    ...(thirdState.failure?.reason ? [`  ${thirdState.failure.reason}`] : []),
+  );
+  showFleet(service.snapshot(), thirdBefore);
 
   // Status -----------------------------------------------------------------------------------
   heading('rollout status: the last run, read back from the state file');

@@ -7,9 +7,15 @@
  *   half    45% of traffic (canary + half = 50%)
  *   full    50% of traffic (all three = 100%)
  *
+ * The fleet serves simulated traffic: 2,000 requests a second, shared by the slices' traffic
+ * weights and counted per version. A version containing "flaky" fails 3 % of its requests while
+ * its health endpoint keeps answering 200 — the regression a health check cannot see.
+ *
  * Endpoints
  *   GET  /healthz/<slice>   200 {"slice","version","healthy":true} when the slice's version is good,
  *                           500 with healthy:false when the version string contains "broken"
+ *   GET  /stats/<slice>     the slice's requests, errors and errorRate over the last 2 seconds
+ *   GET  /metrics           requests by version and status code, in Prometheus's text format
  *   GET  /state             every slice's version, plus the fleet's traffic by version
  *   POST /admin/deploy      {"slice":"canary","version":"v2.4.0"} (JSON body or query parameters);
  *                           version "stable" means v2.3.0, "previous" undoes the slice's last deploy
@@ -31,8 +37,18 @@ export const SLICES = [
 
 const MAX_BODY_BYTES = 16 * 1024;
 
+export const FLAKY_ERROR_RATE = 0.03;
+const FLEET_RPS = 2_000;
+const TICK_MS = 100;
+/** Ticks in the window /stats reports over: 2 s, long enough for a 5 % slice to show 3 %. */
+const WINDOW_TICKS = 20;
+
 export function isBroken(version) {
   return version.includes('broken');
+}
+
+export function isFlaky(version) {
+  return version.includes('flaky');
 }
 
 /**
@@ -42,6 +58,8 @@ export function isBroken(version) {
  */
 export async function startDemoService({ port = 0, host = '127.0.0.1' } = {}) {
   const fleet = createFleet();
+  const traffic = setInterval(() => fleet.serve(TICK_MS / 1000), TICK_MS);
+  traffic.unref();
   const server = createServer((request, response) => {
     handle(fleet, request, response).catch((error) => {
       send(response, 500, { error: `demo service bug: ${error.message}` });
@@ -63,6 +81,7 @@ export async function startDemoService({ port = 0, host = '127.0.0.1' } = {}) {
     snapshot: () => fleet.snapshot(),
     close: () =>
       new Promise((resolve, reject) => {
+        clearInterval(traffic);
         server.close((error) => (error ? reject(error) : resolve()));
         // Health pollers use keep-alive; don't let an idle socket hold the demo open.
         server.closeAllConnections?.();
@@ -71,7 +90,9 @@ export async function startDemoService({ port = 0, host = '127.0.0.1' } = {}) {
 }
 
 function createFleet() {
-  const slices = new Map(SLICES.map(({ name, traffic }) => [name, { traffic, version: STABLE_VERSION, previous: null, deploys: 0 }]));
+  const slices = new Map(SLICES.map(({ name, traffic }) => [name, { traffic, version: STABLE_VERSION, previous: null, deploys: 0, ...freshWindow() }]));
+  /** Requests served since start, by version and status code: what /metrics exports. */
+  const totals = new Map();
 
   return {
     has: (name) => slices.has(name),
@@ -93,7 +114,49 @@ function createFleet() {
         slice.version = to;
       }
       slice.deploys += 1;
+      // The window describes the version now running, not the one before it.
+      Object.assign(slice, freshWindow());
       return { slice: name, from, to: slice.version, changed: true };
+    },
+
+    /** One tick of simulated traffic: each slice's share of requests, 3 % of them failing on a flaky version (no dice: an exact share). */
+    serve(seconds) {
+      for (const slice of slices.values()) {
+        slice.carry.requests += (FLEET_RPS * seconds * slice.traffic) / 100;
+        const requests = Math.floor(slice.carry.requests);
+        slice.carry.requests -= requests;
+        slice.carry.errors += isFlaky(slice.version) ? requests * FLAKY_ERROR_RATE : 0;
+        const errors = Math.min(requests, Math.floor(slice.carry.errors));
+        slice.carry.errors -= errors;
+        slice.window.push({ requests, errors });
+        if (slice.window.length > WINDOW_TICKS) slice.window.shift();
+        const counts = totals.get(slice.version) ?? { 200: 0, 500: 0 };
+        counts[200] += requests - errors;
+        counts[500] += errors;
+        totals.set(slice.version, counts);
+      }
+    },
+
+    stats(name) {
+      const slice = slices.get(name);
+      const requests = slice.window.reduce((sum, tick) => sum + tick.requests, 0);
+      const errors = slice.window.reduce((sum, tick) => sum + tick.errors, 0);
+      return {
+        slice: name,
+        version: slice.version,
+        windowSeconds: (slice.window.length * TICK_MS) / 1000,
+        requests,
+        errors,
+        errorRate: requests === 0 ? null : errors / requests,
+      };
+    },
+
+    metrics() {
+      const lines = ['# HELP demo_requests_total Requests served, by version and status code.', '# TYPE demo_requests_total counter'];
+      for (const [version, counts] of totals) {
+        for (const [code, count] of Object.entries(counts)) lines.push(`demo_requests_total{version=${JSON.stringify(version)},code="${code}"} ${count}`);
+      }
+      return `${lines.join('\n')}\n`;
     },
 
     snapshot() {
@@ -126,6 +189,17 @@ async function handle(fleet, request, response) {
     return send(response, 200, { slice: name, version, healthy: true });
   }
 
+  if (request.method === 'GET' && path.startsWith('/stats/')) {
+    const name = decodeURIComponent(path.slice('/stats/'.length));
+    if (!fleet.has(name)) return send(response, 404, { error: `unknown slice "${name}"`, slices: sliceNames() });
+    return send(response, 200, fleet.stats(name));
+  }
+
+  if (request.method === 'GET' && path === '/metrics') {
+    response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' });
+    return response.end(fleet.metrics());
+  }
+
   if (request.method === 'GET' && (path === '/state' || path === '/')) {
     return send(response, 200, fleet.snapshot());
   }
@@ -148,7 +222,7 @@ async function handle(fleet, request, response) {
 
   return send(response, 404, {
     error: `no route for ${request.method} ${path}`,
-    routes: ['GET /healthz/<slice>', 'GET /state', 'POST /admin/deploy {slice, version}'],
+    routes: ['GET /healthz/<slice>', 'GET /stats/<slice>', 'GET /metrics', 'GET /state', 'POST /admin/deploy {slice, version}'],
   });
 }
 
@@ -174,6 +248,10 @@ async function readInput(request, url) {
   } catch {
     return 'body is not valid JSON';
   }
+}
+
+function freshWindow() {
+  return { window: [], carry: { requests: 0, errors: 0 } };
 }
 
 function sliceNames() {
@@ -216,6 +294,7 @@ async function main(argv) {
       `demo service listening on ${service.url}`,
       `  fleet state:  curl ${service.url}/state`,
       `  health:       curl -i ${service.url}/healthz/canary`,
+      `  error rate:   curl ${service.url}/stats/canary`,
       `  deploy:       ROLLOUT_VAR_PORT=${service.port} node examples/demo/deploy.js canary v2.5.0-broken`,
       `  roll out:     npm run build && node bin/rollout.js run --config rollout.config.example.yml --var port=${service.port}`,
       'Ctrl-C stops it.',

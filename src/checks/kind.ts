@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CommandResult, CommandSpec } from '../exec/run-command.js';
+import type { HttpClient } from '../http/client.js';
 
 /**
  * The check-kind seam. A kind is one folder under src/checks/ plus one line in registry.ts: its
@@ -70,6 +71,10 @@ export interface MeasureContext {
   killGraceMs: number;
   /** The check's `timeout:` in ms: `measure()` must settle within it. */
   timeoutMs: number;
+  /** The one HTTP client (proxies, TLS trust, pooled connections) for kinds that speak HTTP. */
+  http: HttpClient;
+  /** Epoch ms from the engine's clock (e.g. a Prometheus query's `time`). */
+  now(): number;
 }
 
 export interface CheckKind<Raw, Spec extends { kind: string }> {

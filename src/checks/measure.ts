@@ -1,5 +1,6 @@
 import { commandEnv } from '../engine/command.js';
 import type { EngineDeps } from '../engine/deps.js';
+import type { HttpClient } from '../http/client.js';
 import type { Check, Plan, Stage } from '../plan/types.js';
 import type { Measurement } from './kind.js';
 import { CHECK_KINDS, checkKind } from './registry.js';
@@ -8,7 +9,7 @@ import { CHECK_KINDS, checkKind } from './registry.js';
  * The engine's `measure` dependency: dispatches a check to its kind with the I/O it may use.
  * A kind that throws (a bug, not a failing service) gives an `error` measurement, never a crash.
  */
-export function createMeasurer(plan: Plan, deps: Pick<EngineDeps, 'env' | 'exec' | 'runId'>): EngineDeps['measure'] {
+export function createMeasurer(plan: Plan, deps: Pick<EngineDeps, 'env' | 'exec' | 'runId' | 'clock'> & { http: HttpClient }): EngineDeps['measure'] {
   const envs = new Map<number, Record<string, string>>();
   return async (check: Check, stage: Stage, signal: AbortSignal): Promise<Measurement> => {
     let env = envs.get(stage.index);
@@ -17,7 +18,15 @@ export function createMeasurer(plan: Plan, deps: Pick<EngineDeps, 'env' | 'exec'
       envs.set(stage.index, env);
     }
     try {
-      const ctx = { env, exec: deps.exec, dir: plan.dir, killGraceMs: plan.killGraceMs, timeoutMs: check.timeoutMs };
+      const ctx = {
+        env,
+        exec: deps.exec,
+        dir: plan.dir,
+        killGraceMs: plan.killGraceMs,
+        timeoutMs: check.timeoutMs,
+        http: deps.http,
+        now: () => deps.clock.now(),
+      };
       return await checkKind(check.kind).measure(check.spec, ctx, signal);
     } catch (error) {
       const message = `internal error in the ${check.kind} check: ${(error as Error).message}`;

@@ -1,11 +1,13 @@
 import { commandKind } from './command/index.js';
 import { httpKind } from './http/index.js';
 import type { AnyCheckKind } from './kind.js';
+import { prometheusKind } from './prometheus/index.js';
 
 /** Every check kind, by its `type:`. A new kind is one folder and one line here. */
 export const CHECK_KINDS = {
   http: httpKind,
   command: commandKind,
+  prometheus: prometheusKind,
 } as const satisfies Record<string, AnyCheckKind>;
 
 export type CheckType = keyof typeof CHECK_KINDS;

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { runRollout } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
+import { createHttpClient } from '../http/client.js';
 import { Notifier } from '../notify/notifier.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
@@ -42,7 +43,10 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   }
 
   const session = await openSession(ctx, { backend, runId, command: 'rollout run', waitLock: options.waitLock, output: options, plan });
-  const notifier = plan.notify?.length ? new Notifier({ plan: plan.name, hooks: plan.notify, warn: (message) => session.warn(message) }) : null;
+  const webhookHttp = plan.notify?.length ? createHttpClient(ctx.env) : null;
+  const notifier = webhookHttp
+    ? new Notifier({ plan: plan.name, hooks: plan.notify ?? [], warn: (message) => session.warn(message), http: webhookHttp })
+    : null;
   let exitCode: number;
   let summary: string | null = null;
   let finalDoc: StateDocument | null = null;
@@ -69,12 +73,9 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   }
   // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
   await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
-  if (summary !== null)
-    ctx.term.out.write(`${summary}
-`);
+  await webhookHttp?.close();
+  if (summary !== null) ctx.term.out.write(`${summary}\n`);
   // After Ctrl-C, the last words say what is still live and how to go on.
-  if (finalDoc?.status === 'interrupted')
-    ctx.term.err.write(`${leftLiveAdvice(finalDoc, sameRunFlags(options))}
-`);
+  if (finalDoc?.status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(finalDoc, sameRunFlags(options))}\n`);
   return exitCode;
 }

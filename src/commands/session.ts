@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { stopLeftoverGroup } from '../exec/leftover-group.js';
 import { watchGroups } from '../exec/process-groups.js';
 import { runCommand } from '../exec/run-command.js';
+import { createHttpClient } from '../http/client.js';
 import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import { parseDuration } from '../plan/duration.js';
@@ -98,6 +99,8 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
     await backend.close();
     throw redactError(redactor, error); // "locked by …" quotes the holder's command, which may hold a secret
   }
+  // Checks and queries share one client: pooled connections, one proxy and TLS policy.
+  const http = createHttpClient(ctx.env);
 
   // Stops the engine the way a cancel does, without a signal: a lost lock, or a state write that failed.
   const stop = new AbortController();
@@ -138,7 +141,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
           store.recordProcessGroup(null);
         }
       },
-      measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId }),
+      measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId, clock: ctx.clock, http }),
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
       emit: redactEvents(redactor, (event: RolloutEvent) => {
         const recorded = store.handle(event);
@@ -172,6 +175,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       } finally {
         await backend.close();
         closeCheckKinds();
+        await http.close();
       }
     },
   };

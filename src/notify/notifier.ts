@@ -1,4 +1,5 @@
 import type { CheckPolled, RolloutEvent } from '../engine/events.js';
+import type { HttpClient } from '../http/client.js';
 import type { Webhook } from '../plan/types.js';
 import { type NotifyPayload, notifyPayload } from './message.js';
 
@@ -9,7 +10,8 @@ export interface NotifierOptions {
   plan: string;
   hooks: readonly Webhook[];
   warn: (message: string) => void;
-  fetch?: typeof fetch;
+  /** The client webhooks are POSTed with: proxies, TLS and timeouts as for checks. */
+  http: HttpClient;
 }
 
 /**
@@ -22,11 +24,9 @@ export class Notifier {
   private readonly stop = new AbortController();
   private lastFailedPoll: CheckPolled | undefined;
   private pending = 0;
-  private readonly fetch: typeof fetch;
 
   constructor(private readonly options: NotifierOptions) {
     this.queues = options.hooks.map(() => Promise.resolve());
-    this.fetch = options.fetch ?? globalThis.fetch;
   }
 
   handle(event: RolloutEvent): void {
@@ -59,32 +59,28 @@ export class Notifier {
   private async deliver(hook: Webhook, payload: NotifyPayload): Promise<void> {
     let problem = '';
     for (let attempt = 1; attempt <= NOTIFY_ATTEMPTS && !this.stop.signal.aborted; attempt++) {
-      try {
-        const response = await this.fetch(hook.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...hook.headers },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.any([AbortSignal.timeout(hook.timeoutMs), this.stop.signal]),
-        });
-        await response.body?.cancel().catch(() => undefined);
-        if (response.ok) return;
-        problem = `HTTP ${response.status}`;
+      const result = await this.options.http.request({
+        url: hook.url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...hook.headers },
+        body: JSON.stringify(payload),
+        timeoutMs: hook.timeoutMs,
+        signal: this.stop.signal,
+      });
+      // A status is an answer even when its body was too long to read: the receiver got the message.
+      if (result.status === null) {
+        problem = result.error?.kind === 'timeout' ? `no answer within ${hook.timeoutMs}ms` : (result.error?.message ?? 'no answer');
+      } else {
+        if (result.status >= 200 && result.status < 300) return;
+        problem = `HTTP ${result.status}`;
         // A client error will not fix itself on retry (bad URL, bad token), except rate limiting.
-        if (response.status < 500 && response.status !== 429) break;
-      } catch (error) {
-        problem = describeFetchError(error, hook.timeoutMs);
+        if (result.status < 500 && result.status !== 429) break;
       }
       if (attempt < NOTIFY_ATTEMPTS) await sleep(BACKOFF_MS * attempt, this.stop.signal);
     }
     if (this.stop.signal.aborted) return;
     this.options.warn(`notify: could not deliver ${payload.event} to ${hook.displayUrl}: ${problem}`);
   }
-}
-
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${timeoutMs}ms`;
-  const cause = (error as { cause?: { code?: string } }).cause?.code;
-  return cause ?? (error instanceof Error ? error.message : String(error));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -33,11 +33,15 @@ const figureIds = [
   'state.write.p50',
   'state.write.p99',
   'stages.overhead.pg',
+  'metric.detect.p50',
+  'metric.detect.p95',
+  'metric.cpu',
+  'metric.rss',
 ];
 
 // Runs every bench script once at tiny sizes. Speed is judged by `npm run bench`, never here:
 // this only checks that each figure is measured and reported in the expected shape.
-describe('npm run bench --smoke', () => {
+describe('npm run bench --smoke', { timeout: 240_000 }, () => {
   let dir: string | undefined;
   afterEach(async () => removeTempDir(dir));
 

@@ -98,7 +98,8 @@ describe('health checks over TLS and through proxies', { timeout: 60_000 }, () =
 
     for (const name of ['HTTPS_PROXY', 'https_proxy']) {
       it(`tunnels https checks through ${name} with CONNECT, reusing the tunnel`, async () => {
-        await planWithCheck(tlsServer.url(), '\n        ca: certs/server.crt', '500ms');
+        // 1.5s: the first poll pays for the TLS context and the proxy tunnel, hundreds of ms on a loaded box.
+        await planWithCheck(tlsServer.url(), '\n        ca: certs/server.crt', '1500ms');
         const result = await run({ [name]: proxy.url });
         expect(result.exitCode, describeResult(result)).toBe(0);
         expect(proxy.tunnels[0]).toBe(`127.0.0.1:${tlsServer.port}`);

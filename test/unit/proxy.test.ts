@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bypasses, proxyFor } from '../../src/checks/http/proxy.js';
+import { bypasses, proxyFor } from '../../src/http/proxy.js';
 
 describe('proxyFor', () => {
   it('uses the scheme’s variable, lower case first', () => {

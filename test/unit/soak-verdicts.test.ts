@@ -41,7 +41,17 @@ async function soak(soakMs: number, checks: [Check, Answer[]][], onInconclusive:
   const emit = (e: object) => {
     events.push({ ...e, time: new Date(clock.now()).toISOString(), runId: 'r' } as RolloutEvent);
   };
-  const stage: Stage = { name: 's', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, health: checks.map(([c]) => c) };
+  const stage: Stage = {
+    name: 's',
+    index: 0,
+    deploy: 'true',
+    rollback: null,
+    soakMs,
+    timeoutMs: 1000,
+    health: checks.map(([c]) => c),
+    pauseMs: 0,
+    approval: null,
+  };
   const outcome = await clock.runUntilSettled(soakStage(stage, deps, emit, { onInconclusive }));
   const polls = events.filter((e): e is CheckPolled => e.type === 'check.polled');
   const finished = events.filter((e): e is CheckFinished => e.type === 'check.finished');

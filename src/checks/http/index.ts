@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
+import { proxyFor } from '../../http/proxy.js';
 import { parseDuration } from '../../plan/duration.js';
 import type { CheckKind } from '../kind.js';
 import { measureHttp } from './measure.js';
-import { proxyFor } from './proxy.js';
 import { type HttpSpec, httpShape, type RawHttp } from './schema.js';
 import { readCaFile } from './tls.js';
-import { closeHttpAgents } from './transport.js';
 
 /** `type: http` (the default when a check has a `url`): GET a URL, judge status, body and latency. */
 export const httpKind: CheckKind<RawHttp, HttpSpec> = {
@@ -60,7 +59,6 @@ export const httpKind: CheckKind<RawHttp, HttpSpec> = {
     headers: Object.fromEntries(Object.keys(spec.headers).map((name) => [name, '***'])),
   }),
   warnings: (spec) => (spec.insecure && spec.url.startsWith('https:') ? ['has insecure: true; its TLS certificate is not verified'] : []),
-  close: closeHttpAgents,
 };
 
 function isHttpUrl(text: string): boolean {

@@ -11,8 +11,9 @@ const EXCERPT_CHARS = 160;
  * itself, so the service not answering is exactly what it must catch. Conditions see
  * `result = { status, latencyMs, body, headers }`, the body parsed when it is JSON.
  */
-export async function measureHttp(spec: HttpSpec, ctx: Pick<MeasureContext, 'timeoutMs'>, signal: AbortSignal): Promise<Measurement> {
+export async function measureHttp(spec: HttpSpec, ctx: Pick<MeasureContext, 'timeoutMs' | 'http'>, signal: AbortSignal): Promise<Measurement> {
   const answer = await httpGet(
+    ctx.http,
     { url: spec.url, headers: spec.headers, timeoutMs: ctx.timeoutMs, ca: spec.ca, insecure: spec.insecure, proxy: spec.proxy },
     signal,
   );
