@@ -11,8 +11,8 @@ import { repoRoot } from './lib/common.js';
 import { formatTable } from './lib/table.js';
 import { bench as polling } from './polling.js';
 import { bench as stageOverhead } from './stage-overhead.js';
-import { bench as stateBackends } from './state-backends.js';
 import { bench as startup } from './startup.js';
+import { bench as stateBackends } from './state-backends.js';
 
 const figures = [
   { name: 'startup', run: startup, smoke: { runs: 1, stages: 5 } },

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { cliEnv, measure, measureCli, median, percentile, removeDir, round, row, repoRoot, tempDir, writePlan } from './lib/common.js';
+import { cliEnv, measure, measureCli, median, percentile, removeDir, repoRoot, round, row, tempDir, writePlan } from './lib/common.js';
 import { startPostgres } from './lib/postgres.js';
 
 /**
@@ -53,8 +53,26 @@ export async function bench({ writes = 300, runs = 3, stages = 100 } = {}) {
     const perStage = (median(ours) - median(shell)) / stages;
     const write = (p) => [round(percentile(timings.pg, p), 2), round(percentile(timings.file, p), 2)];
     return [
-      row({ id: 'state.write.p50', figure: 'state write, PostgreSQL vs local file (median)', unit: 'ms', ours: write(50)[0], baseline: write(50)[1], target: 'figure', pass: null, note: `${writes} CAS writes each, lock held, loopback, fsync on` }),
-      row({ id: 'state.write.p99', figure: 'state write, PostgreSQL vs local file (p99)', unit: 'ms', ours: write(99)[0], baseline: write(99)[1], target: 'figure', pass: null, note: `${writes} writes` }),
+      row({
+        id: 'state.write.p50',
+        figure: 'state write, PostgreSQL vs local file (median)',
+        unit: 'ms',
+        ours: write(50)[0],
+        baseline: write(50)[1],
+        target: 'figure',
+        pass: null,
+        note: `${writes} CAS writes each, lock held, loopback, fsync on`,
+      }),
+      row({
+        id: 'state.write.p99',
+        figure: 'state write, PostgreSQL vs local file (p99)',
+        unit: 'ms',
+        ours: write(99)[0],
+        baseline: write(99)[1],
+        target: 'figure',
+        pass: null,
+        note: `${writes} writes`,
+      }),
       row({
         id: 'stages.overhead.pg',
         figure: `stage overhead with PostgreSQL state (${stages} stages)`,
@@ -82,7 +100,25 @@ function sampleDocument() {
     finishedAt: null,
     deploy: { command: `./deploy.sh ${name}`, exitCode: 0, signal: null, timedOut: false, durationMs: 1200 },
     soak: { ms: 60000, startedAt: t },
-    health: { polls: 12, failures: 0, lastError: null, checks: [{ name: 'healthz', url: 'https://svc/healthz', polls: 12, failures: 0, consecutiveFailures: 0, lastOk: true, lastStatus: 200, lastLatencyMs: 12, lastError: null, lastPolledAt: t }] },
+    health: {
+      polls: 12,
+      failures: 0,
+      lastError: null,
+      checks: [
+        {
+          name: 'healthz',
+          url: 'https://svc/healthz',
+          polls: 12,
+          failures: 0,
+          consecutiveFailures: 0,
+          lastOk: true,
+          lastStatus: 200,
+          lastLatencyMs: 12,
+          lastError: null,
+          lastPolledAt: t,
+        },
+      ],
+    },
     rollback: { command: null, exitCode: null, durationMs: null, timedOut: false, skipped: null },
   });
   return {

@@ -21,7 +21,9 @@ export async function startPostgres() {
   const root_ = process.getuid?.() === 0;
   const as = (cmd, args) => (root_ ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', cmd, ...args]] : [cmd, args]);
   if (root_) execFileSync('chown', ['-R', 'postgres', dir]);
-  execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-U', 'bench', '--pwfile', path.join(dir, 'pw'), '--auth=scram-sha-256', '--no-sync']), { stdio: 'pipe' });
+  execFileSync(...as(path.join(bin, 'initdb'), ['-D', data, '-U', 'bench', '--pwfile', path.join(dir, 'pw'), '--auth=scram-sha-256', '--no-sync']), {
+    stdio: 'pipe',
+  });
   const port = await new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address();

@@ -59,7 +59,11 @@ describe(`crash consistency on PostgreSQL: ${TRIALS} rollouts killed at random m
         '  soak: 60ms',
         '  health: { interval: 20ms, failureThreshold: 3 }',
         'stages:',
-        ...STAGES.flatMap((name) => [`  - name: ${name}`, '    deploy: echo "$ROLLOUT_STAGE" >> deploy.log', `    health: [{ url: "${health.url(`/${name}`)}" }]`]),
+        ...STAGES.flatMap((name) => [
+          `  - name: ${name}`,
+          '    deploy: echo "$ROLLOUT_STAGE" >> deploy.log',
+          `    health: [{ url: "${health.url(`/${name}`)}" }]`,
+        ]),
       ].join('\n'),
     );
     const env = { ROLLOUT_TEST_PGPASS: PG_PASSWORD };
