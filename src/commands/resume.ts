@@ -12,8 +12,9 @@ import { wasDeployed } from '../state/reduce.js';
 import { openPlanState } from './locate-state.js';
 import { planStages } from './rollback.js';
 import { openSession } from './session.js';
+import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface ResumeOptions extends OutputMode {
+export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
   key?: string;
@@ -30,6 +31,7 @@ export interface ResumeOptions extends OutputMode {
 export async function resume(options: ResumeOptions, ctx: Context): Promise<number> {
   const located = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
   const backend = await openPlanState(options, located, ctx);
+  const overrideWindow = windowOverride(options, ctx);
   let before: StateDocument | null;
   let plan: Plan;
   try {
@@ -47,10 +49,16 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
     const doc = (await backend.read()) ?? before; // under the lock: what the run really left
     checkResumable(doc, plan, backend.location, options);
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId} started; resuming with the current plan (--allow-plan-change)`);
+    session.reporter.continueRun?.(doc);
     await session.stopLeftovers(doc);
     const store = session.store(doc);
     let status: Awaited<ReturnType<typeof runRollout>>['status'];
-    const deps = session.deps(doc.runId, store);
+    let tookMs: number | undefined;
+    const deps = session.deps(doc.runId, store, [
+      (event) => {
+        if (event.type === 'run.finished') tookMs = event.durationMs;
+      },
+    ]);
     if (isRollingBack(doc)) {
       const deployed = planStages(
         plan,
@@ -59,11 +67,11 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
       );
       status = await rollBackRun(plan, deployed, doc.failure, deps, true);
     } else {
-      status = (await runRollout(plan, deps, resumePoint(doc, plan))).status;
+      status = (await runRollout(plan, deps, resumePoint(doc, plan), { overrideWindow })).status;
     }
     await session.settle(store);
     session.reporter.close();
-    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
+    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
     return exitCodeFor(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);
@@ -73,7 +81,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
 }
 
 function checkResumable(doc: StateDocument, plan: Plan, statePath: string, options: ResumeOptions): void {
-  if (doc.status !== 'interrupted' && doc.status !== 'running') {
+  if (doc.status !== 'interrupted' && doc.status !== 'running' && doc.status !== 'blocked') {
     const next =
       doc.status === 'rollback_failed'
         ? 'Fix what made the rollback fail, then run `rollout rollback`.'

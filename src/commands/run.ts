@@ -10,8 +10,9 @@ import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
 import { openPlanState } from './locate-state.js';
 import { openSession } from './session.js';
+import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface RunOptions extends OutputMode {
+export interface RunOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
   key?: string;
@@ -27,6 +28,7 @@ export const NOTIFY_DRAIN_MS = 10_000;
 export async function run(options: RunOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
   const runId = newRunId(ctx.clock.now());
+  const overrideWindow = windowOverride(options, ctx);
   if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);
   const backend = await openPlanState(options, plan, ctx);
   try {
@@ -49,7 +51,9 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
       session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive.kept}; undo it with: ${archive.undo}`);
     }
     const store = session.store(null, previous);
-    const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []));
+    const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []), undefined, {
+      overrideWindow,
+    });
     await session.settle(store);
     exitCode = exitCodeFor(outcome.status, ctx.signal.reason);
     if (store.document && !options.json && !options.quiet) summary = renderSummary(store.document, ctx.term.color);

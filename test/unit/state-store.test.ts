@@ -25,6 +25,7 @@ function plan(stages: string[]): Plan {
     rollback: null,
     rollbackTimeoutMs: 1000,
     statePath: '/p/.rollout/state.json',
+    windows: null,
     secrets: [],
     stages: stages.map((name, index) => ({ name, index, deploy: `deploy ${name}`, rollback: null, soakMs: 0, timeoutMs: 1000, health: [] })),
   };
