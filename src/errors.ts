@@ -9,6 +9,8 @@ export const ExitCode = {
   badInput: 2,
   rollbackFailed: 3,
   locked: 4,
+  /** This run lost its lock (a shared store's lease) mid-run and stopped (src/state/errors.ts). */
+  leaseLost: 5,
   /** A deploy window kept the next stage from starting; what passed stays deployed (`rollout resume` later). */
   blocked: 6,
   /** Stopped at a gate a person must decide (`rollout promote` / `rollout abort`); `--paused-exit-code` changes it. */

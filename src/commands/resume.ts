@@ -33,8 +33,8 @@ export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
  */
 export async function resume(options: ResumeOptions, ctx: Context): Promise<number> {
   const located = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
-  const overrideWindow = windowOverride(options, ctx);
   const backend = await openPlanState(options, located, ctx);
+  const overrideWindow = windowOverride(options, ctx);
   let before: StateDocument | null;
   let plan: Plan;
   try {

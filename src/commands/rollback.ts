@@ -59,16 +59,12 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     const store = session.store(doc);
     // The summary reports this rollback's own duration, as its last line did, not the run's age.
     let tookMs: number | undefined;
-    const status = await rollBackRun(
-      plan,
-      deployed,
-      doc.failure,
-      session.deps(doc.runId, store, [
-        (event) => {
-          if (event.type === 'run.finished') tookMs = event.durationMs;
-        },
-      ]),
-    );
+    const deps = session.deps(doc.runId, store, [
+      (event) => {
+        if (event.type === 'run.finished') tookMs = event.durationMs;
+      },
+    ]);
+    const status = await rollBackRun(plan, deployed, doc.failure, deps);
     await session.settle(store);
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);

@@ -1,12 +1,12 @@
-import { RolloutError } from '../errors.js';
+import { ExitCode, RolloutError } from '../errors.js';
 import type { Expected } from './backend.js';
 
 /** Exit codes of the state layer (README and docs/state-backends.md list them). */
 export const StateExit = {
   /** The state could not be recorded: the run stopped, its record was saved elsewhere. */
-  writeFailed: 3,
+  writeFailed: ExitCode.rollbackFailed,
   /** Another run took the lock (lease) while this one held it: stopped at once. */
-  leaseLost: 5,
+  leaseLost: ExitCode.leaseLost,
 } as const;
 
 /** A write whose compare-and-swap condition no longer holds: someone else wrote in between. */

@@ -6,6 +6,9 @@ import { applyEvent, initialState } from './reduce.js';
 
 export { readState } from './read-state.js';
 
+/** A running command's process group is recorded once it has run this long (see recordProcessGroup). */
+const GROUP_RECORD_MS = 100;
+
 /** Poll results are coalesced: at most one write per this interval while only counters change. */
 const PROGRESS_FLUSH_MS = 1000;
 
@@ -45,6 +48,7 @@ export class StateStore {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private dirty = false;
+  private groupTimer: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
   private expected: Expected;
   private failed: { error: unknown } | null = null;
@@ -86,12 +90,24 @@ export class StateStore {
     return undefined;
   };
 
-  /** The command now running (item: orphans after SIGKILL); written at once, since it is what a later run must stop. */
+  /**
+   * The command now running, so a later run can stop it if we die (SIGKILL leaves its process group
+   * alive). Written once the command has run GROUP_RECORD_MS: most commands (a `kubectl apply`, a
+   * `true` in a benchmark) end sooner, and a write per command would cost more than it protects.
+   */
   recordProcessGroup(group: ProcessGroupRecord | null): void {
     if (!this.doc) return;
+    if (this.groupTimer) clearTimeout(this.groupTimer);
+    this.groupTimer = undefined;
+    const wasRecorded = this.doc.processGroup != null;
     this.doc.processGroup = group;
-    if (group) void this.flush();
-    else this.dirty = true;
+    if (group) {
+      this.groupTimer = setTimeout(() => {
+        this.groupTimer = undefined;
+        void this.flush();
+      }, GROUP_RECORD_MS);
+      this.groupTimer.unref();
+    } else if (wasRecorded) this.dirty = true;
   }
 
   /** Queues a write of the document as it is now; resolves once it is stored (or has failed for good). */
