@@ -10,6 +10,7 @@ import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
 import { archiveUnfinished, readState, StateStore } from '../state/store.js';
+import { reportAfterRun } from './report.js';
 import { openSession } from './session.js';
 
 export interface RunOptions extends OutputMode {
@@ -18,6 +19,7 @@ export interface RunOptions extends OutputMode {
   var?: string[];
   waitLock?: string;
   dryRun?: boolean;
+  report?: string;
 }
 
 /** How long a finished run waits for webhook deliveries still in flight. */
@@ -49,6 +51,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   } finally {
     store.close();
     session.close();
+    if (options.report !== undefined) reportAfterRun(statePath, runId, options.report, ctx); // also after a failure or interrupt
   }
   // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
   await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);

@@ -12,6 +12,7 @@ import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import { parseDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/types.js';
+import { recordEvents } from '../report/record.js';
 import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
 import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import { acquireLock, HEARTBEAT_MS, type LockHandle } from '../state/lock.js';
@@ -72,6 +73,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
     if (!lock.heartbeat(isoTime(ctx.clock.now()))) warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
   }, HEARTBEAT_MS);
   heartbeat.unref();
+  const eventLog = recordEvents(ctx, options, (value) => redactor.deep(value), warn); // for `rollout report`
 
   return {
     reporter,
@@ -87,6 +89,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
       emit: redactEvents(redactor, (event: RolloutEvent) => {
         store.handle(event);
+        eventLog.append(event);
         for (const listener of listeners) listener(event);
         return reporter.handle(event);
       }),
@@ -95,6 +98,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
     }),
     close() {
       clearInterval(heartbeat);
+      eventLog.close();
       reporter.close();
       lock.release();
       closeHttpAgents();

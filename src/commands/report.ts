@@ -1,0 +1,35 @@
+import { dirname, join, relative, resolve } from 'node:path';
+import type { Context } from '../context.js';
+import { writeReport } from '../report/write-report.js';
+import { locateState } from './locate-state.js';
+
+export interface ReportOptions {
+  config?: string;
+  state?: string;
+  run?: string;
+  out?: string;
+}
+
+/** `rollout report`: one self-contained HTML page of a recorded run; prints where it is. */
+export async function report(options: ReportOptions, ctx: Context): Promise<number> {
+  const statePath = await locateState(options, ctx);
+  const written = writeReportFor(statePath, options, ctx);
+  ctx.term.out.write(`${relative(ctx.cwd, written.path) || written.path}\n`);
+  return 0;
+}
+
+/** Also used by `rollout run --report FILE`. The default file sits beside the state file. */
+export function writeReportFor(statePath: string, options: { run?: string; out?: string }, ctx: Context): { path: string; runId: string } {
+  const out = (runId: string) => (options.out !== undefined ? resolve(ctx.cwd, options.out) : join(dirname(statePath), `report-${runId}.html`));
+  return writeReport({ statePath, runId: options.run }, out, ctx.clock.now());
+}
+
+/** `rollout run --report FILE`: after the run, whatever its outcome; a failure to write is said, not fatal. */
+export function reportAfterRun(statePath: string, runId: string, out: string, ctx: Context): void {
+  try {
+    const { path } = writeReportFor(statePath, { run: runId, out }, ctx);
+    ctx.term.err.write(`rollout: report written to ${relative(ctx.cwd, path) || path}\n`);
+  } catch (error) {
+    ctx.term.err.write(`rollout: could not write the report ${out}: ${(error as Error).message}\n`);
+  }
+}
