@@ -21,7 +21,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
     finished: false,
     failure: null,
     openings: [],
-    lanes: first.stages.map((name): Lane => ({ name, status: 'pending' })),
+    lanes: first.stages.map((name): Lane => ({ name, status: 'pending', failed: false })),
     bars: [],
     markers: [],
     checks: [],
@@ -43,7 +43,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
   const laneOf = (stage: string | null, index: number | null) => {
     if (stage !== null && index !== null) return index;
     let lane = model.lanes.findIndex((l) => l.name === PLAN_ROLLBACK);
-    if (lane === -1) lane = model.lanes.push({ name: PLAN_ROLLBACK, status: 'running' }) - 1;
+    if (lane === -1) lane = model.lanes.push({ name: PLAN_ROLLBACK, status: 'running', failed: false }) - 1;
     return lane;
   };
   const setStatus = (index: number | null, status: LaneStatus) => {
@@ -97,6 +97,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
         close(`soak ${record.index}`, at, false);
         close(`deploy ${record.index}`, at, false);
         setStatus(record.index, 'failed');
+        if (model.lanes[record.index]) model.lanes[record.index]!.failed = true;
         model.failure = { stage: record.stage, reason: record.reason, time: at };
         model.markers.push({ time: at, kind: 'failure', label: `${record.stage} failed: ${record.reason}` });
         const decisive = (record as { check?: string | null }).check;

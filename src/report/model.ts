@@ -33,6 +33,8 @@ export interface Lane {
   /** A stage name, or `rollback (plan)` for the plan-level rollback command. */
   name: string;
   status: LaneStatus;
+  /** The stage failed (it may have been rolled back since): the timeline marks it. */
+  failed: boolean;
 }
 
 /** One stretch of time on the timeline. Later issues add `pause` and `gate`. */

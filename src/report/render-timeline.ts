@@ -18,9 +18,9 @@ export function renderTimeline(model: ReportModel): Html {
   );
   const lanes = model.lanes.map((lane, index) => {
     const bars = model.bars.filter((b) => b.lane === index);
-    const failed = lane.status === 'failed' || lane.status === 'rollback_failed';
+    const failed = lane.failed || lane.status === 'rollback_failed';
     return html`<div class="lane lane-${lane.status}${failed ? ' lane-failing' : ''}" data-stage="${lane.name}" data-status="${lane.status}">
-      <div class="lane-name"><span class="name">${lane.name}</span><span class="lane-status">${failed ? '✕ ' : ''}${statusWords(lane.status)}</span></div>
+      <div class="lane-name"><span class="name" title="${lane.name}">${lane.name}</span><span class="lane-status">${failed ? '✕ ' : ''}${lane.failed && lane.status !== 'failed' ? `failed, ${statusWords(lane.status)}` : statusWords(lane.status)}</span></div>
       <div class="track">${markers}${bars.map(
         (bar) =>
           html`<div class="bar bar-${bar.kind} bar-${bar.state}" data-kind="${bar.kind}" style="left:${pct(bar.start)};width:${width(bar)}" title="${bar.label} ${lane.name}: ${clockTime(bar.start)}, ${formatDuration(bar.end - bar.start)}${bar.state === 'failed' ? ' — failed' : bar.state === 'open' ? ' — did not finish' : ''}"><span>${bar.label}</span></div>`,

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium; never a downloaded browser build. */
 export const CHROMIUM = process.env.ROLLOUT_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -18,16 +18,18 @@ export interface OpenedPage {
 }
 
 /**
- * Headless Chromium with no network at all: every request that is not the file being opened is
+ * Headless Chromium (a fresh profile each time) with no network at all: every request that is not the file being opened is
  * aborted and recorded, so a test can assert the page asked for nothing. Fails, never skips,
  * when Chromium is missing.
  */
 export async function openInChromium(file: string, viewport = { width: 1280, height: 900 }): Promise<OpenedPage> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: run bash .ci/install-deps.sh`);
   const profile = await mkdtemp(path.join(tmpdir(), 'rolloutctl-chromium-'));
-  const browser: Browser = await chromium.launch({
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
+    viewport,
+    offline: true,
     args: [
       '--headless',
       '--no-sandbox',
@@ -37,12 +39,13 @@ export async function openInChromium(file: string, viewport = { width: 1280, hei
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
-  let context: BrowserContext | undefined;
+  const close = async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  };
   try {
-    context = await browser.newContext({ viewport, offline: true });
     const url = pathToFileURL(file).href;
     const blocked: string[] = [];
     await context.route('**', (route) => {
@@ -61,18 +64,9 @@ export async function openInChromium(file: string, viewport = { width: 1280, hei
       if (request.url() !== url && !blocked.includes(request.url())) blocked.push(request.url());
     });
     await page.goto(url, { waitUntil: 'load' });
-    return {
-      page,
-      errors,
-      blocked,
-      close: async () => {
-        await browser.close();
-        await rm(profile, { recursive: true, force: true });
-      },
-    };
+    return { page, errors, blocked, close };
   } catch (error) {
-    await browser.close();
-    await rm(profile, { recursive: true, force: true });
+    await close();
     throw error;
   }
 }
