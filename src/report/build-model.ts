@@ -134,6 +134,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
         break;
       }
       case 'log.truncated':
+        if (model.markers.some((m) => m.kind === 'truncated')) break;
         model.markers.push({ time: at, kind: 'truncated', label: 'event log full' });
         model.notes.push(
           `The event log reached its ${Math.round(record.limitBytes / 1024 ** 2)} MiB cap at ${record.time}: measurements and command output after that were not recorded.`,

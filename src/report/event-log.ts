@@ -75,7 +75,8 @@ class FileEventLog implements EventLog {
   private bytes: number;
   private buffer: string[] = [];
   private scheduled: NodeJS.Immediate | undefined;
-  private truncated: boolean;
+  /** This process has dropped a measurement and said so (once per process: a resume says it again). */
+  private truncated = false;
   private readonly tails = new OutputTails();
 
   constructor(
@@ -85,13 +86,12 @@ class FileEventLog implements EventLog {
   ) {
     this.fd = this.attempt(() => openSync(path, 'a', 0o600));
     this.bytes = this.fd === null ? 0 : fstatSync(this.fd).size;
-    this.truncated = this.bytes >= LOG_CAP_BYTES;
     this.write(opened);
   }
 
   append(event: RolloutEvent): void {
     if (event.type === 'command.output') {
-      if (!this.truncated) this.tails.push(event);
+      if (this.bytes < LOG_CAP_BYTES) this.tails.push(event);
       return;
     }
     if (event.type === 'deploy.finished' || event.type === 'rollback.step.finished') {
