@@ -10,6 +10,7 @@ import { bench as failureDetection } from './failure-detection.js';
 import { repoRoot } from './lib/common.js';
 import { formatTable } from './lib/table.js';
 import { bench as polling } from './polling.js';
+import { bench as report } from './report.js';
 import { bench as stageOverhead } from './stage-overhead.js';
 import { bench as startup } from './startup.js';
 
@@ -19,6 +20,7 @@ const figures = [
   { name: 'polling', run: polling, smoke: { runs: 1, checks: 5, seconds: 1, intervalMs: 250 } },
   { name: 'failure-detection', run: failureDetection, smoke: { trials: 1, intervalMs: 100, failureThreshold: 1 } },
   { name: 'deploy-output', run: deployOutput, smoke: { runs: 1, bytes: 1024 ** 2 } },
+  { name: 'report', run: report, smoke: { runs: 1, stages: 3, measurements: 60 } },
 ];
 
 const { values } = parseArgs({

@@ -12,7 +12,7 @@ const STEPS_S = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 180
 export function renderTimeline(model: ReportModel): Html {
   const span = Math.max(1, model.endedAt - model.startedAt);
   const pct = (ms: number) => `${(((ms - model.startedAt) / span) * 100).toFixed(3)}%`;
-  const width = (bar: Bar) => `${(((bar.end - bar.start) / span) * 100).toFixed(3)}%`;
+  const share = (bar: Bar) => ((bar.end - bar.start) / span) * 100;
   const markers = model.markers.map(
     (m) => html`<div class="marker marker-${m.kind}" style="left:${pct(m.time)}" title="${clockTime(m.time)} ${m.label}"></div>`,
   );
@@ -23,7 +23,7 @@ export function renderTimeline(model: ReportModel): Html {
       <div class="lane-name"><span class="name" title="${lane.name}">${lane.name}</span><span class="lane-status">${failed ? '✕ ' : ''}${lane.failed && lane.status !== 'failed' ? `failed, ${statusWords(lane.status)}` : statusWords(lane.status)}</span></div>
       <div class="track">${markers}${bars.map(
         (bar) =>
-          html`<div class="bar bar-${bar.kind} bar-${bar.state}" data-kind="${bar.kind}" style="left:${pct(bar.start)};width:${width(bar)}" title="${bar.label} ${lane.name}: ${clockTime(bar.start)}, ${formatDuration(bar.end - bar.start)}${bar.state === 'failed' ? ' — failed' : bar.state === 'open' ? ' — did not finish' : ''}"><span>${bar.label}</span></div>`,
+          html`<div class="bar bar-${bar.kind} bar-${bar.state}" data-kind="${bar.kind}" style="left:${pct(bar.start)};width:${share(bar).toFixed(3)}%" title="${bar.label} ${lane.name}: ${clockTime(bar.start)}, ${formatDuration(bar.end - bar.start)}${bar.state === 'failed' ? ' — failed' : bar.state === 'open' ? ' — did not finish' : ''}">${share(bar) >= 5 ? html`<span>${bar.label}</span>` : ''}</div>`,
       )}${lane.status === 'skipped' || lane.status === 'pending' ? html`<span class="lane-note">${lane.status === 'skipped' ? 'skipped: never deployed' : 'not reached'}</span>` : ''}</div>
     </div>`;
   });
@@ -31,7 +31,8 @@ export function renderTimeline(model: ReportModel): Html {
   <h2 id="timeline-title">Timeline</h2>
   <div class="gantt">
     <div class="axis"><div class="lane-name"></div><div class="track">${ticks(model.startedAt, span).map(
-      (t) => html`<span class="tick" style="left:${pct(t)}" title="${clockTime(t)}">${offset(t, model.startedAt)}</span>`,
+      (t) =>
+        html`<span class="tick" style="left:${pct(t)}" title="${clockTime(t)}">${t === model.startedAt ? clockTime(t) : offset(t, model.startedAt)}</span>`,
     )}</div></div>
     ${lanes}
   </div>

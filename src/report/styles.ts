@@ -59,10 +59,9 @@ details summary { cursor:pointer; color:var(--dim); margin-top:10px; }
 .dot { display:inline-block; width:9px; height:9px; border-radius:50%; }
 .dot-pass { background:var(--pass); } .dot-fail { background:var(--fail); } .dot-inconclusive { background:var(--inconclusive); } .dot-error { background:var(--error); }
 .check-grid { display:grid; grid-template-columns:repeat(auto-fill,minmax(540px,1fr)); gap:14px; }
-.check, .command { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:14px 16px; min-width:0; }
+.check { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:14px 16px; min-width:0; }
 .check.decisive { border-color:var(--fail); box-shadow:0 0 0 1px var(--fail); }
-.check header, .command header { display:flex; justify-content:space-between; align-items:center; gap:10px; flex-wrap:wrap; }
-.command header { justify-content:flex-start; }
+.check header { display:flex; justify-content:space-between; align-items:center; gap:10px; flex-wrap:wrap; }
 .stage-tag { font-weight:500; color:var(--dim); margin-right:4px; } .stage-tag::after { content:" /"; }
 .describe, .rule, .counts, .explain, .readout { margin:6px 0; overflow-wrap:anywhere; }
 .kind { text-transform:uppercase; font-size:10.5px; letter-spacing:.05em; background:#eaeef2; padding:1px 6px; border-radius:4px; }
@@ -71,11 +70,17 @@ details summary { cursor:pointer; color:var(--dim); margin-top:10px; }
 .count { font-weight:600; margin-right:6px; } .count-pass { color:var(--pass); } .count-fail { color:var(--fail); } .count-inconclusive { color:#9a6700; } .count-error { color:var(--error); }
 .chart { min-height:230px; margin-top:6px; }
 .readout { min-height:1.5em; font-variant-numeric:tabular-nums; }
-.command { margin-bottom:10px; }
-.command-bad { border-left:4px solid var(--fail); } .command-ok { border-left:4px solid var(--pass); }
+.commands { width:100%; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:8px; overflow:hidden; }
+.commands th { text-align:left; font-size:12px; font-weight:500; color:var(--dim); padding:8px 10px; border-bottom:1px solid var(--line); background:var(--bg); }
+.commands td { padding:7px 10px; border-top:1px solid #eaeef2; vertical-align:top; }
+.commands td code { white-space:pre-wrap; overflow-wrap:anywhere; }
+.commands .num { white-space:nowrap; font-variant-numeric:tabular-nums; }
+.commands .stage-cell { font-weight:600; overflow-wrap:break-word; max-width:220px; }
+.commands tr.command-bad > td:first-child { box-shadow:inset 3px 0 0 var(--fail); }
+.commands .output-row td { border-top:none; padding-top:0; }
+.commands details summary { margin-top:0; }
 .phase { text-transform:uppercase; font-size:10.5px; letter-spacing:.05em; padding:1px 6px; border-radius:4px; color:#fff; }
 .phase-deploy { background:var(--deploy); } .phase-rollback { background:var(--rollback); }
-.cmdline { margin:8px 0 4px; padding:6px 10px; background:var(--bg); border-radius:6px; white-space:pre-wrap; overflow-wrap:anywhere; }
 .output { margin:6px 0 0; padding:10px 12px; background:#1f2328; color:#e6edf3; border-radius:6px; max-height:420px; overflow:auto; white-space:pre-wrap; overflow-wrap:anywhere; }
 .output .stderr { color:#ffa198; }
 footer { margin-top:32px; color:var(--dim); font-size:12px; border-top:1px solid var(--line); padding-top:12px; }
