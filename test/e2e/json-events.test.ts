@@ -6,9 +6,9 @@ import { defaultStatePath, readState, waitForState } from '../helpers/state.js';
 import { writePlan } from '../helpers/temp-dir.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
-/** The README's event table: type → { required fields, optional fields }. */
+/** The event table of docs/events-and-state.md: type → { required fields, optional fields }. */
 async function documentedEvents(): Promise<Map<string, { required: string[]; optional: string[] }>> {
-  const readme = await fs.readFile(path.join(repoRoot, 'README.md'), 'utf8');
+  const readme = await fs.readFile(path.join(repoRoot, 'docs', 'events-and-state.md'), 'utf8');
   const block = readme.slice(readme.indexOf('<!-- events:start -->'), readme.indexOf('<!-- events:end -->'));
   const table = new Map<string, { required: string[]; optional: string[] }>();
   for (const row of block.split('\n')) {
@@ -26,7 +26,7 @@ async function documentedEvents(): Promise<Map<string, { required: string[]; opt
 describe('rollout run --json', { timeout: 40_000 }, () => {
   const ws = useWorkspace();
 
-  it('prints only NDJSON events on stdout, every type and field as documented in README, command output on stderr', async () => {
+  it('prints only NDJSON events on stdout, every type and field as documented in docs/events-and-state.md, command output on stderr', async () => {
     // Every event type in one run: a passing stage with a rollback, one without (skipped in the
     // rollback), a failing one, and one never deployed.
     await writePlan(
@@ -68,7 +68,7 @@ stages:
       expect(event.runId).toBe(state.runId);
       expect(Number.isNaN(Date.parse(String(event.time)))).toBe(false);
       const doc = documented.get(String(event.type));
-      expect(doc, `event type ${event.type} is not in the README table`).toBeDefined();
+      expect(doc, `event type ${event.type} is not in the docs/events-and-state.md table`).toBeDefined();
       const fields = Object.keys(event).slice(3).sort();
       const allowed = [...(doc?.required ?? []), ...(doc?.optional ?? [])];
       expect(
