@@ -1,4 +1,4 @@
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { writeReport } from '../report/write-report.js';
 import { locateState } from './locate-state.js';
@@ -14,7 +14,7 @@ export interface ReportOptions {
 export async function report(options: ReportOptions, ctx: Context): Promise<number> {
   const statePath = await locateState(options, ctx);
   const written = writeReportFor(statePath, options, ctx);
-  ctx.term.out.write(`${relative(ctx.cwd, written.path) || written.path}\n`);
+  ctx.term.out.write(`${shown(written.path, ctx)}\n`);
   return 0;
 }
 
@@ -28,8 +28,14 @@ export function writeReportFor(statePath: string, options: { run?: string; out?:
 export function reportAfterRun(statePath: string, runId: string, out: string, ctx: Context): void {
   try {
     const { path } = writeReportFor(statePath, { run: runId, out }, ctx);
-    ctx.term.err.write(`rollout: report written to ${relative(ctx.cwd, path) || path}\n`);
+    ctx.term.err.write(`rollout: report written to ${shown(path, ctx)}\n`);
   } catch (error) {
     ctx.term.err.write(`rollout: could not write the report ${out}: ${(error as Error).message}\n`);
   }
+}
+
+/** Relative to the working directory when inside it, else absolute. */
+function shown(path: string, ctx: Context): string {
+  const rel = relative(ctx.cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }

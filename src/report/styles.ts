@@ -30,16 +30,16 @@ details summary { cursor:pointer; color:var(--dim); margin-top:10px; }
 .gantt { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:8px 16px 12px; }
 .lane, .axis { display:grid; grid-template-columns:190px 1fr; align-items:center; }
 .axis .track { height:22px; border-bottom:1px solid var(--line); }
-.lane .track { height:34px; border-bottom:1px dashed #eaeef2; }
+.lane .track { height:38px; border-bottom:1px dashed #eaeef2; }
 .track { position:relative; }
-.lane-name { padding-right:12px; display:flex; justify-content:space-between; gap:8px; overflow:hidden; }
+.lane-name { padding-right:12px; display:flex; flex-direction:column; line-height:1.2; overflow:hidden; }
 .lane-name .name { font-weight:600; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
-.lane-status { color:var(--dim); font-size:12px; white-space:nowrap; }
+.lane-status { color:var(--dim); font-size:11px; white-space:nowrap; }
 .lane-failing .lane-name .name, .lane-failing .lane-status { color:var(--fail); }
 .lane-failing .track { background:rgba(207,34,46,.05); }
 .tick { position:absolute; top:2px; transform:translateX(-50%); font-size:11px; color:var(--dim); white-space:nowrap; }
 .tick:first-child { transform:none; }
-.bar { position:absolute; top:7px; height:20px; min-width:3px; border-radius:4px; overflow:hidden; color:#fff; font-size:11px; line-height:20px; padding:0 5px; white-space:nowrap; }
+.bar { position:absolute; top:9px; height:20px; min-width:3px; border-radius:4px; overflow:hidden; color:#fff; font-size:11px; line-height:20px; padding:0 5px; white-space:nowrap; }
 .bar span { opacity:.95; }
 .bar-deploy { background:var(--deploy); } .bar-soak { background:var(--soak); color:#0a3069; } .bar-rollback { background:var(--rollback); }
 .bar-pause, .bar-gate { background:repeating-linear-gradient(45deg,#d0d7de,#d0d7de 4px,#eaeef2 4px,#eaeef2 8px); color:var(--ink); }
