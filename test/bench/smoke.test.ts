@@ -30,6 +30,9 @@ const figureIds = [
   'detect.p95',
   'output.throughput',
   'output.rss',
+  'report.size',
+  'report.write',
+  'report.render',
 ];
 
 // Runs every bench script once at tiny sizes. Speed is judged by `npm run bench`, never here:
@@ -38,7 +41,7 @@ describe('npm run bench --smoke', () => {
   let dir: string | undefined;
   afterEach(async () => removeTempDir(dir));
 
-  it('runs every figure once and writes a well-formed result and table', async () => {
+  it('runs every figure once and writes a well-formed result and table', { timeout: 150_000 }, async () => {
     dir = await makeTempDir('rollout-bench-smoke-');
     const out = path.join(dir, 'latest.json');
     const result = await execa(process.execPath, [path.join(repoRoot, 'bench', 'run.js'), '--smoke', '--out', out], { cwd: repoRoot, reject: false });
