@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Any process warning fails the test that caused it (test/setup/fail-on-warnings.ts).
+    setupFiles: ['test/setup/fail-on-warnings.ts'],
     reporters: ['default', './test/closing-line-reporter.ts'],
   },
 });

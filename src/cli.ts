@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
 import { killActiveCommands } from './exec/process-groups.js';
+import { survivePipeClose } from './output/closed-pipe.js';
 
 /**
  * The only place that turns outcomes into exit codes. Commands, and the context with its colour
@@ -14,6 +15,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${version}\n`);
   process.exit(0);
 }
+
+survivePipeClose(process.stdout);
+survivePipeClose(process.stderr);
+// An error nothing caught is a bug: reported like any other (one paragraph, exit 70), never a
+// stack trace and exit 1 (which means "a stage failed").
+process.on('uncaughtException', (error) => void crash(error));
+process.on('unhandledRejection', (error) => void crash(error));
 
 const { Command, CommanderError, Option } = await import('commander');
 const interrupt = new AbortController();
@@ -47,7 +55,9 @@ const program = new Command('rollout')
     'after',
     `
 Exit codes: 0 succeeded · 1 a stage failed (rolled back or stopped) · 2 bad input, nothing ran
-            3 a rollback failed, a human must look · 4 locked by another run · 130/143 interrupted
+            3 a rollback failed, a human must look · 4 locked by another run
+            6 a deploy window blocks the next stage (resume later) · 130/143 interrupted
+            70 an internal error (a bug in rollout)
 
 Examples:
   $ rollout init
@@ -66,6 +76,8 @@ program
   .addOption(waitLockOption())
   .option('--dry-run', "print what would run, in order, with each command's ROLLOUT_* environment; runs and writes nothing")
   .option('--report <file>', 'write the run report (one self-contained HTML page) here when the run ends, however it ends')
+  .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
+  .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -142,6 +154,8 @@ program
   .addOption(stateOption())
   .option('--allow-plan-change', 'resume even though the plan file changed since the run started')
   .addOption(waitLockOption())
+  .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
+  .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -208,6 +222,12 @@ try {
   }
 } catch (error) {
   process.exitCode = await report(error);
+}
+
+/** After an uncaught error nothing can be trusted to finish: report it, stop our commands, exit. */
+async function crash(error: unknown): Promise<never> {
+  const code = await report(error).catch(() => ExitCode.internal);
+  process.exit(code);
 }
 
 async function report(error: unknown): Promise<number> {

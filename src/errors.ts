@@ -9,8 +9,12 @@ export const ExitCode = {
   badInput: 2,
   rollbackFailed: 3,
   locked: 4,
+  /** A deploy window kept the next stage from starting; what passed stays deployed (`rollout resume` later). */
+  blocked: 6,
   interrupted: 130,
   terminated: 143,
+  /** A bug in rollout (BSD's EX_SOFTWARE): never 1, which means "a stage failed". */
+  internal: 70,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -13,6 +13,8 @@ export function exitCodeFor(status: Exclude<RunStatus, 'running'>, interruptedBy
       return ExitCode.rollbackFailed;
     case 'interrupted':
       return interruptedBy === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+    case 'blocked':
+      return ExitCode.blocked;
   }
 }
 

@@ -3,17 +3,21 @@ import { ExitCode, RolloutError } from './errors.js';
 
 /**
  * Prints an error a command threw and returns its exit code: a RolloutError's own code and
- * message; anything else is a bug, reported in one line (the stack only under ROLLOUT_DEBUG).
+ * message; anything else is a bug, reported in one line (the stack only under ROLLOUT_DEBUG) and
+ * exits 70 (EX_SOFTWARE), so a CI never mistakes it for a failed stage (1).
  */
-export function reportError(error: unknown, ctx: Pick<Context, 'term' | 'env'>): number {
+export async function reportError(error: unknown, ctx: Pick<Context, 'term' | 'env' | 'cwd'>): Promise<number> {
   const c = ctx.term.color;
   if (error instanceof RolloutError) {
     ctx.term.err.write(`${c.red('error:')} ${error.message}\n`);
+    if (error.exitCode === ExitCode.badInput && ctx.env.GITHUB_ACTIONS === 'true') {
+      (await import('./output/github-errors.js')).reportInputErrorToGitHub(error, ctx);
+    }
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
   ctx.term.err.write(`${c.red('error:')} ${message}\n`);
   if (ctx.env.ROLLOUT_DEBUG && error instanceof Error && error.stack) ctx.term.err.write(`${error.stack}\n`);
-  else ctx.term.err.write('(an unexpected error; set ROLLOUT_DEBUG=1 for details)\n');
-  return ExitCode.failed;
+  else ctx.term.err.write('(an internal error in rollout; set ROLLOUT_DEBUG=1 for details and please report it)\n');
+  return ExitCode.internal;
 }

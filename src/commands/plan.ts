@@ -4,6 +4,7 @@ import { displayPath, loadPlan } from '../plan/load.js';
 import { redactHeaders, redactValue } from '../plan/redact.js';
 import { planTimeline, type Timeline } from '../plan/timeline.js';
 import type { Plan } from '../plan/types.js';
+import { describeWindows, type WindowsSummary } from '../windows/describe.js';
 
 export interface PlanOptions {
   config?: string;
@@ -14,8 +15,9 @@ export interface PlanOptions {
 export async function plan(options: PlanOptions, ctx: Context): Promise<number> {
   const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
   const timeline = planTimeline(loaded);
-  if (options.json) ctx.term.out.write(`${JSON.stringify(planDocument(loaded, timeline), null, 2)}\n`);
-  else ctx.term.out.write(`${renderPlan(loaded, timeline, ctx)}\n`);
+  const windows = loaded.windows ? describeWindows(loaded.windows, ctx.clock.now()) : null;
+  if (options.json) ctx.term.out.write(`${JSON.stringify({ ...planDocument(loaded, timeline), windows }, null, 2)}\n`);
+  else ctx.term.out.write(`${renderPlan(loaded, timeline, ctx)}${windows ? `\n\n${renderWindows(windows, ctx)}` : ''}\n`);
   return 0;
 }
 
@@ -80,5 +82,20 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
     lines.push(`  ${t.stage}: a failure is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
   }
   for (const hook of p.notify ?? []) lines.push('', `notify ${hook.displayUrl}: ${hook.events.join(', ')}`);
+  return lines.join('\n');
+}
+
+function renderWindows(w: WindowsSummary, ctx: Context): string {
+  const c = ctx.term.color;
+  const lines = [
+    `${c.bold('Deploy windows')} (${w.timezone}; checked as each stage starts; when blocked: ${w.onBlocked}${w.maxWaitMs !== null ? ` up to ${formatDuration(w.maxWaitMs)}` : ''})`,
+  ];
+  for (const rule of w.allow) lines.push(`  allow ${rule}`);
+  for (const rule of w.deny) lines.push(`  deny  ${rule}`);
+  lines.push(
+    w.openNow
+      ? `  open now (${w.now})`
+      : `  closed now (${w.now}): ${w.blockedBy}; ${w.nextOpen ? `next allowed ${w.nextOpen}` : 'no allowed time within a year'}`,
+  );
   return lines.join('\n');
 }

@@ -13,8 +13,9 @@ import { wasDeployed } from '../state/reduce.js';
 import { readState, StateStore } from '../state/store.js';
 import { planStages } from './rollback.js';
 import { openSession } from './session.js';
+import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface ResumeOptions extends OutputMode {
+export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
   allowPlanChange?: boolean;
@@ -30,6 +31,7 @@ export interface ResumeOptions extends OutputMode {
 export async function resume(options: ResumeOptions, ctx: Context): Promise<number> {
   const located = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
   const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : located.statePath;
+  const overrideWindow = windowOverride(options, ctx);
   const before = readState(statePath);
   if (!before) throw new InputError(`no rollout state at ${statePath}: there is no run to resume.`);
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
@@ -40,10 +42,16 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
     const doc = readState(statePath) ?? before; // under the lock: what the run really left
     checkResumable(doc, plan, statePath, options);
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId} started; resuming with the current plan (--allow-plan-change)`);
+    session.reporter.continueRun?.(doc);
     const store = new StateStore(statePath, doc);
     let status: Awaited<ReturnType<typeof runRollout>>['status'];
+    let tookMs: number | undefined;
     try {
-      const deps = session.deps(doc.runId, store);
+      const deps = session.deps(doc.runId, store, [
+        (event) => {
+          if (event.type === 'run.finished') tookMs = event.durationMs;
+        },
+      ]);
       if (isRollingBack(doc)) {
         const deployed = planStages(
           plan,
@@ -52,13 +60,13 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
         );
         status = await rollBackRun(plan, deployed, doc.failure, deps, true);
       } else {
-        status = (await runRollout(plan, deps, resumePoint(doc, plan))).status;
+        status = (await runRollout(plan, deps, resumePoint(doc, plan), { overrideWindow })).status;
       }
     } finally {
       store.close();
     }
     session.reporter.close();
-    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
+    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
     return exitCodeFor(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);
@@ -68,7 +76,7 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
 }
 
 function checkResumable(doc: StateDocument, plan: Plan, statePath: string, options: ResumeOptions): void {
-  if (doc.status !== 'interrupted' && doc.status !== 'running') {
+  if (doc.status !== 'interrupted' && doc.status !== 'running' && doc.status !== 'blocked') {
     const next =
       doc.status === 'rollback_failed'
         ? 'Fix what made the rollback fail, then run `rollout rollback`.'

@@ -46,15 +46,23 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
       return 0;
     }
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
+    session.reporter.continueRun?.(doc);
     const store = new StateStore(statePath, doc);
     let status: Awaited<ReturnType<typeof rollBackRun>>;
+    // The summary reports this rollback's own duration, as its last line did, not the run's age.
+    let tookMs: number | undefined;
     try {
-      status = await rollBackRun(plan, deployed, doc.failure, session.deps(doc.runId, store));
+      const deps = session.deps(doc.runId, store, [
+        (event) => {
+          if (event.type === 'run.finished') tookMs = event.durationMs;
+        },
+      ]);
+      status = await rollBackRun(plan, deployed, doc.failure, deps);
     } finally {
       store.close();
     }
     session.reporter.close();
-    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n`);
+    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
     return rollbackExitCode(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);

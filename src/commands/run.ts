@@ -12,8 +12,9 @@ import { newRunId } from '../run-id.js';
 import { archiveUnfinished, readState, StateStore } from '../state/store.js';
 import { reportAfterRun } from './report.js';
 import { openSession } from './session.js';
+import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface RunOptions extends OutputMode {
+export interface RunOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
   var?: string[];
@@ -30,6 +31,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
   const statePath = options.state !== undefined ? resolve(ctx.cwd, options.state) : plan.statePath;
   const runId = newRunId(ctx.clock.now());
+  const overrideWindow = windowOverride(options, ctx);
   if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);
   readState(statePath); // a damaged state file is bad input: refuse before touching anything
 
@@ -44,7 +46,9 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
       const archive = archiveUnfinished(statePath, previous);
       session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive}; undo it with: rollout rollback --state ${archive}`);
     }
-    const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []));
+    const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []), undefined, {
+      overrideWindow,
+    });
     exitCode = exitCodeFor(outcome.status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);

@@ -42,6 +42,12 @@ function nextStep(doc: StateDocument, path: string, ctx: Context): string | null
     }
     case 'interrupted':
       return `${describeUnfinished(doc)}\n${finish}`;
+    case 'blocked': {
+      const deployed = doc.stages.filter((s) => s.status === 'succeeded').map((s) => s.name);
+      const left = deployed.length > 0 ? `It left deployed: ${deployed.join(', ')}. ` : '';
+      const when = doc.blocked?.nextOpenAt ? ` after ${doc.blocked.nextOpenAt}` : '';
+      return `${left}Continue it${when} with: rollout resume${state}   (or now: rollout resume${state} --override-window --reason "…")   or undo it with: rollout rollback${state}`;
+    }
     case 'rollback_failed':
       return `A rollback command failed: check the service by hand, then retry with: rollout rollback${state}`;
     default:

@@ -4,7 +4,7 @@
  * `command.output`, which carries raw bytes and is never persisted.
  */
 export type Phase = 'deploy' | 'rollback';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted' | 'blocked';
 
 export type PollErrorKind = 'timeout' | 'refused' | 'dns' | 'reset' | 'tls' | 'status' | 'body' | 'network';
 
@@ -86,6 +86,28 @@ export interface StageFailed extends Base, StageRef {
 export interface StageSkipped extends Base, StageRef {
   type: 'stage.skipped';
 }
+/** A deploy window rule keeps the stage from starting now; the run stops before it (resumable). */
+export interface StageBlocked extends Base, StageRef {
+  type: 'stage.blocked';
+  /** The rule, in the plan's words. */
+  rule: string;
+  /** When the stage may next start (ISO-8601), or null when no time within a year is allowed. */
+  nextOpenAt: string | null;
+  message: string;
+}
+/** `onBlocked: wait`: the stage waits for its window to open. */
+export interface WindowWaiting extends Base, StageRef {
+  type: 'window.waiting';
+  rule: string;
+  until: string;
+}
+/** `--override-window`: the stage starts although a window rule blocks it; who and why are recorded. */
+export interface WindowOverridden extends Base, StageRef {
+  type: 'window.overridden';
+  rule: string;
+  reason: string;
+  by: string;
+}
 export interface RollbackStarted extends Base {
   type: 'rollback.started';
   /** `plan` when the plan's single rollback command is used, `stages` for per-stage rollbacks. */
@@ -143,6 +165,9 @@ export type RolloutEvent =
   | StagePassed
   | StageFailed
   | StageSkipped
+  | StageBlocked
+  | WindowWaiting
+  | WindowOverridden
   | RollbackStarted
   | RollbackStepStarted
   | RollbackStepFinished

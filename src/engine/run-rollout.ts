@@ -4,6 +4,7 @@ import { type EngineDeps, eventEmitter, interruptSignal } from './deps.js';
 import type { RunStatus } from './events.js';
 import { rollBack } from './rollback.js';
 import { soakStage } from './soak.js';
+import { awaitWindow, type WindowOverride } from './window-gate.js';
 
 export type FinalStatus = Exclude<RunStatus, 'running'>;
 
@@ -22,12 +23,19 @@ export interface ResumePoint {
   deployed: Stage[];
 }
 
+export interface RunOptions {
+  /** Start stages even when a deploy window blocks them (recorded with who and why). */
+  overrideWindow?: WindowOverride | null;
+}
+
 /**
- * The rollout state machine: for each stage, deploy then soak; on the first failure, skip the rest
- * and (per `onFailure`) roll back what was deployed. Speaks only through events. With `resume`,
- * continues an interrupted run instead of starting one: stages that passed are not touched.
+ * The rollout state machine: for each stage, check its deploy window, deploy, then soak; on the
+ * first failure, skip the rest and (per `onFailure`) roll back what was deployed. A stage its window
+ * blocks stops the run before it, leaving what passed deployed (status `blocked`, resumable).
+ * Speaks only through events. With `resume`, continues an interrupted or blocked run instead of
+ * starting one: stages that passed are not touched.
  */
-export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePoint): Promise<RunOutcome> {
+export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePoint, options: RunOptions = {}): Promise<RunOutcome> {
   const emit = eventEmitter(deps);
   const runStarted = deps.clock.now();
   if (resume) {
@@ -39,6 +47,7 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
   const deployed: Stage[] = [...(resume?.deployed ?? [])];
   let failure: RunOutcome['failure'] = null;
   let interrupted = false;
+  let blocked = false;
 
   /** Runs a stage's deploy command: null when it succeeded, else why it failed, or 'interrupted'. */
   const deployStage = async (stage: Stage): Promise<string | null> => {
@@ -65,6 +74,15 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
     const stageStarted = deps.clock.now();
     const elapsed = () => Math.round(deps.clock.now() - stageStarted);
     if (!(resume?.soakOnly && stage.index === resume.stageIndex)) {
+      const window = await awaitWindow(plan, stage, deps, emit, options.overrideWindow ?? null);
+      if (window.kind === 'interrupted') {
+        interrupted = true;
+        break;
+      }
+      if (window.kind === 'blocked') {
+        blocked = true;
+        break;
+      }
       const deployFailure = await deployStage(stage);
       if (deployFailure === 'interrupted') {
         interrupted = true;
@@ -102,6 +120,8 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
     status = 'interrupted';
     // A runner with a long grace period can ask for the deployed stages to be undone on cancel.
     if (plan.onInterrupt === 'rollback') await rollBack(plan, deployed, { ...deps, signal: deps.hardSignal }, emit);
+  } else if (blocked) {
+    status = 'blocked';
   } else if (failure === null) {
     status = 'succeeded';
   } else {

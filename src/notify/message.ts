@@ -1,4 +1,4 @@
-import type { CheckPolled, RolloutEvent } from '../engine/events.js';
+import type { CheckPolled, RolloutEvent, RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
 import type { NotifyEvent } from '../plan/types.js';
 
@@ -16,13 +16,14 @@ export interface NotifyPayload {
   check?: { name: string; status: number | null; error: string | null; latencyMs: number };
 }
 
-const STATUS_TEXT: Record<string, string> = {
+const STATUS_TEXT = {
   succeeded: '✅ succeeded',
   failed: '❌ failed',
   rolled_back: '↩️ failed and rolled back',
   rollback_failed: '🚨 rollback failed: a human must look',
   interrupted: '⚠️ interrupted',
-};
+  blocked: '⏸️ stopped before a stage its deploy window blocks',
+} satisfies Record<Exclude<RunStatus, 'running'>, string>;
 
 /** The webhook message for an event of interest, or null for events no one is told about. */
 export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll: CheckPolled | undefined): NotifyPayload | null {

@@ -1,4 +1,5 @@
 import type { RolloutEvent } from '../engine/events.js';
+import type { StateDocument } from '../state/document.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -31,6 +32,10 @@ export abstract class CiDecorator implements Reporter {
 
   endPartialLines(): void {
     this.inner.endPartialLines?.();
+  }
+
+  continueRun(doc: StateDocument): void {
+    this.inner.continueRun?.(doc);
   }
 
   /** Called before the wrapped reporter sees a (non-output) event. */

@@ -31,6 +31,12 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
       return `${stage(event.stage)} ${c.red('✗ failed')}: ${event.reason}`;
     case 'stage.skipped':
       return `${stage(event.stage)} ${c.dim('skipped (not deployed)')}`;
+    case 'stage.blocked':
+      return `${stage(event.stage)} ${c.yellow('⏸ not started')}: ${event.message}`;
+    case 'window.waiting':
+      return `${stage(event.stage)} waiting for its deploy window (${event.rule}) until ${event.until}`;
+    case 'window.overridden':
+      return `${stage(event.stage)} ${c.yellow('window overridden')} by ${event.by} (${event.rule}): ${event.reason}`;
     case 'rollback.started':
       return event.scope === 'plan'
         ? `${c.yellow('rolling back')} with the plan's rollback command (undoes ${event.stages.join(', ')})`
@@ -67,6 +73,8 @@ export function statusWord(status: string, c: ChalkInstance, failed = true): str
       return c.red.bold('✗ rollback failed');
     case 'interrupted':
       return c.yellow.bold('⚠ interrupted');
+    case 'blocked':
+      return c.yellow.bold('⏸ blocked by a deploy window');
     default:
       return status;
   }

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { RolloutEvent } from '../engine/events.js';
-import { formatDuration } from '../plan/duration.js';
 import type { StateDocument } from '../state/document.js';
 import { applyEvent, initialState } from '../state/reduce.js';
 import { CiDecorator, commandBlock } from './ci-decorator.js';
+import { escapeData, escapeProperty, formatOutputs, stopToken } from './github-commands.js';
+import { headline, renderJobSummary } from './job-summary.js';
 import type { Reporter } from './reporter.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -12,13 +12,21 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * GitHub Actions (`GITHUB_ACTIONS=true`): deploy and rollback output folded into `::group::`s, an
  * `::error` annotation for the failed stage, a Markdown job summary appended to
- * `$GITHUB_STEP_SUMMARY`, and step outputs (`status`, `failed-stage`, `run-id`, `failure-reason`)
- * appended to `$GITHUB_OUTPUT`. It folds the events into its own copy of the state document.
+ * `$GITHUB_STEP_SUMMARY`, and step outputs (`status`, `failed-stage`, `run-id`, `failure-reason`,
+ * `message`) appended to `$GITHUB_OUTPUT`, for `run`, `resume` and `rollback` alike. It folds the
+ * events into its own copy of the state document.
+ *
+ * Workflow commands are paused (`::stop-commands::`) for everything rollout relays: deploy output
+ * and the reasons and messages it quotes may carry untrusted text (a commit message, an HTTP
+ * body), and a `::add-mask::`, `::error::` or `##[warning]` in there must not act on the job —
+ * nor half-act, as when a prefixed `::add-mask::` line fails while the next line prints the
+ * value. Our own commands resume processing for exactly their line, with a fresh token each time.
  */
 export class GitHubActions extends CiDecorator {
   private doc: StateDocument | null = null;
+  private tookMs: number | undefined;
   private grouped = false;
-  private readonly warnings: string[] = [];
+  private token: string | null = null;
 
   constructor(
     inner: Reporter,
@@ -27,11 +35,19 @@ export class GitHubActions extends CiDecorator {
     folds = true,
   ) {
     super(inner, err, folds);
+    this.pauseCommands();
+  }
+
+  /** The run that `resume` or `rollback` continues: its summary and outputs cover the whole run. */
+  override continueRun(doc: StateDocument): void {
+    this.doc = structuredClone(doc);
+    super.continueRun(doc);
   }
 
   protected override before(event: RolloutEvent): void {
     if (event.type === 'run.started') this.doc = initialState(event);
     else if (this.doc) applyEvent(this.doc, event);
+    if (event.type === 'run.finished') this.tookMs = event.durationMs;
     if (commandBlock(event)?.edge === 'end') this.endGroup();
   }
 
@@ -52,13 +68,30 @@ export class GitHubActions extends CiDecorator {
 
   override warn(message: string): void {
     super.warn(message);
-    this.warnings.push(message);
     this.mark(`::warning title=rollout::${escapeData(message)}`);
   }
 
   override close(): void {
     this.endGroup();
     super.close();
+    if (this.token !== null) this.err.write(`::${this.token}::\n`);
+    this.token = null;
+  }
+
+  /** Our own command: processing resumes for its line only. */
+  protected override mark(text: string): void {
+    if (this.token === null) {
+      super.mark(text);
+      return;
+    }
+    const resume = `::${this.token}::`;
+    this.token = stopToken();
+    super.mark(`${resume}\n${text}\n::stop-commands::${this.token}`);
+  }
+
+  private pauseCommands(): void {
+    this.token = stopToken();
+    this.err.write(`::stop-commands::${this.token}\n`);
   }
 
   private endGroup(): void {
@@ -68,86 +101,28 @@ export class GitHubActions extends CiDecorator {
   }
 
   private finish(doc: StateDocument): void {
-    const write = (file: string | undefined, text: string, what: string) => {
-      if (!file) return;
-      try {
-        appendFileSync(file, text);
-      } catch (error) {
-        this.inner.warn(`cannot write the ${what} to ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
-    };
-    write(this.env.GITHUB_STEP_SUMMARY, renderJobSummary(doc), 'job summary');
-    const outputs = { status: doc.status, 'failed-stage': doc.failure?.stage ?? '', 'run-id': doc.runId, 'failure-reason': doc.failure?.reason ?? '' };
-    write(this.env.GITHUB_OUTPUT, formatOutputs(outputs), 'step outputs');
+    write(this.env.GITHUB_STEP_SUMMARY, renderJobSummary(doc, this.tookMs), 'job summary', this.inner);
+    write(this.env.GITHUB_OUTPUT, formatOutputs(runOutputs(doc)), 'step outputs', this.inner);
   }
 }
 
-const ICON: Record<string, string> = {
-  succeeded: '✅',
-  failed: '❌',
-  rollback_failed: '🚨',
-  rolled_back: '↩️',
-  rolling_back: '↩️',
-  interrupted: '⚠️',
-  skipped: '⏭️',
-  pending: '⏸️',
-  deploying: '⏳',
-  soaking: '⏳',
-};
+/** The step outputs of a finished run. */
+export function runOutputs(doc: StateDocument): Record<string, string> {
+  return {
+    status: doc.status,
+    'failed-stage': doc.failure?.stage ?? '',
+    'run-id': doc.runId,
+    'failure-reason': doc.failure?.reason ?? '',
+    message: `rollout ${doc.plan.name}: ${headline(doc)}${doc.failure ? `: ${doc.failure.reason}` : ''}`,
+  };
+}
 
-/** The Markdown job summary: a headline, the stage table, and the failure. */
-export function renderJobSummary(doc: StateDocument): string {
-  const total = doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
-  const lines = [
-    `### ${ICON[doc.status] ?? ''} rollout ${cell(doc.plan.name)}: ${headline(doc)}${total}`,
-    '',
-    `Run \`${doc.runId}\``,
-    '',
-    '| Stage | Status | Duration | Checks | Polls | Failed polls |',
-    '| --- | --- | --- | --- | --- | --- |',
-  ];
-  for (const stage of doc.stages) {
-    const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
-    const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
-    const checks = stage.health.checks
-      .map((c) => `${cell(c.name)} ${c.lastOk === null ? '–' : c.lastOk ? '✅' : `❌ ${cell(c.lastError?.message ?? '')}`}`)
-      .join('<br>');
-    lines.push(
-      `| ${cell(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${stage.health.failures} |`,
-    );
+/** Appends to a file the runner gave us; a failure is a warning, never the run's end. */
+export function write(file: string | undefined, text: string, what: string, reporter: Pick<Reporter, 'warn'>): void {
+  if (!file) return;
+  try {
+    appendFileSync(file, text);
+  } catch (error) {
+    reporter.warn(`cannot write the ${what} to ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  if (doc.failure) lines.push('', `**Failed at \`${cell(doc.failure.stage)}\`:** ${cell(doc.failure.reason)}`);
-  return `${lines.join('\n')}\n\n`;
-}
-
-function headline(doc: StateDocument): string {
-  const at = doc.failure ? ` at ${cell(doc.failure.stage)}` : '';
-  if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
-  if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
-  if (doc.status === 'failed') return `failed${at}`;
-  return doc.status.replace('_', ' ');
-}
-
-/** `name<<DELIM` blocks: safe for any value, newlines included. */
-export function formatOutputs(outputs: Record<string, string>): string {
-  return Object.entries(outputs)
-    .map(([name, value]) => {
-      let delimiter = `ghadelimiter_${randomBytes(8).toString('hex')}`;
-      while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomBytes(8).toString('hex')}`;
-      return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
-    })
-    .join('');
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-/** Workflow command message escaping, as @actions/core does it. */
-export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-export function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

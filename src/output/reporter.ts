@@ -1,4 +1,5 @@
 import type { RolloutEvent } from '../engine/events.js';
+import type { StateDocument } from '../state/document.js';
 
 /** Renders events for a person or a machine. `handle` may return a promise to apply backpressure. */
 export interface Reporter {
@@ -8,4 +9,6 @@ export interface Reporter {
   close(): void;
   /** Ends a half-written line of command output, so a marker line written next stands on its own. */
   endPartialLines?(): void;
+  /** The recorded run that `resume` or `rollback` continues, before its first event. */
+  continueRun?(doc: StateDocument): void;
 }

@@ -4,8 +4,11 @@ import { formatDuration } from '../plan/duration.js';
 import type { StageState, StateDocument } from '../state/document.js';
 import { statusWord } from './describe.js';
 
-/** The stage table printed after a run and by `rollout status`. */
-export function renderSummary(doc: StateDocument, c: ChalkInstance): string {
+/**
+ * The stage table printed after a run and by `rollout status`. `tookMs` is how long this command's
+ * part took (a manual rollback, a resume), as its last progress line said; without it, the run's age.
+ */
+export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: number): string {
   const rows = doc.stages.map((stage) => [
     stage.name,
     stageStatus(stage, c),
@@ -22,9 +25,12 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance): string {
       .join('  ')
       .trimEnd();
   const lines = [format(header.map((h) => c.dim(h))), ...rows.map(format)];
-  const total = doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
+  const age = doc.finishedAt ? Date.parse(doc.finishedAt) - Date.parse(doc.startedAt) : undefined;
+  const took = tookMs ?? age;
+  const total = took === undefined ? '' : ` in ${formatDuration(took)}`;
   lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c, doc.failure !== null)}${total}`);
   if (doc.failure) lines.push(`  failed at ${c.bold(doc.failure.stage)}: ${doc.failure.reason}`);
+  if (doc.status === 'blocked' && doc.blocked) lines.push(`  ${c.bold(doc.blocked.stage)} not started: ${doc.blocked.message}`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import { InputError } from '../errors.js';
 
 export const SEARCH_PLACES = [
@@ -32,6 +31,12 @@ export async function findPlan(cwd: string, configFlag?: string): Promise<PlanLo
     if (!info.isFile()) throw new InputError(`--config ${configFlag}: ${path} is not a file`);
     return { path, root: basename(path) === 'package.json' ? ['rollout'] : [] };
   }
+  // The common case costs one stat: the first search place is the one `rollout init` writes, so
+  // finding it ends cosmiconfig's search the same way. cosmiconfig (10 CommonJS modules) loads
+  // only for the rest.
+  const first = resolve(cwd, SEARCH_PLACES[0] as string);
+  if ((await stat(first).catch(() => undefined))?.isFile()) return { path: first, root: [] };
+  const { cosmiconfig } = await import('cosmiconfig');
   // Loaders only say "something is here"; package.json counts only with a `rollout` key.
   const found = { found: true };
   const explorer = cosmiconfig('rollout', {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { proxyFor } from '../checks/proxy.js';
 import { readCaFile } from '../checks/tls.js';
 import type { PlanProblem } from '../errors.js';
+import { compileWindows, type Windows } from '../windows/evaluate.js';
 import { parseDuration } from './duration.js';
 import { normaliseNotify } from './normalise-notify.js';
 import type { RawHttpCheck, RawPlan } from './schema.js';
@@ -90,6 +91,12 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
 
   const notifyProblem = (path: (string | number)[], message: string) => problems.push({ path: ['notify', ...path], message });
   const notify = normaliseNotify(raw.notify ?? [], (text, path) => substitute(text, input, (message) => notifyProblem(path, message)), notifyProblem);
+  let windows: Windows | null = null;
+  if (raw.windows !== undefined) {
+    const compiled = compileWindows(raw.windows);
+    if (compiled.ok) windows = compiled.windows;
+    else for (const problem of compiled.problems) problems.push({ path: ['windows', ...problem.path], message: problem.message });
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -108,6 +115,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       statePath: resolve(input.dir, raw.state ?? DEFAULTS.state),
       secrets: raw.secrets ?? [],
       stages,
+      windows,
       notify,
     },
   };

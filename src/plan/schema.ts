@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { windowsSchema } from '../windows/schema.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 const DURATION_MESSAGE = 'expected a duration like 250ms, 30s, 5m, 1h or 1m30s';
@@ -110,6 +111,7 @@ export const planSchema = z
       .optional()
       .describe('Environment variables whose values are redacted as *** in all output, state and lock files.'),
     state: z.string().min(1).optional().describe('State file path, relative to the plan file. Default .rollout/state.json.'),
+    windows: windowsSchema.optional(),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
     notify: z.array(webhookSchema).optional().describe('Webhooks told about the run; a failing webhook never affects the rollout.'),
   })

@@ -28,7 +28,9 @@ export function parsePlanText(text: string, file: string, root: (string | number
   const tooBig = checkPlanLimits(text);
   if (tooBig) return { ok: false, problems: [{ file, line: tooBig.line, col: tooBig.col, path: '', message: tooBig.message }] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, schema: 'core' });
+  // logLevel error: the yaml library reports through process warnings (stderr) what it tolerates, such as a
+  // key it must stringify; everything a plan may not contain is refused below or by the schema instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, schema: 'core', logLevel: 'error' });
   const at = (offset: number | undefined) => position(lineCounter, offset);
   const problems: PlanProblem[] = [];
   for (const error of [...doc.errors, ...doc.warnings]) {

@@ -2,6 +2,8 @@
  * The normalised plan: what the engine runs. Every default is applied, every duration is in
  * milliseconds and every path is absolute, so nothing downstream has to know the file format.
  */
+import type { Windows } from '../windows/evaluate.js';
+
 export type OnFailure = 'rollback' | 'stop';
 export type OnInterrupt = 'stop' | 'rollback';
 
@@ -63,6 +65,8 @@ export interface Plan {
   /** Environment variable names whose values are redacted everywhere the tool writes. */
   secrets: string[];
   stages: Stage[];
+  /** Deploy windows and freezes, checked before each stage starts; null when the plan has none. */
+  windows: Windows | null;
   /** Webhooks to notify (`notify:`); absent or empty when none. */
   notify?: Webhook[];
 }

@@ -67,7 +67,19 @@ export function buildModel(records: LogRecord[]): ReportModel {
       case 'stage.started':
         setStatus(record.index, 'running');
         break;
+      case 'window.waiting':
+        open(`gate ${record.index}`, { lane: record.index, kind: 'gate', start: at, label: 'waiting for window' });
+        break;
+      case 'window.overridden':
+        model.markers.push({ time: at, kind: 'override', label: `${record.stage}: deploy window overridden by ${record.by}: ${record.reason}` });
+        break;
+      case 'stage.blocked':
+        close(`gate ${record.index}`, at, false);
+        setStatus(record.index, 'blocked');
+        model.markers.push({ time: at, kind: 'blocked', label: `${record.stage} blocked: ${record.message}` });
+        break;
       case 'deploy.started':
+        close(`gate ${record.index}`, at, true);
         open(`deploy ${record.index}`, { lane: record.index, kind: 'deploy', start: at, label: 'deploy' });
         model.commands.push({ stage: record.stage, phase: 'deploy', command: record.command, start: at, outcome: null, lines: [], droppedLines: 0 });
         break;

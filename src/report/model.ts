@@ -27,7 +27,7 @@ export interface ReportModel {
   notes: string[];
 }
 
-export type LaneStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'rolled_back' | 'rollback_failed';
+export type LaneStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'blocked' | 'rolled_back' | 'rollback_failed';
 
 export interface Lane {
   /** A stage name, or `rollback (plan)` for the plan-level rollback command. */
@@ -37,7 +37,7 @@ export interface Lane {
   failed: boolean;
 }
 
-/** One stretch of time on the timeline. Later issues add `pause` and `gate`. */
+/** One stretch of time on the timeline; `gate`: waiting for a deploy window to open. */
 export interface Bar {
   lane: number;
   kind: 'deploy' | 'soak' | 'rollback' | 'pause' | 'gate';
@@ -49,7 +49,7 @@ export interface Bar {
 
 export interface Marker {
   time: number;
-  kind: 'failure' | 'interrupt' | 'resume' | 'truncated';
+  kind: 'failure' | 'interrupt' | 'resume' | 'truncated' | 'blocked' | 'override';
   label: string;
 }
 

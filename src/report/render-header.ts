@@ -38,6 +38,10 @@ function renderVerdict(model: ReportModel): Html {
   if (model.status === 'succeeded') return html`<p class="verdict verdict-good">Every stage deployed and passed its soak.</p>`;
   if (model.status === 'interrupted')
     return html`<p class="verdict verdict-warn">The run was interrupted; <code>rollout resume</code> or <code>rollout rollback</code> can finish it.</p>`;
+  if (model.status === 'blocked') {
+    const blocked = model.markers.find((m) => m.kind === 'blocked');
+    return html`<p class="verdict verdict-warn">${blocked ? blocked.label : 'A deploy window blocked the next stage'}; <code>rollout resume</code> continues it.</p>`;
+  }
   if (!model.finished) return html`<p class="verdict verdict-warn">The record ends before the run finished.</p>`;
   return html``;
 }

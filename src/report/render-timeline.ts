@@ -24,7 +24,7 @@ export function renderTimeline(model: ReportModel): Html {
       <div class="track">${markers}${bars.map(
         (bar) =>
           html`<div class="bar bar-${bar.kind} bar-${bar.state}" data-kind="${bar.kind}" style="left:${pct(bar.start)};width:${share(bar).toFixed(3)}%" title="${bar.label} ${lane.name}: ${clockTime(bar.start)}, ${formatDuration(bar.end - bar.start)}${bar.state === 'failed' ? ' — failed' : bar.state === 'open' ? ' — did not finish' : ''}">${share(bar) >= 5 ? html`<span>${bar.label}</span>` : ''}</div>`,
-      )}${lane.status === 'skipped' || lane.status === 'pending' ? html`<span class="lane-note">${lane.status === 'skipped' ? 'skipped: never deployed' : 'not reached'}</span>` : ''}</div>
+      )}${note(lane.status) ? html`<span class="lane-note">${note(lane.status)}</span>` : ''}</div>
     </div>`;
   });
   return html`<section id="timeline" aria-labelledby="timeline-title">
@@ -41,6 +41,8 @@ export function renderTimeline(model: ReportModel): Html {
     <li><i class="swatch swatch-failed"></i>failed</li><li><i class="swatch marker-failure"></i>failing moment</li>
     ${model.markers.some((m) => m.kind === 'interrupt') ? html`<li><i class="swatch marker-interrupt"></i>interrupted</li>` : ''}
     ${model.markers.some((m) => m.kind === 'resume') ? html`<li><i class="swatch marker-resume"></i>resumed</li>` : ''}
+    ${model.bars.some((b) => b.kind === 'gate') ? html`<li><i class="swatch bar-gate"></i>waiting for a deploy window</li>` : ''}
+    ${model.markers.some((m) => m.kind === 'blocked') ? html`<li><i class="swatch marker-blocked"></i>blocked by a deploy window</li>` : ''}
   </ul>
 </section>`;
 }
@@ -51,4 +53,8 @@ function ticks(start: number, span: number): number[] {
   const out: number[] = [];
   for (let t = 0; t <= span; t += step) out.push(start + t);
   return out;
+}
+
+function note(status: string): string | null {
+  return status === 'skipped' ? 'skipped: never deployed' : status === 'pending' ? 'not reached' : status === 'blocked' ? 'blocked by a deploy window' : null;
 }

@@ -12,14 +12,14 @@ h3 { font-size:15px; margin:0; }
 .page-head { background:var(--card); border:1px solid var(--line); border-top:6px solid var(--dim); border-radius:8px; padding:18px 22px; }
 .page-head.status-succeeded { border-top-color:var(--pass); }
 .page-head.status-failed, .page-head.status-rolled_back, .page-head.status-rollback_failed { border-top-color:var(--fail); }
-.page-head.status-interrupted, .page-head.status-unfinished { border-top-color:var(--inconclusive); }
+.page-head.status-interrupted, .page-head.status-unfinished, .page-head.status-blocked { border-top-color:var(--inconclusive); }
 .eyebrow { margin:0; color:var(--dim); text-transform:uppercase; letter-spacing:.06em; font-size:11px; }
 h1 { margin:4px 0 8px; font-size:26px; display:flex; align-items:center; gap:12px; flex-wrap:wrap; }
 .badge { display:inline-block; padding:2px 10px; border-radius:999px; font-size:12px; font-weight:600; background:#eaeef2; color:var(--ink); white-space:nowrap; }
 h1 .badge { font-size:14px; }
 .badge-succeeded, .badge-pass { background:#dafbe1; color:var(--pass); }
 .badge-failed, .badge-rolled_back, .badge-rollback_failed, .badge-fail { background:#ffebe9; color:var(--fail); }
-.badge-interrupted, .badge-unfinished, .badge-inconclusive { background:#fff8c5; color:#7d4e00; }
+.badge-interrupted, .badge-unfinished, .badge-blocked, .badge-inconclusive { background:#fff8c5; color:#7d4e00; }
 .badge-error { background:#fbefff; color:var(--error); }
 .verdict { font-size:15px; margin:6px 0 14px; padding:8px 12px; border-radius:6px; }
 .verdict-bad { background:#ffebe9; } .verdict-good { background:#dafbe1; } .verdict-warn { background:#fff8c5; }
@@ -47,13 +47,13 @@ details summary { cursor:pointer; color:var(--dim); margin-top:10px; }
 .bar-open { opacity:.6; border-right:2px dashed var(--ink); }
 .lane-note { position:absolute; left:6px; top:8px; color:var(--dim); font-size:12px; font-style:italic; }
 .marker { position:absolute; top:0; bottom:0; width:0; border-left:2px solid var(--fail); z-index:2; }
-.marker-interrupt { border-left:2px dashed var(--inconclusive); } .marker-resume { border-left:2px dotted var(--deploy); } .marker-truncated { border-left:2px dotted var(--dim); }
+.marker-interrupt, .marker-blocked { border-left:2px dashed var(--inconclusive); } .marker-override { border-left:2px dotted var(--rollback); } .marker-resume { border-left:2px dotted var(--deploy); } .marker-truncated { border-left:2px dotted var(--dim); }
 .lane-failing .marker-failure::after { content:"✕"; position:absolute; top:6px; left:-8px; width:14px; height:14px; line-height:14px; font-size:10px; text-align:center; color:#fff; background:var(--fail); border-radius:50%; }
 .legend { list-style:none; display:flex; flex-wrap:wrap; gap:6px 16px; padding:0; margin:8px 0; color:var(--dim); font-size:12px; }
 .legend li { display:flex; align-items:center; gap:6px; }
 .swatch { display:inline-block; width:18px; height:10px; border-radius:2px; position:static; }
-.swatch.marker-failure, .swatch.marker-interrupt, .swatch.marker-resume { width:0; height:14px; border-radius:0; border-left:2px solid var(--fail); }
-.swatch.marker-interrupt { border-left:2px dashed var(--inconclusive); } .swatch.marker-resume { border-left:2px dotted var(--deploy); }
+.swatch.marker-failure, .swatch.marker-interrupt, .swatch.marker-resume, .swatch.marker-blocked { width:0; height:14px; border-radius:0; border-left:2px solid var(--fail); }
+.swatch.marker-interrupt, .swatch.marker-blocked { border-left:2px dashed var(--inconclusive); } .swatch.marker-resume { border-left:2px dotted var(--deploy); }
 .swatch-failed { box-shadow:inset 0 0 0 2px var(--fail); background:#ffebe9; }
 .swatch-band { background:rgba(207,34,46,.12); } .swatch-threshold { height:0; border-top:2px dashed var(--fail); border-radius:0; }
 .dot { display:inline-block; width:9px; height:9px; border-radius:50%; }

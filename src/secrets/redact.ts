@@ -106,11 +106,6 @@ export class Redactor {
     const at = this.partialFrom(buf, from, buf.length);
     return at === -1 ? buf.length : at;
   }
-
-  /** Values a CI runner should mask (GitHub's `::add-mask::` takes one line each). */
-  maskLines(): string[] {
-    return this.values.filter((value) => !value.includes('\n') && !value.includes('\r'));
-  }
 }
 
 /**

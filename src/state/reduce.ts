@@ -45,7 +45,7 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
     case 'run.started':
       return 'transition';
     case 'run.resumed':
-      Object.assign(doc, { status: 'running', finishedAt: null, interruptedBy: null, resumes: doc.resumes + 1 });
+      Object.assign(doc, { status: 'running', finishedAt: null, interruptedBy: null, blocked: null, resumes: doc.resumes + 1 });
       return 'transition';
     case 'stage.started':
       if (stage) Object.assign(stage, { status: 'deploying', startedAt: event.time, finishedAt: null });
@@ -88,6 +88,14 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'transition';
     case 'stage.skipped':
       if (stage) stage.status = 'skipped';
+      return 'transition';
+    case 'stage.blocked':
+      doc.blocked = { stage: event.stage, rule: event.rule, nextOpenAt: event.nextOpenAt, message: event.message };
+      return 'transition';
+    case 'window.waiting':
+      return 'progress';
+    case 'window.overridden':
+      doc.windowOverrides = [...(doc.windowOverrides ?? []), { stage: event.stage, rule: event.rule, reason: event.reason, by: event.by, at: event.time }];
       return 'transition';
     case 'rollback.started':
       return 'transition';

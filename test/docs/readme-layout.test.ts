@@ -47,3 +47,13 @@ describe('README is the newcomer page, the reference lives in docs/', () => {
     }
   });
 });
+
+describe('the exit-code table', () => {
+  it('lists every exit code the CLI uses', async () => {
+    const { ExitCode } = await import('../../src/errors.js');
+    const table = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('\n## ', readme.indexOf('## Exit codes') + 1));
+    for (const [name, code] of Object.entries(ExitCode)) {
+      expect(table, `exit code ${code} (${name})`).toMatch(new RegExp(`^\\| (\\d+ / )?${code}( / \\d+)? \\|`, 'm'));
+    }
+  });
+});

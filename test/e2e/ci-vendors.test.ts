@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeResult, runCli, startCli } from '../helpers/cli.js';
+import { runnerView } from '../helpers/github-runner.js';
 import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
 import { waitFor } from '../helpers/processes.js';
 import { defaultStatePath, readState } from '../helpers/state.js';
@@ -74,11 +75,12 @@ stages:
     const { result, summary, outputs } = await githubRun();
     expect(result.exitCode, describeResult(result)).toBe(1);
     const err = result.stderr;
+    const shown = runnerView(err).lines.join('\n'); // the log as the runner shows it
 
-    expect(between(err, /^::group::canary deploy: /, /^::endgroup::$/)).toBe('canary | canary deploying-now');
-    expect(between(err, /^::group::full deploy: /, /^::endgroup::$/)).toBe('full | full deploying-now');
-    expect(between(err, /^::group::full rollback: /, /^::endgroup::$/)).toBe('full | full undoing-now');
-    expect(between(err, /^::group::canary rollback: /, /^::endgroup::$/)).toBe('canary | canary undoing-now');
+    expect(between(shown, /^::group::canary deploy: /, /^::endgroup::$/)).toBe('canary | canary deploying-now');
+    expect(between(shown, /^::group::full deploy: /, /^::endgroup::$/)).toBe('full | full deploying-now');
+    expect(between(shown, /^::group::full rollback: /, /^::endgroup::$/)).toBe('full | full undoing-now');
+    expect(between(shown, /^::group::canary rollback: /, /^::endgroup::$/)).toBe('canary | canary undoing-now');
     expect(err.match(/^::group::/gm)?.length).toBe(4);
     expect(err.match(/^::endgroup::$/gm)?.length).toBe(4);
     expect(err).toMatch(/^::error title=rollout%3A stage full failed::health check full-health failed 2 times in a row: HTTP 503 \(expected 2xx\)$/m);
@@ -90,6 +92,7 @@ stages:
       'failed-stage': 'full',
       'run-id': state.runId,
       'failure-reason': 'health check full-health failed 2 times in a row: HTTP 503 (expected 2xx)',
+      message: 'rollout shop: failed at full, rolled back: health check full-health failed 2 times in a row: HTTP 503 (expected 2xx)',
     });
 
     expect(summary.startsWith('# earlier step\n')).toBe(true);
@@ -98,7 +101,7 @@ stages:
     expect(summary).toMatch(/^\| Stage \| Status \| Duration \| Checks \| Polls \| Failed polls \|$/m);
     expect(summary).toMatch(/^\| canary \| .*rolled back \| [^|]+ \| canary-health ✅ \| \d+ \| 0 \|$/m);
     expect(summary).toMatch(/^\| full \| .*rolled back \| [^|]+ \| full-health ❌ HTTP 503 \(expected 2xx\) \| 2 \| 2 \|$/m);
-    expect(summary).toContain('**Failed at `full`:** health check full-health failed 2 times in a row');
+    expect(summary).toContain('**Failed at full:** health check full-health failed 2 times in a row');
   });
 
   it('GitHub Actions: a successful run reports status succeeded and an empty failed-stage; --json keeps stdout pure', async () => {
@@ -160,7 +163,7 @@ describe('CI vendors: a cancelled job', { timeout: 40_000 }, () => {
     cli.kill('SIGTERM');
     const result = await cli;
     expect(result.exitCode, result.all).toBe(143);
-    expect(between(result.stderr, /^::group::canary deploy: /, /^::endgroup::$/)).toMatch(/^canary \| waiting\n/);
+    expect(between(runnerView(result.stderr).lines.join('\n'), /^::group::canary deploy: /, /^::endgroup::$/)).toMatch(/^canary \| waiting\n/);
     expect(parseGithubOutput(await fs.readFile(output, 'utf8'))).toMatchObject({ status: 'interrupted', 'failed-stage': '' });
     expect(await fs.readFile(summary, 'utf8')).toMatch(/interrupted[\s\S]*\| canary \|/);
   });

@@ -34,8 +34,40 @@ function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...env, NO_COLOR: '1', CI: 'true', ...extra };
 }
 
+/**
+ * Every CLI this test file started, until `takeSettledClis` hands it to the warning check
+ * (test/setup/fail-on-warnings.ts): a Node warning on a CLI's stderr fails the test that ran it.
+ */
+const startedClis: { settled: boolean; stderr: string; args: string[] }[] = [];
+
+/** The CLIs started so far that have exited, removed from the list; running ones stay for later. */
+export function takeSettledClis(): { stderr: string; args: string[] }[] {
+  const settled = startedClis.filter((cli) => cli.settled);
+  startedClis.splice(0, startedClis.length, ...startedClis.filter((cli) => !cli.settled));
+  return settled;
+}
+
+/** A line Node prints for a process warning: `(node:1234) [DEP0040] DeprecationWarning: …`. */
+export const NODE_WARNING = /^\(node:\d+\) (\[\w+\] )?\w*Warning\b.*$/m;
+
 /** Starts the CLI without waiting: for lock, concurrency and signal tests. */
 export function startCli(args: string[], opts: CliOptions = {}): ResultPromise<{ all: true; reject: false }> {
+  const child = spawnCli(args, opts);
+  const record = { settled: false, stderr: '', args };
+  startedClis.push(record);
+  child.then(
+    (result) => {
+      record.stderr = String(result.stderr ?? '');
+      record.settled = true;
+    },
+    () => {
+      record.settled = true;
+    },
+  );
+  return child;
+}
+
+function spawnCli(args: string[], opts: CliOptions): ResultPromise<{ all: true; reject: false }> {
   return execa(process.execPath, [binPath, ...args], {
     cwd: opts.cwd ?? process.cwd(),
     env: cliEnv(opts.env),

@@ -37,7 +37,7 @@ export async function validateInProcess(cwd: string, config: string): Promise<{ 
   try {
     exitCode = await validate({ config }, ctx);
   } catch (error) {
-    exitCode = reportError(error, ctx);
+    exitCode = await reportError(error, ctx);
   }
   return { exitCode, stdout: out.text(), stderr: err.text() };
 }

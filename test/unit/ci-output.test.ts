@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Chalk } from 'chalk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RolloutEvent } from '../../src/engine/events.js';
-import { escapeData, escapeProperty, formatOutputs } from '../../src/output/github.js';
+import { escapeData, escapeProperty, formatOutputs } from '../../src/output/github-commands.js';
 import { PlainReporter } from '../../src/output/plain-reporter.js';
 import { detectMs } from '../../src/plan/timeline.js';
 import type { HttpCheck } from '../../src/plan/types.js';

@@ -144,6 +144,28 @@ describe('report model: folded from the recorded events', () => {
     expect(interrupted.markers).toEqual([{ time: Date.parse(at(5)), kind: 'interrupt', label: 'interrupted (SIGTERM)' }]);
   });
 
+  it('shows deploy windows: waiting as a gate bar, a block as a marker and the lane blocked', () => {
+    const [logOpened, started] = contractRun();
+    const model = buildModel([
+      logOpened!,
+      started!,
+      { type: 'window.waiting', ...ref(0, 0), rule: 'weekdays 09:00-17:00', until: at(60) },
+      { type: 'stage.started', ...ref(60, 0) },
+      { type: 'deploy.started', ...ref(60, 0), command: './deploy canary' },
+      { type: 'deploy.finished', ...ref(61, 0), exitCode: 0, durationMs: 1000, ...outcome },
+      { type: 'stage.passed', ...ref(61, 0), durationMs: 1000, inconclusive: [] },
+      { type: 'stage.blocked', ...ref(62, 1), rule: 'not on Fridays', nextOpenAt: null, message: 'full may not start on a Friday' },
+      { type: 'run.finished', ...base(62), status: 'blocked', durationMs: 62_000, failure: null, signal: null },
+    ] as LogRecord[]);
+    expect(model.bars.map((b) => [b.lane, b.kind, b.state, (b.end - b.start) / 1000])).toEqual([
+      [0, 'gate', 'ok', 60],
+      [0, 'deploy', 'ok', 1],
+    ]);
+    expect(model.lanes.map((l) => l.status)).toEqual(['passed', 'blocked']);
+    expect(model.markers).toEqual([{ time: Date.parse(at(62)), kind: 'blocked', label: 'full blocked: full may not start on a Friday' }]);
+    expect(renderReport(model, { generatedAt: 0, version: '0' })).toContain('blocked by a deploy window');
+  });
+
   it('renders a page where recorded text is only ever text', () => {
     const records = contractRun().map((r) =>
       r.type === 'command.tail' ? { ...r, lines: [{ stream: 'stderr' as const, text: '</script><script>alert(1)</script>' }] } : r,

@@ -1,0 +1,42 @@
+import { isoTime } from '../clock.js';
+import type { Plan, Stage } from '../plan/types.js';
+import { checkWindows } from '../windows/evaluate.js';
+import type { EngineDeps } from './deps.js';
+import type { EmitInput } from './events.js';
+
+/** `--override-window --reason …`: start blocked stages anyway, on the record. */
+export interface WindowOverride {
+  reason: string;
+  by: string;
+}
+
+export type WindowOutcome = { kind: 'open' } | { kind: 'blocked'; reason: string } | { kind: 'interrupted' };
+
+/**
+ * Asks the plan's windows whether `stage` may start now — at the moment it is about to start, not
+ * when the run began, so a long rollout cannot carry a stage into a freeze. `onBlocked: wait` sleeps
+ * (interruptibly) until the window opens when that is within `maxWait`; otherwise the stage is blocked.
+ */
+export async function awaitWindow(plan: Plan, stage: Stage, deps: EngineDeps, emit: EmitInput, override: WindowOverride | null): Promise<WindowOutcome> {
+  const windows = plan.windows;
+  if (windows === null) return { kind: 'open' };
+  const waitUntil = windows.onBlocked === 'wait' && windows.maxWaitMs !== null ? deps.clock.now() + windows.maxWaitMs : null;
+  for (;;) {
+    const verdict = checkWindows(windows, deps.clock.now());
+    if (verdict.open) return { kind: 'open' };
+    if (override !== null) {
+      emit({ type: 'window.overridden', stage: stage.name, index: stage.index, rule: verdict.rule, reason: override.reason, by: override.by });
+      return { kind: 'open' };
+    }
+    if (waitUntil !== null && verdict.nextOpenMs !== null && verdict.nextOpenMs <= waitUntil) {
+      emit({ type: 'window.waiting', stage: stage.name, index: stage.index, rule: verdict.rule, until: isoTime(verdict.nextOpenMs) });
+      await deps.clock.sleep(verdict.nextOpenMs - deps.clock.now(), deps.signal);
+      if (deps.signal.aborted) return { kind: 'interrupted' };
+      continue;
+    }
+    const nextOpenAt = verdict.nextOpenMs === null ? null : isoTime(verdict.nextOpenMs);
+    const message = waitUntil !== null && verdict.nextOpenMs !== null ? `${verdict.message} (beyond maxWait)` : verdict.message;
+    emit({ type: 'stage.blocked', stage: stage.name, index: stage.index, rule: verdict.rule, nextOpenAt, message });
+    return { kind: 'blocked', reason: message };
+  }
+}

@@ -1,0 +1,76 @@
+import type { RunStatus } from '../engine/events.js';
+import { formatDuration } from '../plan/duration.js';
+import type { StageStatus, StateDocument } from '../state/document.js';
+
+/**
+ * The Markdown outcome of a run: GitHub's job summary and Buildkite's annotation. Every value
+ * from the plan or a health endpoint is escaped as text (GitHub-flavoured Markdown): a stage
+ * named ``canary `5%` | eu`` shows as written, in its table cell.
+ */
+export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
+  const lines = [
+    `### ${ICON[doc.status] ?? ''} rollout ${text(doc.plan.name)}: ${headline(doc, text)}${took(doc, tookMs)}`,
+    '',
+    `Run \`${doc.runId}\``,
+    '',
+    '| Stage | Status | Duration | Checks | Polls | Failed polls |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const stage of doc.stages) {
+    const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
+    const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
+    const checks = stage.health.checks
+      .map((c) => `${text(c.name)} ${c.lastOk === null ? '–' : c.lastOk ? '✅' : `❌ ${text(c.lastError?.message ?? '')}`}`)
+      .join('<br>');
+    lines.push(
+      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${stage.health.failures} |`,
+    );
+  }
+  if (doc.failure) lines.push('', `**Failed at ${text(doc.failure.stage)}:** ${text(doc.failure.reason)}`);
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** One line for CI outputs: `failed at canary, rolled back`. */
+export function headline(doc: StateDocument, asText: (s: string) => string = (s) => s): string {
+  const at = doc.failure ? ` at ${asText(doc.failure.stage)}` : '';
+  if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
+  if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
+  if (doc.status === 'failed') return `failed${at}`;
+  if (doc.status === 'blocked' && doc.blocked) return `stopped before ${asText(doc.blocked.stage)}: ${asText(doc.blocked.message)}`;
+  return doc.status.replace('_', ' ');
+}
+
+function took(doc: StateDocument, tookMs: number | undefined): string {
+  if (tookMs !== undefined) return ` in ${formatDuration(tookMs)}`;
+  return doc.finishedAt ? ` in ${formatDuration(Date.parse(doc.finishedAt) - Date.parse(doc.startedAt))}` : '';
+}
+
+const ICON = {
+  running: '⏳',
+  blocked: '⏸️',
+  succeeded: '✅',
+  failed: '❌',
+  rollback_failed: '🚨',
+  rolled_back: '↩️',
+  rolling_back: '↩️',
+  interrupted: '⚠️',
+  skipped: '⏭️',
+  pending: '⏸️',
+  deploying: '⏳',
+  soaking: '⏳',
+} satisfies Record<RunStatus | StageStatus, string>;
+
+/**
+ * Text that Markdown shows as written, inside a line (never at its start): the characters that
+ * open inline markup there (code, emphasis, links, strike-through, GitHub math) and the table's
+ * `|` are backslash-escaped (CommonMark drops the backslash when rendering, so none shows), `<`,
+ * `>` and `&` become entities (no HTML), and a newline becomes a space (a table row is one line).
+ */
+export function text(value: string): string {
+  return value
+    .replace(/[\\`*_[\]|~$]/g, (char) => `\\${char}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n|\r/g, ' ');
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineDeps } from '../../src/engine/deps.js';
+import type { RolloutEvent } from '../../src/engine/events.js';
+import { runRollout } from '../../src/engine/run-rollout.js';
+import type { WindowOverride } from '../../src/engine/window-gate.js';
+import type { Plan, Stage } from '../../src/plan/types.js';
+import { compileWindows } from '../../src/windows/evaluate.js';
+import type { RawWindows } from '../../src/windows/schema.js';
+import { VirtualClock } from './virtual-clock.js';
+
+const MINUTE = 60_000;
+
+// The virtual clock starts at the epoch: Thursday 1970-01-01 00:00 UTC. Each stage soaks 20 minutes.
+const stage = (name: string, index: number): Stage => ({
+  name,
+  index,
+  deploy: `deploy ${name}`,
+  rollback: `undo ${name}`,
+  soakMs: 20 * MINUTE,
+  timeoutMs: MINUTE,
+  health: [],
+});
+
+function plan(windows: RawWindows | null): Plan {
+  const compiled = windows === null ? null : compileWindows(windows);
+  if (compiled && !compiled.ok) throw new Error(JSON.stringify(compiled.problems));
+  return {
+    version: 1,
+    name: 'p',
+    path: '/p/rollout.config.yml',
+    dir: '/p',
+    sha256: 'x',
+    vars: {},
+    onFailure: 'rollback',
+    onInterrupt: 'stop',
+    killGraceMs: 1000,
+    rollback: null,
+    rollbackTimeoutMs: MINUTE,
+    statePath: '/p/.rollout/state.json',
+    secrets: [],
+    stages: [stage('canary', 0), stage('half', 1), stage('all', 2)],
+    windows: compiled?.windows ?? null,
+  };
+}
+
+async function run(windows: RawWindows | null, options: { override?: WindowOverride; interruptAtMs?: number } = {}) {
+  const clock = new VirtualClock();
+  const events: RolloutEvent[] = [];
+  const commands: string[] = [];
+  const interrupt = new AbortController();
+  const deps: EngineDeps = {
+    runId: 'r',
+    clock,
+    env: {},
+    exec: async (spec) => {
+      commands.push(spec.command);
+      return { exitCode: 0, signal: null, timedOut: false, aborted: false };
+    },
+    poll: async () => {
+      throw new Error('no checks in these plans');
+    },
+    emit: (event) => {
+      events.push(event);
+    },
+    signal: interrupt.signal,
+    hardSignal: new AbortController().signal,
+  };
+  if (options.interruptAtMs !== undefined) void clock.sleep(options.interruptAtMs).then(() => interrupt.abort('SIGTERM'));
+  const outcome = await clock.runUntilSettled(runRollout(plan(windows), deps, undefined, { overrideWindow: options.override ?? null }), 30 * 24 * 60 * MINUTE);
+  const of = <T extends RolloutEvent['type']>(type: T) => events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
+  return { outcome, commands, of, clock };
+}
+
+// Open for the first 30 minutes of each Thursday (UTC): canary (t=0) and half (t=20m) start inside, all (t=40m) does not.
+const closesAfterHalf: RawWindows = { allow: [{ days: ['thu'], from: '00:00', to: '00:30' }] };
+
+describe('deploy windows in the stage loop', () => {
+  const cases: [string, RawWindows | null, { override?: WindowOverride }, string, string[]][] = [
+    ['no windows: every stage runs', null, {}, 'succeeded', ['deploy canary', 'deploy half', 'deploy all']],
+    ['a window open all along', { allow: [{ from: '00:00', to: '23:00' }] }, {}, 'succeeded', ['deploy canary', 'deploy half', 'deploy all']],
+    ['a window that closes mid-rollout stops before the next stage, rolling nothing back', closesAfterHalf, {}, 'blocked', ['deploy canary', 'deploy half']],
+    ['a freeze from the start deploys nothing', { deny: [{ from: '1970-01-01', to: '1970-01-02', reason: 'freeze' }] }, {}, 'blocked', []],
+    [
+      'an override starts blocked stages on the record',
+      closesAfterHalf,
+      { override: { reason: 'hotfix INC-42', by: 'alice' } },
+      'succeeded',
+      ['deploy canary', 'deploy half', 'deploy all'],
+    ],
+    [
+      'a deny inside an allow blocks only what starts inside it',
+      { allow: [{ from: '00:00', to: '23:00' }], deny: [{ from: '00:15', to: '00:30', reason: 'change board' }] },
+      {},
+      'blocked',
+      ['deploy canary'],
+    ],
+  ];
+
+  it.each(cases)('%s', async (_what, windows, options, status, commands) => {
+    const result = await run(windows, options);
+    expect(result.outcome.status).toBe(status);
+    expect(result.commands).toEqual(commands);
+    expect(result.of('rollback.started')).toHaveLength(0);
+  });
+
+  it('names the rule and the next allowed time when it blocks', async () => {
+    const { of } = await run(closesAfterHalf);
+    expect(of('stage.blocked')).toEqual([
+      expect.objectContaining({ stage: 'all', index: 2, rule: 'outside the allowed windows (thu 00:00–00:30)', nextOpenAt: '1970-01-08T00:00:00.000Z' }),
+    ]);
+    expect(of('run.finished')[0]).toMatchObject({ status: 'blocked', failure: null });
+  });
+
+  it('records who overrode which rule and why', async () => {
+    const { of } = await run(closesAfterHalf, { override: { reason: 'hotfix INC-42', by: 'alice' } });
+    expect(of('window.overridden')).toEqual([
+      expect.objectContaining({ stage: 'all', reason: 'hotfix INC-42', by: 'alice', rule: expect.stringContaining('thu 00:00–00:30') }),
+    ]);
+  });
+
+  it('onBlocked: wait sleeps until the window opens when that is within maxWait', async () => {
+    const { outcome, of, clock, commands } = await run({ ...closesAfterHalf, onBlocked: 'wait', maxWait: '168h' });
+    expect(outcome.status).toBe('succeeded');
+    expect(commands).toEqual(['deploy canary', 'deploy half', 'deploy all']);
+    expect(of('window.waiting')).toEqual([expect.objectContaining({ stage: 'all', until: '1970-01-08T00:00:00.000Z' })]);
+    expect(clock.now()).toBe(7 * 24 * 60 * MINUTE + 20 * MINUTE);
+  });
+
+  it('onBlocked: wait gives up when the window opens after maxWait', async () => {
+    const { outcome, of, commands } = await run({ ...closesAfterHalf, onBlocked: 'wait', maxWait: '144h' });
+    expect(outcome.status).toBe('blocked');
+    expect(commands).toEqual(['deploy canary', 'deploy half']);
+    expect(of('window.waiting')).toHaveLength(0);
+    expect(of('stage.blocked')[0]?.message).toContain('beyond maxWait');
+  });
+
+  it('an interrupt while waiting stops the run as interrupted', async () => {
+    const { outcome, commands } = await run({ ...closesAfterHalf, onBlocked: 'wait', maxWait: '168h' }, { interruptAtMs: 3 * 24 * 60 * MINUTE });
+    expect(outcome.status).toBe('interrupted');
+    expect(commands).toEqual(['deploy canary', 'deploy half']);
+  });
+});
