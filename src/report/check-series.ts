@@ -92,7 +92,8 @@ export function addPoint(series: CheckSeries, polled: PolledRecord, time: number
   series.v.push(value);
   series.o.push(outcome);
   series.counts[outcome]++;
-  if (outcome !== 'pass' || value === null) series.notes[index] = reason && !display.includes(reason) ? `${display} — ${reason}` : display;
+  if (outcome !== 'pass' || value === null)
+    series.notes[index] = !reason || display.includes(reason) ? display : reason.includes(display) ? reason : `${display} — ${reason}`;
 }
 
 function describePoll(polled: PolledRecord): string {

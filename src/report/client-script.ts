@@ -66,12 +66,16 @@ export const CLIENT_SCRIPT = `(function () {
     el.setAttribute('data-rendered-points', String(xs.length));
   }
   function band(u, check) {
+    shade(u, check.bad, 'rgba(207,34,46,0.10)');
+    shade(u, check.unsure, 'rgba(191,135,0,0.12)');
+  }
+  function shade(u, ranges, color) {
     var ctx = u.ctx, b = u.bbox;
-    (check.bad || []).forEach(function (r) {
+    (ranges || []).forEach(function (r) {
       var top = r[1] === null ? b.top : Math.max(b.top, u.valToPos(r[1], 'y', true));
       var bottom = r[0] === null ? b.top + b.height : Math.min(b.top + b.height, u.valToPos(r[0], 'y', true));
       if (bottom <= top) return;
-      ctx.save(); ctx.fillStyle = 'rgba(207,34,46,0.10)'; ctx.fillRect(b.left, top, b.width, bottom - top); ctx.restore();
+      ctx.save(); ctx.fillStyle = color; ctx.fillRect(b.left, top, b.width, bottom - top); ctx.restore();
     });
   }
   function lines(u, check) {

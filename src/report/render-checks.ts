@@ -13,7 +13,7 @@ export function renderChecks(model: ReportModel): Html {
   if (model.checks.length === 0) return html`<section id="checks"><h2>Checks</h2><p class="dim">No health check ran in this run.</p></section>`;
   return html`<section id="checks" aria-labelledby="checks-title">
   <h2 id="checks-title">Checks</h2>
-  <ul class="legend">${OUTCOMES.map((o) => html`<li><i class="dot dot-${o}"></i>${o}</li>`)}<li><i class="swatch swatch-band"></i>failing range</li><li><i class="swatch swatch-threshold"></i>threshold</li></ul>
+  <ul class="legend">${OUTCOMES.map((o) => html`<li><i class="dot dot-${o}"></i>${o}</li>`)}<li><i class="swatch swatch-band"></i>failing range</li>${model.checks.some((c) => c.threshold?.unsure.length) ? html`<li><i class="swatch swatch-unsure"></i>inconclusive range</li>` : ''}<li><i class="swatch swatch-threshold"></i>threshold</li></ul>
   <div class="check-grid">${model.checks.map((check, i) => renderCheck(check, i, model))}</div>
 </section>`;
 }

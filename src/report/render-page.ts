@@ -61,6 +61,7 @@ function chartData(model: ReportModel) {
       notes: check.notes,
       lines: check.threshold?.lines ?? [],
       bad: check.threshold?.bad ?? [],
+      unsure: check.threshold?.unsure ?? [],
       label: check.valueLabel,
       unit: check.valueLabel === 'latency (ms)' ? 'ms' : '',
       interval: check.intervalMs,

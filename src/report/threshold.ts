@@ -9,8 +9,10 @@ export interface Threshold {
   path: string[];
   /** The numbers compared against: drawn as lines. */
   lines: number[];
-  /** Value ranges that fail, drawn as a shaded band; null = unbounded on that side. */
+  /** Value ranges that fail, drawn as a red band; null = unbounded on that side. */
   bad: [number | null, number | null][];
+  /** Value ranges where neither `pass:` nor `fail:` holds (inconclusive), drawn as an amber band. */
+  unsure: [number | null, number | null][];
 }
 
 type Interval = [number, number];
@@ -23,14 +25,26 @@ export function thresholdOf(pass: string | null | undefined, fail: string | null
   if ((pass && !parsed[0]) || (fail && !parsed[1]) || (!parsed[0] && !parsed[1])) return null;
   const paths = new Set(parsed.flatMap((p) => (p ? [p.path] : [])));
   if (paths.size !== 1) return null;
-  const bad = merge([...(parsed[0] ? complement(parsed[0].holds) : []), ...(parsed[1]?.holds ?? [])]);
+  const [pass_, fail_] = parsed;
+  // With both conditions, failing is where `fail:` holds; where neither holds is inconclusive.
+  const bad = fail_ ? merge(fail_.holds) : complement(pass_!.holds);
+  const unsure = pass_ && fail_ ? intersectAll(complement(pass_.holds), complement(fail_.holds)) : [];
   const lines = [...new Set(parsed.flatMap((p) => p?.numbers ?? []))].sort((a, b) => a - b);
   const path = [...paths][0]!;
   return {
     path: path === '' ? [] : path.split('.'),
     lines,
-    bad: bad.map(([lo, hi]) => [Number.isFinite(lo) ? lo : null, Number.isFinite(hi) ? hi : null]),
+    bad: bad.map(toJson),
+    unsure: unsure.map(toJson),
   };
+}
+
+function toJson([lo, hi]: Interval): [number | null, number | null] {
+  return [Number.isFinite(lo) ? lo : null, Number.isFinite(hi) ? hi : null];
+}
+
+function intersectAll(a: Interval[], b: Interval[]): Interval[] {
+  return a.flatMap((x) => b.map((y) => intersect(x, y))).filter(([lo, hi]) => lo < hi);
 }
 
 /** Strips a leading `pass:`/`fail:` label, as the contract's `condition` field carries one. */

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/report/build-model.js';
+import { parseLog } from '../../src/report/event-log.js';
 import { recordsFromState } from '../../src/report/from-state.js';
 import type { LogRecord } from '../../src/report/records.js';
 import { renderReport } from '../../src/report/render-page.js';
@@ -205,5 +207,26 @@ describe('report model: folded from the recorded events', () => {
       ['deploy', 'ok'],
       ['soak', 'ok'],
     ]);
+  });
+});
+
+describe('report model: events recorded by check kinds (issue 8) in a real run', () => {
+  // Written by `rollout run --json` of the analysis branch on command-check-run.plan.yml: a command check
+  // whose value crosses `pass: result < 0.01` / `fail: result >= 0.02` and fails stage "half".
+  const text = readFileSync(new URL('../fixtures/report/command-check-run.ndjson', import.meta.url), 'utf8');
+
+  it('draws each check against its pass/fail ranges, and names the check that failed the stage', () => {
+    const model = buildModel(parseLog(text));
+    expect(model.status).toBe('rolled_back');
+    expect(model.checks.map((c) => [c.stage, c.kind, c.verdict, c.decisive])).toEqual([
+      ['canary', 'command', 'pass', false],
+      ['half', 'command', 'fail', true],
+    ]);
+    const half = model.checks[1]!;
+    expect(half.threshold).toEqual({ path: [], lines: [0.01, 0.02], bad: [[0.02, null]], unsure: [[0.01, 0.02]] });
+    expect(half.o.slice(-2)).toEqual(['fail', 'fail']);
+    expect(half.v.slice(-2)).toEqual([0.05, 0.05]);
+    expect(half.counts.inconclusive).toBe(1);
+    expect(Object.values(half.notes)).toContain('0.05 meets fail: result >= 0.02');
   });
 });

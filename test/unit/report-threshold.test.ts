@@ -40,10 +40,15 @@ describe('report thresholds: read from plain conditions, nothing guessed from ri
         [90, null],
       ],
     ],
-    ['result < 100', 'result > 500', [], [100, 500], [[100, null]]],
+    ['result < 100', 'result > 500', [], [100, 500], [[500, null]]],
     ['result >= 1_000', null, [], [1000], [[null, 1000]]],
   ] as const)('pass %s / fail %s', (pass, fail, path, lines, bad) => {
-    expect(thresholdOf(pass, fail)).toEqual({ path, lines, bad });
+    expect(thresholdOf(pass, fail)).toEqual({ path, lines, bad, unsure: expect.any(Array) });
+  });
+
+  it('shades where neither condition holds as inconclusive', () => {
+    expect(thresholdOf('result < 0.01', 'result >= 0.02')).toEqual({ path: [], lines: [0.01, 0.02], bad: [[0.02, null]], unsure: [[0.01, 0.02]] });
+    expect(thresholdOf('result < 0.01', null)?.unsure).toEqual([]);
   });
 
   it.each([
