@@ -12,6 +12,7 @@ import { formatTable } from './lib/table.js';
 import { bench as metricDetection } from './metric-detection.js';
 import { bench as metricLoad } from './metric-load.js';
 import { bench as polling } from './polling.js';
+import { bench as report } from './report.js';
 import { bench as stageOverhead } from './stage-overhead.js';
 import { bench as startup } from './startup.js';
 import { bench as stateBackends } from './state-backends.js';
@@ -25,6 +26,7 @@ const figures = [
   { name: 'state-backends', run: stateBackends, smoke: { writes: 5, runs: 1, stages: 5 } },
   { name: 'metric-detection', run: metricDetection, smoke: { trials: 1 } },
   { name: 'metric-load', run: metricLoad, smoke: { checks: 5, seconds: 2 } },
+  { name: 'report', run: report, smoke: { runs: 1, stages: 3, measurements: 60 } },
 ];
 
 const { values } = parseArgs({

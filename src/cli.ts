@@ -83,6 +83,7 @@ program
   .option('--var <name=value>', 'override a plan var (repeatable); reaches commands as ROLLOUT_VAR_<NAME>', collect)
   .addOption(waitLockOption())
   .option('--dry-run', "print what would run, in order, with each command's ROLLOUT_* environment; runs and writes nothing")
+  .option('--report <file>', 'write the run report (one self-contained HTML page) here when the run ends, however it ends')
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
   .option('--paused-exit-code <n>', 'exit code when the run stops at a gate (default 7; 0 counts a pause as success)')
@@ -142,6 +143,19 @@ program
   .action(async (options) => {
     const { status } = await import('./commands/status.js');
     process.exitCode = await status(options, await loadContext());
+  });
+
+program
+  .command('report')
+  .description('write a recorded run as one self-contained HTML page: timeline, check charts, commands')
+  .addOption(configOption())
+  .addOption(stateOption())
+  .option('--run <id>', "the run to show (default: the state file's run)")
+  .option('-o, --out <file>', 'where to write it (default: report-<run id>.html beside the state file)')
+  .addHelpText('after', '\nExamples:\n  $ rollout report\n  $ rollout report --out rollout-report.html\n  $ rollout report --run 20261124T230344Z-3f9a2c')
+  .action(async (options) => {
+    const { report } = await import('./commands/report.js');
+    process.exitCode = await report(options, await loadContext());
   });
 
 program

@@ -6,7 +6,7 @@
  * so the demo exits non-zero when rolloutctl does not behave as described.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ const PLAN = 'rollout.config.example.yml';
 const GOOD_VERSION = 'v2.4.0';
 const BROKEN_VERSION = 'v2.5.0-broken';
 const FLAKY_VERSION = 'v2.6.0-flaky';
+/** Kept after the demo (its state is not): one HTML report per run. */
+const REPORTS = [join(tmpdir(), 'rolloutctl-demo-reports', 'run-1-healthy.html'), join(tmpdir(), 'rolloutctl-demo-reports', 'run-2-broken.html')];
 /** A run of the example plan takes seconds; anything near this means the CLI hung. */
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -66,7 +68,8 @@ async function tour(service, statePath) {
     'soak time before moving on (seconds here; minutes in a real plan).',
   );
   const firstBefore = service.snapshot();
-  const first = await runCli(['run', ...planArgs(service, statePath, GOOD_VERSION)]);
+  rmSync(REPORTS[0], { force: true });
+  const first = await runCli(['run', ...planArgs(service, statePath, GOOD_VERSION), '--report', REPORTS[0]]);
 
   heading('What happened');
   expect(first === 0, `the healthy rollout should exit 0, but rollout run exited ${describeExit(first)}`);
@@ -81,6 +84,8 @@ async function tour(service, statePath) {
     `the whole fleet now runs ${GOOD_VERSION}. The state file records the run as "${firstState.status}".`,
   );
   showFleet(service.snapshot(), firstBefore);
+  expect(existsSync(REPORTS[0]), `rollout run --report should have written ${REPORTS[0]}`);
+  say(`The run's report (timeline, check charts, commands), to open in a browser:\n  ${REPORTS[0]}`);
 
   // Run 2 ------------------------------------------------------------------------------------
   heading(`Run 2: roll out ${BROKEN_VERSION}, a broken version`);
@@ -90,7 +95,8 @@ async function tour(service, statePath) {
     'never be touched.',
   );
   const secondBefore = service.snapshot();
-  const second = await runCli(['run', ...planArgs(service, statePath, BROKEN_VERSION)]);
+  rmSync(REPORTS[1], { force: true });
+  const second = await runCli(['run', ...planArgs(service, statePath, BROKEN_VERSION), '--report', REPORTS[1]]);
 
   heading('What happened');
   expect(second === 1, `the broken rollout should exit 1 (failed, rolled back), but it exited ${describeExit(second)}`);
@@ -109,6 +115,8 @@ async function tour(service, statePath) {
     ...(reason ? [`  ${reason}`] : []),
   );
   showFleet(service.snapshot(), secondBefore);
+  expect(existsSync(REPORTS[1]), `rollout run --report should have written ${REPORTS[1]}`);
+  say(`Its report shows the canary's failing checks against the soak and the rollback:\n  ${REPORTS[1]}`);
 
   // Run 3 ------------------------------------------------------------------------------------
   heading(`Run 3: roll out ${FLAKY_VERSION}, which fails 3% of its requests`);

@@ -12,6 +12,7 @@ import { newRunId } from '../run-id.js';
 import type { StateDocument } from '../state/document.js';
 import { pausedExitCode } from './decide.js';
 import { openPlanState } from './locate-state.js';
+import { reportAfterRun } from './report.js';
 import { openSession } from './session.js';
 import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
@@ -23,6 +24,7 @@ export interface RunOptions extends OutputMode, WindowOverrideOptions {
   waitLock?: string;
   dryRun?: boolean;
   pausedExitCode?: string;
+  report?: string;
 }
 
 /** How long a finished run waits for webhook deliveries still in flight. */
@@ -70,6 +72,8 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
     throw session.redact(error);
   } finally {
     await session.close();
+    // Also after a failure or an interrupt; a shared store has no local event log to draw from.
+    if (options.report !== undefined && session.eventLogAnchor) reportAfterRun(session.eventLogAnchor, runId, options.report, ctx);
   }
   // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
   await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);

@@ -12,11 +12,13 @@ import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import { parseDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/types.js';
+import { recordEvents } from '../report/record.js';
 import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
 import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import type { LockHandle, StateBackend } from '../state/backend.js';
 import { ciJobUrl } from '../state/ci-job.js';
 import { currentIdentity, machineId, processStart } from '../state/identity.js';
+import { isRemoteLocation } from '../state/registry.js';
 import { StateStore, type StoreOptions } from '../state/store.js';
 import { stateFailure } from '../state/write-failure.js';
 
@@ -29,6 +31,8 @@ import { stateFailure } from '../state/write-failure.js';
  * when the lock is lost or the state cannot be recorded; `settle` then turns that into its error.
  */
 export interface Session {
+  /** The local state file the run's event log sits beside (for `rollout report`); null for a shared store. */
+  eventLogAnchor: string | null;
   reporter: Reporter;
   backend: StateBackend;
   /** Warns through the reporter, secrets redacted. */
@@ -101,6 +105,11 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   }
   // Checks and queries share one client: pooled connections, one proxy and TLS policy.
   const http = createHttpClient(ctx.env);
+  // For `rollout report`: the run's events, redacted, in a log beside a local state file.
+  const eventLogAnchor = isRemoteLocation(backend.location) ? null : backend.location;
+  const eventLog = eventLogAnchor
+    ? recordEvents(ctx, { statePath: eventLogAnchor, runId: options.runId, command: options.command }, (value) => redactor.deep(value), warn)
+    : null;
 
   // Stops the engine the way a cancel does, without a signal: a lost lock, or a state write that failed.
   const stop = new AbortController();
@@ -110,6 +119,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   const by = [ctx.host, ciJob].filter(Boolean).join(' ');
 
   const session: Session = {
+    eventLogAnchor,
     reporter,
     backend,
     warn,
@@ -145,6 +155,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
       emit: redactEvents(redactor, (event: RolloutEvent) => {
         const recorded = store.handle(event);
+        eventLog?.append(event);
         for (const listener of listeners) listener(event);
         const shown = reporter.handle(event);
         return recorded && shown ? Promise.all([recorded, shown]).then(() => undefined) : (recorded ?? shown);
@@ -169,6 +180,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       throw redactError(redactor, await stateFailure(stop.signal.reason, store, plan));
     },
     async close() {
+      eventLog?.close();
       reporter.close();
       try {
         await lock.release();

@@ -21,13 +21,24 @@ function plan(stages: string[]): Plan {
     vars: {},
     onFailure: 'rollback',
     onInterrupt: 'stop',
+    onInconclusive: 'fail',
     killGraceMs: 10,
     rollback: null,
     rollbackTimeoutMs: 1000,
     statePath: '/p/.rollout/state.json',
     windows: null,
     secrets: [],
-    stages: stages.map((name, index) => ({ name, index, deploy: `deploy ${name}`, rollback: null, soakMs: 0, timeoutMs: 1000, health: [] })),
+    stages: stages.map((name, index) => ({
+      name,
+      index,
+      deploy: `deploy ${name}`,
+      rollback: null,
+      soakMs: 0,
+      timeoutMs: 1000,
+      health: [],
+      pauseMs: 0,
+      approval: null,
+    })),
   };
 }
 
@@ -63,7 +74,9 @@ function harness(failAt?: number) {
       started.push({ command: spec.command, pendingWrites: memory.pending(), recorded: memory.writes.length });
       return { exitCode: 0, signal: null, timedOut: false, aborted: false };
     },
-    poll: async () => ({ ok: true, status: 200, latencyMs: 1, error: null }),
+    measure: async () => {
+      throw new Error('these plans have no checks');
+    },
     emit: (event) => store.handle(event),
     signal: stop.signal,
     hardSignal: stop.signal,

@@ -1,0 +1,50 @@
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Context } from '../context.js';
+import { InputError } from '../errors.js';
+import { writeReport } from '../report/write-report.js';
+import { isRemoteLocation } from '../state/registry.js';
+import { locateState } from './locate-state.js';
+
+export interface ReportOptions {
+  config?: string;
+  state?: string;
+  key?: string;
+  run?: string;
+  out?: string;
+}
+
+/** `rollout report`: one self-contained HTML page of a recorded run; prints where it is. */
+export async function report(options: ReportOptions, ctx: Context): Promise<number> {
+  const backend = await locateState(options, ctx);
+  const statePath = backend.location;
+  await backend.close();
+  if (isRemoteLocation(statePath))
+    throw new InputError(
+      'rollout report reads the event log a run keeps beside a local state file; with a shared store, write the report as the run ends: rollout run --report FILE.',
+    );
+  const written = writeReportFor(statePath, options, ctx);
+  ctx.term.out.write(`${shown(written.path, ctx)}\n`);
+  return 0;
+}
+
+/** Also used by `rollout run --report FILE`. The default file sits beside the state file. */
+export function writeReportFor(statePath: string, options: { run?: string; out?: string }, ctx: Context): { path: string; runId: string } {
+  const out = (runId: string) => (options.out !== undefined ? resolve(ctx.cwd, options.out) : join(dirname(statePath), `report-${runId}.html`));
+  return writeReport({ statePath, runId: options.run }, out, ctx.clock.now());
+}
+
+/** `rollout run --report FILE`: after the run, whatever its outcome; a failure to write is said, not fatal. */
+export function reportAfterRun(statePath: string, runId: string, out: string, ctx: Context): void {
+  try {
+    const { path } = writeReportFor(statePath, { run: runId, out }, ctx);
+    ctx.term.err.write(`rollout: report written to ${shown(path, ctx)}\n`);
+  } catch (error) {
+    ctx.term.err.write(`rollout: could not write the report ${out}: ${(error as Error).message}\n`);
+  }
+}
+
+/** Relative to the working directory when inside it, else absolute. */
+function shown(path: string, ctx: Context): string {
+  const rel = relative(ctx.cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}

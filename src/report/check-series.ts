@@ -1,0 +1,118 @@
+import type { CheckPolled } from '../engine/events.js';
+import { conditionText, type Threshold, thresholdOf } from './threshold.js';
+
+export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'error';
+
+/** A check's definition as `soak.started` announces it; the contract's fields are optional (older runs lack them). */
+export interface CheckDefinition {
+  name: string;
+  url: string;
+  intervalMs: number;
+  failureThreshold: number;
+  kind?: string;
+  pass?: string | null;
+  fail?: string | null;
+  dryRun?: boolean;
+}
+
+/** `check.polled` as recorded: the measurement fields arrived with check kinds (issue 8). */
+export type PolledRecord = CheckPolled & {
+  kind?: string;
+  outcome?: Outcome;
+  value?: unknown;
+  display?: string;
+  condition?: string | null;
+  reason?: string | null;
+  dryRun?: boolean;
+};
+
+/** One check in one stage, with every measurement of it: columns, to keep the page small. */
+export interface CheckSeries {
+  stage: string;
+  stageIndex: number;
+  name: string;
+  kind: string;
+  describe: string;
+  pass: string | null;
+  fail: string | null;
+  dryRun: boolean;
+  failureThreshold: number;
+  intervalMs: number;
+  threshold: Threshold | null;
+  /** What the y axis shows. */
+  valueLabel: string;
+  t: number[];
+  v: (number | null)[];
+  o: Outcome[];
+  /** Display text and reason of measurements worth a word (not a plain pass), by index. */
+  notes: Record<number, string>;
+  counts: Record<Outcome, number>;
+  verdict: Outcome | null;
+  /** This check's failure decided its stage. */
+  decisive: boolean;
+}
+
+export function newSeries(stage: string, stageIndex: number, def: CheckDefinition): CheckSeries {
+  const threshold = thresholdOf(def.pass, def.fail);
+  return {
+    stage,
+    stageIndex,
+    name: def.name,
+    kind: def.kind ?? 'http',
+    describe: def.url,
+    pass: def.pass ?? null,
+    fail: def.fail ?? null,
+    dryRun: def.dryRun ?? false,
+    failureThreshold: def.failureThreshold,
+    intervalMs: def.intervalMs,
+    threshold,
+    valueLabel: def.kind === undefined ? 'latency (ms)' : threshold?.path.length ? `result.${threshold.path.join('.')}` : 'result',
+    t: [],
+    v: [],
+    o: [],
+    notes: {},
+    counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 },
+    verdict: null,
+    decisive: false,
+  };
+}
+
+/** Adds one measurement. Before check kinds, a poll's value is its latency and `ok` its outcome. */
+export function addPoint(series: CheckSeries, polled: PolledRecord, time: number): void {
+  const outcome: Outcome = polled.outcome ?? (polled.ok ? 'pass' : 'fail');
+  if (polled.condition && !series.threshold) {
+    const { which, text } = conditionText(polled.condition);
+    series.threshold = thresholdOf(which === 'fail' ? null : text, which === 'fail' ? text : null);
+  }
+  const value = 'value' in polled ? plotValue(polled.value, series.threshold?.path ?? []) : (polled as { latencyMs: number }).latencyMs;
+  const display = polled.display ?? describePoll(polled);
+  const reason = polled.reason ?? polled.error?.message ?? null;
+  const index = series.t.length;
+  series.t.push(time);
+  series.v.push(value);
+  series.o.push(outcome);
+  series.counts[outcome]++;
+  if (outcome !== 'pass' || value === null)
+    series.notes[index] = !reason || display.includes(reason) ? display : reason.includes(display) ? reason : `${display} — ${reason}`;
+}
+
+function describePoll(polled: PolledRecord): string {
+  if (polled.error) return `${polled.error.kind}: ${polled.error.message}`;
+  return polled.status === null ? `${polled.latencyMs} ms` : `HTTP ${polled.status} in ${polled.latencyMs} ms`;
+}
+
+/** A number to plot: the compared field of an object, a list's largest entry, true/false as 1/0. */
+export function plotValue(value: unknown, path: string[]): number | null {
+  let current = value;
+  for (const key of path)
+    current = current !== null && typeof current === 'object' && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined;
+  if (typeof current === 'number') return Number.isFinite(current) ? current : null;
+  if (typeof current === 'boolean') return current ? 1 : 0;
+  if (typeof current === 'string' && current.trim() !== '' && Number.isFinite(Number(current))) return Number(current);
+  if (Array.isArray(current)) {
+    const numbers = current.map((item) => plotValue(item, [])).filter((n): n is number => n !== null);
+    return numbers.length ? Math.max(...numbers) : null;
+  }
+  if (current !== null && typeof current === 'object' && path.length === 0 && 'latencyMs' in current) return plotValue(current, ['latencyMs']);
+  return null;
+}

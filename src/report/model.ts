@@ -1,0 +1,64 @@
+import type { CommandOutcome, Phase, RunStatus } from '../engine/events.js';
+import type { CheckSeries } from './check-series.js';
+import type { LogOpened, OutputLine } from './records.js';
+
+/**
+ * Everything the page shows, folded from a run's recorded events (see build-model.ts). Plain
+ * data: times are epoch milliseconds.
+ */
+export interface ReportModel {
+  runId: string;
+  plan: { name: string; path: string; sha256: string; vars: Record<string, string> };
+  /** `unfinished` when the log ends without `run.finished` (the process died, or is still going). */
+  status: RunStatus | 'unfinished';
+  startedAt: number;
+  /** When the run ended, or the last thing recorded. */
+  endedAt: number;
+  finished: boolean;
+  failure: { stage: string; reason: string; time: number | null } | null;
+  /** Each process that worked on the run: `rollout run`, then any `resume` or `rollback`. */
+  openings: LogOpened[];
+  lanes: Lane[];
+  bars: Bar[];
+  markers: Marker[];
+  checks: CheckSeries[];
+  commands: CommandRow[];
+  /** Things the reader should know about the record itself (truncation, missing events). */
+  notes: string[];
+}
+
+export type LaneStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'blocked' | 'rolled_back' | 'rollback_failed';
+
+export interface Lane {
+  /** A stage name, or `rollback (plan)` for the plan-level rollback command. */
+  name: string;
+  status: LaneStatus;
+  /** The stage failed (it may have been rolled back since): the timeline marks it. */
+  failed: boolean;
+}
+
+/** One stretch of time on the timeline; `gate`: waiting for a deploy window to open. */
+export interface Bar {
+  lane: number;
+  kind: 'deploy' | 'soak' | 'rollback' | 'pause' | 'gate';
+  start: number;
+  end: number;
+  state: 'ok' | 'failed' | 'open';
+  label: string;
+}
+
+export interface Marker {
+  time: number;
+  kind: 'failure' | 'interrupt' | 'resume' | 'truncated' | 'blocked' | 'override';
+  label: string;
+}
+
+export interface CommandRow {
+  stage: string | null;
+  phase: Phase;
+  command: string;
+  start: number;
+  outcome: CommandOutcome | null;
+  lines: OutputLine[];
+  droppedLines: number;
+}

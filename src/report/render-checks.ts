@@ -1,0 +1,58 @@
+import type { CheckSeries, Outcome } from './check-series.js';
+import { clockTime, formatDuration, formatNumber, offset } from './format.js';
+import { type Html, html } from './html.js';
+import type { ReportModel } from './model.js';
+
+const OUTCOMES: Outcome[] = ['pass', 'fail', 'inconclusive', 'error'];
+
+/**
+ * One card per check per stage: what it measures, its condition, its counts, and how it failed in
+ * words; the chart itself is drawn by the page's script into `.chart` from the embedded data.
+ */
+export function renderChecks(model: ReportModel): Html {
+  if (model.checks.length === 0) return html`<section id="checks"><h2>Checks</h2><p class="dim">No health check ran in this run.</p></section>`;
+  return html`<section id="checks" aria-labelledby="checks-title">
+  <h2 id="checks-title">Checks</h2>
+  <ul class="legend">${OUTCOMES.map((o) => html`<li><i class="dot dot-${o}"></i>${o}</li>`)}<li><i class="swatch swatch-band"></i>failing range</li>${model.checks.some((c) => c.threshold?.unsure.length) ? html`<li><i class="swatch swatch-unsure"></i>inconclusive range</li>` : ''}<li><i class="swatch swatch-threshold"></i>threshold</li></ul>
+  <div class="check-grid">${model.checks.map((check, i) => renderCheck(check, i, model))}</div>
+</section>`;
+}
+
+function renderCheck(check: CheckSeries, index: number, model: ReportModel): Html {
+  const conditions = [check.pass ? `pass: ${check.pass}` : null, check.fail ? `fail: ${check.fail}` : null].filter(Boolean).join(' · ');
+  const rule = conditions || (check.kind === 'http' ? 'pass: HTTP 2xx within the timeout' : "the kind's own verdict");
+  const every = check.intervalMs > 0 ? ` · every ${formatDuration(check.intervalMs)}` : '';
+  return html`<article class="check verdict-${check.verdict ?? 'none'}${check.decisive ? ' decisive' : ''}" data-check="${index}" data-stage="${check.stage}" data-name="${check.name}" data-points="${check.t.length}">
+  <header>
+    <h3><span class="stage-tag">${check.stage}</span> ${check.name}</h3>
+    <span class="badge badge-${check.verdict ?? 'none'}">${check.decisive ? 'failed the stage' : (check.verdict ?? 'no data')}</span>
+  </header>
+  <p class="describe"><span class="kind">${check.kind}</span> ${check.describe && check.describe !== check.name ? html`<code>${check.describe}</code>` : ''}${check.dryRun ? html` <span class="badge badge-none">dry run</span>` : ''}</p>
+  <p class="rule">${rule} · ${check.failureThreshold} failure${check.failureThreshold === 1 ? '' : 's'} in a row fail${check.failureThreshold === 1 ? 's' : ''} the stage${every}</p>
+  ${explain(check, model)}
+  <p class="counts">${check.t.length} measurement${check.t.length === 1 ? '' : 's'}: ${OUTCOMES.filter((o) => check.counts[o] > 0).map((o) => html`<span class="count count-${o}">${check.counts[o]} ${o}</span> `)}</p>
+  <div class="chart" id="chart-${index}" role="img" aria-label="${check.valueLabel} of ${check.name} in ${check.stage} over time"></div>
+  <p class="readout" id="readout-${index}">Point at the chart for each measurement.</p>
+</article>`;
+}
+
+/** For the check that failed its stage: when, how far into the soak, and by how much. */
+function explain(check: CheckSeries, model: ReportModel): Html {
+  if (!check.decisive) return html``;
+  const last = check.o.length - 1;
+  let first = last;
+  while (first > 0 && check.o[first - 1] !== 'pass') first--;
+  const at = check.t[first];
+  if (at === undefined) return html``;
+  const value = check.v[last];
+  const limit = check.threshold?.lines;
+  const by =
+    value !== null && value !== undefined && limit?.length
+      ? `; last value ${formatNumber(value)} against ${limit.map(formatNumber).join(' / ')}`
+      : value !== null && value !== undefined && !check.threshold
+        ? `; last value ${formatNumber(value)}${check.valueLabel === 'latency (ms)' ? ' ms' : ` (${check.valueLabel})`}`
+        : '';
+  const note = check.notes[last];
+  const soakStart = model.bars.find((b) => b.kind === 'soak' && b.lane === check.stageIndex)?.start ?? model.startedAt;
+  return html`<p class="explain">Failing from ${clockTime(at)} (${offset(at, soakStart)} into the soak), ${last - first + 1} bad measurement${last === first ? '' : 's'} in a row${by}${note ? html`: <q>${note}</q>` : ''}.</p>`;
+}
