@@ -103,6 +103,7 @@ program
   .command('validate')
   .description('check the plan file and print a one-line summary; runs nothing')
   .addOption(configOption())
+  .option('--var <name=value>', 'check the plan with this var as a run would get it (repeatable)', collect)
   .addHelpText('after', '\nExamples:\n  $ rollout validate\n  $ rollout validate --config deploy/prod.yml')
   .action(async (options) => {
     const { validate } = await import('./commands/validate.js');
@@ -113,6 +114,7 @@ program
   .command('plan')
   .description('print the plan as it will run (every default applied) and its timeline; runs nothing')
   .addOption(configOption())
+  .option('--var <name=value>', 'show the plan with this var as a run would get it (repeatable)', collect)
   .option('--json', 'print it as JSON')
   .addHelpText('after', '\nExamples:\n  $ rollout plan\n  $ rollout plan --config deploy/prod.yml --json | jq .timeline')
   .action(async (options) => {

@@ -5,6 +5,8 @@ import { rollBackRun } from '../engine/rollback.js';
 import { runRollout } from '../engine/run-rollout.js';
 import { InputError } from '../errors.js';
 import { exitCodeFor } from '../exit-status.js';
+import { createHttpClient } from '../http/client.js';
+import { Notifier } from '../notify/notifier.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
@@ -14,6 +16,7 @@ import { wasDeployed } from '../state/reduce.js';
 import { openPlanState } from './locate-state.js';
 import { resumePoint } from './resume.js';
 import { planStages } from './rollback.js';
+import { NOTIFY_DRAIN_MS } from './run.js';
 import { openSession } from './session.js';
 
 export interface DecideOptions extends OutputMode {
@@ -50,6 +53,12 @@ export async function decide(decision: Decision, options: DecideOptions, ctx: Co
     throw error;
   }
   const session = await openSession(ctx, { backend, runId: before.runId, command: `rollout ${decision}`, waitLock: options.waitLock, output: options, plan });
+  // Webhooks hear who decided, and what followed, as they heard the gate open.
+  const webhookHttp = plan.notify?.length ? createHttpClient(ctx.env) : null;
+  const notifier = webhookHttp
+    ? new Notifier({ plan: plan.name, hooks: plan.notify ?? [], warn: (message) => session.warn(message), http: webhookHttp })
+    : null;
+  let exitCode: number;
   try {
     const doc = (await backend.read()) ?? before; // under the lock: someone may have decided meanwhile
     const gate = checkGate(decision, doc, plan, options, ctx);
@@ -59,6 +68,7 @@ export async function decide(decision: Decision, options: DecideOptions, ctx: Co
     const deps = session.deps(doc.runId, store, [
       (event) => {
         if (event.type === 'run.finished') tookMs = event.durationMs;
+        notifier?.handle(event);
       },
     ]);
     const by = actorFrom(ctx.env);
@@ -86,12 +96,15 @@ export async function decide(decision: Decision, options: DecideOptions, ctx: Co
     await session.settle(store);
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
-    return status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
+    exitCode = status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
   } catch (error) {
     throw session.redact(error);
   } finally {
     await session.close();
   }
+  await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
+  await webhookHttp?.close();
+  return exitCode;
 }
 
 function checkGate(decision: Decision, doc: StateDocument, plan: Plan, options: DecideOptions, ctx: Context) {

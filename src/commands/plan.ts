@@ -5,16 +5,18 @@ import { displayPath, loadPlan } from '../plan/load.js';
 import { redactHeaders, redactValue } from '../plan/redact.js';
 import { planTimeline, type Timeline } from '../plan/timeline.js';
 import type { Check, Plan } from '../plan/types.js';
+import { parseVarFlags } from '../plan/vars.js';
 import { describeWindows, type WindowsSummary } from '../windows/describe.js';
 
 export interface PlanOptions {
   config?: string;
+  var?: string[];
   json?: boolean;
 }
 
 /** `rollout plan`: the normalised plan as the engine will run it, and its timeline. Runs nothing. */
 export async function plan(options: PlanOptions, ctx: Context): Promise<number> {
-  const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
+  const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: parseVarFlags(options.var ?? []) });
   const timeline = planTimeline(loaded);
   const windows = loaded.windows ? describeWindows(loaded.windows, ctx.clock.now()) : null;
   if (options.json) ctx.term.out.write(`${JSON.stringify({ ...planDocument(loaded, timeline), windows }, null, 2)}\n`);

@@ -1,8 +1,8 @@
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Context } from '../context.js';
-import { InputError } from '../errors.js';
+import { loadPlan } from '../plan/load.js';
 import { writeReport } from '../report/write-report.js';
-import { isRemoteLocation } from '../state/registry.js';
+import { isRemoteLocation, localEventLogAnchor } from '../state/registry.js';
 import { locateState } from './locate-state.js';
 
 export interface ReportOptions {
@@ -16,12 +16,9 @@ export interface ReportOptions {
 /** `rollout report`: one self-contained HTML page of a recorded run; prints where it is. */
 export async function report(options: ReportOptions, ctx: Context): Promise<number> {
   const backend = await locateState(options, ctx);
-  const statePath = backend.location;
   await backend.close();
-  if (isRemoteLocation(statePath))
-    throw new InputError(
-      'rollout report reads the event log a run keeps beside a local state file; with a shared store, write the report as the run ends: rollout run --report FILE.',
-    );
+  // A shared store keeps no event logs: a run on this runner left its log in the plan's .rollout/.
+  const statePath = isRemoteLocation(backend.location) ? localEventLogAnchor(await planDir(options, ctx)) : backend.location;
   const written = writeReportFor(statePath, options, ctx);
   ctx.term.out.write(`${shown(written.path, ctx)}\n`);
   return 0;
@@ -47,4 +44,12 @@ export function reportAfterRun(statePath: string, runId: string, out: string, ct
 function shown(path: string, ctx: Context): string {
   const rel = relative(ctx.cwd, path);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+async function planDir(options: ReportOptions, ctx: Context): Promise<string> {
+  try {
+    return (await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env })).dir;
+  } catch {
+    return ctx.cwd;
+  }
 }

@@ -18,7 +18,7 @@ import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import type { LockHandle, StateBackend } from '../state/backend.js';
 import { ciJobUrl } from '../state/ci-job.js';
 import { currentIdentity, machineId, processStart } from '../state/identity.js';
-import { isRemoteLocation } from '../state/registry.js';
+import { isRemoteLocation, localEventLogAnchor } from '../state/registry.js';
 import { StateStore, type StoreOptions } from '../state/store.js';
 import { stateFailure } from '../state/write-failure.js';
 
@@ -31,7 +31,7 @@ import { stateFailure } from '../state/write-failure.js';
  * when the lock is lost or the state cannot be recorded; `settle` then turns that into its error.
  */
 export interface Session {
-  /** The local state file the run's event log sits beside (for `rollout report`); null for a shared store. */
+  /** The local path the run's event log sits beside (for `rollout report`). */
   eventLogAnchor: string | null;
   reporter: Reporter;
   backend: StateBackend;
@@ -105,8 +105,9 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   }
   // Checks and queries share one client: pooled connections, one proxy and TLS policy.
   const http = createHttpClient(ctx.env);
-  // For `rollout report`: the run's events, redacted, in a log beside a local state file.
-  const eventLogAnchor = isRemoteLocation(backend.location) ? null : backend.location;
+  // For `rollout report`: the run's events, redacted, in a log beside the local state file (with a
+  // shared store, in the plan's .rollout/ of this runner, where `run --report` and `report` find it).
+  const eventLogAnchor = isRemoteLocation(backend.location) ? localEventLogAnchor(options.plan.dir) : backend.location;
   const eventLog = eventLogAnchor
     ? recordEvents(ctx, { statePath: eventLogAnchor, runId: options.runId, command: options.command }, (value) => redactor.deep(value), warn)
     : null;

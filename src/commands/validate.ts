@@ -2,14 +2,16 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
+import { parseVarFlags } from '../plan/vars.js';
 
 export interface ValidateOptions {
   config?: string;
+  var?: string[];
 }
 
 /** `rollout validate`: load the plan exactly as `run` would; print a one-line summary. */
 export async function validate(options: ValidateOptions, ctx: Context): Promise<number> {
-  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
+  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: parseVarFlags(options.var ?? []) });
   const checks = plan.stages.reduce((sum, stage) => sum + stage.health.length, 0);
   const soak = plan.stages.reduce((sum, stage) => sum + stage.soakMs, 0);
   const c = ctx.term.color;

@@ -71,6 +71,22 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
           : {}),
       };
     }
+    case 'gate.opened':
+      return {
+        ...base,
+        event: event.type,
+        stage: event.stage,
+        reason: event.gate.reason,
+        text: `✋ ${plan}: waiting at gate ${event.gate.id} after ${event.stage}: ${event.gate.reason} (rollout promote --gate ${event.gate.id} / rollout abort)`,
+      };
+    case 'gate.decided':
+      return {
+        ...base,
+        event: event.type,
+        stage: event.stage,
+        ...(event.reason ? { reason: event.reason } : {}),
+        text: `${event.decision === 'promote' ? '▶️' : '⏹️'} ${plan}: gate ${event.gateId} ${event.decision === 'promote' ? 'promoted' : 'aborted'} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`,
+      };
     case 'rollback.finished':
       return {
         ...base,

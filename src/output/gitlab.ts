@@ -63,6 +63,8 @@ export function outcomeVariables(doc: StateDocument): Record<string, string> {
     ROLLOUT_RUN_ID: doc.runId,
     ROLLOUT_FAILURE_REASON: doc.failure?.reason ?? '',
     ROLLOUT_MESSAGE: `rollout ${doc.plan.name}: ${headline(doc)}`,
+    ROLLOUT_PAUSED: String(doc.status === 'paused'),
+    ROLLOUT_GATE: doc.status === 'paused' && doc.gate ? doc.gate.id : '',
   };
 }
 

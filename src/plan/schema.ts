@@ -71,7 +71,7 @@ export const stageSchema = z
   })
   .describe('One step of the rollout.');
 
-export const NOTIFY_EVENTS = ['run.started', 'stage.passed', 'stage.failed', 'rollback.finished', 'run.finished'] as const;
+export const NOTIFY_EVENTS = ['run.started', 'stage.passed', 'stage.failed', 'gate.opened', 'gate.decided', 'rollback.finished', 'run.finished'] as const;
 
 export const webhookSchema = z
   .strictObject({
@@ -83,7 +83,7 @@ export const webhookSchema = z
       .array(z.enum(NOTIFY_EVENTS))
       .min(1)
       .optional()
-      .describe('Events to send. Default: all of run.started, stage.passed, stage.failed, rollback.finished, run.finished.'),
+      .describe('Events to send. Default: all of run.started, stage.passed, stage.failed, gate.opened, gate.decided, rollback.finished, run.finished.'),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
     timeout: duration.optional().describe('Deadline for one delivery attempt. Default 5s.'),
   })

@@ -110,7 +110,7 @@ export interface Plan {
   notify?: Webhook[];
 }
 
-export type NotifyEvent = 'run.started' | 'stage.passed' | 'stage.failed' | 'rollback.finished' | 'run.finished';
+export type NotifyEvent = 'run.started' | 'stage.passed' | 'stage.failed' | 'gate.opened' | 'gate.decided' | 'rollback.finished' | 'run.finished';
 
 export interface Webhook {
   url: string;

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Clock } from '../clock.js';
 import { InputError } from '../errors.js';
 import type { StateBackend } from './backend.js';
@@ -47,4 +47,9 @@ function historyKeep(env: BackendOptions['env']): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new InputError(`ROLLOUT_HISTORY_KEEP=${raw}: expected a whole number of runs, at least 1`);
   return n;
+}
+
+/** Where a run whose state is shared keeps what stays on its runner (the event log for reports). */
+export function localEventLogAnchor(planDir: string): string {
+  return join(planDir, '.rollout', 'state.json');
 }

@@ -47,6 +47,8 @@ describe('GitLab CI', { timeout: 40_000 }, () => {
       ROLLOUT_RUN_ID: state.runId,
       ROLLOUT_FAILURE_REASON: 'deploy exited with code 3',
       ROLLOUT_MESSAGE: 'rollout shop: failed at full, rolled back',
+      ROLLOUT_PAUSED: 'false',
+      ROLLOUT_GATE: '',
     });
     const header = result.stderr.split('\n').find((line) => line.includes('section_start:') && line.includes('rollout_canary_deploy'));
     expect(header).toContain('canary deploy: echo first line ↵ echo "second line"');

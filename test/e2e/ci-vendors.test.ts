@@ -95,6 +95,8 @@ stages:
       'run-id': state.runId,
       'failure-reason': 'health check full-health failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
       message: 'rollout shop: failed at full, rolled back: health check full-health failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
+      paused: 'false',
+      gate: '',
     });
 
     expect(summary.startsWith('# earlier step\n')).toBe(true);

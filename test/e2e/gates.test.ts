@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { defaultStatePath, readState } from '../helpers/state.js';
 import { makeTempDir, readLines, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 const gatedPlan = (approval = 'true') => `name: shop
@@ -95,5 +96,19 @@ describe('gates: a rollout that waits for a person across CI jobs', { timeout: 4
     expect(changed.exitCode).toBe(2);
     expect(changed.stderr).toContain('changed since gate');
     expect((await readState(defaultStatePath(ws.dir))).status).toBe('paused');
+  });
+
+  it('tells webhooks about the gate and who decided it', async () => {
+    const hook = await startWebhookReceiver();
+    try {
+      await writePlan(ws.dir, `${gatedPlan()}notify:\n  - url: ${hook.url()}\n    events: [gate.opened, gate.decided]\n`);
+      expect((await runCli(['run'], { cwd: ws.dir })).exitCode).toBe(7);
+      const promote = await runCli(['promote', '--reason', 'looks good'], { cwd: ws.dir, env: { ROLLOUT_ACTOR: 'carol' } });
+      expect(promote.exitCode, describeResult(promote)).toBe(0);
+      expect(hook.received.map((r) => r.body.event)).toEqual(['gate.opened', 'gate.decided']);
+      expect(String(hook.received[1]?.body.text)).toMatch(/gate canary-[0-9a-f]{6} promoted by carol: looks good/);
+    } finally {
+      await hook.close();
+    }
   });
 });

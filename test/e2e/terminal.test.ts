@@ -43,7 +43,7 @@ describe('at a terminal', { timeout: 40_000 }, () => {
     const { exitCode, timedOut, screen } = await runInPty(dir, 'cols 120 rows 40');
     expect(timedOut).toBe(false);
     expect(exitCode, screen.slice(0, 2000)).toBe(0);
-    expect(screen).toMatch(/canary.*soaking: [\d.]+s left · http:\/\/127\.0\.0\.1:\d+\/healthz .*✓.* 200 \d+ms \(\d+ ok, 0 failed\)/);
+    expect(screen).toMatch(/canary.*soaking: [\d.]+s left · http:\/\/127\.0\.0\.1:\d+\/healthz .*✓.* HTTP 200 in \d+ms \(\d+ ok, 0 failed\)/);
     expect(screen).toContain('\u001b['); // colour and cursor control on a TTY
     expect(screen).toMatch(/canary.*✓ passed/);
     // Spinner redraws are bounded: a 1.5 s soak is a few kB of screen updates, not megabytes.
