@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
-import { proxyFor } from '../../http/proxy.js';
 import { parseDuration } from '../../plan/duration.js';
 import type { CheckKind } from '../kind.js';
+import { insecureWarnings, isHttpUrl, prepareConnection, substituteHeaders } from './connection.js';
 import { measureHttp } from './measure.js';
 import { type HttpSpec, httpShape, type RawHttp } from './schema.js';
-import { readCaFile } from './tls.js';
 
 /** `type: http` (the default when a check has a `url`): GET a URL, judge status, body and latency. */
 export const httpKind: CheckKind<RawHttp, HttpSpec> = {
@@ -21,8 +20,7 @@ export const httpKind: CheckKind<RawHttp, HttpSpec> = {
         ctx.problem(['bodyMatches'], `is not a valid regular expression: ${(error as Error).message}`);
       }
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name] = ctx.substitute(value, ['headers', name]);
+    const headers = substituteHeaders(raw.headers, ctx);
     return {
       kind: 'http',
       url,
@@ -37,17 +35,7 @@ export const httpKind: CheckKind<RawHttp, HttpSpec> = {
       proxy: null,
     };
   },
-  prepare(spec, ctx) {
-    let ca: string | null = null;
-    if (spec.caFile !== null) {
-      const file = readCaFile(spec.caFile);
-      if (file.ok) ca = file.pem;
-      else ctx.problem(['ca'], file.message);
-    }
-    const proxy = proxyFor(spec.url, ctx.env);
-    if (!proxy.ok) ctx.problem(['url'], proxy.message);
-    return { ...spec, ca, proxy: proxy.ok ? proxy.proxy : null };
-  },
+  prepare: (spec, ctx) => ({ ...spec, ...prepareConnection(spec.url, 'url', spec.caFile, ctx) }),
   measure: measureHttp,
   describe: (spec) => `GET ${spec.displayUrl}`,
   entryPoint: (spec) => spec.displayUrl,
@@ -58,14 +46,5 @@ export const httpKind: CheckKind<RawHttp, HttpSpec> = {
     maxLatencyMs: spec.maxLatencyMs,
     headers: Object.fromEntries(Object.keys(spec.headers).map((name) => [name, '***'])),
   }),
-  warnings: (spec) => (spec.insecure && spec.url.startsWith('https:') ? ['has insecure: true; its TLS certificate is not verified'] : []),
+  warnings: (spec) => insecureWarnings(spec.url, spec.insecure),
 };
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}

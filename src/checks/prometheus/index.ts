@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { proxyFor } from '../../http/proxy.js';
-import { readCaFile } from '../http/tls.js';
+import { insecureWarnings, isHttpUrl, prepareConnection, substituteHeaders } from '../http/connection.js';
 import type { CheckKind, NormaliseContext } from '../kind.js';
 import { oneLine } from './answer.js';
 import { measurePrometheus } from './measure.js';
@@ -16,8 +15,7 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
       ctx.problem(['pass'], 'a prometheus check needs a pass: condition on its value, e.g. `pass: result < 0.01`');
     const server = ctx.substitute(raw.server, ['server']);
     if (!isHttpUrl(server)) ctx.problem(['server'], `must be an http:// or https:// URL; after substitution it is ${JSON.stringify(ctx.display(raw.server))}`);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name] = ctx.substitute(value, ['headers', name]);
+    const headers = substituteHeaders(raw.headers, ctx);
     return {
       kind: 'prometheus',
       server,
@@ -31,17 +29,7 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
       proxy: null,
     };
   },
-  prepare(spec, ctx) {
-    let ca: string | null = null;
-    if (spec.caFile !== null) {
-      const file = readCaFile(spec.caFile);
-      if (file.ok) ca = file.pem;
-      else ctx.problem(['ca'], file.message);
-    }
-    const proxy = isHttpUrl(spec.server) ? proxyFor(spec.server, ctx.env) : { ok: true as const, proxy: null };
-    if (!proxy.ok) ctx.problem(['server'], proxy.message);
-    return { ...spec, ca, proxy: proxy.ok ? proxy.proxy : null };
-  },
+  prepare: (spec, ctx) => ({ ...spec, ...prepareConnection(spec.server, 'server', spec.caFile, ctx) }),
   measure: measurePrometheus,
   describe: (spec) => `PromQL: ${oneLine(spec.displayQuery)}`,
   show: (spec) => ({
@@ -49,7 +37,7 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
     query: spec.displayQuery,
     headers: Object.fromEntries(Object.keys(spec.headers).map((name) => [name, '***'])),
   }),
-  warnings: (spec) => (spec.insecure && spec.server.startsWith('https:') ? ['has insecure: true; its TLS certificate is not verified'] : []),
+  warnings: (spec) => insecureWarnings(spec.server, spec.insecure),
 };
 
 /** Each placeholder is looked up through the shared substitution (which reports unknown names), then escaped for where it sits. */
@@ -59,15 +47,6 @@ function fillQuery(query: string, ctx: NormaliseContext): string {
     (scope, name) => ctx.substitute(`\${${scope}.${name}}`, ['query']),
     (message) => ctx.problem(['query'], message),
   );
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 function withoutCredentials(text: string): string {
