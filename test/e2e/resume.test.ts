@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeResult, runCli, startCli } from '../helpers/cli.js';
 import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
-import { killQuietly } from '../helpers/processes.js';
+import { killQuietly, waitFor } from '../helpers/processes.js';
 import { defaultStatePath, readState, waitForState } from '../helpers/state.js';
 import { makeTempDir, readLines, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
@@ -137,7 +137,13 @@ stages:
     rollback: echo bad-start >> rollback.log; sleep 30
 `,
     );
-    const first = await interruptWhen((s) => s.stages[1]?.status === 'rolling_back');
+    const first = startCli(['run'], { cwd: dir });
+    if (first.pid !== undefined) started.push(first.pid);
+    await waitForState(statePath(), (s) => s.stages[1]?.status === 'rolling_back');
+    // The state says rolling_back before the rollback's shell has run its first line; interrupt only
+    // once the rollback is really under way, as the test means to.
+    expect(await waitFor(async () => (await rollbacks()).includes('bad-start'))).toBe(true);
+    first.kill('SIGTERM');
     expect((await first).exitCode).toBe(143);
     expect(await rollbacks()).toEqual(['bad-start']);
     await writePlan(
