@@ -67,8 +67,9 @@ function expectNoPassword(...texts: string[]): void {
 
 describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, () => {
   it('a pipeline on three machines runs, sees, resumes and rolls back one rollout; no password anywhere', async () => {
-    const stages = stage('one') + stage('two', '20s') + '    rollback: echo undo-two >> deploy.log\n';
-    const [a, b, c] = [await machine(stages), await machine(stages), await machine(stages)];
+    // Short lease and soak keep the test quick; the soak only has to outlast the kill that lands in it.
+    const stages = stage('one') + stage('two', '5s') + '    rollback: echo undo-two >> deploy.log\n';
+    const [a, b, c] = [await machine(stages, '4s'), await machine(stages, '4s'), await machine(stages, '4s')];
     const first = startCli(['run', '--json'], { cwd: a, env: env('runner-a') });
     await waitFor(soaking('two'));
     first.kill('SIGKILL');
@@ -128,7 +129,8 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
 
   it('a holder killed with SIGKILL: the next run is refused until its lease expires, then takes over', async () => {
     const stages = stage('one', '60s');
-    const [a, b] = [await machine(stages, '30s'), await machine(stages, '30s')];
+    // The lease must outlive the gap between the kill and the early attempt (a CLI start), no more.
+    const [a, b] = [await machine(stages, '8s'), await machine(stages, '8s')];
     const holder = startCli(['run'], { cwd: a, env: env('runner-a') });
     await waitFor(soaking('one'));
     const before = await server.query(`SELECT expires_at FROM ${SCHEMA}.leases WHERE key = $1`, [key]);
@@ -137,7 +139,7 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
     const early = await runCli(['run'], { cwd: b, env: env('runner-b') });
     expect(early.exitCode, describeResult(early)).toBe(4);
     expect(early.stderr).toMatch(/holds the lease .*run \S+ \(rollout run\) on runner-a/);
-    await writePlan(b, `name: web\nkey: ${key}\nstate: "${server.envUrl({ schema: SCHEMA, leaseTtl: '30s' })}"\nstages:\n${stage('one')}`);
+    await writePlan(b, `name: web\nkey: ${key}\nstate: "${server.envUrl({ schema: SCHEMA, leaseTtl: '8s' })}"\nstages:\n${stage('one')}`);
     const later = await runCli(['run', '--wait-lock', '90s'], { cwd: b, env: env('runner-b') });
     expect(later.exitCode, describeResult(later)).toBe(0);
     expect(later.stderr).toMatch(/took over the expired lease/);
