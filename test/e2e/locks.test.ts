@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeResult, runCli, startCli } from '../helpers/cli.js';
+import { heldDeploy, release, waitFor } from '../helpers/processes.js';
 import { defaultStatePath, lockPath, readState, waitForState } from '../helpers/state.js';
 import { exists, makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
@@ -38,16 +39,20 @@ describe('locks', { timeout: 40_000 }, () => {
   });
 
   it('--wait-lock waits for the holder to finish, and gives up with exit 4 after its limit', async () => {
-    await writePlan(dir, 'stages:\n  - name: only\n    deploy: echo deployed >> deploy.log\n    soak: 1500ms\n');
-    const first = startCli(['run'], { cwd: dir });
-    await waitForState(statePath(), (s) => s.stages[0]?.status === 'soaking');
+    // The holder's deploy holds until released, so "the lock is busy" does not depend on a soak's clock.
+    await writePlan(dir, `stages:\n  - name: only\n    deploy: ${heldDeploy('echo deployed >> deploy.log')}\n    soak: 0\n`);
+    const first = startCli(['run'], { cwd: dir, timeout: 60_000 });
+    expect(await waitFor(() => exists(`${dir}/holding`), 30_000)).toBe(true);
 
     const impatient = await runCli(['run', '--wait-lock', '200ms'], { cwd: dir });
     expect(impatient.exitCode, describeResult(impatient)).toBe(4);
 
-    const patient = await runCli(['run', '--wait-lock', '20s'], { cwd: dir });
-    expect(patient.exitCode, describeResult(patient)).toBe(0);
+    const patient = startCli(['run', '--wait-lock', '30s'], { cwd: dir, timeout: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // let it start waiting (either order passes)
+    release(dir);
     expect((await first).exitCode).toBe(0);
+    const waited = await patient;
+    expect(waited.exitCode, String(waited.all)).toBe(0);
     const lines = (await readFile(`${dir}/deploy.log`, 'utf8')).trim().split('\n');
     expect(lines).toEqual(['deployed', 'deployed']);
   });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE, startCli, toCliResult } from '../helpers/cli.js';
 import { type HealthServer, startHealthServer } from '../helpers/health-server.js';
-import { killQuietly } from '../helpers/processes.js';
+import { heldDeploy, killQuietly, release, waitFor } from '../helpers/processes.js';
 import { defaultStatePath, lockPath, readState, waitForState } from '../helpers/state.js';
 import { exists, makeTempDir, readLines, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
@@ -47,9 +47,25 @@ describe('one run per state file, and interrupted runs', { timeout: 40_000 }, ()
     return { run };
   }
 
+  /** A run whose deploy holds until `release(dir)`: busy, holding the lock, for as long as the test needs. */
+  async function startHeldRun(): Promise<{ run: ReturnType<typeof startCli> }> {
+    await writePlan(
+      dir,
+      `stages:
+  - name: canary
+    deploy: ${heldDeploy('echo canary >> deploy.log')}
+    rollback: echo canary >> rollback.log
+    soak: 0
+`,
+    );
+    const run = startCli(['run'], { cwd: dir, timeout: 60_000 });
+    if (run.pid !== undefined) started.push(run.pid);
+    expect(await waitFor(() => exists(path.join(dir, 'holding')), 30_000), 'the held deploy never started').toBe(true);
+    return { run };
+  }
+
   it('makes a second run on the same state exit 4, naming the holder, and leaves the first alone', async () => {
-    await writePlan(dir, soakingPlan('2s'));
-    const { run: first } = await startSoakingRun();
+    const { run: first } = await startHeldRun();
     const holder = await readState(defaultStatePath(dir));
     expect(await exists(lockPath(defaultStatePath(dir)))).toBe(true);
 
@@ -60,6 +76,7 @@ describe('one run per state file, and interrupted runs', { timeout: 40_000 }, ()
     expect(namesHolder, `stderr names neither run id ${holder.runId} nor pid ${first.pid}:\n${second.stderr}`).toBe(true);
     expect(second.all).not.toMatch(STACK_TRACE);
 
+    release(dir);
     const firstResult = toCliResult(await first);
     expect(firstResult.exitCode, describeResult(firstResult)).toBe(0);
     expect(await readLines(path.join(dir, 'deploy.log'))).toEqual(['canary']);
@@ -70,13 +87,13 @@ describe('one run per state file, and interrupted runs', { timeout: 40_000 }, ()
   });
 
   it('refuses `rollout rollback` with exit 4 while a run holds the lock', async () => {
-    await writePlan(dir, soakingPlan('1500ms'));
-    const { run: first } = await startSoakingRun();
+    const { run: first } = await startHeldRun();
 
     const rollback = await runCli(['rollback'], { cwd: dir, timeout: 15_000 });
 
     expect(rollback.exitCode, describeResult(rollback)).toBe(4);
     expect(await exists(path.join(dir, 'rollback.log'))).toBe(false);
+    release(dir);
     const firstResult = toCliResult(await first);
     expect(firstResult.exitCode, describeResult(firstResult)).toBe(0);
   });

@@ -76,7 +76,8 @@ function spawnCli(args: string[], opts: CliOptions): ResultPromise<{ all: true; 
     all: true,
     stdin: 'ignore',
     timeout: opts.timeout ?? DEFAULT_TIMEOUT_MS,
-    forceKillAfterDelay: 2_000,
+    // Long enough for a graceful shutdown (record, roll back, release the lock) on a loaded machine.
+    forceKillAfterDelay: 10_000,
   }) as ResultPromise<{ all: true; reject: false }>;
 }
 

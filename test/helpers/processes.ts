@@ -39,3 +39,17 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
   return condition();
 }
+
+/**
+ * A deploy command that holds until the test releases it (`release(dir)`), so a test that needs
+ * "a run busy right now" never races a soak's clock on a loaded machine. It writes `holding`
+ * first, so the test can also wait for the command to be under way. Gives up after 60 s.
+ */
+export function heldDeploy(then = 'true'): string {
+  return `touch holding; i=0; while [ ! -e release ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; ${then}`;
+}
+
+/** Lets every `heldDeploy` running in `dir` finish. */
+export function release(dir: string): void {
+  fs.writeFileSync(`${dir}/release`, '');
+}
