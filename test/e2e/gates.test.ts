@@ -89,7 +89,7 @@ describe('gates: a rollout that waits for a person across CI jobs', { timeout: 4
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const expired = await runCli(['promote'], { cwd: ws.dir });
     expect(expired.exitCode, describeResult(expired)).toBe(2);
-    expect(expired.stderr).toMatch(/expired at .* it can no longer be promoted: roll it back with `rollout abort`/);
+    expect(expired.stderr).toMatch(/expired at .* it can no longer be promoted: `rollout resume` rolls it back \(onTimeout: abort\)/);
 
     await writePlan(ws.dir, `${gatedPlan('{timeout: 1s}')}# changed\n`);
     const changed = await runCli(['abort'], { cwd: ws.dir });
