@@ -86,24 +86,24 @@ function harness(rolloutPlan: Plan, failing: string[] = []) {
   };
   const of = <T extends RolloutEvent['type']>(type: T) => events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
   const wait = (ms: number) => clock.runUntilSettled(clock.sleep(ms));
-  return { clock, events, commands, state, of, process, wait };
+  return { plan: rolloutPlan, clock, events, commands, state, of, process, wait };
 }
 
 describe('continueRun: an expired gate acts on its onTimeout', () => {
   it('onTimeout: abort rolls back what was deployed, decided by "timeout", the run rolled back', async () => {
     const h = harness(plan({ approval: approval(2 * HOUR, 'abort') }));
-    expect((await h.clock.runUntilSettled(runRollout(plan({ approval: approval(2 * HOUR, 'abort') }), h.process().deps))).status).toBe('paused');
+    expect((await h.clock.runUntilSettled(runRollout(h.plan, h.process().deps))).status).toBe('paused');
     const gate = h.state().gate;
     expect(gate?.expiresAt).toBe('1970-01-01T02:00:00.000Z');
 
     await h.wait(HOUR); // not yet: the gate still waits, and continuing does nothing
     expect(nextStep(h.state(), h.clock.now()).kind).toBe('gate-waiting');
-    expect(await continueRun(plan({ approval: approval(2 * HOUR, 'abort') }), h.state(), h.process().deps)).toBe('paused');
+    expect(await continueRun(h.plan, h.state(), h.process().deps)).toBe('paused');
     expect(h.of('gate.decided')).toEqual([]);
 
     await h.wait(HOUR);
     expect(nextStep(h.state(), h.clock.now())).toMatchObject({ kind: 'gate-expired', onTimeout: 'abort' });
-    const status = await h.clock.runUntilSettled(continueRun(plan({ approval: approval(2 * HOUR, 'abort') }), h.state(), h.process().deps));
+    const status = await h.clock.runUntilSettled(continueRun(h.plan, h.state(), h.process().deps));
     expect(status).toBe('rolled_back');
     expect(h.commands).toEqual(['deploy canary', 'undo canary']);
     expect(h.of('gate.decided')).toMatchObject([

@@ -22,7 +22,11 @@ function stage(name: string, spec: string): StageState {
   };
 }
 
-type GateSpec = { expiresInMs?: number | null; onTimeout?: 'abort' | 'fail'; decided?: { decision: 'promote' | 'abort' | 'fail'; by: string; reason: string | null } };
+type GateSpec = {
+  expiresInMs?: number | null;
+  onTimeout?: 'abort' | 'fail';
+  decided?: { decision: 'promote' | 'abort' | 'fail'; by: string; reason: string | null };
+};
 
 function doc(status: RunStatus, stages: string[], extra: { failure?: StateDocument['failure']; gate?: GateSpec } = {}): StateDocument {
   const gate = extra.gate;
@@ -68,27 +72,63 @@ const cases: [string, StateDocument, Partial<NextStep> & { kind: NextStep['kind'
   ['succeeded', doc('succeeded', ['succeeded/done', 'succeeded/done', 'succeeded/done']), { kind: 'done', status: 'succeeded' }],
   ['failed (onFailure: stop)', doc('failed', ['succeeded/done', 'failed/done', 'skipped'], { failure }), { kind: 'done', status: 'failed' }],
   ['rolled back', doc('rolled_back', ['rolled_back/done', 'rolled_back/done', 'skipped/window'], { failure }), { kind: 'done', status: 'rolled_back' }],
-  ['rollback failed', doc('rollback_failed', ['rollback_failed/done', 'rolled_back/done', 'skipped'], { failure }), { kind: 'done', status: 'rollback_failed' }],
+  [
+    'rollback failed',
+    doc('rollback_failed', ['rollback_failed/done', 'rolled_back/done', 'skipped'], { failure }),
+    { kind: 'done', status: 'rollback_failed' },
+  ],
   // forward, from where the process stopped (interrupted) or died (running)
   ['died before the first stage', doc('running', ['pending/window', 'pending/window', 'pending/window']), { kind: 'start-stage', stageIndex: 0, deployed: [] }],
-  ['interrupted deploying the canary', doc('interrupted', ['deploying/deploy', 'pending/window', 'pending/window']), { kind: 'start-stage', stageIndex: 0, deployed: [] }],
-  ['interrupted soaking the canary', doc('interrupted', ['soaking/soak', 'pending/window', 'pending/window']), { kind: 'resoak', stageIndex: 0, deployed: [0] }],
+  [
+    'interrupted deploying the canary',
+    doc('interrupted', ['deploying/deploy', 'pending/window', 'pending/window']),
+    { kind: 'start-stage', stageIndex: 0, deployed: [] },
+  ],
+  [
+    'interrupted soaking the canary',
+    doc('interrupted', ['soaking/soak', 'pending/window', 'pending/window']),
+    { kind: 'resoak', stageIndex: 0, deployed: [0] },
+  ],
   ['died soaking half', doc('running', ['succeeded/done', 'soaking/soak', 'pending/window']), { kind: 'resoak', stageIndex: 1, deployed: [0, 1] }],
-  ['interrupted deploying half', doc('interrupted', ['succeeded/done', 'deploying/deploy', 'pending/window']), { kind: 'start-stage', stageIndex: 1, deployed: [0] }],
-  ['interrupted in the canary pause', doc('interrupted', ['succeeded/pause', 'pending/window', 'pending/window']), { kind: 'repause', stageIndex: 0, deployed: [0] }],
-  ['a pause that ended, then died', doc('running', ['succeeded/done', 'pending/window', 'pending/window']), { kind: 'start-stage', stageIndex: 1, deployed: [0] }],
-  ['every stage passed, the end not recorded', doc('running', ['succeeded/done', 'succeeded/done', 'succeeded/done']), { kind: 'start-stage', stageIndex: 3, deployed: [0, 1, 2] }],
+  [
+    'interrupted deploying half',
+    doc('interrupted', ['succeeded/done', 'deploying/deploy', 'pending/window']),
+    { kind: 'start-stage', stageIndex: 1, deployed: [0] },
+  ],
+  [
+    'interrupted in the canary pause',
+    doc('interrupted', ['succeeded/pause', 'pending/window', 'pending/window']),
+    { kind: 'repause', stageIndex: 0, deployed: [0] },
+  ],
+  [
+    'a pause that ended, then died',
+    doc('running', ['succeeded/done', 'pending/window', 'pending/window']),
+    { kind: 'start-stage', stageIndex: 1, deployed: [0] },
+  ],
+  [
+    'every stage passed, the end not recorded',
+    doc('running', ['succeeded/done', 'succeeded/done', 'succeeded/done']),
+    { kind: 'start-stage', stageIndex: 3, deployed: [0, 1, 2] },
+  ],
   // blocked by a window
   ['blocked before the canary', doc('blocked', ['pending/window', 'pending/window', 'pending/window']), { kind: 'start-stage', stageIndex: 0, deployed: [] }],
   ['blocked before half', doc('blocked', ['succeeded/done', 'pending/window', 'pending/window']), { kind: 'start-stage', stageIndex: 1, deployed: [0] }],
   // rollbacks: decided on failure, cut short, or started by onInterrupt: rollback
-  ['died between the failure and its rollback', doc('running', ['succeeded/done', 'failed/done', 'skipped/window'], { failure }), { kind: 'rollback', deployed: [0, 1], failure }],
+  [
+    'died between the failure and its rollback',
+    doc('running', ['succeeded/done', 'failed/done', 'skipped/window'], { failure }),
+    { kind: 'rollback', deployed: [0, 1], failure },
+  ],
   [
     'interrupted during the rollback',
     doc('interrupted', ['rolling_back/done', 'rolled_back/done', 'skipped/window'], { failure }),
     { kind: 'rollback', deployed: [0], failure },
   ],
-  ['died during a plan-level rollback', doc('running', ['rolling_back/done', 'rolling_back/done', 'skipped'], { failure }), { kind: 'rollback', deployed: [0, 1] }],
+  [
+    'died during a plan-level rollback',
+    doc('running', ['rolling_back/done', 'rolling_back/done', 'skipped'], { failure }),
+    { kind: 'rollback', deployed: [0, 1] },
+  ],
   [
     'onInterrupt: rollback cut short (no failure)',
     doc('interrupted', ['rollback_failed/done', 'rolled_back/done', 'pending/window']),
@@ -96,7 +136,11 @@ const cases: [string, StateDocument, Partial<NextStep> & { kind: NextStep['kind'
   ],
   // gates
   ['paused at a gate', doc('paused', ['succeeded/gate', 'pending/window', 'pending/window'], { gate: {} }), { kind: 'gate-waiting' }],
-  ['paused at a gate with no timeout', doc('paused', ['succeeded/gate', 'pending/window', 'pending/window'], { gate: { expiresInMs: null } }), { kind: 'gate-waiting' }],
+  [
+    'paused at a gate with no timeout',
+    doc('paused', ['succeeded/gate', 'pending/window', 'pending/window'], { gate: { expiresInMs: null } }),
+    { kind: 'gate-waiting' },
+  ],
   [
     'paused at an expired gate (abort)',
     doc('paused', ['succeeded/gate', 'pending/window', 'pending/window'], { gate: { expiresInMs: -1 } }),
