@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
+import { isExpired } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
+import { describeGate } from '../output/gate-evidence.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished } from '../output/unfinished.js';
 import { DEFAULTS } from '../plan/normalise.js';
@@ -53,16 +55,10 @@ async function nextStep(doc: StateDocument, backend: StateBackend, ctx: Context)
     case 'paused': {
       const gate = doc.gate;
       if (!gate) return null;
-      const checks =
-        doc.stages[gate.index]?.health.checks.map(
-          (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${c.recent?.at(-1) ? ` (last ${c.recent.at(-1)?.display})` : ''}`,
-        ) ?? [];
-      return [
-        `Waiting at gate ${gate.id} after ${gate.stage} (${gate.kind}): ${gate.reason}`,
-        `  opened ${gate.createdAt}${gate.expiresAt ? `, expires ${gate.expiresAt} (then: ${gate.onTimeout})` : ''}`,
-        ...(checks.length > 0 ? ['  evidence:', ...checks] : []),
-        `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`,
-      ].join('\n');
+      const ways = isExpired(gate, ctx.clock.now())
+        ? `Continue it with: rollout resume${state}   (or undo it now with: rollout abort${state} --reason "…")`
+        : `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`;
+      return `${describeGate(doc, gate, ctx.clock.now())}\n${ways}`;
     }
     case 'blocked': {
       const deployed = doc.stages.filter((s) => s.status === 'succeeded').map((s) => s.name);
