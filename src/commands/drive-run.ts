@@ -67,7 +67,7 @@ export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, o
 export interface GateAsking {
   plan: Plan;
   deps: EngineDeps;
-  ctx: Context;
+  ctx: Pick<Context, 'term' | 'input' | 'signal' | 'clock' | 'env'>;
   flags: OutputMode;
   options: RunOptions;
 }
