@@ -1,6 +1,6 @@
 import { actorFrom } from '../actor.js';
 import type { Context } from '../context.js';
-import { isExpired } from '../engine/next-step.js';
+import { isExpired, nextStep } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import type { StateDocument } from '../state/document.js';
@@ -33,10 +33,12 @@ export async function decide(decision: Decision, options: DecideOptions, ctx: Co
 }
 
 function checkGate(decision: Decision, doc: StateDocument, plan: Plan, options: DecideOptions, ctx: Context) {
-  const gate = doc.gate;
-  if (doc.status !== 'paused' || !gate || gate.decision !== null) {
-    const spent = gate?.decision
-      ? ` Its last gate (${gate.id}) was already decided: ${gate.decision.decision} by ${gate.decision.by} at ${gate.decision.at}.`
+  // Where the run is, as the one model says: also a run that died between opening its gate and recording the pause.
+  const step = nextStep(doc, ctx.clock.now());
+  const gate = step.kind === 'gate-waiting' || step.kind === 'gate-expired' ? step.gate : null;
+  if (!gate) {
+    const spent = doc.gate?.decision
+      ? ` Its last gate (${doc.gate.id}) was already decided: ${doc.gate.decision.decision} by ${doc.gate.decision.by} at ${doc.gate.decision.at}.`
       : '';
     throw new InputError(`run ${doc.runId} is ${doc.status.replace('_', ' ')}, not waiting at a gate; there is nothing to ${decision}.${spent}`);
   }

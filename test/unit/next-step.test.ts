@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStatus } from '../../src/engine/events.js';
 import { type NextStep, nextStep } from '../../src/engine/next-step.js';
+import { describeNextStep } from '../../src/output/next-step-text.js';
 import type { StageState, StageStatus, StageStep, StateDocument } from '../../src/state/document.js';
 
 const HOUR = 3600_000;
@@ -207,5 +208,23 @@ describe('nextStep: where a run is and what comes next', () => {
       nextStep(state, NOW);
       expect(JSON.stringify(state)).toBe(before);
     }
+  });
+});
+
+describe('rollout status says what resume will do, from the same nextStep', () => {
+  it.each([
+    ['died soaking half', '`rollout resume` will soak half again from the start, without redeploying it, then go on.'],
+    ['interrupted deploying half', '`rollout resume` will deploy half again (its deploy was cut short), then go on.'],
+    ['interrupted in the canary pause', "`rollout resume` will wait canary's pause again from its start, then go on."],
+    ['died between the failure and its rollback', '`rollout resume` will finish the rollback: half, canary, newest first.'],
+    ['blocked before half', '`rollout resume` will start half (window check, deploy, soak), then go on.'],
+    ['every stage passed, the end not recorded', '`rollout resume` will record the run as finished: every stage passed.'],
+    ['expired (fail), died before the run was closed', '`rollout resume` will record the run failed: gate canary-abc123 expired at T.'],
+    ['paused at a gate', null],
+    ['succeeded', null],
+  ])('%s', (name, sentence) => {
+    const state = cases.find(([caseName]) => caseName === name)?.[1];
+    if (!state) throw new Error(`no case ${name}`);
+    expect(describeNextStep(nextStep(state, NOW), state)).toBe(sentence);
   });
 });
