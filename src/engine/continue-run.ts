@@ -40,8 +40,8 @@ export async function continueRun(plan: Plan, doc: StateDocument, deps: EngineDe
       return (await runRollout(plan, deps, resume, options)).status;
     }
     case 'rollback':
-      // Decided at a gate, the rollback is the run going on; otherwise it finishes one that was cut short.
-      return rollBackRun(plan, stages(step.deployed), step.failure, deps, !fromGate && doc.status !== 'paused');
+      // Decided at a gate just now, the rollback is the run going on; otherwise this resumes one that was cut short.
+      return rollBackRun(plan, stages(step.deployed), step.failure, deps, !fromGate);
     case 'fail':
       await emit({ type: 'run.finished', status: 'failed', durationMs: 0, failure: step.failure, signal: null });
       return 'failed';
