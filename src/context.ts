@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isatty } from 'node:tty';
 import { type Clock, systemClock } from './clock.js';
 import { createTerminal, type Terminal } from './output/terminal.js';
 import type { StateBackend } from './state/backend.js';
@@ -15,6 +16,8 @@ export interface Context {
   term: Terminal;
   host: string;
   pid: number;
+  /** Where a person types answers (stdin), opened only when a question is asked. */
+  input?: () => NodeJS.ReadableStream;
   /** Aborted when the process receives SIGINT or SIGTERM. */
   signal: AbortSignal;
   /** Aborted on a second SIGINT/SIGTERM: stop everything now. */
@@ -31,7 +34,8 @@ export function processContext(signal: AbortSignal, hardSignal: AbortSignal): Co
     cwd: process.cwd(),
     env: process.env,
     clock: systemClock,
-    term: createTerminal(process.env, process.stdout, process.stderr),
+    term: createTerminal(process.env, process.stdout, process.stderr, isatty(0)),
+    input: () => process.stdin,
     // ROLLOUT_HOLDER: the holder identity, for CI systems that know better than the host name (and tests).
     host: process.env.ROLLOUT_HOLDER || hostname(),
     pid: process.pid,

@@ -1,128 +1,55 @@
 import type { Context } from '../context.js';
-import { rollBackRun } from '../engine/rollback.js';
-import { type ResumePoint, runRollout } from '../engine/run-rollout.js';
+import { nextStep } from '../engine/next-step.js';
 import { ExitCode, InputError } from '../errors.js';
-import { exitCodeFor } from '../exit-status.js';
-import type { OutputMode } from '../output/create-reporter.js';
-import { renderSummary } from '../output/summary.js';
-import { leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
-import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
 import type { StateDocument } from '../state/document.js';
-import { wasDeployed } from '../state/reduce.js';
-import { pausedExitCode } from './decide.js';
-import { openPlanState } from './locate-state.js';
-import { planStages } from './rollback.js';
-import { openSession } from './session.js';
+import { type DriveFlags, driveRun } from './drive-run.js';
+import { type ContinueFlags, checkSamePlan, openRunToContinue } from './open-run.js';
 import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface ResumeOptions extends OutputMode, WindowOverrideOptions {
-  config?: string;
-  state?: string;
-  key?: string;
+export interface ResumeOptions extends ContinueFlags, DriveFlags, WindowOverrideOptions {
   allowPlanChange?: boolean;
-  waitLock?: string;
-  pausedExitCode?: string;
 }
 
 /**
- * `rollout resume`: continue a run that was interrupted or whose process died. Stages that passed
- * are not touched; a stage that was soaking is soaked again from the start (health re-verified)
- * without redeploying; a stage that was deploying is deployed again; a rollback that was under
- * way is finished. Uses the vars the run started with.
+ * `rollout resume`: continue a run from where `nextStep` says it is. Stages that passed are not
+ * touched; a stage that was soaking is soaked again from the start (health re-verified) without
+ * redeploying; a stage that was deploying is deployed again; a pause that was cut short is waited
+ * again; a rollback that was under way is finished; an expired gate acts on its `onTimeout`. A gate
+ * still open is for `rollout promote` / `rollout abort` (or, at a terminal, answered here). Uses
+ * the vars the run started with.
  */
 export async function resume(options: ResumeOptions, ctx: Context): Promise<number> {
-  const located = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
-  const backend = await openPlanState(options, located, ctx);
   const overrideWindow = windowOverride(options, ctx);
-  let before: StateDocument | null;
-  let plan: Plan;
-  try {
-    before = await backend.read();
-    if (!before) throw new InputError(`no rollout state at ${backend.location}: there is no run to resume.`);
-    if (before.status === 'succeeded') {
-      // A retried CI job resumes a run that already finished well: that is success, not bad input.
-      (options.json ? ctx.term.err : ctx.term.out).write(
-        `Run ${before.runId} already succeeded${before.finishedAt ? ` (finished ${before.finishedAt})` : ''}: nothing to resume.\n`,
-      );
-      await backend.close();
-      return ExitCode.ok;
-    }
-    plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
-    checkResumable(before, plan, backend.location, options);
-  } catch (error) {
-    await backend.close();
-    throw error;
-  }
-
-  const session = await openSession(ctx, { backend, runId: before.runId, command: 'rollout resume', waitLock: options.waitLock, output: options, plan });
-  try {
-    const doc = (await backend.read()) ?? before; // under the lock: what the run really left
-    checkResumable(doc, plan, backend.location, options);
-    if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId} started; resuming with the current plan (--allow-plan-change)`);
-    await session.stopLeftovers(doc);
-    session.reporter.continueRun?.(doc);
-    const store = session.store(doc);
-    let status: Awaited<ReturnType<typeof runRollout>>['status'];
-    let tookMs: number | undefined;
-    const deps = session.deps(doc.runId, store, [
-      (event) => {
-        if (event.type === 'run.finished') tookMs = event.durationMs;
-      },
-    ]);
-    if (isRollingBack(doc)) {
-      const deployed = planStages(
-        plan,
-        doc.stages.filter(wasDeployed).map((s) => s.name),
-        backend.location,
-      );
-      status = await rollBackRun(plan, deployed, doc.failure, deps, true);
-    } else {
-      status = (await runRollout(plan, deps, resumePoint(doc, plan), { overrideWindow })).status;
-    }
-    await session.settle(store);
-    session.reporter.close();
-    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
-    if (status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(doc, sameRunFlags(options))}\n`);
-    return status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
-  } catch (error) {
-    throw session.redact(error);
-  } finally {
-    await session.close();
-  }
+  const opened = await openRunToContinue('rollout resume', options, ctx, (doc, plan, location) => checkResumable(doc, plan, location, options, ctx));
+  if (typeof opened === 'number') return opened;
+  if (opened.doc.plan.sha256 !== opened.plan.sha256)
+    opened.session.warn(`the plan changed since run ${opened.doc.runId} started; resuming with the current plan (--allow-plan-change)`);
+  return driveRun(opened, ctx, options, { overrideWindow });
 }
 
-function checkResumable(doc: StateDocument, plan: Plan, statePath: string, options: ResumeOptions): void {
-  if (doc.status !== 'interrupted' && doc.status !== 'running' && doc.status !== 'blocked') {
-    const next =
-      doc.status === 'rollback_failed'
-        ? 'Fix what made the rollback fail, then run `rollout rollback`.'
-        : doc.status === 'succeeded'
-          ? 'Start a new one with `rollout run`.'
-          : 'Start a new one with `rollout run`, or undo what is left with `rollout rollback`.';
-    throw new InputError(`run ${doc.runId} in ${statePath} ended ${doc.status.replace('_', ' ')}; there is nothing to resume. ${next}`);
+function checkResumable(doc: StateDocument, plan: Plan, location: string, options: ResumeOptions, ctx: Context): number | undefined {
+  const step = nextStep(doc, ctx.clock.now());
+  if (step.kind === 'done' && step.status === 'succeeded') {
+    // A retried CI job resumes a run that already finished well: that is success, not bad input.
+    (options.json ? ctx.term.err : ctx.term.out).write(
+      `Run ${doc.runId} already succeeded${doc.finishedAt ? ` (finished ${doc.finishedAt})` : ''}: nothing to resume.\n`,
+    );
+    return ExitCode.ok;
   }
-  if (doc.plan.sha256 !== plan.sha256 && !options.allowPlanChange) {
+  if (step.kind === 'done') {
+    const next =
+      step.status === 'rollback_failed'
+        ? 'Fix what made the rollback fail, then run `rollout rollback`.'
+        : 'Start a new one with `rollout run`, or undo what is left with `rollout rollback`.';
+    throw new InputError(`run ${doc.runId} in ${location} ended ${step.status.replace('_', ' ')}; there is nothing to resume. ${next}`);
+  }
+  if (step.kind === 'gate-waiting' && !(ctx.term.canPrompt && !options.json)) {
+    const { gate } = step;
     throw new InputError(
-      `the plan ${plan.path} changed since run ${doc.runId} started (sha256 ${doc.plan.sha256.slice(0, 12)}… → ${plan.sha256.slice(0, 12)}…). ` +
-        'Resume with the plan as it was, or pass --allow-plan-change if the change is intended.',
+      `run ${doc.runId} waits at gate ${gate.id} after ${gate.stage}: continue it with \`rollout promote --gate ${gate.id} --reason "…"\` or undo it with \`rollout abort --reason "…"\`.`,
     );
   }
-  const before = doc.stages.map((s) => s.name).join(', ');
-  const now = plan.stages.map((s) => s.name).join(', ');
-  if (before !== now)
-    throw new InputError(`the run's stages (${before}) are not the plan's stages (${now}); a run can only be resumed with the same stages, in the same order.`);
-}
-
-/** A run that had failed, or had started undoing, is resumed by finishing the rollback. */
-function isRollingBack(doc: StateDocument): boolean {
-  return doc.failure !== null || doc.stages.some((s) => ['rolling_back', 'rolled_back', 'rollback_failed'].includes(s.status));
-}
-
-export function resumePoint(doc: StateDocument, plan: Plan): ResumePoint {
-  const stageIndex = doc.stages.findIndex((s) => s.status !== 'succeeded');
-  const current = doc.stages[stageIndex];
-  const soakOnly = current?.status === 'soaking';
-  const deployed = plan.stages.filter((s) => s.index < stageIndex || (soakOnly && s.index === stageIndex));
-  return { stageIndex: stageIndex === -1 ? plan.stages.length : stageIndex, soakOnly, deployed };
+  checkSamePlan(doc, plan, options.allowPlanChange === true);
+  return undefined;
 }

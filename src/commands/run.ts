@@ -10,7 +10,7 @@ import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
 import type { StateDocument } from '../state/document.js';
-import { pausedExitCode } from './decide.js';
+import { askAtGates, NOTIFY_DRAIN_MS, pausedExitCode } from './drive-run.js';
 import { openPlanState } from './locate-state.js';
 import { reportAfterRun } from './report.js';
 import { openSession } from './session.js';
@@ -26,9 +26,6 @@ export interface RunOptions extends OutputMode, WindowOverrideOptions {
   pausedExitCode?: string;
   report?: string;
 }
-
-/** How long a finished run waits for webhook deliveries still in flight. */
-export const NOTIFY_DRAIN_MS = 10_000;
 
 /** `rollout run`: validate everything first, then lock, then deploy stage by stage. */
 export async function run(options: RunOptions, ctx: Context): Promise<number> {
@@ -61,11 +58,12 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
       session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive.kept}; undo it with: ${archive.undo}`);
     }
     const store = session.store(null, previous);
-    const outcome = await runRollout(plan, session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []), undefined, {
-      overrideWindow,
-    });
+    const deps = session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []);
+    const outcome = await runRollout(plan, deps, undefined, { overrideWindow });
+    // At a terminal, a gate is answered here and the run goes on under the same lock.
+    const status = await askAtGates(outcome.status, () => store.document, { plan, deps, ctx, flags: options, options: { overrideWindow } });
     await session.settle(store);
-    exitCode = outcome.status === 'paused' ? pausedExitCode(options) : exitCodeFor(outcome.status, ctx.signal.reason);
+    exitCode = status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
     finalDoc = store.document;
     if (store.document && !options.json && !options.quiet) summary = renderSummary(store.document, ctx.term.color);
   } catch (error) {

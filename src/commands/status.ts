@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
+import { isExpired, nextStep } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
+import { describeGate } from '../output/gate-evidence.js';
+import { describeNextStep } from '../output/next-step-text.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished } from '../output/unfinished.js';
 import { DEFAULTS } from '../plan/normalise.js';
@@ -29,7 +32,7 @@ export async function status(options: StatusOptions, ctx: Context): Promise<numb
       return 0;
     }
     const current = options.run === undefined || (await backend.read())?.runId === doc.runId;
-    const advice = current ? await nextStep(doc, backend, ctx) : null;
+    const advice = current ? await whatNext(doc, backend, ctx) : null;
     ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n${advice ? `\n${advice}\n` : ''}`);
     return 0;
   } finally {
@@ -37,9 +40,10 @@ export async function status(options: StatusOptions, ctx: Context): Promise<numb
   }
 }
 
-async function nextStep(doc: StateDocument, backend: StateBackend, ctx: Context): Promise<string | null> {
+async function whatNext(doc: StateDocument, backend: StateBackend, ctx: Context): Promise<string | null> {
   const state = backend.location === resolve(ctx.cwd, DEFAULTS.state) ? '' : ` --state ${backend.location}`;
-  const finish = `Finish it with: rollout resume${state}   or undo it with: rollout rollback${state}`;
+  const will = describeNextStep(nextStep(doc, ctx.clock.now()), doc);
+  const finish = `${will ? `${will}\n` : ''}Finish it with: rollout resume${state}   or undo it with: rollout rollback${state}`;
   switch (doc.status) {
     case 'running': {
       const holder = await backend.holder();
@@ -53,16 +57,12 @@ async function nextStep(doc: StateDocument, backend: StateBackend, ctx: Context)
     case 'paused': {
       const gate = doc.gate;
       if (!gate) return null;
-      const checks =
-        doc.stages[gate.index]?.health.checks.map(
-          (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${c.recent?.at(-1) ? ` (last ${c.recent.at(-1)?.display})` : ''}`,
-        ) ?? [];
-      return [
-        `Waiting at gate ${gate.id} after ${gate.stage} (${gate.kind}): ${gate.reason}`,
-        `  opened ${gate.createdAt}${gate.expiresAt ? `, expires ${gate.expiresAt} (then: ${gate.onTimeout})` : ''}`,
-        ...(checks.length > 0 ? ['  evidence:', ...checks] : []),
-        `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`,
-      ].join('\n');
+      if (gate.decision)
+        return `Gate ${gate.id} was decided (${gate.decision.decision} by ${gate.decision.by}) but the run stopped before it went on.\n${finish}`;
+      const ways = isExpired(gate, ctx.clock.now())
+        ? `Continue it with: rollout resume${state}   (or undo it now with: rollout abort${state} --reason "…")`
+        : `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`;
+      return `${describeGate(doc, gate, ctx.clock.now())}\n${ways}`;
     }
     case 'blocked': {
       const deployed = doc.stages.filter((s) => s.status === 'succeeded').map((s) => s.name);

@@ -183,11 +183,13 @@ export interface GateOpened extends Base, StageRef {
   type: 'gate.opened';
   gate: Gate;
 }
+/** `fail` is only ever decided by `timeout`: an expired gate whose `onTimeout` is `fail`. */
+export type GateDecision = 'promote' | 'abort' | 'fail';
 export interface GateDecided extends Base, StageRef {
   type: 'gate.decided';
   gateId: string;
-  decision: 'promote' | 'abort';
-  /** Who decided: the CI's user or the local login. */
+  decision: GateDecision;
+  /** Who decided: the CI's user or the local login, or `timeout` when an expired gate acted on its `onTimeout`. */
   by: string;
   reason: string | null;
 }

@@ -18,10 +18,15 @@ export interface RunOutcome {
 export interface ResumePoint {
   /** 0-based index of the first stage still to do. */
   stageIndex: number;
-  /** That stage was soaking when the run stopped: soak it again from the start, without redeploying. */
-  soakOnly: boolean;
-  /** Stages whose deploy had started before the resume point, in order (the soaking one included). */
+  /**
+   * The step to pick that stage up at: `window` runs it whole (window check, deploy, soak, …);
+   * `soak` soaks it again from the start without redeploying; `pause` waits its pause again.
+   */
+  from: 'window' | 'soak' | 'pause';
+  /** Stages whose deploy had started before the resume point, in order (the resumed one included when it is past its deploy). */
   deployed: Stage[];
+  /** With `from: 'pause'`: the checks the stage passed inconclusive (they may open its gate). */
+  inconclusive?: string[];
 }
 
 export interface RunOptions {
@@ -79,7 +84,8 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
     }
     const stageStarted = deps.clock.now();
     const elapsed = () => Math.round(deps.clock.now() - stageStarted);
-    if (!(resume?.soakOnly && stage.index === resume.stageIndex)) {
+    const from = stage.index === resume?.stageIndex ? resume.from : 'window';
+    if (from === 'window') {
       const window = await awaitWindow(plan, stage, deps, emit, options.overrideWindow ?? null);
       if (window.kind === 'interrupted') {
         interrupted = true;
@@ -101,25 +107,29 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
       }
     }
 
-    emit({
-      type: 'soak.started',
-      stage: stage.name,
-      index: stage.index,
-      soakMs: stage.soakMs,
-      checks: stage.health.map(soakCheck),
-    });
-    const soak = await soakStage(stage, deps, emit, plan);
-    if (soak.kind === 'interrupted') {
-      interrupted = true;
-      break;
+    let inconclusive: string[] = resume?.inconclusive ?? [];
+    if (from !== 'pause') {
+      emit({
+        type: 'soak.started',
+        stage: stage.name,
+        index: stage.index,
+        soakMs: stage.soakMs,
+        checks: stage.health.map(soakCheck),
+      });
+      const soak = await soakStage(stage, deps, emit, plan);
+      if (soak.kind === 'interrupted') {
+        interrupted = true;
+        break;
+      }
+      if (soak.kind === 'failed') {
+        failure = { stage: stage.name, reason: soak.reason };
+        emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: soak.reason, durationMs: elapsed(), check: soak.check, value: soak.value });
+        break;
+      }
+      emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed(), inconclusive: soak.inconclusive });
+      inconclusive = soak.inconclusive;
     }
-    if (soak.kind === 'failed') {
-      failure = { stage: stage.name, reason: soak.reason };
-      emit({ type: 'stage.failed', stage: stage.name, index: stage.index, reason: soak.reason, durationMs: elapsed(), check: soak.check, value: soak.value });
-      break;
-    }
-    emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed(), inconclusive: soak.inconclusive });
-    const next = await afterStage(plan, stage, soak.inconclusive, deps, emit);
+    const next = await afterStage(plan, stage, inconclusive, deps, emit);
     if (next.kind === 'interrupted') {
       interrupted = true;
       break;

@@ -1,4 +1,4 @@
-import type { CheckPolled, RolloutEvent, RunStatus } from '../engine/events.js';
+import type { CheckPolled, GateDecision, RolloutEvent, RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
 import type { NotifyEvent } from '../plan/types.js';
 
@@ -85,7 +85,7 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
         event: event.type,
         stage: event.stage,
         ...(event.reason ? { reason: event.reason } : {}),
-        text: `${event.decision === 'promote' ? '▶️' : '⏹️'} ${plan}: gate ${event.gateId} ${event.decision === 'promote' ? 'promoted' : 'aborted'} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`,
+        text: `${event.decision === 'promote' ? '▶️' : '⏹️'} ${plan}: gate ${event.gateId} ${DECIDED[event.decision]} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`,
       };
     case 'rollback.finished':
       return {
@@ -108,3 +108,6 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
       return null;
   }
 }
+
+/** How a gate's decision reads; `fail` is an expired gate's `onTimeout: fail`. */
+const DECIDED = { promote: 'promoted', abort: 'aborted', fail: 'failed' } as const satisfies Record<GateDecision, string>;

@@ -45,7 +45,7 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
     case 'gate.opened':
       return `${stage(event.stage)} ${c.yellow.bold('✋ waiting for a decision')}: ${event.gate.reason}${event.gate.expiresAt ? ` (gate ${event.gate.id}, open until ${event.gate.expiresAt})` : ` (gate ${event.gate.id})`}`;
     case 'gate.decided':
-      return `${stage(event.stage)} ${event.decision === 'promote' ? c.green('promoted') : c.yellow('aborted')} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`;
+      return `${stage(event.stage)} ${event.decision === 'promote' ? c.green('promoted') : event.decision === 'abort' ? c.yellow('aborted') : c.red('failed')} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`;
     case 'window.waiting':
       return `${stage(event.stage)} waiting for its deploy window (${event.rule}) until ${event.until}`;
     case 'window.overridden':

@@ -9,6 +9,11 @@ export interface Terminal {
   /** Running under CI (the `CI` variable, as every major vendor sets it). */
   isCI: boolean;
   color: ChalkInstance;
+  /**
+   * A person can answer a question: stdin and stdout are terminals and this is not CI. Only then
+   * does a run reaching a gate ask promote / abort / wait (otherwise it stops, exit 7).
+   */
+  canPrompt?: boolean;
 }
 
 /**
@@ -27,15 +32,23 @@ export function colorLevel(env: Readonly<Record<string, string | undefined>>, is
   return env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit' ? 3 : 2;
 }
 
-export function createTerminal(env: Readonly<Record<string, string | undefined>>, out: NodeJS.WriteStream, err: NodeJS.WriteStream): Terminal {
+export function createTerminal(
+  env: Readonly<Record<string, string | undefined>>,
+  out: NodeJS.WriteStream,
+  err: NodeJS.WriteStream,
+  /** Whether stdin is a terminal (asked without opening stdin, which would keep the process alive). */
+  inputIsTTY = false,
+): Terminal {
   // A pty that reports no width (some CI runners, `script` without a size) cannot host a spinner:
   // ora divides by the column count.
   const isTTY = Boolean(err.isTTY) && (err.columns ?? 0) > 0;
+  const isCI = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   return {
     out,
     err,
     isTTY,
-    isCI: env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0',
+    isCI,
     color: new Chalk({ level: colorLevel(env, isTTY) }),
+    canPrompt: inputIsTTY && Boolean(out.isTTY) && !isCI,
   };
 }

@@ -1,7 +1,14 @@
-import type { CheckVerdict, Gate, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
+import type { CheckVerdict, Gate, GateDecision, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
 
 /** The state file's shape. Version 1; additive changes only within a version. */
 export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed' | 'skipped';
+
+/**
+ * Where a stage is in its own short sequence: window check, deploy, soak, then (when it passed)
+ * its pause and its gate. Folded from the events (src/state/reduce.ts); a document written before
+ * the cursor existed has none, and `stageStep` derives it from the stage's status.
+ */
+export type StageStep = 'window' | 'deploy' | 'soak' | 'pause' | 'gate' | 'done';
 
 /** How many recent measurements a check keeps in the state file (older ones are in the events). */
 export const RECENT_MEASUREMENTS = 20;
@@ -42,6 +49,8 @@ export interface CheckState {
 export interface StageState {
   name: string;
   status: StageStatus;
+  /** The step the stage is at (absent in documents from before 0.3: see `stageStep`). */
+  step?: StageStep;
   startedAt: string | null;
   finishedAt: string | null;
   deploy: { command: string | null; exitCode: number | null; signal: string | null; timedOut: boolean; durationMs: number | null };
@@ -79,7 +88,7 @@ export interface StateDocument {
   /** When status is `blocked`: the stage a deploy window kept from starting, and when it may. */
   blocked?: { stage: string; rule: string; nextOpenAt: string | null; message: string } | null;
   /** The last gate the run stopped at; `decision` null while it waits for `rollout promote` / `rollout abort`. */
-  gate?: (Gate & { decision: { decision: 'promote' | 'abort'; by: string; reason: string | null; at: string } | null }) | null;
+  gate?: (Gate & { decision: { decision: GateDecision; by: string; reason: string | null; at: string } | null }) | null;
   /** Window rules overridden with `--override-window`, with who and why. */
   windowOverrides?: { stage: string; rule: string; reason: string; by: string; at: string }[];
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */

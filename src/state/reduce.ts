@@ -1,5 +1,5 @@
 import type { JsonValue, RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
-import { RECENT_MEASUREMENTS, type StageState, type StateDocument } from './document.js';
+import { RECENT_MEASUREMENTS, type StageState, type StageStep, type StateDocument } from './document.js';
 
 /** How an event changes the state file: a transition is written at once, progress is coalesced. */
 export type Change = 'transition' | 'progress' | 'none';
@@ -27,6 +27,7 @@ function pendingStage(name: string): StageState {
   return {
     name,
     status: 'pending',
+    step: 'window',
     startedAt: null,
     finishedAt: null,
     deploy: { command: null, exitCode: null, signal: null, timedOut: false, durationMs: null },
@@ -48,7 +49,8 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       Object.assign(doc, { status: 'running', finishedAt: null, interruptedBy: null, blocked: null, resumes: doc.resumes + 1 });
       return 'transition';
     case 'stage.started':
-      if (stage) Object.assign(stage, { status: 'deploying', startedAt: event.time, finishedAt: null });
+      finishPreviousPause(doc, event.index);
+      if (stage) Object.assign(stage, { status: 'deploying', step: 'deploy', startedAt: event.time, finishedAt: null });
       return 'transition';
     case 'deploy.started':
       if (stage) stage.deploy = { command: event.command, exitCode: null, signal: null, timedOut: false, durationMs: null };
@@ -58,6 +60,7 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'transition';
     case 'soak.started':
       if (stage) startSoak(stage, event);
+      if (stage) stage.step = 'soak';
       return 'transition';
     case 'check.polled': {
       if (!stage) return 'none';
@@ -99,28 +102,35 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'progress';
     }
     case 'stage.passed':
-      if (stage) Object.assign(stage, { status: 'succeeded', finishedAt: event.time });
+      if (stage) Object.assign(stage, { status: 'succeeded', step: 'done', finishedAt: event.time });
       if (stage && event.inconclusive.length > 0) stage.health.inconclusive = event.inconclusive;
       return 'transition';
     case 'stage.failed':
-      if (stage) Object.assign(stage, { status: 'failed', finishedAt: event.time });
+      if (stage) Object.assign(stage, { status: 'failed', step: 'done', finishedAt: event.time });
       doc.failure = { stage: event.stage, reason: event.reason, check: event.check ?? null, value: event.value ?? null };
       return 'transition';
     case 'stage.skipped':
       if (stage) stage.status = 'skipped';
       return 'transition';
     case 'stage.blocked':
+      finishPreviousPause(doc, event.index);
+      if (stage) stage.step = 'window';
       doc.blocked = { stage: event.stage, rule: event.rule, nextOpenAt: event.nextOpenAt, message: event.message };
       return 'transition';
     case 'stage.pausing':
-      return 'progress';
+      // A transition now: a run interrupted here is resumed by waiting the pause again, not by skipping it.
+      if (stage) stage.step = 'pause';
+      return 'transition';
     case 'gate.opened':
       doc.gate = { ...event.gate, decision: null };
+      if (stage) stage.step = 'gate';
       return 'transition';
     case 'gate.decided':
       if (doc.gate && doc.gate.id === event.gateId) doc.gate.decision = { decision: event.decision, by: event.by, reason: event.reason, at: event.time };
+      if (stage) stage.step = 'done';
       return 'transition';
     case 'window.waiting':
+      finishPreviousPause(doc, event.index);
       return 'progress';
     case 'window.overridden':
       doc.windowOverrides = [...(doc.windowOverrides ?? []), { stage: event.stage, rule: event.rule, reason: event.reason, by: event.by, at: event.time }];
@@ -189,6 +199,33 @@ function startSoak(stage: StageState, event: SoakStarted): void {
       verdictReason: null,
     })),
   };
+}
+
+/**
+ * A pause that ran to its end says so by what follows it: the next stage's window check or start.
+ * (`stage.pausing` is the only pause event; its end is not an event of its own.)
+ */
+function finishPreviousPause(doc: StateDocument, index: number): void {
+  const previous = doc.stages[index - 1];
+  if (previous?.step === 'pause') previous.step = 'done';
+}
+
+/**
+ * The stage's step: the recorded cursor, or — for a document written before the cursor existed —
+ * what its status implies (such a document can have no interrupted pause: pauses came with it).
+ */
+export function stageStep(stage: StageState): StageStep {
+  if (stage.step !== undefined) return stage.step;
+  switch (stage.status) {
+    case 'pending':
+      return 'window';
+    case 'deploying':
+      return 'deploy';
+    case 'soaking':
+      return 'soak';
+    default:
+      return 'done';
+  }
 }
 
 /** A stage whose deploy command started (so something may need undoing), and is not undone yet. */

@@ -79,7 +79,7 @@ describe('gates: a rollout that waits for a person across CI jobs', { timeout: 4
     expect(state.failure?.reason).toContain('by alice: p95 up');
   });
 
-  it('refuses a wrong gate id, a changed plan and an expired gate', async () => {
+  it('refuses a wrong gate id, a changed plan and promoting an expired gate, which resume then rolls back (onTimeout: abort)', async () => {
     await writePlan(ws.dir, gatedPlan('{timeout: 1s}'));
     expect((await runCli(['run', '--paused-exit-code', '0'], { cwd: ws.dir })).exitCode).toBe(0);
     const wrong = await runCli(['promote', '--gate', 'nope'], { cwd: ws.dir });
@@ -89,13 +89,25 @@ describe('gates: a rollout that waits for a person across CI jobs', { timeout: 4
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const expired = await runCli(['promote'], { cwd: ws.dir });
     expect(expired.exitCode, describeResult(expired)).toBe(2);
-    expect(expired.stderr).toMatch(/expired at .* it can no longer be promoted: roll it back with `rollout abort`/);
+    expect(expired.stderr).toMatch(/expired at .* it can no longer be promoted: `rollout resume` rolls it back \(onTimeout: abort\)/);
 
     await writePlan(ws.dir, `${gatedPlan('{timeout: 1s}')}# changed\n`);
     const changed = await runCli(['abort'], { cwd: ws.dir });
     expect(changed.exitCode).toBe(2);
     expect(changed.stderr).toContain('changed since gate');
     expect((await readState(defaultStatePath(ws.dir))).status).toBe('paused');
+
+    // The expired gate acts on its onTimeout when the run is next continued: status says so, resume does it.
+    await writePlan(ws.dir, gatedPlan('{timeout: 1s}'));
+    const status = await runCli(['status'], { cwd: ws.dir });
+    expect(status.stdout).toMatch(/expired at .*`rollout resume` will roll back what the run deployed \(onTimeout: abort\)/);
+    const resumed = await runCli(['resume'], { cwd: ws.dir });
+    expect(resumed.exitCode, describeResult(resumed)).toBe(1);
+    expect(await readLines(path.join(ws.dir, 'rollback.log'))).toEqual(['canary']);
+    const after = await readState(defaultStatePath(ws.dir));
+    expect(after.status).toBe('rolled_back');
+    expect(after.gate?.decision).toMatchObject({ decision: 'abort', by: 'timeout' });
+    expect(after.failure?.reason).toMatch(/^gate .* expired at .* \(onTimeout: abort\)$/);
   });
 
   it('tells webhooks about the gate and who decided it', async () => {

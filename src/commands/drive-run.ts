@@ -1,0 +1,106 @@
+import { actorFrom } from '../actor.js';
+import type { Context } from '../context.js';
+import { type ContinueOptions, continueRun } from '../engine/continue-run.js';
+import type { EngineDeps } from '../engine/deps.js';
+import { isExpired } from '../engine/next-step.js';
+import type { FinalStatus, RunOptions } from '../engine/run-rollout.js';
+import { InputError } from '../errors.js';
+import { exitCodeFor } from '../exit-status.js';
+import { createHttpClient } from '../http/client.js';
+import { Notifier } from '../notify/notifier.js';
+import type { OutputMode } from '../output/create-reporter.js';
+import { describeGate, expiredSentence } from '../output/gate-evidence.js';
+import { renderSummary } from '../output/summary.js';
+import { leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
+import type { Plan } from '../plan/types.js';
+import { askAtGate } from '../prompt/gate-prompt.js';
+import type { StateDocument } from '../state/document.js';
+import type { OpenRun } from './open-run.js';
+
+/** How long a finished run waits for webhook deliveries still in flight. */
+export const NOTIFY_DRAIN_MS = 10_000;
+
+export interface DriveFlags extends OutputMode {
+  config?: string;
+  state?: string;
+  pausedExitCode?: string;
+}
+
+/**
+ * Continues an opened run to where it stops (the end, a gate, a window, an interrupt), asks at a
+ * gate when a person is at the terminal, then closes it: state settled, lock released, summary and
+ * last words printed, webhooks drained outside the lock. Returns the exit code.
+ */
+export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, options: ContinueOptions): Promise<number> {
+  const { plan, session, doc, store } = open;
+  // Webhooks hear who decided, and what followed, as they heard the gate open.
+  const webhookHttp = plan.notify?.length ? createHttpClient(ctx.env) : null;
+  const notifier = webhookHttp
+    ? new Notifier({ plan: plan.name, hooks: plan.notify ?? [], warn: (message) => session.warn(message), http: webhookHttp })
+    : null;
+  let exitCode: number;
+  try {
+    let tookMs: number | undefined;
+    const deps = session.deps(doc.runId, store, [
+      (event) => {
+        if (event.type === 'run.finished') tookMs = event.durationMs;
+        notifier?.handle(event);
+      },
+    ]);
+    let status = await continueRun(plan, doc, deps, options);
+    status = await askAtGates(status, () => doc, { plan, deps, ctx, flags, options });
+    await session.settle(store);
+    session.reporter.close();
+    if (!flags.json && !flags.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
+    if (status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(doc, sameRunFlags(flags))}\n`);
+    exitCode = status === 'paused' ? pausedExitCode(flags) : exitCodeFor(status, ctx.signal.reason);
+  } catch (error) {
+    throw session.redact(error);
+  } finally {
+    await session.close();
+  }
+  await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
+  await webhookHttp?.close();
+  return exitCode;
+}
+
+export interface GateAsking {
+  plan: Plan;
+  deps: EngineDeps;
+  ctx: Pick<Context, 'term' | 'input' | 'signal' | 'clock' | 'env'>;
+  flags: OutputMode;
+  options: RunOptions;
+}
+
+/**
+ * At a terminal (stdin and stdout a TTY, not CI, not --json), a run that stopped at a gate asks
+ * promote / abort / wait and, on promote or abort, goes on in this process with the lock still
+ * held — through the same `continueRun` a later `rollout promote` would use. "wait", Ctrl-C or the
+ * end of input leave it paused exactly as without a terminal.
+ */
+export async function askAtGates(status: FinalStatus, doc: () => StateDocument | null, asking: GateAsking): Promise<FinalStatus> {
+  const { plan, deps, ctx, flags, options } = asking;
+  if (!ctx.term.canPrompt || flags.json || !ctx.input) return status;
+  while (status === 'paused' && !ctx.signal.aborted) {
+    const current = doc();
+    const gate = current?.gate;
+    if (!current || !gate || gate.decision !== null) break;
+    const answer = await askAtGate({ input: ctx.input(), output: ctx.term.out, signal: ctx.signal }, describeGate(current, gate, ctx.clock.now()));
+    if (answer === 'wait') break;
+    if (answer === 'promote' && isExpired(gate, ctx.clock.now())) {
+      ctx.term.out.write(`${expiredSentence(gate)}\n`);
+      break;
+    }
+    const decision = { decision: answer, by: actorFrom(ctx.env), reason: 'at the terminal' };
+    status = await continueRun(plan, current, deps, { ...options, decision });
+  }
+  return status;
+}
+
+/** `--paused-exit-code N` for pipelines that count a pause as success. */
+export function pausedExitCode(options: { pausedExitCode?: string }): number {
+  if (options.pausedExitCode === undefined) return 7;
+  const code = Number(options.pausedExitCode);
+  if (!Number.isInteger(code) || code < 0 || code > 255) throw new InputError(`--paused-exit-code ${options.pausedExitCode}: expected a number from 0 to 255`);
+  return code;
+}

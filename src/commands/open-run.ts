@@ -1,0 +1,84 @@
+import type { Context } from '../context.js';
+import { InputError } from '../errors.js';
+import type { OutputMode } from '../output/create-reporter.js';
+import { loadPlan } from '../plan/load.js';
+import type { Plan } from '../plan/types.js';
+import type { StateDocument } from '../state/document.js';
+import type { StateStore } from '../state/store.js';
+import { openPlanState, type StateFlags } from './locate-state.js';
+import { openSession, type Session } from './session.js';
+
+export interface ContinueFlags extends OutputMode, StateFlags {
+  waitLock?: string;
+}
+
+/** A recorded run, opened under its lock to be continued: its plan (with the run's vars), session, state and store. */
+export interface OpenRun {
+  plan: Plan;
+  session: Session;
+  /** The run's state as it stands under the lock; the store folds what follows into it. */
+  doc: StateDocument;
+  store: StateStore;
+}
+
+/**
+ * Checks a recorded run may be continued, in the command's terms: throws an InputError to refuse,
+ * or returns an exit code when there is nothing to do (a retried job resuming a run that succeeded).
+ */
+export type ContinueCheck = (doc: StateDocument, plan: Plan, location: string) => number | undefined;
+
+/**
+ * What `resume`, `promote` and `abort` share before they continue a run: load the plan with the
+ * vars the run started with, read the state, check (before locking: bad input never touches the
+ * lock), take the lock, read again and check again under it (someone may have moved the run on
+ * meanwhile), and stop whatever a dead process left running. Returns an exit code instead when
+ * `check` says there is nothing to do.
+ */
+export async function openRunToContinue(command: string, flags: ContinueFlags, ctx: Context, check: ContinueCheck): Promise<OpenRun | number> {
+  const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env });
+  const backend = await openPlanState(flags, located, ctx);
+  let plan: Plan;
+  let before: StateDocument | null;
+  try {
+    before = await backend.read();
+    if (!before) throw new InputError(`no rollout state at ${backend.location}: there is no run to ${command.replace('rollout ', '')}.`);
+    plan = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, vars: before.plan.vars ?? {} });
+    const early = check(before, plan, backend.location);
+    if (early !== undefined) {
+      await backend.close();
+      return early;
+    }
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const session = await openSession(ctx, { backend, runId: before.runId, command, waitLock: flags.waitLock, output: flags, plan });
+  try {
+    const doc = (await backend.read()) ?? before;
+    const early = check(doc, plan, backend.location);
+    if (early !== undefined) {
+      await session.close();
+      return early;
+    }
+    await session.stopLeftovers(doc);
+    session.reporter.continueRun?.(doc);
+    return { plan, session, doc, store: session.store(doc) };
+  } catch (error) {
+    await session.close();
+    throw session.redact(error);
+  }
+}
+
+/** A run is continued only with the plan it was recorded under (unless the change is allowed) and with the same stages. */
+export function checkSamePlan(doc: StateDocument, plan: Plan, allowPlanChange: boolean): void {
+  if (doc.plan.sha256 !== plan.sha256 && !allowPlanChange) {
+    throw new InputError(
+      `the plan ${plan.path} changed since run ${doc.runId} started (sha256 ${doc.plan.sha256.slice(0, 12)}… → ${plan.sha256.slice(0, 12)}…). ` +
+        'Resume with the plan as it was, or pass --allow-plan-change if the change is intended.',
+    );
+  }
+  const before = doc.stages.map((s) => s.name).join(', ');
+  const now = plan.stages.map((s) => s.name).join(', ');
+  if (before !== now)
+    throw new InputError(`the run's stages (${before}) are not the plan's stages (${now}); a run can only be resumed with the same stages, in the same order.`);
+}

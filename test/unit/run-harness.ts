@@ -1,0 +1,87 @@
+/** A rollout's life across processes, in-process: plans, a fake exec and the state folded from events. */
+import type { EngineDeps } from '../../src/engine/deps.js';
+import type { RolloutEvent } from '../../src/engine/events.js';
+import type { Approval, Plan, Stage } from '../../src/plan/types.js';
+import type { StateDocument } from '../../src/state/document.js';
+import { applyEvent, initialState } from '../../src/state/reduce.js';
+import { VirtualClock } from './virtual-clock.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+export const stage = (name: string, index: number, extra: Partial<Stage> = {}): Stage => ({
+  name,
+  index,
+  deploy: `deploy ${name}`,
+  rollback: `undo ${name}`,
+  soakMs: 0,
+  timeoutMs: MINUTE,
+  health: [],
+  pauseMs: 0,
+  approval: null,
+  ...extra,
+});
+
+export function plan(canary: Partial<Stage>, half: Partial<Stage> = {}): Plan {
+  return {
+    version: 1,
+    name: 'p',
+    path: '/p/rollout.config.yml',
+    dir: '/p',
+    sha256: 'x',
+    vars: {},
+    onFailure: 'rollback',
+    onInconclusive: 'fail',
+    onInterrupt: 'stop',
+    killGraceMs: 1000,
+    rollback: null,
+    rollbackTimeoutMs: MINUTE,
+    statePath: '/p/.rollout/state.json',
+    secrets: [],
+    stages: [stage('canary', 0, canary), stage('half', 1, half), stage('full', 2)],
+    windows: null,
+  };
+}
+
+export const approval = (timeoutMs: number | null, onTimeout: Approval['onTimeout']): Approval => ({ timeoutMs, onTimeout, message: null });
+
+/**
+ * One run's life across processes, in-process: the engine's events folded into a state document as
+ * the store does, on a virtual clock; `process()` is a new process (fresh signals) over the same state.
+ */
+export function harness(rolloutPlan: Plan, failing: string[] = []) {
+  const clock = new VirtualClock();
+  const events: RolloutEvent[] = [];
+  const commands: string[] = [];
+  let doc: StateDocument | null = null;
+  const process = () => {
+    const interrupt = new AbortController();
+    const deps: EngineDeps = {
+      runId: 'r',
+      clock,
+      env: {},
+      exec: async (spec) => {
+        commands.push(spec.command);
+        return { exitCode: failing.includes(spec.command) ? 1 : 0, signal: null, timedOut: false, aborted: false };
+      },
+      measure: async () => {
+        throw new Error('no checks in these plans');
+      },
+      emit: (event) => {
+        events.push(event);
+        if (event.type === 'run.started') doc = initialState(event);
+        if (doc) applyEvent(doc, event);
+      },
+      signal: interrupt.signal,
+      hardSignal: new AbortController().signal,
+    };
+    return { deps, interrupt };
+  };
+  const state = (): StateDocument => {
+    if (!doc) throw new Error('no run yet');
+    return doc;
+  };
+  const of = <T extends RolloutEvent['type']>(type: T) => events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
+  const wait = (ms: number) => clock.runUntilSettled(clock.sleep(ms));
+  return { plan: rolloutPlan, clock, events, commands, state, of, process, wait };
+}
