@@ -18,8 +18,10 @@ import { resumePoint } from './resume.js';
 import { planStages } from './rollback.js';
 import { NOTIFY_DRAIN_MS } from './run.js';
 import { openSession } from './session.js';
+import { checkWindowGate } from './window-gate-check.js';
+import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface DecideOptions extends OutputMode {
+export interface DecideOptions extends OutputMode, WindowOverrideOptions {
   config?: string;
   state?: string;
   key?: string;
@@ -41,13 +43,16 @@ type Decision = 'promote' | 'abort';
 export async function decide(decision: Decision, options: DecideOptions, ctx: Context): Promise<number> {
   const located = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
   const backend = await openPlanState(options, located, ctx);
+  // Window gates (onBlocked: pause): promote needs the window open now, or this override.
+  const overrideWindow = decision === 'promote' ? windowOverride(options, ctx) : null;
   let plan: Plan;
   let before: StateDocument | null;
   try {
     before = await backend.read();
     if (!before) throw new InputError(`no rollout state at ${backend.location}: there is no run to ${decision}.`);
     plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: before.plan.vars ?? {} });
-    checkGate(decision, before, plan, options, ctx);
+    const waiting = checkGate(decision, before, plan, options, ctx);
+    if (decision === 'promote') checkWindowGate(waiting, plan, ctx.clock.now(), overrideWindow);
   } catch (error) {
     await backend.close();
     throw error;
@@ -62,6 +67,7 @@ export async function decide(decision: Decision, options: DecideOptions, ctx: Co
   try {
     const doc = (await backend.read()) ?? before; // under the lock: someone may have decided meanwhile
     const gate = checkGate(decision, doc, plan, options, ctx);
+    if (decision === 'promote') checkWindowGate(gate, plan, ctx.clock.now(), overrideWindow);
     session.reporter.continueRun?.(doc);
     const store = session.store(doc);
     let tookMs: number | undefined;
@@ -83,7 +89,7 @@ export async function decide(decision: Decision, options: DecideOptions, ctx: Co
     });
     let status: Awaited<ReturnType<typeof runRollout>>['status'];
     if (decision === 'promote') {
-      status = (await runRollout(plan, deps, resumePoint(doc, plan))).status;
+      status = (await runRollout(plan, deps, resumePoint(doc, plan), { overrideWindow })).status;
     } else {
       const deployed = planStages(
         plan,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
+import { gateCommands, gatePlace } from '../output/gate-text.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished } from '../output/unfinished.js';
 import { DEFAULTS } from '../plan/normalise.js';
@@ -58,10 +59,10 @@ async function nextStep(doc: StateDocument, backend: StateBackend, ctx: Context)
           (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${c.recent?.at(-1) ? ` (last ${c.recent.at(-1)?.display})` : ''}`,
         ) ?? [];
       return [
-        `Waiting at gate ${gate.id} after ${gate.stage} (${gate.kind}): ${gate.reason}`,
+        `Waiting at gate ${gate.id} ${gatePlace(gate)} (${gate.kind}): ${gate.reason}`,
         `  opened ${gate.createdAt}${gate.expiresAt ? `, expires ${gate.expiresAt} (then: ${gate.onTimeout})` : ''}`,
         ...(checks.length > 0 ? ['  evidence:', ...checks] : []),
-        `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`,
+        gateCommands(gate, state).replace(/^c/, 'C'),
       ].join('\n');
     }
     case 'blocked': {

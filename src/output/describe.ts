@@ -43,6 +43,8 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
     case 'stage.pausing':
       return `${stage(event.stage)} pausing ${formatDuration(event.pauseMs)} before the next stage`;
     case 'gate.opened':
+      if (event.gate.kind === 'window')
+        return `${stage(event.stage)} ${c.yellow.bold('⏸ not started, paused at a gate')}: ${event.gate.reason} (gate ${event.gate.id}: rollout promote once the window is open)`;
       return `${stage(event.stage)} ${c.yellow.bold('✋ waiting for a decision')}: ${event.gate.reason}${event.gate.expiresAt ? ` (gate ${event.gate.id}, open until ${event.gate.expiresAt})` : ` (gate ${event.gate.id})`}`;
     case 'gate.decided':
       return `${stage(event.stage)} ${event.decision === 'promote' ? c.green('promoted') : c.yellow('aborted')} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`;
