@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../plan/duration.js';
-import type { StageState, StateDocument } from '../state/document.js';
+import type { StageState, StageStatus, StateDocument } from '../state/document.js';
 import { statusWord } from './describe.js';
 import { gateCommands } from './gate-text.js';
 
@@ -43,17 +43,19 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: num
 }
 
 function stageStatus(stage: StageState, c: ChalkInstance): string {
-  const color = {
-    succeeded: c.green,
-    failed: c.red,
-    rollback_failed: c.red,
-    rolled_back: c.yellow,
-    rolling_back: c.yellow,
-    deploying: c.cyan,
-    soaking: c.cyan,
-    skipped: c.dim,
-    pending: c.dim,
-  }[stage.status];
+  const color = (
+    {
+      succeeded: c.green,
+      failed: c.red,
+      rollback_failed: c.red,
+      rolled_back: c.yellow,
+      rolling_back: c.yellow,
+      deploying: c.cyan,
+      soaking: c.cyan,
+      skipped: c.dim,
+      pending: c.dim,
+    } satisfies Record<StageStatus, ChalkInstance>
+  )[stage.status];
   return color(stage.status.replace('_', ' '));
 }
 
