@@ -107,6 +107,7 @@ describe('CI documentation says what works', () => {
     expect(get(job('promote'), 'if')).toBe("needs.rollout.outputs.paused == 'true'");
     expect(get(job('promote'), 'environment')).toBe('production');
     expect(get(job('abort'), 'needs')).toEqual(['rollout', 'promote']);
+    expect(get(job('abort'), 'if')).toMatch(/!cancelled\(\) && needs\.rollout\.outputs\.paused == 'true' && needs\.promote\.result != 'success'/);
     expect(get(job('abort'), 'environment')).not.toBe(get(job('promote'), 'environment')); // one approval must not start both
     for (const name of ['promote', 'abort']) {
       const steps = list(get(job(name), 'steps'));

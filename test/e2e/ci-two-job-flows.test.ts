@@ -43,6 +43,7 @@ const GH_APPROVALS = JSON.stringify([
 ]);
 /** `gh api …/approvals --jq FILTER`, answering from GH_APPROVALS through the real jq: the documented filter runs for real. */
 const ghStandIn = `#!/bin/sh
+command -v jq >/dev/null || { echo "gh stand-in: needs jq (apt-get install jq)" >&2; exit 1; }
 if [ "$1" != api ] || [ "$2" != "repos/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/approvals" ] || [ "$3" != --jq ] || [ -z "$GH_TOKEN" ]; then
   echo "gh: unexpected call: $*" >&2; exit 1
 fi

@@ -204,18 +204,20 @@ async function useAction(step: GhStep, dir: string, ctx: { artifacts: string; ru
 }
 
 /**
- * The `if:` expressions the docs use: `&&` of `always()`, `success()`, `cancelled()` and
- * `<context> == '<text>'` / `!=`. Without a status function, `success()` is implied, as on GitHub.
+ * The `if:` expressions the docs use: `&&` of `always()`, `success()`, `cancelled()`, `!cancelled()`
+ * and `<context> == '<text>'` / `!=`, optionally inside `${{ }}`. Without a status function,
+ * `success()` is implied, as on GitHub. Nothing is cancelled here.
  */
-function evaluateIf(expression: string | undefined, context: (key: string) => string, success: () => boolean): boolean {
-  if (expression === undefined) return success();
+function evaluateIf(written: string | undefined, context: (key: string) => string, success: () => boolean): boolean {
+  if (written === undefined) return success();
+  const expression = written.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
   if (/\|\||\(\s*[^)]/.test(expression.replace(/\w+\(\)/g, ''))) throw new Error(`unsupported if: ${expression}`);
   const terms = expression.split('&&').map((t) => t.trim());
-  const hasStatus = terms.some((t) => /^(always|success|failure|cancelled)\(\)$/.test(t));
+  const hasStatus = terms.some((t) => /^!?(always|success|failure|cancelled)\(\)$/.test(t));
   return (
     (hasStatus || success()) &&
     terms.every((term) => {
-      if (term === 'always()') return true;
+      if (term === 'always()' || term === '!cancelled()') return true;
       if (term === 'success()') return success();
       if (term === 'cancelled()' || term === 'failure()') return false;
       const compare = /^([\w.-]+)\s*(==|!=)\s*'([^']*)'$/.exec(term);
