@@ -9,6 +9,9 @@ missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# jq runs the `gh --jq` filter docs/ci.md shows; script(1) gives the prompt tests a real terminal.
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -197,8 +197,10 @@ program
   });
 
 for (const decision of ['promote', 'abort'] as const) {
-  program
-    .command(decision)
+  const command = program.command(decision);
+  // A gate that a deploy window opened (onBlocked: pause) is promoted only inside the window, or on the record.
+  if (decision === 'promote') command.option('--override-window', 'start the next stage even though its deploy window is closed (needs --reason; recorded)');
+  command
     .description(
       decision === 'promote'
         ? 'continue a run paused at a gate from its next stage; records who decided and why'

@@ -6,8 +6,10 @@ import type { Plan } from '../plan/types.js';
 import type { StateDocument } from '../state/document.js';
 import { type DriveFlags, driveRun } from './drive-run.js';
 import { type ContinueFlags, checkSamePlan, openRunToContinue } from './open-run.js';
+import { checkWindowGate } from './window-gate-check.js';
+import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
-export interface DecideOptions extends ContinueFlags, DriveFlags {
+export interface DecideOptions extends ContinueFlags, DriveFlags, WindowOverrideOptions {
   gate?: string;
   reason?: string;
 }
@@ -22,14 +24,17 @@ type Decision = 'promote' | 'abort';
  * decided once: a second promote finds no open gate.
  */
 export async function decide(decision: Decision, options: DecideOptions, ctx: Context): Promise<number> {
+  // Window gates (onBlocked: pause): promote needs the window open now, or this override.
+  const overrideWindow = decision === 'promote' ? windowOverride(options, ctx) : null;
   const opened = await openRunToContinue(`rollout ${decision}`, options, ctx, (doc, plan) => {
-    checkGate(decision, doc, plan, options, ctx);
+    const gate = checkGate(decision, doc, plan, options, ctx);
+    if (decision === 'promote') checkWindowGate(gate, plan, ctx.clock.now(), overrideWindow);
     checkSamePlan(doc, plan, true); // the gate's digest already pins the plan; the stages must line up too
     return undefined;
   });
   if (typeof opened === 'number') return opened;
   const reason = options.reason?.trim() || null;
-  return driveRun(opened, ctx, options, { decision: { decision, by: actorFrom(ctx.env), reason } });
+  return driveRun(opened, ctx, options, { decision: { decision, by: actorFrom(ctx.env), reason }, overrideWindow });
 }
 
 function checkGate(decision: Decision, doc: StateDocument, plan: Plan, options: DecideOptions, ctx: Context) {

@@ -2,6 +2,7 @@ import { actorFrom } from '../actor.js';
 import type { Context } from '../context.js';
 import { type ContinueOptions, continueRun } from '../engine/continue-run.js';
 import type { EngineDeps } from '../engine/deps.js';
+import type { Gate } from '../engine/events.js';
 import { isExpired } from '../engine/next-step.js';
 import type { FinalStatus, RunOptions } from '../engine/run-rollout.js';
 import { InputError } from '../errors.js';
@@ -16,6 +17,7 @@ import type { Plan } from '../plan/types.js';
 import { askAtGate } from '../prompt/gate-prompt.js';
 import type { StateDocument } from '../state/document.js';
 import type { OpenRun } from './open-run.js';
+import { checkWindowGate } from './window-gate-check.js';
 
 /** How long a finished run waits for webhook deliveries still in flight. */
 export const NOTIFY_DRAIN_MS = 10_000;
@@ -91,6 +93,13 @@ export async function askAtGates(status: FinalStatus, doc: () => StateDocument |
       ctx.term.out.write(`${expiredSentence(gate)}\n`);
       break;
     }
+    if (answer === 'promote' && gate.kind === 'window') {
+      const closed = windowStillClosed(gate, plan, ctx.clock.now());
+      if (closed) {
+        ctx.term.out.write(`${closed}\n`);
+        break;
+      }
+    }
     const decision = { decision: answer, by: actorFrom(ctx.env), reason: 'at the terminal' };
     status = await continueRun(plan, current, deps, { ...options, decision });
   }
@@ -103,4 +112,14 @@ export function pausedExitCode(options: { pausedExitCode?: string }): number {
   const code = Number(options.pausedExitCode);
   if (!Number.isInteger(code) || code < 0 || code > 255) throw new InputError(`--paused-exit-code ${options.pausedExitCode}: expected a number from 0 to 255`);
   return code;
+}
+
+/** Why a window gate cannot be promoted at the terminal now (its window is still closed), or null. */
+function windowStillClosed(gate: Gate, plan: Plan, now: number): string | null {
+  try {
+    checkWindowGate(gate, plan, now, null);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { isExpired, nextStep } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
 import { describeGate } from '../output/gate-evidence.js';
+import { gateCommands } from '../output/gate-text.js';
 import { describeNextStep } from '../output/next-step-text.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished } from '../output/unfinished.js';
@@ -61,7 +62,7 @@ async function whatNext(doc: StateDocument, backend: StateBackend, ctx: Context)
         return `Gate ${gate.id} was decided (${gate.decision.decision} by ${gate.decision.by}) but the run stopped before it went on.\n${finish}`;
       const ways = isExpired(gate, ctx.clock.now())
         ? `Continue it with: rollout resume${state}   (or undo it now with: rollout abort${state} --reason "…")`
-        : `Promote with: rollout promote${state} --gate ${gate.id} --reason "…"   or abort with: rollout abort${state} --reason "…"`;
+        : gateCommands(gate, state).replace(/^c/, 'C');
       return `${describeGate(doc, gate, ctx.clock.now())}\n${ways}`;
     }
     case 'blocked': {

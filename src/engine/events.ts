@@ -167,9 +167,13 @@ export interface Gate {
   id: string;
   stage: string;
   index: number;
-  /** Why the run waits: the approval's message, or the inconclusive checks. */
+  /** Why the run waits: the approval's message, the inconclusive checks, or the window rule that blocks. */
   reason: string;
-  kind: 'approval' | 'inconclusive';
+  /** `window` (onBlocked: pause) waits *before* `stage`, which has not started; the others wait after it passed. */
+  kind: 'approval' | 'inconclusive' | 'window';
+  /** Window gates: the blocking rule in the plan's words, and when the stage may next start (null: not within a year). */
+  rule?: string;
+  nextOpenAt?: string | null;
   createdAt: string;
   /** After this, `promote` is refused (ISO-8601), or null for no limit. */
   expiresAt: string | null;

@@ -60,7 +60,8 @@ export function nextStep(doc: StateDocument, now: number): NextStep {
 export function stepAfterDecision(doc: StateDocument, gate: Gate, decision: Decision): NextStep {
   switch (decision.decision) {
     case 'promote':
-      return { kind: 'start-stage', stageIndex: gate.index + 1, deployed: deployedIndexes(doc) };
+      // A window gate waits *before* its stage (which never started); the others wait after theirs.
+      return { kind: 'start-stage', stageIndex: gate.kind === 'window' ? gate.index : gate.index + 1, deployed: deployedIndexes(doc) };
     case 'abort': {
       const why =
         decision.by === 'timeout' ? `${decision.reason ?? `gate ${gate.id} expired`} (onTimeout: abort)` : `aborted at gate ${gate.id} by ${decision.by}`;

@@ -95,6 +95,10 @@ export async function runRollout(plan: Plan, deps: EngineDeps, resume?: ResumePo
         blocked = true;
         break;
       }
+      if (window.kind === 'gate') {
+        paused = true; // onBlocked: pause — a gate before this stage, decided by `rollout promote` / `rollout abort`
+        break;
+      }
       const deployFailure = await deployStage(stage);
       if (deployFailure === 'interrupted') {
         interrupted = true;

@@ -1,4 +1,5 @@
 import type { CheckPolled, GateDecision, RolloutEvent, RunStatus } from '../engine/events.js';
+import { gatePlace } from '../output/gate-text.js';
 import { formatDuration } from '../plan/duration.js';
 import type { NotifyEvent } from '../plan/types.js';
 
@@ -77,7 +78,7 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
         event: event.type,
         stage: event.stage,
         reason: event.gate.reason,
-        text: `✋ ${plan}: waiting at gate ${event.gate.id} after ${event.stage}: ${event.gate.reason} (rollout promote --gate ${event.gate.id} / rollout abort)`,
+        text: `✋ ${plan}: waiting at gate ${event.gate.id} ${gatePlace(event.gate)}: ${event.gate.reason} (rollout promote --gate ${event.gate.id} / rollout abort)`,
       };
     case 'gate.decided':
       return {

@@ -1,4 +1,4 @@
-import type { RolloutEvent } from '../engine/events.js';
+import type { RolloutEvent, RunStatus } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
 import { callBuildkiteAgent } from './buildkite-agent.js';
 import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
@@ -7,13 +7,17 @@ import type { Reporter } from './reporter.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const STYLE: Record<string, 'success' | 'error' | 'warning'> = {
+/** The annotation's style per outcome: a run stopped for a window or a person needs a look, not alarm. */
+const STYLE = {
+  running: 'info',
   succeeded: 'success',
   rolled_back: 'error',
   failed: 'error',
   rollback_failed: 'error',
   interrupted: 'warning',
-};
+  blocked: 'warning',
+  paused: 'warning',
+} satisfies Record<RunStatus, 'success' | 'error' | 'warning' | 'info'>;
 
 /**
  * Buildkite (`BUILDKITE=true`): each deploy, soak and rollback in a collapsed log group (`--- `);
@@ -45,7 +49,7 @@ export class BuildkiteGroups extends CiDecorator {
   }
 
   protected override finish(doc: StateDocument): void {
-    const style = STYLE[doc.status] ?? 'info';
+    const style = STYLE[doc.status];
     const outcome = callBuildkiteAgent(['annotate', '--style', style, '--context', `rollout-${doc.runId}`], renderJobSummary(doc, this.tookMs), this.env);
     if (outcome !== 'ok' && outcome !== 'missing') this.inner.warn(`buildkite-agent annotate failed: ${outcome}`);
   }

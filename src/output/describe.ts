@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { RolloutEvent } from '../engine/events.js';
+import type { RolloutEvent, RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
 import { oneLine } from './ci-decorator.js';
 
@@ -43,6 +43,8 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
     case 'stage.pausing':
       return `${stage(event.stage)} pausing ${formatDuration(event.pauseMs)} before the next stage`;
     case 'gate.opened':
+      if (event.gate.kind === 'window')
+        return `${stage(event.stage)} ${c.yellow.bold('⏸ not started, paused at a gate')}: ${event.gate.reason} (gate ${event.gate.id}: rollout promote once the window is open)`;
       return `${stage(event.stage)} ${c.yellow.bold('✋ waiting for a decision')}: ${event.gate.reason}${event.gate.expiresAt ? ` (gate ${event.gate.id}, open until ${event.gate.expiresAt})` : ` (gate ${event.gate.id})`}`;
     case 'gate.decided':
       return `${stage(event.stage)} ${event.decision === 'promote' ? c.green('promoted') : event.decision === 'abort' ? c.yellow('aborted') : c.red('failed')} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`;
@@ -73,26 +75,21 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
   }
 }
 
+/** Every run status in words; the compiler refuses a status left out (test/unit/status-rendering.test.ts shows each). */
+const STATUS_WORDS = {
+  running: (c) => c.cyan.bold('⏳ running'),
+  succeeded: (c) => c.green.bold('✓ succeeded'),
+  rolled_back: (c, failed) => (failed ? c.yellow.bold('✗ failed, rolled back') : c.yellow.bold('↩ rolled back')),
+  failed: (c) => c.red.bold('✗ failed'),
+  rollback_failed: (c) => c.red.bold('✗ rollback failed'),
+  interrupted: (c) => c.yellow.bold('⚠ interrupted'),
+  blocked: (c) => c.yellow.bold('⏸ blocked by a deploy window'),
+  paused: (c) => c.yellow.bold('✋ paused at a gate'),
+} satisfies Record<RunStatus, (c: ChalkInstance, failed: boolean) => string>;
+
 /** `failed` says whether a stage failed; a rollback asked for by `rollout rollback` is no failure. */
-export function statusWord(status: string, c: ChalkInstance, failed = true): string {
-  switch (status) {
-    case 'succeeded':
-      return c.green.bold('✓ succeeded');
-    case 'rolled_back':
-      return failed ? c.yellow.bold('✗ failed, rolled back') : c.yellow.bold('↩ rolled back');
-    case 'failed':
-      return c.red.bold('✗ failed');
-    case 'rollback_failed':
-      return c.red.bold('✗ rollback failed');
-    case 'interrupted':
-      return c.yellow.bold('⚠ interrupted');
-    case 'blocked':
-      return c.yellow.bold('⏸ blocked by a deploy window');
-    case 'paused':
-      return c.yellow.bold('✋ paused at a gate');
-    default:
-      return status;
-  }
+export function statusWord(status: RunStatus, c: ChalkInstance, failed = true): string {
+  return STATUS_WORDS[status](c, failed);
 }
 
 function outcomeText(o: { exitCode: number | null; signal: string | null; timedOut: boolean; error?: string }): string {

@@ -1,5 +1,6 @@
 import { isExpired } from '../engine/next-step.js';
 import type { StateDocument } from '../state/document.js';
+import { gatePlace } from './gate-text.js';
 
 type OpenGate = NonNullable<StateDocument['gate']>;
 
@@ -14,7 +15,7 @@ export function describeGate(doc: StateDocument, gate: OpenGate, now: number): s
       (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${c.recent?.at(-1) ? ` (last ${c.recent.at(-1)?.display})` : ''}`,
     ) ?? [];
   return [
-    `Waiting at gate ${gate.id} after ${gate.stage} (${gate.kind}): ${gate.reason}`,
+    `Waiting at gate ${gate.id} ${gatePlace(gate)} (${gate.kind}): ${gate.reason}`,
     `  opened ${gate.createdAt}${gate.expiresAt ? `, expires ${gate.expiresAt} (then: ${gate.onTimeout})` : ''}`,
     ...(checks.length > 0 ? ['  evidence:', ...checks] : []),
     ...(isExpired(gate, now) ? [expiredSentence(gate)] : []),

@@ -1,6 +1,7 @@
 import type { RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
 import type { StageStatus, StateDocument } from '../state/document.js';
+import { gatePlace } from './gate-text.js';
 
 /**
  * The Markdown outcome of a run: GitHub's job summary and Buildkite's annotation. Every value
@@ -49,7 +50,7 @@ export function headline(doc: StateDocument, asText: (s: string) => string = (s)
   if (doc.status === 'rolled_back') return doc.failure ? `failed${at}, rolled back` : 'rolled back';
   if (doc.status === 'rollback_failed') return `failed${at}, and a rollback failed: a human must look`;
   if (doc.status === 'failed') return `failed${at}`;
-  if (doc.status === 'paused' && doc.gate) return `waiting at gate ${asText(doc.gate.id)} after ${asText(doc.gate.stage)}: ${asText(doc.gate.reason)}`;
+  if (doc.status === 'paused' && doc.gate) return `waiting at gate ${asText(doc.gate.id)} ${gatePlace(doc.gate, asText)}: ${asText(doc.gate.reason)}`;
   if (doc.status === 'blocked' && doc.blocked) return `stopped before ${asText(doc.blocked.stage)}: ${asText(doc.blocked.message)}`;
   return doc.status.replace('_', ' ');
 }

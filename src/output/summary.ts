@@ -1,8 +1,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../plan/duration.js';
-import type { StageState, StateDocument } from '../state/document.js';
+import type { StageState, StageStatus, StateDocument } from '../state/document.js';
 import { statusWord } from './describe.js';
+import { gateCommands } from './gate-text.js';
 
 /**
  * The stage table printed after a run and by `rollout status`. `tookMs` is how long this command's
@@ -31,27 +32,30 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: num
   lines.push('', `${c.bold(doc.plan.name)} run ${doc.runId}: ${statusWord(doc.status, c, doc.failure !== null)}${total}`);
   if (doc.failure) lines.push(`  failed at ${c.bold(doc.failure.stage)}: ${doc.failure.reason}`);
   if (doc.status === 'paused' && doc.gate) {
+    const where = doc.gate.kind === 'window' ? 'not started' : 'passed';
     lines.push(
-      `  ${c.bold(doc.gate.stage)} passed; waiting at gate ${c.bold(doc.gate.id)}: ${doc.gate.reason}${doc.gate.expiresAt ? ` (until ${doc.gate.expiresAt})` : ''}`,
+      `  ${c.bold(doc.gate.stage)} ${where}; waiting at gate ${c.bold(doc.gate.id)}: ${doc.gate.reason}${doc.gate.expiresAt ? ` (until ${doc.gate.expiresAt})` : ''}`,
     );
-    lines.push(`  continue with: rollout promote --gate ${doc.gate.id} --reason "…"   or undo with: rollout abort --reason "…"`);
+    lines.push(`  ${gateCommands(doc.gate)}`);
   }
   if (doc.status === 'blocked' && doc.blocked) lines.push(`  ${c.bold(doc.blocked.stage)} not started: ${doc.blocked.message}`);
   return lines.join('\n');
 }
 
 function stageStatus(stage: StageState, c: ChalkInstance): string {
-  const color = {
-    succeeded: c.green,
-    failed: c.red,
-    rollback_failed: c.red,
-    rolled_back: c.yellow,
-    rolling_back: c.yellow,
-    deploying: c.cyan,
-    soaking: c.cyan,
-    skipped: c.dim,
-    pending: c.dim,
-  }[stage.status];
+  const color = (
+    {
+      succeeded: c.green,
+      failed: c.red,
+      rollback_failed: c.red,
+      rolled_back: c.yellow,
+      rolling_back: c.yellow,
+      deploying: c.cyan,
+      soaking: c.cyan,
+      skipped: c.dim,
+      pending: c.dim,
+    } satisfies Record<StageStatus, ChalkInstance>
+  )[stage.status];
   return color(stage.status.replace('_', ' '));
 }
 

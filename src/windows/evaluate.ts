@@ -3,7 +3,7 @@ import { formatLocal, isTimeZone } from './local-time.js';
 import { compileRule, type WindowRule } from './rules.js';
 import type { RawWindows } from './schema.js';
 
-export type OnBlocked = 'fail' | 'wait';
+export type OnBlocked = 'fail' | 'wait' | 'pause';
 
 /** The plan's `windows:` ready to ask: every rule compiled, every duration in ms. */
 export interface Windows {

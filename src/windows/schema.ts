@@ -33,9 +33,11 @@ export const windowsSchema = z
     allow: z.array(windowRuleSchema).optional().describe('When set, a stage may start only inside one of these.'),
     deny: z.array(windowRuleSchema).optional().describe('A stage never starts inside one of these (freezes), even inside an allow.'),
     onBlocked: z
-      .enum(['fail', 'wait'])
+      .enum(['fail', 'wait', 'pause'])
       .optional()
-      .describe('What a stage outside its window does: fail (stop before it, exit 6; resumable) or wait up to maxWait. Default fail.'),
+      .describe(
+        'What a stage outside its window does: fail (stop before it, exit 6; resumable), wait up to maxWait, or pause (stop at a gate, exit 7; `rollout promote` continues once the window is open). Default fail.',
+      ),
     maxWait: z.union([z.number().nonnegative(), text]).optional().describe('With onBlocked: wait, the longest to wait for the window to open.'),
   })
   .describe('Deploy windows and freezes, checked each time a stage is about to start.');

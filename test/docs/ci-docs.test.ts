@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../helpers/cli.js';
+import { repoRoot, runCli } from '../helpers/cli.js';
 import { codeBlocks, documentationFiles } from '../helpers/markdown-blocks.js';
 
 const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -70,5 +70,72 @@ describe('CI documentation says what works', () => {
     expect(jenkinsfile).toMatch(/lock\(resource: '[^']+'\)/);
     expect(jenkinsfile).toMatch(/milestone\(/);
     expect(jenkinsfile).not.toContain('disableConcurrentBuilds()');
+  });
+
+  it('every rollout command line in the CI pipelines is a real command with real flags (as commander declares them)', async () => {
+    const calls = ciBlocks
+      .filter((b) => b.lang === 'yaml' || b.lang === 'groovy' || b.lang === 'bash')
+      .flatMap((b) => [...b.code.matchAll(/npx (?:--yes )?rolloutctl(?:@\S+)? ([a-z]+)((?: +(?:"[^"]*"|'[^']*'|[^\s;|&)'"]+))*)/g)])
+      .map((m) => ({ command: m[1] ?? '', flags: [...(m[2] ?? '').matchAll(/(?:^|\s)(--?[a-z][\w-]*)/g)].map((f) => f[1] ?? '') }));
+    const commands = [...new Set(calls.map((c) => c.command))];
+    expect(commands).toEqual(expect.arrayContaining(['run', 'promote', 'abort', 'status', 'rollback']));
+    const known = new Map<string, Set<string>>();
+    for (const command of commands) {
+      const help = await runCli([command, '--help']);
+      expect(help.exitCode, `rollout ${command} is not a command: ${help.stderr}`).toBe(0);
+      known.set(
+        command,
+        new Set([...help.stdout.matchAll(/^\s+(?:(-\w), )?(--[\w-]+)/gm)].flatMap((m) => [m[1], m[2]].filter((f): f is string => f !== undefined))),
+      );
+    }
+    for (const call of calls) for (const flag of call.flags) expect(known.get(call.command), `rollout ${call.command} ${flag}`).toContain(flag);
+  });
+
+  it('GitHub two-job flow: job outputs from the step, promote and abort behind reviewed environments, the gate id through env', () => {
+    const workflow = yamlOf('.github/workflows/deploy-gated.yml');
+    const job = (name: string) => get(workflow, 'jobs', name);
+    expect(get(job('rollout'), 'outputs')).toEqual({ paused: '${{ steps.rollout.outputs.paused }}', gate: '${{ steps.rollout.outputs.gate }}' });
+    expect(
+      String(
+        get(
+          list(get(job('rollout'), 'steps')).find((s) => get(s, 'id') === 'rollout'),
+          'run',
+        ),
+      ),
+    ).toContain('--paused-exit-code 0');
+    expect(get(job('promote'), 'needs')).toBe('rollout');
+    expect(get(job('promote'), 'if')).toBe("needs.rollout.outputs.paused == 'true'");
+    expect(get(job('promote'), 'environment')).toBe('production');
+    expect(get(job('abort'), 'needs')).toEqual(['rollout', 'promote']);
+    expect(get(job('abort'), 'if')).toMatch(/!cancelled\(\) && needs\.rollout\.outputs\.paused == 'true' && needs\.promote\.result != 'success'/);
+    expect(get(job('abort'), 'environment')).not.toBe(get(job('promote'), 'environment')); // one approval must not start both
+    for (const name of ['promote', 'abort']) {
+      const steps = list(get(job(name), 'steps'));
+      const decide = steps.find((s) => get(s, 'id') === 'rollout');
+      expect(get(decide, 'run'), 'no expression pasted into the script').not.toContain('${{');
+      expect(get(decide, 'env', 'GATE')).toBe('${{ needs.rollout.outputs.gate }}');
+      expect(steps.some((s) => String(get(s, 'uses')).startsWith('actions/download-artifact') && get(s, 'with', 'name') === 'rollout-state')).toBe(true);
+      expect(steps.find((s) => String(get(s, 'uses')).startsWith('actions/upload-artifact'))).toMatchObject({
+        with: { name: 'rollout-state', overwrite: true },
+      });
+    }
+  });
+
+  it('GitLab two-job flows: exit 7 allowed, manual jobs from rules in a protected environment, state by artifact or by PostgreSQL', () => {
+    const artifact = yamlOf('.gitlab-ci.yml (gated: state as an artifact)');
+    expect(get(artifact, 'deploy', 'allow_failure', 'exit_codes')).toEqual([7]);
+    expect(get(artifact, 'deploy', 'artifacts', 'reports', 'dotenv')).toBe('rollout.env');
+    expect(get(artifact, 'deploy', 'artifacts', 'paths')).toEqual(['.rollout/']);
+    expect(get(artifact, '.decide', 'needs')).toEqual([{ job: 'deploy', artifacts: true }]);
+    expect(list(get(artifact, '.decide', 'rules')).map((r) => get(r, 'when'))).toEqual(['manual']);
+    const postgres = yamlOf('.gitlab-ci.yml (gated: state in PostgreSQL)');
+    expect(String(get(postgres, 'variables', 'ROLLOUT_STATE'))).toMatch(/^postgres:\/\//);
+    for (const pipeline of [artifact, postgres]) {
+      for (const name of ['promote', 'abort']) {
+        expect(get(pipeline, name, 'environment', 'name')).toBe('production');
+        expect(list(get(pipeline, name, 'script')).join('\n')).toContain('--gate "$ROLLOUT_GATE"');
+      }
+    }
+    for (const name of ['deploy', 'promote', 'abort']) expect(get(postgres, name, 'artifacts', 'paths'), `${name} carries no state`).toBeUndefined();
   });
 });

@@ -74,6 +74,40 @@ describe('deploy windows through the CLI', { timeout: 30_000 }, () => {
     expect(fields(resumed.stdout, 'window.overridden')[0]).toEqual(['by', 'index', 'reason', 'rule', 'runId', 'stage', 'time', 'type']);
   });
 
+  it('onBlocked: pause stops at a window gate (exit 7); promote is refused while closed (exit 6), goes through with an override', async () => {
+    await writePlan(ws.dir, frozenPlan.replace('  deny:\n', '  onBlocked: pause\n  deny:\n'));
+    const run = await runCli(['run'], { cwd: ws.dir });
+    expect(run.exitCode, describeResult(run)).toBe(7);
+    const paused = await readState(defaultStatePath(ws.dir));
+    expect(paused.status).toBe('paused');
+    expect(paused.gate).toMatchObject({
+      stage: 'canary',
+      kind: 'window',
+      rule: 'deny "test freeze" (2000-01-01 – 2099-12-31)',
+      nextOpenAt: null,
+      decision: null,
+    });
+    expect(run.stdout).toContain(`rollout promote --gate ${paused.gate?.id} --override-window --reason`);
+    expect(await exists(path.join(ws.dir, 'deploy.log'))).toBe(false);
+
+    const closed = await runCli(['promote', '--gate', String(paused.gate?.id)], { cwd: ws.dir });
+    expect(closed.exitCode, describeResult(closed)).toBe(6);
+    expect(closed.stderr).toContain("waits for canary's deploy window, which is still closed");
+    expect(closed.stderr).not.toMatch(STACK_TRACE);
+    expect((await readState(defaultStatePath(ws.dir))).gate?.decision, 'the gate stays open and unspent').toBeNull();
+
+    const promoted = await runCli(['promote', '--override-window', '--reason', 'hotfix INC-7'], { cwd: ws.dir, env: { GITHUB_ACTOR: 'octocat' } });
+    expect(promoted.exitCode, describeResult(promoted)).toBe(0);
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['canary', 'full']);
+    const done = await readState(defaultStatePath(ws.dir));
+    expect(done.status).toBe('succeeded');
+    expect(done.gate?.decision).toMatchObject({ decision: 'promote', by: 'octocat', reason: 'hotfix INC-7' });
+    expect(done.windowOverrides?.map((o) => [o.stage, o.by, o.reason])).toEqual([
+      ['canary', 'octocat', 'hotfix INC-7'],
+      ['full', 'octocat', 'hotfix INC-7'],
+    ]);
+  });
+
   it('rollout plan shows the windows and the next allowed time', async () => {
     await writePlan(ws.dir, frozenPlan);
     const result = await runCli(['plan'], { cwd: ws.dir });

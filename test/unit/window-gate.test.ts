@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkWindowGate } from '../../src/commands/window-gate-check.js';
 import type { EngineDeps } from '../../src/engine/deps.js';
 import type { RolloutEvent } from '../../src/engine/events.js';
 import { runRollout } from '../../src/engine/run-rollout.js';
@@ -141,5 +142,85 @@ describe('deploy windows in the stage loop', () => {
     const { outcome, commands } = await run({ ...closesAfterHalf, onBlocked: 'wait', maxWait: '168h' }, { interruptAtMs: 3 * 24 * 60 * MINUTE });
     expect(outcome.status).toBe('interrupted');
     expect(commands).toEqual(['deploy canary', 'deploy half']);
+  });
+});
+
+describe('onBlocked: pause — a gate before the blocked stage', () => {
+  const paused: RawWindows = { ...closesAfterHalf, onBlocked: 'pause' };
+
+  it('stops like an approval gate: status paused, a window gate naming the rule and the next allowed time, nothing rolled back', async () => {
+    const { outcome, commands, of } = await run(paused);
+    expect(outcome).toEqual({ status: 'paused', failure: null });
+    expect(commands).toEqual(['deploy canary', 'deploy half']);
+    expect(of('stage.blocked'), 'a pause is a gate, not a block').toHaveLength(0);
+    expect(of('rollback.started')).toHaveLength(0);
+    const gate = of('gate.opened')[0]?.gate;
+    expect(gate).toMatchObject({
+      stage: 'all',
+      index: 2,
+      kind: 'window',
+      rule: 'outside the allowed windows (thu 00:00–00:30)',
+      nextOpenAt: '1970-01-08T00:00:00.000Z',
+      expiresAt: null,
+      createdAt: '1970-01-01T00:40:00.000Z',
+      planSha256: 'x',
+    });
+    expect(gate?.reason).toBe('blocked: outside the allowed windows (thu 00:00–00:30); next allowed Thu 1970-01-08 00:00 UTC');
+    expect(gate?.id).toMatch(/^all-[0-9a-f]{6}$/);
+    expect(of('run.finished')[0]).toMatchObject({ status: 'paused', failure: null });
+  });
+
+  it('a freeze from the first stage pauses before anything is deployed', async () => {
+    const { outcome, commands, of } = await run({ deny: [{ from: '1970-01-01', to: '1970-01-02', reason: 'freeze' }], onBlocked: 'pause' });
+    expect(outcome.status).toBe('paused');
+    expect(commands).toEqual([]);
+    expect(of('gate.opened')[0]?.gate).toMatchObject({ stage: 'canary', kind: 'window', nextOpenAt: '1970-01-03T00:00:00.000Z' });
+  });
+
+  it('an override goes through instead of pausing, on the record', async () => {
+    const { outcome, of } = await run(paused, { override: { reason: 'hotfix', by: 'alice' } });
+    expect(outcome.status).toBe('succeeded');
+    expect(of('gate.opened')).toHaveLength(0);
+    expect(of('window.overridden')).toHaveLength(1);
+  });
+});
+
+describe('rollout promote on a window gate', () => {
+  const windowPlan = plan({ ...closesAfterHalf, onBlocked: 'pause' });
+  const gate = {
+    id: 'all-abc123',
+    stage: 'all',
+    index: 2,
+    kind: 'window' as const,
+    reason: 'blocked',
+    createdAt: '1970-01-01T00:40:00.000Z',
+    expiresAt: null,
+    onTimeout: 'abort' as const,
+    nonce: 'n',
+    planSha256: 'x',
+  };
+  const DAY = 24 * 60 * MINUTE;
+  // The last column: the next allowed time a refusal names, or null when promote may go on.
+  const cases: [string, number, WindowOverride | null, string | null][] = [
+    ['still closed (an hour later)', 60 * MINUTE, null, 'Thu 1970-01-08 00:00 UTC'],
+    ['just before it opens', 7 * DAY - 1, null, 'Thu 1970-01-08 00:00 UTC'],
+    ['the window is open now (next Thursday 00:10)', 7 * DAY + 10 * MINUTE, null, null],
+    ['closed again once it has passed (next Thursday 00:30)', 7 * DAY + 30 * MINUTE, null, 'Thu 1970-01-15 00:00 UTC'],
+    ['closed, with --override-window --reason', 60 * MINUTE, { reason: 'hotfix', by: 'alice' }, null],
+  ];
+
+  it.each(cases)('%s', (_what, now, override, next) => {
+    const decide = () => checkWindowGate(gate, windowPlan, now, override);
+    if (next === null) expect(decide).not.toThrow();
+    else {
+      expect(decide).toThrow(
+        `gate all-abc123 waits for all's deploy window, which is still closed: blocked: outside the allowed windows (thu 00:00–00:30); next allowed ${next}.`,
+      );
+      expect(() => decide()).toThrow(expect.objectContaining({ exitCode: 6 }));
+    }
+  });
+
+  it('leaves approval and inconclusive gates to the other checks, whatever the window says', () => {
+    for (const kind of ['approval', 'inconclusive'] as const) expect(() => checkWindowGate({ ...gate, kind }, windowPlan, 60 * MINUTE, null)).not.toThrow();
   });
 });
