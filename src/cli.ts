@@ -293,6 +293,8 @@ stateCommand
 // grace), record `interrupted`, release the lock. 2nd: SIGKILL the commands now, still recording
 // state. 3rd: exit at once.
 let signals = 0;
+/** How long a finished command may wait for the event loop to drain before it exits anyway. */
+const LINGER_MS = 2_000;
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.on(name, () => {
     signals++;
@@ -320,6 +322,9 @@ try {
 } catch (error) {
   process.exitCode = await report(error);
 }
+// The command has finished and recorded everything. Whatever handle still lingers (a keep-alive
+// socket, a leaked timer) must not hold a CI job open: exit if the event loop has not emptied soon.
+setTimeout(() => process.exit(), LINGER_MS).unref();
 
 /** After an uncaught error nothing can be trusted to finish: report it, stop our commands, exit. */
 async function crash(error: unknown): Promise<never> {

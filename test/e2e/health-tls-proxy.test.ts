@@ -99,12 +99,14 @@ describe('health checks over TLS and through proxies', { timeout: 60_000 }, () =
     for (const name of ['HTTPS_PROXY', 'https_proxy']) {
       it(`tunnels https checks through ${name} with CONNECT, reusing the tunnel`, async () => {
         // 1.5s: the first poll pays for the TLS context and the proxy tunnel, hundreds of ms on a loaded box.
-        await planWithCheck(tlsServer.url(), '\n        ca: certs/server.crt', '1500ms');
+        await planWithCheck(tlsServer.url(), '\n        ca: certs/server.crt', '3s');
         const result = await run({ [name]: proxy.url });
         expect(result.exitCode, describeResult(result)).toBe(0);
         expect(proxy.tunnels[0]).toBe(`127.0.0.1:${tlsServer.port}`);
-        expect(tlsServer.requestCount()).toBeGreaterThan(5);
+        // More polls than tunnels is what "reusing" means; 3 polls in 3 s holds on a loaded machine.
+        expect(tlsServer.requestCount()).toBeGreaterThanOrEqual(3);
         expect(proxy.tunnels.length, 'one CONNECT per connection, not per poll').toBeLessThanOrEqual(2);
+        expect(proxy.tunnels.length).toBeLessThan(tlsServer.requestCount());
         expect(proxy.forwarded).toEqual([]);
       });
     }

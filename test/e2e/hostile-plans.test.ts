@@ -72,8 +72,9 @@ describe('hostile plans are refused with exit 2, quickly and in bounded memory',
     expect(await exists(path.join(dir, '.rollout'))).toBe(false);
   });
 
-  it('answers every one of 30 mutated plans with exit 0 or 2 and a message, through the real CLI', async () => {
-    const texts = fc.sample(mutatedPlanText, { numRuns: 30, seed: 20261124 });
+  // Thousands more go through `validate` in-process (test/unit/validate-fuzz.test.ts); these few prove the real CLI agrees.
+  it('answers every one of 12 mutated plans with exit 0 or 2 and a message, through the real CLI', async () => {
+    const texts = fc.sample(mutatedPlanText, { numRuns: 12, seed: 20261124 });
     for (const [index, text] of texts.entries()) {
       const file = path.join(dir, `plan-${index}.yml`);
       await fs.writeFile(file, text);

@@ -45,7 +45,8 @@ stages:
   });
 
   it('--verbose prints every poll, healthy ones too; the default prints none of them', async () => {
-    await writePlan(ws.dir, healthyPlan());
+    // A soak long enough for several polls even when a loaded machine makes each one slow.
+    await writePlan(ws.dir, healthyPlan().replace('soak: 300ms', 'soak: 1s'));
     const verbose = await runCli(['run', '--verbose'], { cwd: ws.dir });
     expect(verbose.exitCode, describeResult(verbose)).toBe(0);
     const polls = verbose.stderr.split('\n').filter((l) => /canary ✓ hz: HTTP 200 in \d+ms/.test(l));

@@ -47,10 +47,17 @@ stages:
 `;
   }
 
-  async function interruptWhen(predicate: Parameters<typeof waitForState>[1], signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM', args: string[] = []) {
+  /** `andThen`: an effect to wait for too — the state says deploying before the command's shell has run a line. */
+  async function interruptWhen(
+    predicate: Parameters<typeof waitForState>[1],
+    signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM',
+    args: string[] = [],
+    andThen?: () => Promise<boolean>,
+  ) {
     const run = startCli(['run', ...args], { cwd: dir });
     if (run.pid !== undefined) started.push(run.pid);
     await waitForState(statePath(), predicate);
+    if (andThen) expect(await waitFor(andThen, 20_000)).toBe(true);
     run.kill(signal);
     return run;
   }
@@ -90,7 +97,12 @@ stages:
     soak: 0
 `,
     );
-    const first = await interruptWhen((s) => s.stages[1]?.status === 'deploying');
+    const first = await interruptWhen(
+      (s) => s.stages[1]?.status === 'deploying',
+      'SIGTERM',
+      [],
+      async () => (await deploys()).includes('slow-start'),
+    );
     expect((await first).exitCode).toBe(143);
     await writePlan(
       dir,

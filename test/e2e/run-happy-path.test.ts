@@ -15,7 +15,7 @@ describe('rollout run: every stage healthy', { timeout: 30_000 }, () => {
       ws.dir,
       `name: checkout-api
 defaults:
-  soak: 300ms
+  soak: 1s
   health:
     interval: 50ms
     timeout: 1s

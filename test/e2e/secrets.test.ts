@@ -39,11 +39,18 @@ stages:
     );
     const run = startCli(['run'], { cwd: ws.dir, env: { ROLLOUT_TEST_TOKEN: TOKEN } });
     const locks: string[] = [];
-    const sampling = waitFor(async () => {
-      locks.push(await fs.readFile(lockPath(defaultStatePath(ws.dir)), 'utf8').catch(() => ''));
-      return false;
-    }, 1500);
+    let ended = false;
+    // Sample the lock file for as long as the run lives, however slowly a loaded machine starts it.
+    const sampling = waitFor(
+      async () => {
+        locks.push(await fs.readFile(lockPath(defaultStatePath(ws.dir)), 'utf8').catch(() => ''));
+        return ended;
+      },
+      60_000,
+      10,
+    );
     const result = toCliResult(await run);
+    ended = true;
     await sampling;
 
     expect(result.exitCode, describeResult(result)).toBe(1);

@@ -27,7 +27,7 @@ describe('at a terminal', { timeout: 40_000 }, () => {
         'stages:',
         '  - name: canary',
         '    deploy: echo hello',
-        '    soak: 1500ms',
+        '    soak: 3s',
         '    health:',
         `      - url: ${server.url('/healthz')}`,
         '        interval: 200ms',
@@ -46,7 +46,7 @@ describe('at a terminal', { timeout: 40_000 }, () => {
     expect(screen).toMatch(/canary.*soaking: [\d.]+s left · http:\/\/127\.0\.0\.1:\d+\/healthz .*✓.* HTTP 200 in \d+ms \(\d+ ok, 0 failed\)/);
     expect(screen).toContain('\u001b['); // colour and cursor control on a TTY
     expect(screen).toMatch(/canary.*✓ passed/);
-    // Spinner redraws are bounded: a 1.5 s soak is a few kB of screen updates, not megabytes.
+    // Spinner redraws are bounded: a 3 s soak is a few kB of screen updates, not megabytes.
     expect(screen.length).toBeLessThan(200_000);
   });
 

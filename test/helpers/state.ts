@@ -28,7 +28,7 @@ export function stageOf(state: StateDocument, name: string): StageState {
  * Polls the state file until `predicate` holds. A missing file is retried; a file that exists
  * but is not valid JSON fails at once, since the state must be rewritten atomically.
  */
-export async function waitForState(file: string, predicate: (state: StateDocument) => boolean, timeoutMs = 10_000): Promise<StateDocument> {
+export async function waitForState(file: string, predicate: (state: StateDocument) => boolean, timeoutMs = 30_000): Promise<StateDocument> {
   const deadline = Date.now() + timeoutMs;
   let last: StateDocument | undefined;
   while (Date.now() < deadline) {
