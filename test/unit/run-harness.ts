@@ -22,7 +22,8 @@ export const stage = (name: string, index: number, extra: Partial<Stage> = {}): 
   ...extra,
 });
 
-export function plan(canary: Partial<Stage>, half: Partial<Stage> = {}): Plan {
+/** A normalised plan with every default as `rollout` applies it; tests override what they are about. */
+export function testPlan(stages: Stage[], extra: Partial<Plan> = {}): Plan {
   return {
     version: 1,
     name: 'p',
@@ -38,9 +39,14 @@ export function plan(canary: Partial<Stage>, half: Partial<Stage> = {}): Plan {
     rollbackTimeoutMs: MINUTE,
     statePath: '/p/.rollout/state.json',
     secrets: [],
-    stages: [stage('canary', 0, canary), stage('half', 1, half), stage('full', 2)],
+    stages,
     windows: null,
+    ...extra,
   };
+}
+
+export function plan(canary: Partial<Stage>, half: Partial<Stage> = {}): Plan {
+  return testPlan([stage('canary', 0, canary), stage('half', 1, half), stage('full', 2)]);
 }
 
 export const approval = (timeoutMs: number | null, onTimeout: Approval['onTimeout']): Approval => ({ timeoutMs, onTimeout, message: null });

@@ -24,6 +24,7 @@ import type { StageStatus, StateDocument } from '../../src/state/document.js';
 import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { compileWindows } from '../../src/windows/evaluate.js';
 import type { RawWindows } from '../../src/windows/schema.js';
+import { MINUTE, testPlan, stage as testStage } from './run-harness.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
@@ -33,23 +34,12 @@ import { VirtualClock } from './virtual-clock.js';
  * does not compile here until someone says how each reporter shows it.
  */
 
-const MINUTE = 60_000;
-
 // ---- the runs: each scenario is a real engine run whose events end in the status it is named after
 
 type Scenario = 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted' | 'blocked' | 'paused' | 'window_paused';
 
-const stage = (name: string, index: number, deploy: string, rollback: string | null): Stage => ({
-  name,
-  index,
-  deploy,
-  rollback,
-  soakMs: 40 * MINUTE,
-  timeoutMs: MINUTE,
-  health: [],
-  pauseMs: 0,
-  approval: null,
-});
+const stage = (name: string, index: number, deploy: string, rollback: string | null): Stage =>
+  testStage(name, index, { deploy, rollback, soakMs: 40 * MINUTE });
 
 // The virtual clock starts on Thursday 1970-01-01 00:00 UTC; the second stage starts at 00:40.
 const closesAt30: RawWindows = { allow: [{ days: ['thu'], from: '00:00', to: '00:30' }] };
@@ -61,24 +51,11 @@ function planFor(scenario: Scenario): Plan {
   const canaryDeploy = ['failed', 'rolled_back', 'rollback_failed'].includes(scenario) ? 'fail' : scenario === 'interrupted' ? 'hang' : 'deploy canary';
   const canary = stage('canary', 0, canaryDeploy, scenario === 'rollback_failed' ? 'fail' : 'undo canary');
   if (scenario === 'paused') canary.approval = { timeoutMs: null, onTimeout: 'abort', message: 'look at the canary dashboard' };
-  return {
-    version: 1,
+  return testPlan([canary, stage('full', 1, 'deploy full', 'undo full')], {
     name: 'shop',
-    path: '/p/rollout.config.yml',
-    dir: '/p',
-    sha256: 'x',
-    vars: {},
     onFailure: scenario === 'failed' ? 'stop' : 'rollback',
-    onInconclusive: 'fail',
-    onInterrupt: 'stop',
-    killGraceMs: 1000,
-    rollback: null,
-    rollbackTimeoutMs: MINUTE,
-    statePath: '/p/.rollout/state.json',
-    secrets: [],
-    stages: [canary, stage('full', 1, 'deploy full', 'undo full')],
     windows: windows?.windows ?? null,
-  };
+  });
 }
 
 /** Run ids without `_`, so a raw status word in any output stands out. */

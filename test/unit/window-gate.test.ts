@@ -7,44 +7,16 @@ import type { WindowOverride } from '../../src/engine/window-gate.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
 import { compileWindows } from '../../src/windows/evaluate.js';
 import type { RawWindows } from '../../src/windows/schema.js';
+import { MINUTE, testPlan, stage as testStage } from './run-harness.js';
 import { VirtualClock } from './virtual-clock.js';
 
-const MINUTE = 60_000;
-
 // The virtual clock starts at the epoch: Thursday 1970-01-01 00:00 UTC. Each stage soaks 20 minutes.
-const stage = (name: string, index: number): Stage => ({
-  name,
-  index,
-  deploy: `deploy ${name}`,
-  rollback: `undo ${name}`,
-  soakMs: 20 * MINUTE,
-  timeoutMs: MINUTE,
-  health: [],
-  pauseMs: 0,
-  approval: null,
-});
+const stage = (name: string, index: number): Stage => testStage(name, index, { soakMs: 20 * MINUTE });
 
 function plan(windows: RawWindows | null): Plan {
   const compiled = windows === null ? null : compileWindows(windows);
   if (compiled && !compiled.ok) throw new Error(JSON.stringify(compiled.problems));
-  return {
-    version: 1,
-    name: 'p',
-    path: '/p/rollout.config.yml',
-    dir: '/p',
-    sha256: 'x',
-    vars: {},
-    onFailure: 'rollback',
-    onInconclusive: 'fail',
-    onInterrupt: 'stop',
-    killGraceMs: 1000,
-    rollback: null,
-    rollbackTimeoutMs: MINUTE,
-    statePath: '/p/.rollout/state.json',
-    secrets: [],
-    stages: [stage('canary', 0), stage('half', 1), stage('all', 2)],
-    windows: compiled?.windows ?? null,
-  };
+  return testPlan([stage('canary', 0), stage('half', 1), stage('all', 2)], { windows: compiled?.windows ?? null });
 }
 
 async function run(windows: RawWindows | null, options: { override?: WindowOverride; interruptAtMs?: number } = {}) {
