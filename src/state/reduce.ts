@@ -23,7 +23,7 @@ export function initialState(event: RunStarted): StateDocument {
   };
 }
 
-function pendingStage(name: string): StageState {
+export function pendingStage(name: string): StageState {
   return {
     name,
     status: 'pending',

@@ -3,6 +3,7 @@ import type { RunStatus } from '../../src/engine/events.js';
 import { type NextStep, nextStep } from '../../src/engine/next-step.js';
 import { describeNextStep } from '../../src/output/next-step-text.js';
 import type { StageState, StageStatus, StageStep, StateDocument } from '../../src/state/document.js';
+import { pendingStage } from '../../src/state/reduce.js';
 
 const HOUR = 3600_000;
 const NOW = Date.parse('2026-11-25T12:00:00Z');
@@ -10,17 +11,8 @@ const NOW = Date.parse('2026-11-25T12:00:00Z');
 /** A stage as `status/step`, e.g. `succeeded/pause`; no step: a document from before the cursor. */
 function stage(name: string, spec: string): StageState {
   const [status, step] = spec.split('/') as [StageStatus, StageStep | undefined];
-  return {
-    name,
-    status,
-    ...(step ? { step } : {}),
-    startedAt: null,
-    finishedAt: null,
-    deploy: { command: null, exitCode: null, signal: null, timedOut: false, durationMs: null },
-    soak: { ms: null, startedAt: null },
-    health: { polls: 0, failures: 0, lastError: null, checks: [] },
-    rollback: { command: null, exitCode: null, durationMs: null, timedOut: false, skipped: null },
-  };
+  const { step: _cursor, ...rest } = pendingStage(name);
+  return { ...rest, status, ...(step ? { step } : {}) };
 }
 
 type GateSpec = {
