@@ -299,7 +299,7 @@ for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.on(name, () => {
     signals++;
     if (signals === 1) {
-      process.stderr.write(`\nrollout: ${name} received; stopping the running command (send again to kill it now)\n`);
+      process.stderr.write(`\nrollout: ${name} received; stopping gracefully (send again to kill running commands now)\n`);
       interrupt.abort(name);
     } else if (signals === 2) {
       process.stderr.write(`rollout: ${name} received again; killing the running command\n`);
