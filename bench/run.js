@@ -1,7 +1,8 @@
 // `npm run bench`: runs every figure, prints one table, writes bench/results/latest.json.
-//   node bench/run.js [--smoke] [--only startup,polling,...] [--out FILE]
+//   node bench/run.js [--smoke] [--only startup,polling,...] [--merge] [--out FILE]
+// --merge (with --only): keep the other figures' rows from FILE, and say which rows are from when.
 // --smoke runs each figure once at tiny sizes, all at once (for the test suite): the numbers mean nothing.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,12 +36,13 @@ const figures = [
 ];
 
 const { values } = parseArgs({
-  options: { smoke: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
+  options: { smoke: { type: 'boolean', default: false }, only: { type: 'string' }, merge: { type: 'boolean', default: false }, out: { type: 'string' } },
 });
 const only = values.only?.split(',');
 const out = values.out ?? path.join(repoRoot, 'bench', 'results', 'latest.json');
 
 const started = Date.now();
+const loadStart = os.loadavg();
 const selected = figures.filter((figure) => !only || only.includes(figure.name));
 const measureFigure = async (figure) => {
   const t = Date.now();
@@ -68,15 +70,33 @@ if (values.smoke) {
   for (const figure of selected) rows.push(...(await measureFigure(figure)));
 }
 
+const machine = {
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  loadavgStart: loadStart,
+  loadavg: os.loadavg(),
+};
 const result = {
   version: 1,
   date: new Date(started).toISOString(),
   durationS: Math.round((Date.now() - started) / 1000),
   smoke: values.smoke,
-  machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg() },
+  machine,
   rows,
 };
+if (values.merge && only && existsSync(out)) {
+  // Rows of figures not run now stay as the earlier run measured them; `runs` says which is which.
+  const previous = JSON.parse(readFileSync(out, 'utf8'));
+  const fresh = new Map(rows.map((r) => [r.id, r]));
+  const merged = previous.rows.map((r) => fresh.get(r.id) ?? r);
+  for (const r of rows) if (!previous.rows.some((p) => p.id === r.id)) merged.push(r);
+  const earlier = previous.runs ?? [{ date: previous.date, durationS: previous.durationS, machine: previous.machine, figures: 'all' }];
+  result.rows = merged;
+  result.runs = [...earlier.map((run) => ({ ...run })), { date: result.date, durationS: result.durationS, machine, figures: only }];
+}
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`${formatTable(rows)}\n`);
-process.stderr.write(`bench: ${rows.filter((r) => r.pass === false).length} target(s) missed; wrote ${path.relative(process.cwd(), out)}\n`);
+process.stdout.write(`${formatTable(result.rows)}\n`);
+process.stderr.write(`bench: ${result.rows.filter((r) => r.pass === false).length} target(s) missed; wrote ${path.relative(process.cwd(), out)}\n`);
