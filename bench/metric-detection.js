@@ -14,12 +14,12 @@ const THRESHOLD = 0.1;
  * is first *available*; the CLI's rollback command stamps when it starts. The bound is one check
  * interval (the check may have just measured) + one query time + 100 ms.
  */
-export async function bench({ trials = 10, intervalMs = 1000 } = {}) {
+export async function bench({ trials = 10, intervalMs = 1000, flipAfterMs = 2000, scrapeInterval = '1s' } = {}) {
   const dir = tempDir('metric-detect');
   const service = await startMetricsService();
   const versions = Array.from({ length: trials }, (_, i) => `t${i}`);
   for (const version of versions) service.setTraffic(version, { rps: 100, errorRate: 0, latencyMs: 10 });
-  const prometheus = await startPrometheus([service.target]);
+  const prometheus = await startPrometheus([service.target], { scrapeInterval });
   try {
     const env = cliEnv();
     const latencies = [];
@@ -37,7 +37,7 @@ export async function bench({ trials = 10, intervalMs = 1000 } = {}) {
         ],
       });
       const run = measureCli(['run', '--config', plan], { env, cwd: dir, expectCode: 1 });
-      const flip = setTimeout(() => service.setTraffic(version, { rps: 100, errorRate: 1, latencyMs: 10 }), 2000 + Math.random() * intervalMs);
+      const flip = setTimeout(() => service.setTraffic(version, { rps: 100, errorRate: 1, latencyMs: 10 }), flipAfterMs + Math.random() * intervalMs);
       const availableAt = await firstBad(prometheus, query, queryTimes);
       await run;
       clearTimeout(flip);

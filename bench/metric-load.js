@@ -11,11 +11,11 @@ import { startPrometheus } from './lib/prometheus.js';
  * over the run's wall time) and peak RSS of the CLI, from /usr/bin/time. Baseline: the same CLI
  * with as many plain http checks against a local server, so the ratio is what the query kind costs.
  */
-export async function bench({ checks = 200, seconds = 60 } = {}) {
+export async function bench({ checks = 200, seconds = 60, scrapeInterval = '1s' } = {}) {
   const dir = tempDir('metric-load');
   const service = await startMetricsService();
   service.setTraffic('v2', { rps: 200, errorRate: 0.002, latencyMs: 20 });
-  const prometheus = await startPrometheus([service.target]);
+  const prometheus = await startPrometheus([service.target], { scrapeInterval });
   const server = await startHealthServer();
   try {
     const env = cliEnv();

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
 import { killActiveCommands } from './exec/process-groups.js';
 import { survivePipeClose } from './output/closed-pipe.js';
+import { version } from './version.js';
 
 /**
  * The only place that turns outcomes into exit codes. Commands, and the context with its colour
  * and terminal detection, are loaded only when a command runs, so `--help` and `--version` start
  * almost as fast as Node itself.
  */
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${version}\n`);

@@ -23,14 +23,14 @@ export function prometheusBinary(env = process.env) {
   }
   throw new Error(PROMETHEUS_MISSING);
 }
-export async function startPrometheus(targets) {
+export async function startPrometheus(targets, { scrapeInterval = '1s' } = {}) {
   const binary = prometheusBinary();
   const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'rollout-prometheus-')));
   const port = await freePort();
   const config = path.join(dir, 'prometheus.yml');
   await fs.writeFile(
     config,
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: test-service\n    static_configs:\n      - targets: ${JSON.stringify(targets)}\n`,
+    `global:\n  scrape_interval: ${scrapeInterval}\n  evaluation_interval: ${scrapeInterval}\nscrape_configs:\n  - job_name: test-service\n    static_configs:\n      - targets: ${JSON.stringify(targets)}\n`,
   );
   const url = `http://127.0.0.1:${port}`;
   let child = null;

@@ -107,7 +107,14 @@ export class PlainReporter implements Reporter {
       prefixer = new LinePrefixer(this.term.color.dim(`${name} | `));
       this.prefixers.set(key, prefixer);
     }
-    if (!this.term.err.write(prefixer.transform(event.chunk))) return drained(this.term.err);
+    const out = prefixer.transform(event.chunk);
+    // A stream on a file descriptor (process.stderr) is done with a buffer when its write calls
+    // back; a JavaScript stream (a test's) may still hold it then, so its buffers are never reused.
+    const writesToFd = typeof (this.term.err as { fd?: unknown }).fd === 'number';
+    const more = this.term.err.write(out, (error) => {
+      if (!error && writesToFd) prefixer.recycle(out);
+    });
+    if (!more) return drained(this.term.err);
   }
 
   endPartialLines(): void {

@@ -36,7 +36,7 @@ export async function findPlan(cwd: string, configFlag?: string): Promise<PlanLo
   // only for the rest.
   const first = resolve(cwd, SEARCH_PLACES[0] as string);
   if ((await stat(first).catch(() => undefined))?.isFile()) return { path: first, root: [] };
-  const { cosmiconfig } = await import('cosmiconfig');
+  const { cosmiconfig } = await import('./cosmiconfig.js');
   // Loaders only say "something is here"; package.json counts only with a `rollout` key.
   const found = { found: true };
   const explorer = cosmiconfig('rollout', {

@@ -6,6 +6,7 @@ import type { OutputLine } from './records.js';
 export const TAIL_LINES = 40;
 /** Longer lines are cut: one minified blob must not fill the report. */
 export const MAX_LINE_CHARS = 400;
+const NEWLINE = 0x0a;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what we remove
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g;
@@ -31,7 +32,19 @@ export class OutputTails {
       tail = { lines: [], dropped: 0, partial: { stdout: '', stderr: '' }, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() } };
       this.pending.set(key, tail);
     }
-    const text = tail.partial[event.stream] + tail.decoders[event.stream].decode(event.chunk, { stream: true });
+    let chunk = Buffer.isBuffer(event.chunk) ? event.chunk : Buffer.from(event.chunk.buffer, event.chunk.byteOffset, event.chunk.byteLength);
+    const cut = startOfLastLines(chunk);
+    if (cut > 0) {
+      // Lines ending before `cut` have TAIL_LINES complete lines after them in this very chunk: none
+      // can be kept, so they are counted, never decoded (a deploy printing 1 GiB must not cost a
+      // UTF-8 decode and a split of every line). `cut` follows a newline, where no UTF-8 character
+      // can be pending, so the stream starts afresh there.
+      tail.dropped += countNewlines(chunk, cut);
+      tail.partial[event.stream] = '';
+      tail.decoders[event.stream] = new TextDecoder();
+      chunk = chunk.subarray(cut);
+    }
+    const text = tail.partial[event.stream] + tail.decoders[event.stream].decode(chunk, { stream: true });
     const parts = text.split('\n');
     // Only a bounded partial line is held: a command printing no newline cannot grow it without end.
     tail.partial[event.stream] = (parts.pop() ?? '').slice(-MAX_LINE_CHARS * 4);
@@ -56,6 +69,23 @@ export class OutputTails {
   keys(): { stage: string | null; phase: Phase }[] {
     return [...this.pending.keys()].map((key) => JSON.parse(key) as { stage: string | null; phase: Phase });
   }
+}
+
+/** Where the last TAIL_LINES complete lines of `chunk` begin (just after the newline before them), or 0 if it has fewer. */
+function startOfLastLines(chunk: Buffer): number {
+  let at = chunk.byteLength;
+  for (let seen = 0; seen <= TAIL_LINES; seen++) {
+    at = chunk.lastIndexOf(NEWLINE, at - 1);
+    if (at <= 0) return 0;
+  }
+  return at + 1;
+}
+
+/** Newlines in chunk[0, end): Buffer's native byte search (3× a Uint8Array's), one call per line, no strings. */
+function countNewlines(chunk: Buffer, end: number): number {
+  let count = 0;
+  for (let at = chunk.indexOf(NEWLINE); at !== -1 && at < end; at = chunk.indexOf(NEWLINE, at + 1)) count++;
+  return count;
 }
 
 function keyOf(stage: string | null, phase: Phase): string {

@@ -1,15 +1,14 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import { readState } from '../state/store.js';
+import { version } from '../version.js';
 import { buildModel } from './build-model.js';
 import { type EventLogStore, fileEventLogStore } from './event-log.js';
 import { recordsFromState } from './from-state.js';
 import type { LogRecord } from './records.js';
 import { renderReport } from './render-page.js';
-
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface ReportSource {
   statePath: string;

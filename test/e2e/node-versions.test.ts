@@ -43,14 +43,19 @@ describe.each(SMOKE_MAJORS)('on Node.js %i', { timeout: 240_000 }, (major) => {
     await removeTempDir(work);
   });
 
-  it('runs this Node, and builds with tsc on it', async () => {
+  it('runs this Node, and builds on it as `npm run build` does (tsc, then the bundle)', async () => {
     expect((await execa(node, ['--version'])).stdout).toMatch(new RegExp(`^v${major}\\.`));
     const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = await execa(node, [tsc, '-p', 'tsconfig.build.json', '--outDir', path.join(build(), 'dist')], { cwd: repoRoot, env: env(), reject: false });
+    const dist = path.join(build(), 'dist');
+    const result = await execa(node, [tsc, '-p', 'tsconfig.build.json', '--outDir', dist], { cwd: repoRoot, env: env(), reject: false });
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
     await fs.cp(path.join(repoRoot, 'bin'), path.join(build(), 'bin'), { recursive: true });
     await fs.copyFile(path.join(repoRoot, 'package.json'), path.join(build(), 'package.json'));
     await fs.symlink(path.join(repoRoot, 'node_modules'), path.join(build(), 'node_modules'));
+    const bundle = await execa(node, [path.join(repoRoot, 'scripts', 'bundle.js'), dist], { cwd: repoRoot, env: env(), reject: false });
+    expect(bundle.exitCode, `${bundle.stdout}\n${bundle.stderr}`).toBe(0);
+    // The CLI that runs below is the bundle: dist/cli.js imports its chunks, not tsc's module tree.
+    expect(await fs.readFile(path.join(dist, 'cli.js'), 'utf8')).toMatch(/from\s*["']\.\/cli\.[\w-]+\.js["']/);
   });
 
   it('runs the happy path, with its compile cache private to the user', async () => {
