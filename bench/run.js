@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { bench as deployOutput } from './deploy-output.js';
 import { bench as failureDetection } from './failure-detection.js';
 import { repoRoot } from './lib/common.js';
+import { withReadmeTable } from './lib/readme-table.js';
 import { formatTable } from './lib/table.js';
 import { bench as metricDetection } from './metric-detection.js';
 import { bench as metricLoad } from './metric-load.js';
@@ -39,7 +40,8 @@ const { values } = parseArgs({
   options: { smoke: { type: 'boolean', default: false }, only: { type: 'string' }, merge: { type: 'boolean', default: false }, out: { type: 'string' } },
 });
 const only = values.only?.split(',');
-const out = values.out ?? path.join(repoRoot, 'bench', 'results', 'latest.json');
+const defaultOut = path.join(repoRoot, 'bench', 'results', 'latest.json');
+const out = values.out ?? defaultOut;
 
 const started = Date.now();
 const loadStart = os.loadavg();
@@ -98,5 +100,10 @@ if (values.merge && only && existsSync(out)) {
 }
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+// A full or merged run is the record README's table shows; a smoke run (tiny sizes) is not.
+if (!values.smoke && out === defaultOut) {
+  const readmePath = path.join(repoRoot, 'README.md');
+  writeFileSync(readmePath, withReadmeTable(readFileSync(readmePath, 'utf8'), result.rows));
+}
 process.stdout.write(`${formatTable(result.rows)}\n`);
 process.stderr.write(`bench: ${result.rows.filter((r) => r.pass === false).length} target(s) missed; wrote ${path.relative(process.cwd(), out)}\n`);

@@ -20,7 +20,14 @@ function relativeLinks(file: string): string[] {
 
 describe('README is the newcomer page, the reference lives in docs/', () => {
   it('stays short: about 200 lines', () => {
-    expect(readme.split('\n').length).toBeLessThanOrEqual(220);
+    expect(readme.split('\n').length).toBeLessThanOrEqual(235);
+  });
+
+  it('shows the start-up and output figures bench/results/latest.json holds, as `npm run bench` writes them', async () => {
+    const { withReadmeTable, README_START } = await import('../../bench/lib/readme-table.js');
+    const latest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'bench', 'results', 'latest.json'), 'utf8'));
+    expect(readme).toContain(README_START);
+    expect(readme).toBe(withReadmeTable(readme, latest.rows));
   });
 
   it('keeps the two commands a newcomer starts with', () => {
