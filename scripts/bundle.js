@@ -4,7 +4,7 @@
 // (zod alone is ~100, 45 of them locales); one chunk per command is a few files, and zod's unused
 // locales drop out. See docs/performance.md for the figures.
 //   node scripts/bundle.js [DIST]   (default: this checkout's dist/; the Node 22/24 smoke test builds elsewhere)
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -30,10 +30,13 @@ const englishOnly = {
   },
 };
 
-// Chunks of an earlier build would linger beside the new ones.
-for (const file of readdirSync(dist)) if (/^cli\..+\.js$/.test(file)) rmSync(path.join(dist, file));
+// The bundle replaces tsc's dist/cli.js, its own input: bundling it twice would nest the banner.
+if (readFileSync(path.join(dist, 'cli.js'), 'utf8').includes('__rolloutRequire')) {
+  process.stderr.write(`bundle: ${path.join(dist, 'cli.js')} is already bundled; run \`npm run build\` (tsc, then this).\n`);
+  process.exit(1);
+}
 
-await esbuild.build({
+const result = await esbuild.build({
   entryPoints: { cli: path.join(dist, 'cli.js') },
   outdir: dist,
   allowOverwrite: true,
@@ -54,4 +57,11 @@ await esbuild.build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+  metafile: true,
 });
+
+// Chunks of an earlier build would linger beside the new ones. Removed only after the new ones are
+// written (chunk names carry a content hash, so an unchanged chunk is never missing): a CLI running
+// from this dist/ while it is rebuilt still finds what it imports.
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => path.resolve(file)));
+for (const file of readdirSync(dist)) if (/^cli\..+\.js$/.test(file) && !written.has(path.join(dist, file))) rmSync(path.join(dist, file));

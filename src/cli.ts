@@ -327,7 +327,12 @@ setTimeout(() => process.exit(), LINGER_MS).unref();
 
 /** After an uncaught error nothing can be trusted to finish: report it, stop our commands, exit. */
 async function crash(error: unknown): Promise<never> {
-  const code = await report(error).catch(() => ExitCode.internal);
+  const code = await report(error).catch((failure: unknown) => {
+    // Reporting itself failed (its module could not load, say): still one line, never silence.
+    const text = (e: unknown) => (e instanceof Error ? e.message : String(e));
+    process.stderr.write(`error: ${text(error)} (and reporting it failed: ${text(failure)}; an internal error in rollout)\n`);
+    return ExitCode.internal;
+  });
   process.exit(code);
 }
 

@@ -26,7 +26,9 @@ describe('the published package', { timeout: 180_000 }, () => {
     packDir = await makeTempDir('rollout-pack-');
     appDir = await makeTempDir('rollout-npx-');
     server = await startHealthServer(200);
-    const pack = await execa('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: repoRoot, env: env() });
+    // --ignore-scripts: prepack's `npm run build` would rewrite dist/ (the bundle deletes and rewrites its
+    // chunks) under the CLIs other test files are running at this moment. `npm test` built it already.
+    const pack = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: repoRoot, env: env() });
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     if (!info) throw new Error(`npm pack printed nothing: ${pack.stdout}`);
     files = info.files.map((f) => f.path);
