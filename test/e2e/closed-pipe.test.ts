@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { binPath, describeResult, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { binPath, describeResult, repoRoot, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { defaultStatePath, lockPath, readState } from '../helpers/state.js';
 import { exists, readLines, writePlan } from '../helpers/temp-dir.js';
 import { useWorkspace } from '../helpers/workspace.js';
@@ -77,5 +77,37 @@ describe('an internal error (a bug) is reported like any error and exits 70', { 
     expect(result.stderr).not.toMatch(STACK_TRACE);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await exists(path.join(ws.dir, 'deploy-finished')), 'the deploy outlived the CLI').toBe(false);
+  });
+});
+
+describe('an internal error whose reporting fails too', () => {
+  const ws = useWorkspace();
+
+  it('still says what happened, in one line, and exits 70 (never silence)', async () => {
+    // A copy of the built CLI without the chunk that holds the error reporter, as when dist/ is
+    // rebuilt under a running CLI: the crash handler cannot load it.
+    const copy = path.join(ws.dir, 'cli');
+    await fs.cp(path.join(repoRoot, 'bin'), path.join(copy, 'bin'), { recursive: true });
+    await fs.cp(path.join(repoRoot, 'dist'), path.join(copy, 'dist'), { recursive: true });
+    await fs.copyFile(path.join(repoRoot, 'package.json'), path.join(copy, 'package.json'));
+    await fs.symlink(path.join(repoRoot, 'node_modules'), path.join(copy, 'node_modules'));
+    const chunks = (await fs.readdir(path.join(copy, 'dist'))).filter((f) => /^cli\..+\.js$/.test(f));
+    const reporter: string[] = [];
+    for (const chunk of chunks)
+      if ((await fs.readFile(path.join(copy, 'dist', chunk), 'utf8')).includes('set ROLLOUT_DEBUG=1 for details')) reporter.push(chunk);
+    expect(reporter, 'the chunk with the error reporter').toHaveLength(1);
+    await fs.rm(path.join(copy, 'dist', reporter[0] as string));
+    await writePlan(ws.dir, 'stages:\n  - name: canary\n    deploy: sleep 3\n');
+
+    const inject = 'setTimeout(()=>{throw(new(Error)(`injected-bug`))},800)';
+    const result = await execa(process.execPath, [path.join(copy, 'bin', 'rollout.js'), 'run'], {
+      cwd: ws.dir,
+      env: { NODE_OPTIONS: `--import=data:text/javascript,${inject}`, CI: 'true', NO_COLOR: '1' },
+      reject: false,
+      timeout: 30_000,
+    });
+    expect(result.exitCode, result.stderr).toBe(70);
+    expect(result.stderr).toMatch(/^error: injected-bug \(and reporting it failed: .+; an internal error in rollout\)$/m);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 });
