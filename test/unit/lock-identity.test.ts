@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stopLeftoverGroup } from '../../src/exec/leftover-group.js';
 import { machineId, processStart, processStat } from '../../src/state/identity.js';
@@ -18,15 +19,27 @@ const lock = (over: Partial<LockInfo>): LockInfo => ({
 });
 const alive = () => true;
 
-/** A zombie: `sleep 0` backgrounded by a shell that then execs into `sleep 5`, which never reaps it. */
-function zombie(): { pid: number; stop: () => void } {
-  const parent = spawn('/bin/sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const pid = Number(
-    execFileSync('/bin/sh', ['-c', `sleep 0.3; cat /proc/${parent.pid}/task/${parent.pid}/children`])
-      .toString()
-      .trim(),
-  );
-  return { pid, stop: () => parent.kill('SIGKILL') };
+/**
+ * A zombie: `sleep 0` backgrounded by a shell that then execs into `sleep 5`, which never reaps it.
+ * Waits until the child really is a zombie (a loaded machine may take a while to fork and exit it).
+ */
+async function zombie(): Promise<{ pid: number; stop: () => void }> {
+  const parent = spawn('/bin/sh', ['-c', 'sleep 0 & exec sleep 5'], { stdio: 'ignore' });
+  const stop = () => parent.kill('SIGKILL');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    let children = '';
+    try {
+      children = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8').trim();
+    } catch {
+      // not there yet
+    }
+    const pid = Number(children.split(' ')[0]);
+    if (pid > 0 && processStat(pid)?.state === 'Z') return { pid, stop };
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  stop();
+  throw new Error('no zombie appeared within 10 s');
 }
 
 describe('lock identity (item 11)', () => {
@@ -49,8 +62,8 @@ describe('lock identity (item 11)', () => {
     else expect(reason).toMatch(expected as string);
   });
 
-  it('treats a zombie pid as dead', () => {
-    const z = zombie();
+  it('treats a zombie pid as dead', async () => {
+    const z = await zombie();
     try {
       expect(processStat(z.pid)?.state).toBe('Z');
       expect(pidIsAlive(z.pid)).toBe(false);
