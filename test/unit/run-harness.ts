@@ -52,6 +52,25 @@ export function plan(canary: Partial<Stage>, half: Partial<Stage> = {}): Plan {
 export const approval = (timeoutMs: number | null, onTimeout: Approval['onTimeout']): Approval => ({ timeoutMs, onTimeout, message: null });
 
 /**
+ * Engine dependencies for plans without checks, on `clock`: every event goes to `emit`, every
+ * command to `exec` (exit 0 unless it says otherwise), `signal` is the run's interrupt.
+ */
+export function fakeDeps(clock: VirtualClock, parts: { exec?: EngineDeps['exec']; emit: EngineDeps['emit']; signal: AbortSignal; runId?: string }): EngineDeps {
+  return {
+    runId: parts.runId ?? 'r',
+    clock,
+    env: {},
+    exec: parts.exec ?? (async () => ({ exitCode: 0, signal: null, timedOut: false, aborted: false })),
+    measure: async () => {
+      throw new Error('no checks in these plans');
+    },
+    emit: parts.emit,
+    signal: parts.signal,
+    hardSignal: new AbortController().signal,
+  };
+}
+
+/**
  * One run's life across processes, in-process: the engine's events folded into a state document as
  * the store does, on a virtual clock; `process()` is a new process (fresh signals) over the same state.
  */
@@ -62,16 +81,10 @@ export function harness(rolloutPlan: Plan, failing: string[] = []) {
   let doc: StateDocument | null = null;
   const process = () => {
     const interrupt = new AbortController();
-    const deps: EngineDeps = {
-      runId: 'r',
-      clock,
-      env: {},
+    const deps = fakeDeps(clock, {
       exec: async (spec) => {
         commands.push(spec.command);
         return { exitCode: failing.includes(spec.command) ? 1 : 0, signal: null, timedOut: false, aborted: false };
-      },
-      measure: async () => {
-        throw new Error('no checks in these plans');
       },
       emit: (event) => {
         events.push(event);
@@ -79,8 +92,7 @@ export function harness(rolloutPlan: Plan, failing: string[] = []) {
         if (doc) applyEvent(doc, event);
       },
       signal: interrupt.signal,
-      hardSignal: new AbortController().signal,
-    };
+    });
     return { deps, interrupt };
   };
   const state = (): StateDocument => {

@@ -5,7 +5,6 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { Chalk } from 'chalk';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EngineDeps } from '../../src/engine/deps.js';
 import type { Gate, RolloutEvent, RunStatus } from '../../src/engine/events.js';
 import { runRollout } from '../../src/engine/run-rollout.js';
 import { notifyPayload } from '../../src/notify/message.js';
@@ -24,7 +23,7 @@ import type { StageStatus, StateDocument } from '../../src/state/document.js';
 import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { compileWindows } from '../../src/windows/evaluate.js';
 import type { RawWindows } from '../../src/windows/schema.js';
-import { MINUTE, testPlan, stage as testStage } from './run-harness.js';
+import { fakeDeps, MINUTE, testPlan, stage as testStage } from './run-harness.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
@@ -77,10 +76,8 @@ async function record(scenario: Scenario): Promise<RolloutEvent[]> {
   const clock = new VirtualClock();
   const events: RolloutEvent[] = [];
   const interrupt = new AbortController();
-  const deps: EngineDeps = {
+  const deps = fakeDeps(clock, {
     runId: runIdOf(scenario),
-    clock,
-    env: {},
     exec: async (spec) => {
       if (spec.command === 'hang') {
         interrupt.abort('SIGTERM');
@@ -88,15 +85,11 @@ async function record(scenario: Scenario): Promise<RolloutEvent[]> {
       }
       return { exitCode: spec.command === 'fail' ? 1 : 0, signal: null, timedOut: false, aborted: false };
     },
-    measure: async () => {
-      throw new Error('no checks in these plans');
-    },
     emit: (event) => {
       events.push(event);
     },
     signal: interrupt.signal,
-    hardSignal: new AbortController().signal,
-  };
+  });
   await clock.runUntilSettled(runRollout(planFor(scenario), deps), 24 * 60 * MINUTE);
   return events;
 }
