@@ -194,6 +194,29 @@ describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, ()
     expect((await stored())?.status).toBe('succeeded');
   });
 
+  it('state migrate copies a local state and its history into PostgreSQL; a second migrate needs --force', async () => {
+    const dir = await makeTempDir('rollout-pg-e2e-');
+    dirs.push(dir);
+    await writePlan(dir, `name: web\nstages:\n${stage('one')}`);
+    for (let i = 0; i < 2; i++) expect((await runCli(['run'], { cwd: dir, env: env('runner-a') })).exitCode).toBe(0);
+    const local = JSON.parse((await runCli(['history', '--json'], { cwd: dir, env: env('runner-a') })).stdout) as { runId: string }[];
+    expect(local).toHaveLength(2);
+
+    const to = server.url({ schema: SCHEMA });
+    const migrated = await runCli(['state', 'migrate', '--to', to, '--key', key], { cwd: dir, env: env('runner-a') });
+    expect(migrated.exitCode, describeResult(migrated)).toBe(0);
+    expect(migrated.stdout).toMatch(new RegExp(`Migrated 2 run\\(s\\) .* \\(key ${key}\\); current run ${local[0]?.runId}`));
+    const shared = await runCli(['history', '--json', '--state', to, '--key', key], { cwd: dir, env: env('runner-b') });
+    expect((JSON.parse(shared.stdout) as { runId: string }[]).map((r) => r.runId).sort()).toEqual(local.map((r) => r.runId).sort());
+    expect((await stored())?.runId).toBe(local[0]?.runId);
+
+    const again = await runCli(['state', 'migrate', '--to', to, '--key', key], { cwd: dir, env: env('runner-a') });
+    expect(again.exitCode, describeResult(again)).toBe(2);
+    expect(again.stderr).toMatch(/already holds a record for key .*pass --force/);
+    expect((await runCli(['state', 'migrate', '--to', to, '--key', key, '--force'], { cwd: dir, env: env('runner-a') })).exitCode).toBe(0);
+    expectNoPassword(migrated.all, again.all, shared.all);
+  });
+
   it('database unreachable at start: exit 2, nothing deployed, no password in the message', async () => {
     const dir = await makeTempDir('rollout-pg-e2e-');
     dirs.push(dir);
