@@ -1,5 +1,6 @@
 import { checkKind } from '../checks/registry.js';
 import type { Context } from '../context.js';
+import { soakCheck } from '../engine/soak.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
 import { redactHeaders, redactValue } from '../plan/redact.js';
@@ -101,23 +102,14 @@ function renderWindows(w: WindowsSummary, ctx: Context): string {
   return lines.join('\n');
 }
 
-/** One check as `plan --json` shows it: kind-neutral settings plus what its kind shows. */
+/** One check as `plan --json` shows it: what `soak.started` announces, plus its timeouts and what its kind shows. */
 function checkDocument(check: Check) {
+  const { url: _announced, ...settings } = soakCheck(check); // `url` is the event's old name for the description
   return {
-    name: check.name,
-    kind: check.kind,
+    ...settings,
     description: check.description,
     ...(checkKind(check.kind).show?.(check.spec) ?? {}),
-    intervalMs: check.intervalMs,
     timeoutMs: check.timeoutMs,
-    failureThreshold: check.failureThreshold,
-    maxFailures: check.maxFailures,
-    minSamples: check.minSamples,
-    initialDelayMs: check.initialDelayMs,
-    dryRun: check.dryRun,
-    pass: check.pass,
-    fail: check.fail,
-    onNoData: check.onNoData,
     maxConsecutiveErrors: check.maxConsecutiveErrors,
   };
 }

@@ -1,5 +1,6 @@
 import type { HttpSpec } from '../../src/checks/http/schema.js';
 import type { CheckPolled, SoakCheck } from '../../src/engine/events.js';
+import { soakCheck as announce } from '../../src/engine/soak.js';
 import type { Check, CheckSettings } from '../../src/plan/types.js';
 
 /** A normalised check with every default, as the engine gets it; `spec` is an http one unless given. */
@@ -40,22 +41,9 @@ export function testCheck(name: string, overrides: Partial<CheckSettings & Pick<
   };
 }
 
+/** How `soak.started` announces `testCheck(name)` (polled every 5 s), as the engine builds it. */
 export function soakCheck(name: string, overrides: Partial<SoakCheck> = {}): SoakCheck {
-  return {
-    name,
-    url: `GET http://x/${name}`,
-    kind: 'http',
-    intervalMs: 5000,
-    failureThreshold: 3,
-    maxFailures: null,
-    minSamples: 1,
-    initialDelayMs: 0,
-    dryRun: false,
-    pass: null,
-    fail: null,
-    onNoData: 'inconclusive',
-    ...overrides,
-  };
+  return { ...announce(testCheck(name, { intervalMs: 5000 })), url: `GET http://x/${name}`, ...overrides };
 }
 
 type PolledBase = Pick<CheckPolled, 'time' | 'runId' | 'stage' | 'index' | 'check'>;
