@@ -30,7 +30,9 @@ describe('the state file survives anything', { timeout: 30_000 }, () => {
     expect((await runCli(['run'], { cwd: dir })).exitCode).toBe(0);
     const state = await readState(statePath());
     const backup = JSON.parse(await readFile(`${statePath()}.bak`, 'utf8'));
-    expect(state.serial).toBeGreaterThan(5);
+    // Writes that need not be urgent are coalesced, so how many there are depends on the machine's speed;
+    // each deploy's start and the run's end are always written: at least 3.
+    expect(state.serial).toBeGreaterThanOrEqual(3);
     expect(backup.serial).toBe(state.serial - 1);
     expect(backup.lineage).toBe(state.lineage);
     expect(state.lineage).toMatch(/^[0-9a-f-]{36}$/);
