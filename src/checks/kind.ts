@@ -96,8 +96,6 @@ export interface CheckKind<Raw, Spec extends { kind: string }> {
   show?(spec: Spec): Record<string, unknown>;
   /** Plan-time warnings (e.g. TLS verification off). */
   warnings?(spec: Spec): string[];
-  /** Release pooled resources at exit. */
-  close?(): void;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds kinds of every Raw/Spec pair

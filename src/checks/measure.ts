@@ -3,7 +3,7 @@ import type { EngineDeps } from '../engine/deps.js';
 import type { HttpClient } from '../http/client.js';
 import type { Check, Plan, Stage } from '../plan/types.js';
 import type { Measurement } from './kind.js';
-import { CHECK_KINDS, checkKind } from './registry.js';
+import { checkKind } from './registry.js';
 
 /**
  * The engine's `measure` dependency: dispatches a check to its kind with the I/O it may use.
@@ -33,9 +33,4 @@ export function createMeasurer(plan: Plan, deps: Pick<EngineDeps, 'env' | 'exec'
       return { value: null, display: message, error: { kind: 'internal', message }, latencyMs: 0 };
     }
   };
-}
-
-/** Ends every kind's pooled resources (keep-alive connections) once a command is done measuring. */
-export function closeCheckKinds(): void {
-  for (const kind of Object.values(CHECK_KINDS)) (kind as { close?: () => void }).close?.();
 }

@@ -1,4 +1,5 @@
-import { closeCheckKinds, createMeasurer } from '../checks/measure.js';
+import { randomBytes } from 'node:crypto';
+import { createMeasurer } from '../checks/measure.js';
 import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
@@ -163,6 +164,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       }),
       signal,
       hardSignal,
+      randomHex: (bytes) => randomBytes(bytes).toString('hex'),
     }),
     async stopLeftovers(doc) {
       const group = doc?.processGroup;
@@ -187,7 +189,6 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
         await lock.release();
       } finally {
         await backend.close();
-        closeCheckKinds();
         await http.close();
       }
     },

@@ -18,6 +18,13 @@ export interface EngineDeps {
   signal: AbortSignal;
   /** Aborted on the second signal: stops even the rollback that `onInterrupt: rollback` starts. */
   hardSignal: AbortSignal;
+  /** `bytes` random bytes as hex: gate ids and nonces. Injected so the engine stays deterministic in tests. */
+  randomHex: (bytes: number) => string;
+}
+
+/** A gate's id: readable (the stage's name) and unique (a random suffix). */
+export function gateId(stageName: string, deps: Pick<EngineDeps, 'randomHex'>): string {
+  return `${stageName.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40)}-${deps.randomHex(3)}`;
 }
 
 /** Stamps time and run id on events. */

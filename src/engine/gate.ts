@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { isoTime } from '../clock.js';
 import type { Plan, Stage } from '../plan/types.js';
-import type { EngineDeps } from './deps.js';
+import { type EngineDeps, gateId } from './deps.js';
 import type { EmitInput, Gate } from './events.js';
 
 /**
@@ -27,7 +26,7 @@ export async function afterStage(
   const now = deps.clock.now();
   const timeoutMs = stage.approval?.timeoutMs ?? null;
   const gate: Gate = {
-    id: `${stage.name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40)}-${randomBytes(3).toString('hex')}`,
+    id: gateId(stage.name, deps),
     stage: stage.name,
     index: stage.index,
     kind: unsure ? 'inconclusive' : 'approval',
@@ -37,7 +36,7 @@ export async function afterStage(
     createdAt: isoTime(now),
     expiresAt: timeoutMs === null ? null : isoTime(now + timeoutMs),
     onTimeout: stage.approval?.onTimeout ?? 'abort',
-    nonce: randomBytes(16).toString('hex'),
+    nonce: deps.randomHex(16),
     planSha256: plan.sha256,
   };
   await emit({ type: 'gate.opened', stage: stage.name, index: stage.index, gate });

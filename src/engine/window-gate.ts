@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { isoTime } from '../clock.js';
 import type { Plan, Stage } from '../plan/types.js';
 import { checkWindows } from '../windows/evaluate.js';
-import type { EngineDeps } from './deps.js';
+import { type EngineDeps, gateId } from './deps.js';
 import type { EmitInput, Gate } from './events.js';
 
 /** `--override-window --reason …`: start blocked stages anyway, on the record. */
@@ -39,7 +38,7 @@ export async function awaitWindow(plan: Plan, stage: Stage, deps: EngineDeps, em
     }
     const nextOpenAt = verdict.nextOpenMs === null ? null : isoTime(verdict.nextOpenMs);
     if (windows.onBlocked === 'pause') {
-      const gate = windowGate(plan, stage, verdict.rule, verdict.message, nextOpenAt, deps.clock.now());
+      const gate = windowGate(plan, stage, verdict.rule, verdict.message, nextOpenAt, deps);
       await emit({ type: 'gate.opened', stage: stage.name, index: stage.index, gate });
       return { kind: 'gate', gate };
     }
@@ -53,9 +52,10 @@ export async function awaitWindow(plan: Plan, stage: Stage, deps: EngineDeps, em
  * A gate before a stage its window blocks. It does not expire: the window says when it may go on,
  * and `rollout promote` refuses while the window is still closed (see src/commands/window-gate-check.ts).
  */
-function windowGate(plan: Plan, stage: Stage, rule: string, message: string, nextOpenAt: string | null, now: number): Gate {
+function windowGate(plan: Plan, stage: Stage, rule: string, message: string, nextOpenAt: string | null, deps: EngineDeps): Gate {
+  const now = deps.clock.now();
   return {
-    id: `${stage.name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40)}-${randomBytes(3).toString('hex')}`,
+    id: gateId(stage.name, deps),
     stage: stage.name,
     index: stage.index,
     kind: 'window',
@@ -65,7 +65,7 @@ function windowGate(plan: Plan, stage: Stage, rule: string, message: string, nex
     createdAt: isoTime(now),
     expiresAt: null,
     onTimeout: 'abort',
-    nonce: randomBytes(16).toString('hex'),
+    nonce: deps.randomHex(16),
     planSha256: plan.sha256,
   };
 }

@@ -67,7 +67,18 @@ export function fakeDeps(clock: VirtualClock, parts: { exec?: EngineDeps['exec']
     emit: parts.emit,
     signal: parts.signal,
     hardSignal: new AbortController().signal,
+    randomHex: seededHex(),
   };
+}
+
+/** Deterministic "random" hex for gate ids and nonces: a counter, so two gates never share one. */
+export function seededHex(): (bytes: number) => string {
+  let n = 0;
+  return (bytes) =>
+    (n++)
+      .toString(16)
+      .padStart(bytes * 2, '0')
+      .slice(-bytes * 2);
 }
 
 /**

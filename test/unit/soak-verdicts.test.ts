@@ -37,6 +37,7 @@ async function soak(soakMs: number, checks: [Check, Answer[]][], onInconclusive:
     emit: () => undefined,
     signal: new AbortController().signal,
     hardSignal: new AbortController().signal,
+    randomHex: () => '00',
   };
   const emit = (e: object) => {
     events.push({ ...e, time: new Date(clock.now()).toISOString(), runId: 'r' } as RolloutEvent);

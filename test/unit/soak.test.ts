@@ -43,6 +43,7 @@ function harness(healthy: (check: string, atMs: number) => boolean, pollLatencyM
     },
     signal: new AbortController().signal,
     hardSignal: new AbortController().signal,
+    randomHex: () => '00',
   };
   const emit = (e: object) => {
     events.push({ ...e, time: new Date(clock.now()).toISOString(), runId: 'r' } as RolloutEvent);

@@ -80,6 +80,7 @@ function harness(failAt?: number) {
     emit: (event) => store.handle(event),
     signal: stop.signal,
     hardSignal: stop.signal,
+    randomHex: () => '00',
   };
   return { deps, store, memory, started, clock };
 }
