@@ -20,7 +20,6 @@ export const ExitCode = {
   /** A bug in rollout (BSD's EX_SOFTWARE): never 1, which means "a stage failed". */
   internal: 70,
 } as const;
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export class RolloutError extends Error {
   constructor(

@@ -28,8 +28,6 @@ export type NextStep =
   /** The run ended: nothing to continue. */
   | { kind: 'done'; status: 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' };
 
-export type StepKind = NextStep['kind'];
-
 /** A decision on a gate: the person's, or `timeout`'s. */
 export interface Decision {
   decision: GateDecision;

@@ -58,9 +58,6 @@ export interface Check<Spec extends { kind: string } = { kind: string }> extends
   source: (string | number)[];
 }
 
-/** @deprecated kept for readers of older code: every check is a `Check` now. */
-export type HealthCheck = Check;
-
 export interface Stage {
   name: string;
   /** 0-based position in the plan. */
