@@ -7,8 +7,6 @@ import { isExpired } from '../engine/next-step.js';
 import type { FinalStatus, RunOptions } from '../engine/run-rollout.js';
 import { InputError } from '../errors.js';
 import { exitCodeFor } from '../exit-status.js';
-import { createHttpClient } from '../http/client.js';
-import { Notifier } from '../notify/notifier.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { describeGate, expiredSentence } from '../output/gate-evidence.js';
 import { renderSummary } from '../output/summary.js';
@@ -17,10 +15,8 @@ import type { Plan } from '../plan/types.js';
 import { askAtGate } from '../prompt/gate-prompt.js';
 import type { StateDocument } from '../state/document.js';
 import type { OpenRun } from './open-run.js';
+import { openRunNotifier } from './run-notifier.js';
 import { checkWindowGate } from './window-gate-check.js';
-
-/** How long a finished run waits for webhook deliveries still in flight. */
-export const NOTIFY_DRAIN_MS = 10_000;
 
 export interface DriveFlags extends OutputMode {
   config?: string;
@@ -36,17 +32,14 @@ export interface DriveFlags extends OutputMode {
 export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, options: ContinueOptions): Promise<number> {
   const { plan, session, doc, store } = open;
   // Webhooks hear who decided, and what followed, as they heard the gate open.
-  const webhookHttp = plan.notify?.length ? createHttpClient(ctx.env) : null;
-  const notifier = webhookHttp
-    ? new Notifier({ plan: plan.name, hooks: plan.notify ?? [], warn: (message) => session.warn(message), http: webhookHttp })
-    : null;
+  const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
   let exitCode: number;
   try {
     let tookMs: number | undefined;
     const deps = session.deps(doc.runId, store, [
       (event) => {
         if (event.type === 'run.finished') tookMs = event.durationMs;
-        notifier?.handle(event);
+        notifier.listen(event);
       },
     ]);
     let status = await continueRun(plan, doc, deps, options);
@@ -61,8 +54,7 @@ export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, o
   } finally {
     await session.close();
   }
-  await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
-  await webhookHttp?.close();
+  await notifier.finish();
   return exitCode;
 }
 

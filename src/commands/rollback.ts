@@ -9,6 +9,7 @@ import type { Plan, Stage } from '../plan/types.js';
 import type { StateDocument } from '../state/document.js';
 import { wasDeployed } from '../state/reduce.js';
 import { openPlanState } from './locate-state.js';
+import { openRunNotifier } from './run-notifier.js';
 import { openSession } from './session.js';
 
 export interface RollbackOptions extends OutputMode {
@@ -41,6 +42,9 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
   }
 
   const session = await openSession(ctx, { backend, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock, output: options, plan });
+  // A manual rollback is an end of the run like any other: webhooks hear it.
+  const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
+  let exitCode: number;
   try {
     // Re-read under the lock: the run we are undoing may have moved on since.
     const doc = (await backend.read()) ?? before;
@@ -52,8 +56,19 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     );
     if (deployed.length === 0) {
       (options.json ? ctx.term.err : ctx.term.out).write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
-      return 0;
+      exitCode = 0;
+    } else {
+      exitCode = await undo(doc, deployed);
     }
+  } catch (error) {
+    throw session.redact(error);
+  } finally {
+    await session.close();
+  }
+  await notifier.finish();
+  return exitCode;
+
+  async function undo(doc: StateDocument, deployed: Stage[]): Promise<number> {
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
     session.reporter.continueRun?.(doc);
     const store = session.store(doc);
@@ -62,6 +77,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     const deps = session.deps(doc.runId, store, [
       (event) => {
         if (event.type === 'run.finished') tookMs = event.durationMs;
+        notifier.listen(event);
       },
     ]);
     const status = await rollBackRun(plan, deployed, doc.failure, deps);
@@ -69,10 +85,6 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
     return rollbackExitCode(status, ctx.signal.reason);
-  } catch (error) {
-    throw session.redact(error);
-  } finally {
-    await session.close();
   }
 }
 

@@ -1,8 +1,6 @@
 import type { Context } from '../context.js';
 import { runRollout } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
-import { createHttpClient } from '../http/client.js';
-import { Notifier } from '../notify/notifier.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished, leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
@@ -10,9 +8,10 @@ import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
 import type { StateDocument } from '../state/document.js';
-import { askAtGates, NOTIFY_DRAIN_MS, pausedExitCode } from './drive-run.js';
+import { askAtGates, pausedExitCode } from './drive-run.js';
 import { openPlanState } from './locate-state.js';
 import { reportAfterRun } from './report.js';
+import { openRunNotifier } from './run-notifier.js';
 import { openSession } from './session.js';
 import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
@@ -42,10 +41,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
   }
 
   const session = await openSession(ctx, { backend, runId, command: 'rollout run', waitLock: options.waitLock, output: options, plan });
-  const webhookHttp = plan.notify?.length ? createHttpClient(ctx.env) : null;
-  const notifier = webhookHttp
-    ? new Notifier({ plan: plan.name, hooks: plan.notify ?? [], warn: (message) => session.warn(message), http: webhookHttp })
-    : null;
+  const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
   let exitCode: number;
   let summary: string | null = null;
   let finalDoc: StateDocument | null = null;
@@ -58,7 +54,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
       session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive.kept}; undo it with: ${archive.undo}`);
     }
     const store = session.store(null, previous);
-    const deps = session.deps(runId, store, notifier ? [(event) => notifier.handle(event)] : []);
+    const deps = session.deps(runId, store, [(event) => notifier.listen(event)]);
     const outcome = await runRollout(plan, deps, undefined, { overrideWindow });
     // At a terminal, a gate is answered here and the run goes on under the same lock.
     const status = await askAtGates(outcome.status, () => store.document, { plan, deps, ctx, flags: options, options: { overrideWindow } });
@@ -74,8 +70,7 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
     if (options.report !== undefined && session.eventLogAnchor) reportAfterRun(session.eventLogAnchor, runId, options.report, ctx);
   }
   // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
-  await notifier?.drain(ctx.signal.aborted ? 2_000 : NOTIFY_DRAIN_MS);
-  await webhookHttp?.close();
+  await notifier.finish();
   if (summary !== null) ctx.term.out.write(`${summary}\n`);
   // After Ctrl-C, the last words say what is still live and how to go on.
   if (finalDoc?.status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(finalDoc, sameRunFlags(options))}\n`);

@@ -95,6 +95,38 @@ ${notify}`;
     expect(last).toMatchObject({ type: 'run.finished', status: 'succeeded' });
   });
 
+  it('a manual `rollout rollback` is an end of the run like any other: webhooks hear it', async () => {
+    await writePlan(
+      dir,
+      `name: shop
+defaults: { soak: 0s }
+stages:
+  - name: canary
+    deploy: "true"
+    rollback: "true"
+  - name: full
+    deploy: "true"
+    rollback: "true"
+notify:
+  - url: ${hook.url()}
+    events: [rollback.finished, run.finished]
+`,
+    );
+    const ran = await runCli(['run'], { cwd: dir });
+    expect(ran.exitCode, describeResult(ran)).toBe(0);
+    expect(hook.received.map((r) => r.body.event)).toEqual(['run.finished']);
+
+    const undone = await runCli(['rollback'], { cwd: dir });
+    expect(undone.exitCode, describeResult(undone)).toBe(0);
+    const state = await readState(defaultStatePath(dir));
+    expect(state.status).toBe('rolled_back');
+    expect(hook.received.map((r) => r.body)).toMatchObject([
+      { event: 'run.finished', status: 'succeeded' },
+      { event: 'rollback.finished', status: 'rolled_back', runId: state.runId },
+      { event: 'run.finished', status: 'rolled_back', runId: state.runId },
+    ]);
+  });
+
   it('a notify entry with an unset ${env.X} is a plan error, before anything runs', async () => {
     await writePlan(dir, plan('  - url: ${env.ROLLOUT_TEST_UNSET_HOOK}\n'));
     const result = await runCli(['run'], { cwd: dir });
