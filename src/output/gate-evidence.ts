@@ -1,5 +1,5 @@
 import { isExpired } from '../engine/next-step.js';
-import type { StateDocument } from '../state/document.js';
+import { lastMeasurement, type StateDocument } from '../state/document.js';
 import { gatePlace } from './gate-text.js';
 
 type OpenGate = NonNullable<StateDocument['gate']>;
@@ -12,7 +12,7 @@ type OpenGate = NonNullable<StateDocument['gate']>;
 export function describeGate(doc: StateDocument, gate: OpenGate, now: number): string {
   const checks =
     doc.stages[gate.index]?.health.checks.map(
-      (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${c.recent?.at(-1) ? ` (last ${c.recent.at(-1)?.display})` : ''}`,
+      (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${lastMeasurement(c) ? ` (last ${lastMeasurement(c)?.display})` : ''}`,
     ) ?? [];
   return [
     `Waiting at gate ${gate.id} ${gatePlace(gate)} (${gate.kind}): ${gate.reason}`,

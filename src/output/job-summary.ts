@@ -1,6 +1,6 @@
 import type { RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
-import type { StageStatus, StateDocument } from '../state/document.js';
+import { lastMeasurement, type StageStatus, type StateDocument } from '../state/document.js';
 import { gatePlace } from './gate-text.js';
 
 /**
@@ -36,7 +36,7 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
 /** ✅ with the last value, ❌ with why, ❔ inconclusive, ⚠️ could not measure; dryRun checks say so. */
 function checkCell(c: StateDocument['stages'][number]['health']['checks'][number]): string {
   if (c.lastOk === null) return '–';
-  const last = c.recent?.at(-1);
+  const last = lastMeasurement(c);
   const dry = c.dryRun ? ' (dryRun)' : '';
   if (c.verdict === 'inconclusive') return `❔ ${text(c.verdictReason ?? 'inconclusive')}${dry}`;
   if (c.verdict === 'error') return `⚠️ ${text(c.verdictReason ?? 'could not measure')}${dry}`;

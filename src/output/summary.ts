@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../plan/duration.js';
-import type { StageState, StageStatus, StateDocument } from '../state/document.js';
+import { lastMeasurement, type StageState, type StageStatus, type StateDocument } from '../state/document.js';
 import { statusWord } from './describe.js';
 import { gateCommands } from './gate-text.js';
 
@@ -69,7 +69,7 @@ function lastHealth(stage: StageState): string {
   return stage.health.checks
     .map((check) => {
       if (check.lastOk === null) return `${check.name}: not polled`;
-      const last = check.recent?.at(-1);
+      const last = lastMeasurement(check);
       if (check.lastOk) return `${check.name}: ${last?.display ?? `${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`}`;
       if (last?.condition) return `${check.name}: ${last.display} (${last.condition})`;
       return `${check.name}: ${check.lastError?.message ?? 'failed'}`;

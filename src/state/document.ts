@@ -10,16 +10,22 @@ export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'f
  */
 export type StageStep = 'window' | 'deploy' | 'soak' | 'pause' | 'gate' | 'done';
 
-/** How many recent measurements a check keeps in the state file (older ones are in the events). */
-export const RECENT_MEASUREMENTS = 20;
+/** The longest display or reason text a check keeps in the state (every measurement is in the event log). */
+export const SUMMARY_TEXT_MAX = 120;
 
+/**
+ * One measurement as the state keeps it: what it was judged, and its short display. The value
+ * itself (a response's headers and body, a query's series) lives in the event log only, so the
+ * state stays small however many checks poll how often (it is rewritten on every transition).
+ */
 export interface MeasurementState {
   at: string;
   outcome: Outcome;
-  value: JsonValue;
   display: string;
   condition: string | null;
   reason: string | null;
+  /** Documents before 0.2 kept the value too (in `recent`). */
+  value?: JsonValue;
 }
 
 export interface CheckState {
@@ -31,7 +37,11 @@ export interface CheckState {
   /** Measurements by outcome. */
   counts?: OutcomeCounts;
   consecutiveErrors?: number;
-  /** The last few measurements, oldest first (at most RECENT_MEASUREMENTS). */
+  /** The latest measurement. */
+  last?: MeasurementState | null;
+  /** The latest measurement that was not a pass: what a fail, error or inconclusive verdict rests on. */
+  lastBad?: MeasurementState | null;
+  /** Written by 0.1.0: the last 20 measurements with their values. Read through `lastMeasurement`. */
   recent?: MeasurementState[];
   /** The check's verdict over the soak, once it has one. */
   verdict?: CheckVerdict | null;
@@ -112,4 +122,9 @@ export interface ProcessGroupRecord {
   machine: string;
   host: string;
   command: string;
+}
+
+/** A check's latest measurement, in a document of any version. */
+export function lastMeasurement(check: CheckState): MeasurementState | null {
+  return check.last ?? check.recent?.at(-1) ?? null;
 }

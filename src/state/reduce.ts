@@ -1,5 +1,5 @@
-import type { JsonValue, RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
-import { RECENT_MEASUREMENTS, type StageState, type StageStep, type StateDocument } from './document.js';
+import type { RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
+import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX } from './document.js';
 
 /** How an event changes the state file: a transition is written at once, progress is coalesced. */
 export type Change = 'transition' | 'progress' | 'none';
@@ -76,23 +76,22 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
           lastOk: event.ok,
           lastStatus: event.status,
           lastLatencyMs: event.latencyMs,
-          lastError: event.error,
+          lastError: event.error && { kind: event.error.kind, message: shortText(event.error.message) ?? '' },
           lastPolledAt: event.time,
           kind: event.kind,
           counts: { ...event.counts },
           consecutiveErrors: event.consecutiveErrors,
         });
-        const recent = check.recent ?? [];
-        recent.push({
+        const measurement = {
           at: event.time,
           outcome: event.outcome,
-          value: small(event.value),
-          display: event.display,
+          display: shortText(event.display) ?? '',
           condition: event.condition,
-          reason: event.reason,
-        });
-        if (recent.length > RECENT_MEASUREMENTS) recent.splice(0, recent.length - RECENT_MEASUREMENTS);
-        check.recent = recent;
+          reason: shortText(event.reason),
+        };
+        check.last = measurement;
+        if (event.outcome !== 'pass') check.lastBad = measurement;
+        delete check.recent; // a 0.1.0 document's list is superseded by `last` once the check polls again
       }
       return 'progress';
     }
@@ -194,7 +193,8 @@ function startSoak(stage: StageState, event: SoakStarted): void {
       dryRun: c.dryRun,
       counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 },
       consecutiveErrors: 0,
-      recent: [],
+      last: null,
+      lastBad: null,
       verdict: null,
       verdictReason: null,
     })),
@@ -233,8 +233,8 @@ export function wasDeployed(stage: StageState): boolean {
   return ['deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rollback_failed'].includes(stage.status);
 }
 
-/** A value small enough to keep 20 of per check in the state file (a number, a short list); else null. */
-function small(value: JsonValue): JsonValue {
-  if (value === null || typeof value !== 'object') return value;
-  return JSON.stringify(value).length <= 256 ? value : null;
+/** Display and reason texts cut to a bounded length: the full text is in the event log. */
+function shortText(text: string | null): string | null {
+  if (text === null || text.length <= SUMMARY_TEXT_MAX) return text;
+  return `${text.slice(0, SUMMARY_TEXT_MAX - 1)}…`;
 }

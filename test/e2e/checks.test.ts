@@ -99,7 +99,8 @@ stages:
       expect(result.stderr).toContain('dryRun check new-slo ended fail (not deciding)');
       const check = (await readState(defaultStatePath(dir))).stages[0]?.health.checks[0];
       expect(check).toMatchObject({ dryRun: true, verdict: 'fail' });
-      expect(check?.recent?.length).toBeGreaterThan(1);
+      expect(check?.polls).toBeGreaterThan(1);
+      expect(check?.lastBad).toMatchObject({ outcome: 'fail', condition: 'pass: result.body.errors < 0.01' });
     } finally {
       await service.close();
     }
@@ -204,7 +205,7 @@ stages:
     expect(result.stderr).toContain('canary error-rate 0.034 ✗ (pass: result < 0.01) (1 of 2 in a row)');
     expect(result.stderr).toContain('health check error-rate failed 2 times in a row: 0.034 does not meet pass: result < 0.01');
     const state = await readState(defaultStatePath(dir));
-    expect(state.stages[0]?.health.checks[0]?.recent?.map((m) => m.value)).toEqual([0.034, 0.034]);
+    expect(state.stages[0]?.health.checks[0]).toMatchObject({ counts: { fail: 2 }, last: { display: '0.034', outcome: 'fail' } });
   });
 
   it('a condition typo is a plan error (exit 2) with its line and column, before anything runs', async () => {

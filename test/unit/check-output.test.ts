@@ -7,7 +7,7 @@ import { measurementLine } from '../../src/output/measurement.js';
 import { SoakStatus } from '../../src/output/soak-status.js';
 import { planTimeline } from '../../src/plan/timeline.js';
 import type { Plan } from '../../src/plan/types.js';
-import { RECENT_MEASUREMENTS } from '../../src/state/document.js';
+import { lastMeasurement, SUMMARY_TEXT_MAX } from '../../src/state/document.js';
 import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { polled, soakCheck, testCheck } from '../helpers/checks.js';
 
@@ -33,19 +33,37 @@ describe('what people see of a measurement', () => {
     expect(withChecks.describe(5000, c)).toMatch(/^soak over; waiting for the checks to settle/);
   });
 
-  it('the state keeps per-check counts and only the last measurements', () => {
+  it('the state keeps per-check counts, the last and the last bad measurement, without values, in bounded text', () => {
     const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
     applyEvent(doc, { ...base, type: 'soak.started', soakMs: 1000, checks: [soakCheck('m')] });
     for (let i = 0; i < 50; i++)
       applyEvent(doc, polled({ ...base, check: 'm' }, { value: i, display: String(i), counts: { pass: i + 1, fail: 0, inconclusive: 0, error: 0 } }));
     applyEvent(doc, { ...base, type: 'check.finished', check: 'm', verdict: 'pass', reason: null, dryRun: false, samples: 50 });
     const check = doc.stages[0]?.health.checks[0];
-    expect(check?.recent).toHaveLength(RECENT_MEASUREMENTS);
-    expect(check?.recent?.at(-1)?.value).toBe(49);
-    expect(check).toMatchObject({ verdict: 'pass', counts: { pass: 50 } });
-    // Big values (an HTTP body) are not copied 20 times into the state file.
-    applyEvent(doc, polled({ ...base, check: 'm' }, { value: { body: 'x'.repeat(500) } }));
-    expect(check?.recent?.at(-1)?.value).toBeNull();
+    expect(check).toMatchObject({ verdict: 'pass', counts: { pass: 50 }, last: { display: '49', outcome: 'pass' }, lastBad: null });
+    expect(check?.last).not.toHaveProperty('value');
+    // A big value (an HTTP body) and a long reason stay in the event log; the state keeps a bounded summary.
+    applyEvent(
+      doc,
+      polled({ ...base, check: 'm' }, { ok: false, outcome: 'fail', value: { body: 'x'.repeat(5000) }, display: 'y'.repeat(5000), reason: 'z'.repeat(5000) }),
+    );
+    expect(check?.lastBad).toEqual(check?.last);
+    expect(check?.last?.display).toHaveLength(SUMMARY_TEXT_MAX);
+    expect(check?.last?.reason?.endsWith('…')).toBe(true);
+    expect(JSON.stringify(check).length).toBeLessThan(1024);
+  });
+
+  it('a 0.1.0 document’s `recent` list still gives the last measurement, and is replaced once the check polls again', () => {
+    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
+    applyEvent(doc, { ...base, type: 'soak.started', soakMs: 1000, checks: [soakCheck('m')] });
+    const check = doc.stages[0]?.health.checks[0];
+    if (!check) throw new Error('no check');
+    delete check.last;
+    check.recent = [{ at: base.time, outcome: 'pass', value: 1, display: 'old', condition: null, reason: null }];
+    expect(lastMeasurement(check)?.display).toBe('old');
+    applyEvent(doc, polled({ ...base, check: 'm' }, { display: 'new' }));
+    expect(lastMeasurement(check)?.display).toBe('new');
+    expect(check.recent).toBeUndefined();
   });
 
   it('the GitHub summary and the webhook carry the deciding value', () => {
