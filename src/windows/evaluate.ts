@@ -42,8 +42,8 @@ export function compileWindows(raw: RawWindows): { ok: true; windows: Windows } 
   if (!knownZone) problems.push({ path: ['timezone'], message: `unknown time zone ${timezone} (expected an IANA name such as Europe/Berlin)` });
   const compile = (list: 'allow' | 'deny') =>
     (raw[list] ?? []).flatMap((rule, index) => {
-      if (!knownZone) return [];
-      const compiled = compileRule(rule, timezone);
+      // An unknown zone does not hide the rules' own problems: they are checked as if in UTC.
+      const compiled = compileRule(rule, knownZone ? timezone : 'UTC');
       if (compiled.ok) return [compiled.rule];
       problems.push({ path: [list, index, compiled.key], message: compiled.message });
       return [];
