@@ -1,6 +1,7 @@
 import { prepareChecks } from '../checks/prepare.js';
 import { loadConditionEngine } from '../conditions/condition.js';
 import type { PlanProblem } from '../errors.js';
+import { parseDuration } from './duration.js';
 import { normalisePlan } from './normalise.js';
 import { describeIssues, dotted, duplicateStageNames, planErrorMap, problemAt, uniqueProblems } from './problems.js';
 import { type Placeholder, salvage } from './salvage.js';
@@ -33,6 +34,8 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   let inFile = (path: Path): (string | number)[] => [...path];
   let wasCut = (_path: Path) => false;
   const parsed = planSchema.safeParse(source.value, { error: planErrorMap });
+  // Read on the file's own list: salvage may cut stages, and then the last one kept is not the last.
+  problems.push(...pauseOnLastStage(source));
   if (parsed.success) raw = parsed.data;
   else {
     problems.push(...describeIssues(source, parsed.error.issues), ...duplicateStageNames(source));
@@ -78,6 +81,24 @@ const placeholderFor: Placeholder = (path) => {
 
 function pick(values: Record<string, string>, keys: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([name]) => Object.hasOwn(keys, name)));
+}
+
+/**
+ * `pause:` waits after a stage before the next one starts; the last stage has none, and its pause
+ * used to be ignored without a word. (Its `approval:` is the final sign-off, see engine/gate.ts.)
+ */
+function pauseOnLastStage(source: PlanSource): PlanProblem[] {
+  const stages = (source.value as { stages?: unknown }).stages;
+  if (!Array.isArray(stages) || stages.length === 0) return [];
+  const pause = (stages.at(-1) as { pause?: unknown } | null)?.pause;
+  if ((typeof pause !== 'string' && typeof pause !== 'number') || !((parseDuration(pause) ?? 0) > 0)) return [];
+  return [
+    problemAt(
+      source,
+      ['stages', stages.length - 1, 'pause'],
+      'the last stage has no next stage to pause before; use soak: to watch it longer, or approval: for a sign-off before the run counts as succeeded',
+    ),
+  ];
 }
 
 /** Does any check, inline or named, have a `pass:` or `fail:` condition? */
