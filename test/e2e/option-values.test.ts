@@ -60,9 +60,7 @@ describe('bad option values and state locations are refused before anything runs
     const result = await runCli(['run'], { cwd: dir });
 
     expect(result.exitCode, describeResult(result)).toBe(2);
-    expect(result.stderr).toContain(
-      'rollout.config.yml:1:8 state: no state store takes s3:// locations; use a file path or postgres://… or postgresql://…',
-    );
+    expect(result.stderr).toContain('rollout.config.yml:1:8 state: no state store takes s3:// locations; use a file path or postgres://… or postgresql://…');
     expect(await readdir(dir)).toEqual(['rollout.config.yml']);
   });
 
