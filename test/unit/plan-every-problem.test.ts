@@ -64,6 +64,30 @@ state: s3://bucket/key
     ]);
   });
 
+  it('items cut from several lists keep every later position right', async () => {
+    const found = await problems(`stages:
+  - name: a
+  - name: b
+    deploy: "true"
+    health:
+      - {url: "http://127.0.0.1/", type: nope}
+      - {url: "http://127.0.0.1/", intervl: 1s}
+      - {url: "ftp://x/"}
+  - name: c
+  - name: d
+    deploy: "true"
+    health: [{url: "gopher://y/"}]
+`);
+    expect(found).toEqual([
+      'rollout.config.yml:2:5 stages.0.deploy: is required',
+      'rollout.config.yml:6:42 stages.1.health.0.type: unknown check type; the types are http, command, prometheus',
+      'rollout.config.yml:7:36 stages.1.health.1.intervl: unknown key (did you mean "interval"?)',
+      'rollout.config.yml:8:15 stages.1.health.2.url: must be an http:// or https:// URL; after substitution it is "ftp://x/"',
+      'rollout.config.yml:9:5 stages.2.deploy: is required',
+      'rollout.config.yml:12:20 stages.3.health.0.url: must be an http:// or https:// URL; after substitution it is "gopher://y/"',
+    ]);
+  });
+
   it('a broken named check or var is reported once, not again where it is used', async () => {
     const found = await problems(`vars:
   tag: [1]
