@@ -54,7 +54,7 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   if (hasConditions(raw)) await loadConditionEngine();
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
   // With schema problems the declared vars may be cut short: an override is not called a typo then.
-  const vars = problems.length === 0 ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
+  const vars = parsed.success ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
   const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env });
   problems.push(...locate(normalised.problems));
 
