@@ -57,6 +57,39 @@ describe('approval on the last stage: the final sign-off', { timeout: 40_000 }, 
     expect((await readState(defaultStatePath(ws.dir))).status).toBe('rolled_back');
   });
 
+  it('plan and validate show every pause, approval and window', async () => {
+    await writePlan(
+      ws.dir,
+      `onInconclusive: pause
+windows:
+  timezone: Europe/Berlin
+  allow:
+    - {from: "00:00", to: "24:00"}
+stages:
+  - name: canary
+    deploy: "true"
+    pause: 5m
+    approval: {timeout: 1h, onTimeout: fail, message: look at the dashboards}
+  - name: full
+    deploy: "true"
+`,
+    );
+    const validate = await runCli(['validate'], { cwd: ws.dir });
+    expect(validate.stdout).toContain(
+      'pause after canary (5m), approval after canary, a gate when checks are inconclusive, deploy windows (Europe/Berlin, when blocked: fail), state',
+    );
+    const plan = await runCli(['plan'], { cwd: ws.dir });
+    expect(plan.stdout).toContain('on failure: rollback, an inconclusive stage pauses at a gate');
+    expect(plan.stdout).toContain(
+      '   pause:    5m before the next stage\n   approval: a person promotes or aborts before full (gate open 1h, then fail): look at the dashboards',
+    );
+    expect(plan.stdout).toContain('Deploy windows (Europe/Berlin;');
+    const json = JSON.parse((await runCli(['plan', '--json'], { cwd: ws.dir })).stdout);
+    expect(json.stages[0]).toMatchObject({ pauseMs: 300_000, approval: { timeoutMs: 3_600_000, onTimeout: 'fail', message: 'look at the dashboards' } });
+    expect(json.stages[1]).toMatchObject({ pauseMs: 0, approval: null });
+    expect(json.windows).toMatchObject({ timezone: 'Europe/Berlin', onBlocked: 'fail' });
+  });
+
   it('pause: on the last stage is refused at its line, with what to use instead', async () => {
     await writePlan(ws.dir, signedOffPlan.replace('    approval: true\n', '    pause: 5m\n'));
     const result = await runCli(['run'], { cwd: ws.dir });
