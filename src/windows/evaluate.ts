@@ -55,6 +55,8 @@ export function compileWindows(raw: RawWindows): { ok: true; windows: Windows } 
   if (raw.maxWait !== undefined && maxWaitMs === null) problems.push({ path: ['maxWait'], message: 'expected a duration like 30m or 2h' });
   if (onBlocked === 'wait' && raw.maxWait === undefined)
     problems.push({ path: ['maxWait'], message: 'onBlocked: wait needs maxWait (how long a stage may wait)' });
+  if (onBlocked === 'wait' && maxWaitMs === 0)
+    problems.push({ path: ['maxWait'], message: 'must be longer than 0 with onBlocked: wait (waiting 0 is onBlocked: fail)' });
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, windows: { timezone, allow, deny, onBlocked, maxWaitMs } };
 }

@@ -137,6 +137,11 @@ stages:
     ]);
   });
 
+  it('refuses maxWait: 0 with onBlocked: wait', async () => {
+    const found = await problems('windows:\n  onBlocked: wait\n  maxWait: 0\nstages:\n  - name: a\n    deploy: "true"\n');
+    expect(found).toEqual(['rollout.config.yml:3:12 windows.maxWait: must be longer than 0 with onBlocked: wait (waiting 0 is onBlocked: fail)']);
+  });
+
   it('accepts a state location a backend owns, in any case, without connecting', async () => {
     await fs.writeFile(path.join(dir, 'rollout.config.yml'), 'state: PostgreSQL://ci@127.0.0.1:1/x\nstages:\n  - name: a\n    deploy: "true"\n');
     const result = await validateInProcess(dir, 'rollout.config.yml');
