@@ -1,6 +1,7 @@
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
 import { killActiveCommands } from './exec/process-groups.js';
+import { checked, parseLimit, parsePausedExitCode, parseWaitLock } from './option-values.js';
 import { survivePipeClose } from './output/closed-pipe.js';
 import { version } from './version.js';
 
@@ -38,7 +39,6 @@ function collect(value: string, previous: string[] = []): string[] {
 const configOption = () =>
   new Option('-c, --config <file>', 'plan file (default: rollout.config.yml, .rolloutrc… or package.json "rollout" in the current directory)');
 // Number and duration values are checked as the command line is parsed, before anything runs (see option-values.ts).
-const { checked, parseLimit, parsePausedExitCode, parseWaitLock } = await import('./option-values.js');
 const waitLockOption = () =>
   new Option('--wait-lock <duration>', 'if another run holds the state file, wait for it this long (e.g. 10m) instead of exiting 4').argParser(
     checked(parseWaitLock),
