@@ -1,6 +1,7 @@
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
 import { killActiveCommands } from './exec/process-groups.js';
+import { checked, parseLimit, parsePausedExitCode, parseWaitLock } from './option-values.js';
 import { survivePipeClose } from './output/closed-pipe.js';
 import { version } from './version.js';
 
@@ -37,7 +38,12 @@ function collect(value: string, previous: string[] = []): string[] {
 
 const configOption = () =>
   new Option('-c, --config <file>', 'plan file (default: rollout.config.yml, .rolloutrc… or package.json "rollout" in the current directory)');
-const waitLockOption = () => new Option('--wait-lock <duration>', 'if another run holds the state file, wait for it this long (e.g. 10m) instead of exiting 4');
+// Number and duration values are checked as the command line is parsed, before anything runs (see option-values.ts).
+const waitLockOption = () =>
+  new Option('--wait-lock <duration>', 'if another run holds the state file, wait for it this long (e.g. 10m) instead of exiting 4').argParser(
+    checked(parseWaitLock),
+  );
+const pausedExitCodeOption = (description: string) => new Option('--paused-exit-code <n>', description).argParser(checked(parsePausedExitCode));
 const jsonOption = () => new Option('--json', 'newline-delimited JSON events on stdout (command output goes to stderr)').conflicts(['quiet', 'verbose']);
 const quietOption = () => new Option('-q, --quiet', 'print only failures and the final result').conflicts('verbose');
 const verboseOption = () => new Option('-v, --verbose', 'print every health poll, healthy ones too');
@@ -85,7 +91,7 @@ program
   .option('--report <file>', 'write the run report (one self-contained HTML page) here when the run ends, however it ends')
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
-  .option('--paused-exit-code <n>', 'exit code when the run stops at a gate (default 7; 0 counts a pause as success)')
+  .addOption(pausedExitCodeOption('exit code when the run stops at a gate (default 7; 0 counts a pause as success)'))
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -169,7 +175,7 @@ program
   .addOption(waitLockOption())
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
-  .option('--paused-exit-code <n>', 'exit code when the run stops at a gate (default 7; 0 counts a pause as success)')
+  .addOption(pausedExitCodeOption('exit code when the run stops at a gate (default 7; 0 counts a pause as success)'))
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
@@ -211,7 +217,7 @@ for (const decision of ['promote', 'abort'] as const) {
     .option('--gate <id>', 'the gate to decide (refused if the run waits at another one)')
     .option('--reason <text>', 'why (recorded in the state, the events, the summary and webhooks)')
     .addOption(waitLockOption())
-    .option('--paused-exit-code <n>', 'exit code when the run stops at a later gate (default 7)')
+    .addOption(pausedExitCodeOption('exit code when the run stops at a later gate (default 7)'))
     .addOption(jsonOption())
     .addOption(quietOption())
     .addOption(verboseOption())
@@ -241,7 +247,7 @@ program
   .addOption(configOption())
   .addOption(stateOption())
   .addOption(keyOption())
-  .option('--limit <n>', 'at most this many runs (default 20)')
+  .addOption(new Option('--limit <n>', 'at most this many runs (default 20)').argParser(checked(parseLimit)))
   .option('--json', 'print them as JSON')
   .addHelpText('after', '\nExamples:\n  $ rollout history --limit 5\n  $ rollout history --state "postgres://ci@db/rollouts" --key web --json')
   .action(async (options) => {

@@ -5,8 +5,8 @@ import type { EngineDeps } from '../engine/deps.js';
 import type { Gate } from '../engine/events.js';
 import { isExpired } from '../engine/next-step.js';
 import type { FinalStatus, RunOptions } from '../engine/run-rollout.js';
-import { InputError } from '../errors.js';
 import { exitCodeFor } from '../exit-status.js';
+import { parsePausedExitCode } from '../option-values.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { describeGate, expiredSentence } from '../output/gate-evidence.js';
 import { renderSummary } from '../output/summary.js';
@@ -100,10 +100,7 @@ export async function askAtGates(status: FinalStatus, doc: () => StateDocument |
 
 /** `--paused-exit-code N` for pipelines that count a pause as success. */
 export function pausedExitCode(options: { pausedExitCode?: string }): number {
-  if (options.pausedExitCode === undefined) return 7;
-  const code = Number(options.pausedExitCode);
-  if (!Number.isInteger(code) || code < 0 || code > 255) throw new InputError(`--paused-exit-code ${options.pausedExitCode}: expected a number from 0 to 255`);
-  return code;
+  return options.pausedExitCode === undefined ? 7 : parsePausedExitCode(options.pausedExitCode);
 }
 
 /** Why a window gate cannot be promoted at the terminal now (its window is still closed), or null. */

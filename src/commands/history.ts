@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { InputError } from '../errors.js';
+import { parseLimit } from '../option-values.js';
 import { renderHistory } from '../output/history-table.js';
 import { locateState } from './locate-state.js';
 
@@ -13,8 +13,7 @@ export interface HistoryOptions {
 
 /** `rollout history`: the runs kept for this state, newest first (`rollout status --run ID` shows one). */
 export async function history(options: HistoryOptions, ctx: Context): Promise<number> {
-  const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new InputError(`--limit ${options.limit}: expected a whole number of runs, at least 1`);
+  const limit = options.limit === undefined ? 20 : parseLimit(options.limit);
   const backend = await locateState(options, ctx);
   try {
     const runs = await backend.history(limit);

@@ -5,7 +5,7 @@ import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
 import { redactHeaders, redactValue } from '../plan/redact.js';
 import { planTimeline, type Timeline } from '../plan/timeline.js';
-import type { Check, Plan } from '../plan/types.js';
+import type { Approval, Check, Plan } from '../plan/types.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { describeWindows, type WindowsSummary } from '../windows/describe.js';
 
@@ -32,6 +32,7 @@ export function planDocument(p: Plan, timeline: Timeline) {
     path: p.path,
     statePath: p.statePath,
     onFailure: p.onFailure,
+    onInterrupt: p.onInterrupt,
     onInconclusive: p.onInconclusive,
     rollback: p.rollback,
     rollbackTimeoutMs: p.rollbackTimeoutMs,
@@ -44,6 +45,10 @@ export function planDocument(p: Plan, timeline: Timeline) {
       timeoutMs: s.timeoutMs,
       soakMs: s.soakMs,
       health: s.health.map(checkDocument),
+      /** Wait after the stage passed, before the next one (0: none). */
+      pauseMs: s.pauseMs,
+      /** The gate after this stage (on the last stage: the sign-off before the run counts as succeeded), or null. */
+      approval: s.approval,
     })),
     notify: (p.notify ?? []).map((h) => ({ url: h.displayUrl, events: h.events, timeoutMs: h.timeoutMs, headers: redactHeaders(h.headers) })),
     timeline,
@@ -55,7 +60,8 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
   const d = formatDuration;
   const lines = [
     `${c.bold(p.name)} (${displayPath(ctx.cwd, p.path)}): ${p.stages.length} stage${p.stages.length === 1 ? '' : 's'}, on failure: ${p.onFailure}` +
-      (p.rollback ? ` with the plan's rollback: ${p.rollback}` : ''),
+      (p.rollback ? ` with the plan's rollback: ${p.rollback}` : '') +
+      (p.onInconclusive === 'pause' ? ', an inconclusive stage pauses at a gate' : ''),
   ];
   for (const [name, value] of Object.entries(p.vars)) lines.push(`  var ${name} = ${redactValue(name, value)}`);
   for (const stage of p.stages) {
@@ -63,6 +69,8 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
     lines.push(`   deploy:   ${stage.deploy}`);
     lines.push(`   rollback: ${p.rollback !== null ? "(the plan's rollback)" : (stage.rollback ?? c.dim('none'))}`);
     for (const check of stage.health) lines.push(`   check ${describeCheck(check)}`);
+    if (stage.pauseMs > 0) lines.push(`   pause:    ${d(stage.pauseMs)} before the next stage`);
+    if (stage.approval) lines.push(`   approval: ${describeApproval(stage.approval, p.stages[stage.index + 1]?.name ?? null)}`);
   }
   lines.push('', c.bold('Timeline'), `  shortest time to full rollout: ${d(timeline.shortestMs)} of soak, plus the deploy commands' own time`);
   for (const t of timeline.stages) {
@@ -100,6 +108,13 @@ function renderWindows(w: WindowsSummary, ctx: Context): string {
       : `  closed now (${w.now}): ${w.blockedBy}; ${w.nextOpen ? `next allowed ${w.nextOpen}` : 'no allowed time within a year'}`,
   );
   return lines.join('\n');
+}
+
+/** `a person promotes or aborts before full (gate open 1h, then abort): "check the dashboards"`. */
+function describeApproval(approval: Approval, next: string | null): string {
+  const before = next === null ? 'before the run counts as succeeded (a final sign-off)' : `before ${next}`;
+  const open = approval.timeoutMs === null ? '' : ` (gate open ${formatDuration(approval.timeoutMs)}, then ${approval.onTimeout})`;
+  return `a person promotes or aborts ${before}${open}${approval.message === null ? '' : `: ${approval.message}`}`;
 }
 
 /** One check as `plan --json` shows it: what `soak.started` announces, plus its timeouts and what its kind shows. */

@@ -4,14 +4,13 @@ import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
 import type { RolloutEvent } from '../engine/events.js';
-import { InputError } from '../errors.js';
 import { stopLeftoverGroup } from '../exec/leftover-group.js';
 import { watchGroups } from '../exec/process-groups.js';
 import { runCommand } from '../exec/run-command.js';
 import { createHttpClient } from '../http/client.js';
+import { parseWaitLock } from '../option-values.js';
 import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
-import { parseDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/types.js';
 import { recordEvents } from '../report/record.js';
 import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
@@ -71,8 +70,7 @@ export interface SessionOptions {
 
 export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
   const { backend, plan } = options;
-  const waitMs = options.waitLock === undefined ? 0 : parseDuration(options.waitLock);
-  if (waitMs === undefined) throw new InputError(`--wait-lock ${options.waitLock}: expected a duration like 30s, 5m or 1h`);
+  const waitMs = options.waitLock === undefined ? 0 : parseWaitLock(options.waitLock);
   // Secrets first: under GitHub Actions their ::add-mask:: lines must precede any other output.
   const { redactor, warnings } = setUpSecrets(plan, ctx);
   const reporter = createReporter(ctx, options.output);

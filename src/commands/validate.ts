@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
+import type { Plan } from '../plan/types.js';
 import { parseVarFlags } from '../plan/vars.js';
 
 export interface ValidateOptions {
@@ -18,7 +19,26 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
   ctx.term.out.write(
     `${c.green('✓')} ${displayPath(ctx.cwd, plan.path)}: plan "${plan.name}" is valid: ` +
       `${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} (${plan.stages.map((s) => s.name).join(' → ')}), ` +
-      `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, state ${relative(ctx.cwd, plan.statePath) || plan.statePath}\n`,
+      `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, ` +
+      stops(plan)
+        .map((part) => `${part}, `)
+        .join('') +
+      `state ${relative(ctx.cwd, plan.statePath) || plan.statePath}\n`,
   );
   return 0;
+}
+
+/** Where a run may stop or wait before it succeeds: pauses, approval gates (the last one a final sign-off) and deploy windows. */
+function stops(plan: Plan): string[] {
+  const parts: string[] = [];
+  const paused = plan.stages.filter((s) => s.pauseMs > 0);
+  if (paused.length > 0) parts.push(`pause after ${paused.map((s) => `${s.name} (${formatDuration(s.pauseMs)})`).join(', ')}`);
+  const gated = plan.stages.filter((s) => s.approval !== null);
+  if (gated.length > 0) {
+    const last = plan.stages.at(-1);
+    parts.push(`approval after ${gated.map((s) => (s === last ? `${s.name} (final sign-off)` : s.name)).join(', ')}`);
+  }
+  if (plan.onInconclusive === 'pause') parts.push('a gate when checks are inconclusive');
+  if (plan.windows) parts.push(`deploy windows (${plan.windows.timezone}, when blocked: ${plan.windows.onBlocked})`);
+  return parts;
 }

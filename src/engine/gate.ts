@@ -22,7 +22,9 @@ export async function afterStage(
     if (deps.signal.aborted) return { kind: 'interrupted' };
   }
   const unsure = plan.onInconclusive === 'pause' && inconclusive.length > 0;
-  if (!unsure && (stage.approval === null || last)) return { kind: 'go' };
+  // On the last stage an approval is the final sign-off: the run succeeds only once a person promotes
+  // (an abort rolls every stage back). A `pause:` there has no next stage to wait for: the plan refuses it.
+  if (!unsure && stage.approval === null) return { kind: 'go' };
   const now = deps.clock.now();
   const timeoutMs = stage.approval?.timeoutMs ?? null;
   const gate: Gate = {
@@ -32,7 +34,8 @@ export async function afterStage(
     kind: unsure ? 'inconclusive' : 'approval',
     reason: unsure
       ? `checks could not tell (${inconclusive.join(', ')}) and onInconclusive is pause`
-      : (stage.approval?.message ?? `approval required before ${plan.stages[stage.index + 1]?.name ?? 'the next stage'}`),
+      : (stage.approval?.message ??
+        (last ? 'approval required before the run counts as succeeded' : `approval required before ${plan.stages[stage.index + 1]?.name}`)),
     createdAt: isoTime(now),
     expiresAt: timeoutMs === null ? null : isoTime(now + timeoutMs),
     onTimeout: stage.approval?.onTimeout ?? 'abort',

@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
-import { prepareChecks } from '../checks/prepare.js';
-import { loadConditionEngine } from '../conditions/condition.js';
 import { PlanError } from '../errors.js';
+import { checkPlan } from './check-plan.js';
 import { findPlan } from './find.js';
-import { normalisePlan } from './normalise.js';
-import { describeIssues, duplicateStageNames, planErrorMap, problemAt, uniqueProblems } from './problems.js';
-import { planSchema, type RawPlan } from './schema.js';
+import { problemAt } from './problems.js';
 import { MAX_PLAN_BYTES, parsePlanText } from './source.js';
 import type { Plan } from './types.js';
-import { mergeVars } from './vars.js';
 
 export interface LoadPlanOptions {
   cwd: string;
@@ -44,34 +40,20 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
     throw new PlanError(shown, [problemAt(source, [], 'a plan must be a mapping with at least a `stages:` list')]);
   }
 
-  const result = planSchema.safeParse(source.value, { error: planErrorMap });
-  if (!result.success) throw new PlanError(shown, uniqueProblems([...describeIssues(source, result.error.issues), ...duplicateStageNames(source)]));
-  const raw = result.data;
-  if (hasConditions(raw)) await loadConditionEngine();
-
-  const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
-  const normalised = normalisePlan({
-    raw,
+  const checked = await checkPlan({
+    source,
     path: location.path,
     dir: dirname(location.path),
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    vars: mergeVars(declared, options.vars ?? {}),
+    overrides: options.vars ?? {},
     env: options.env,
   });
-  if (!normalised.ok) throw new PlanError(shown, uniqueProblems(normalised.problems.map((p) => problemAt(source, p.path, p.message, p.offset))));
-  const prepared = prepareChecks(normalised.plan, options.env);
-  if (!prepared.ok) throw new PlanError(shown, uniqueProblems(prepared.problems.map((p) => problemAt(source, p.path, p.message))));
-  return prepared.plan;
+  if (!checked.ok) throw new PlanError(shown, checked.problems);
+  return checked.plan;
 }
 
 /** Paths in messages are relative to where the user stands, when that is shorter. */
 export function displayPath(cwd: string, path: string): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
-}
-
-/** Does any check, inline or named, have a `pass:` or `fail:` condition? */
-function hasConditions(raw: RawPlan): boolean {
-  const checks = [...Object.values(raw.checks ?? {}), ...raw.stages.flatMap((stage) => stage.health ?? [])];
-  return checks.some((check) => check.pass !== undefined || check.fail !== undefined);
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isRemoteLocation, unsupportedLocation } from '../state/registry.js';
 import { compileWindows, type Windows } from '../windows/evaluate.js';
 import { parseDuration } from './duration.js';
 import { compileNamedChecks, type Problem, stageChecks } from './normalise-checks.js';
@@ -25,7 +26,8 @@ export interface NormaliseInput {
 }
 
 export type { Problem };
-export type NormaliseResult = { ok: true; plan: Plan } | { ok: false; problems: Problem[] };
+/** The plan, and its problems: with problems, the plan holds fallbacks and is only fit for further checks. */
+export type NormaliseResult = { plan: Plan; problems: Problem[] };
 
 /**
  * Applies defaults and units, resolves named checks and `${…}` placeholders, and compiles
@@ -77,9 +79,11 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     if (compiled.ok) windows = compiled.windows;
     else for (const each of compiled.problems) problem({ path: ['windows', ...each.path], message: each.message });
   }
-  if (problems.length > 0) return { ok: false, problems };
+  const state = raw.state ?? DEFAULTS.state;
+  const unsupported = unsupportedLocation(state);
+  if (unsupported !== null) problem({ path: ['state'], message: unsupported });
   return {
-    ok: true,
+    problems,
     plan: {
       version: 1,
       name: raw.name ?? defaultName(input.path),
@@ -93,7 +97,8 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
       rollback: raw.rollback ?? null,
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
-      statePath: /^postgres(ql)?:\/\//i.test(raw.state ?? '') ? (raw.state as string) : resolve(input.dir, raw.state ?? DEFAULTS.state),
+      // The backend registry alone knows which locations are stores and which are file paths.
+      statePath: isRemoteLocation(state) ? state : resolve(input.dir, state),
       ...(raw.key !== undefined ? { stateKey: raw.key } : {}),
       secrets: raw.secrets ?? [],
       stages,

@@ -71,7 +71,7 @@ export function dotted(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
 
-type Branch = { kind: 'issues'; issues: core.$ZodIssue[] } | { kind: 'problem'; path: PropertyKey[]; message: string };
+export type Branch = { kind: 'issues'; issues: core.$ZodIssue[] } | { kind: 'problem'; path: PropertyKey[]; message: string };
 
 /**
  * A union failed every branch; say what the most likely branch wants. For checks, `type:` says
@@ -79,7 +79,7 @@ type Branch = { kind: 'issues'; issues: core.$ZodIssue[] } | { kind: 'problem'; 
  * the type itself is wrong. Otherwise the branch with the fewest complaints wins (for "a name or
  * a mapping", a wrong mapping is described, not "expected text").
  */
-function pickUnionBranch(issue: core.$ZodIssueInvalidUnion, path: PropertyKey[]): Branch {
+export function pickUnionBranch(issue: core.$ZodIssueInvalidUnion, path: PropertyKey[]): Branch {
   const isTypeMismatch = (inner: core.$ZodIssue) => inner.code === 'invalid_value' && dotted(inner.path) === 'type';
   let branches = issue.errors.filter((branch) => !branch.some(isTypeMismatch));
   if (branches.length === 0 && issue.errors.length > 0) {

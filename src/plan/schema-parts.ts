@@ -24,6 +24,9 @@ export const interval = duration.refine((value) => (parseDuration(value) ?? 0) >
 
 export const positiveDuration = duration.refine((value) => (parseDuration(value) ?? 0) > 0, { message: 'must be longer than 0' });
 
+/** A duration where 0 makes no sense (`timeout: 0` used to pass, then every deploy "timed out after 0s"); `why` says so. */
+export const durationAboveZero = (why: string) => duration.refine((value) => (parseDuration(value) ?? 0) > 0, { message: `must be longer than 0: ${why}` });
+
 export const command = z.string().trim().min(1, { message: 'must be a non-empty shell command' });
 
 export const httpStatus = z.number().int({ message: 'must be a whole number' }).min(100, { message: 'must be an HTTP status (100–599)' }).max(599, {

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { CHECK_KINDS } from '../checks/registry.js';
 import { commonCheckShape, timingShape } from '../checks/settings.js';
 import { windowsSchema } from '../windows/schema.js';
-import { command, duration } from './schema-parts.js';
+import { command, duration, durationAboveZero } from './schema-parts.js';
+
+const commandTimeout = durationAboveZero('it limits each deploy and rollback command (leave it out for the 10m default)');
 
 /**
  * The plan file as written (schema v1). This validates shape only; `normalise.ts` applies
@@ -53,7 +55,7 @@ export const stageSchema = z
     deploy: command.describe('Shell command that deploys this stage.'),
     rollback: command.optional().describe('Shell command that undoes this stage.'),
     soak: duration.optional().describe('How long to watch the stage after its deploy succeeds.'),
-    timeout: duration.optional().describe('Limit for this stage’s deploy or rollback command.'),
+    timeout: commandTimeout.optional().describe('Limit for this stage’s deploy or rollback command.'),
     checks: checkRefs.optional().describe('Named checks (from the top-level `checks:`) run during the soak, after `defaults.checks`.'),
     health: z.array(checkSchema).optional().describe('Inline checks run during the soak.'),
     pause: duration.optional().describe('Wait this long after the stage passed before the next stage starts (interruptible).'),
@@ -61,7 +63,9 @@ export const stageSchema = z
       .union([
         z.boolean(),
         z.strictObject({
-          timeout: duration.optional().describe('How long the gate stays open; after it, promote is refused. Default: no limit.'),
+          timeout: durationAboveZero('a gate that expires at once could never be decided (leave it out for no limit)')
+            .optional()
+            .describe('How long the gate stays open; after it, promote is refused. Default: no limit.'),
           onTimeout: z.enum(['abort', 'fail']).optional().describe('What an expired gate means: abort (roll back; default) or fail (leave as is).'),
           message: z.string().min(1).optional().describe('Shown at the gate: what the approver should look at.'),
         }),
@@ -85,7 +89,9 @@ export const webhookSchema = z
       .optional()
       .describe('Events to send. Default: all of run.started, stage.passed, stage.failed, gate.opened, gate.decided, rollback.finished, run.finished.'),
     headers: z.record(z.string(), z.string()).optional().describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
-    timeout: duration.optional().describe('Deadline for one delivery attempt. Default 5s.'),
+    timeout: durationAboveZero('it is the deadline of each delivery (leave it out for the 5s default)')
+      .optional()
+      .describe('Deadline for one delivery attempt. Default 5s.'),
   })
   .describe("A webhook notified of the run's progress.");
 
@@ -103,7 +109,7 @@ export const planSchema = z
     defaults: z
       .strictObject({
         soak: duration.optional().describe('Default soak. Default 30s.'),
-        timeout: duration.optional().describe('Default command timeout. Default 10m.'),
+        timeout: commandTimeout.optional().describe('Default command timeout. Default 10m.'),
         health: z.strictObject(timingShape).optional().describe('Timing defaults for every check, inline or named.'),
         checks: checkRefs.optional().describe('Named checks every stage runs.'),
       })

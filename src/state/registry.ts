@@ -16,27 +16,47 @@ export interface BackendOptions {
 }
 
 interface BackendEntry {
-  /** Does this backend own the location? */
-  matches: (location: string) => boolean;
+  /** The URL schemes this backend owns (`postgres` for postgres://…), lower case. */
+  schemes: string[];
   /** Loaded lazily: a run on the local file never loads a database client. */
   open: (location: string, options: BackendOptions) => Promise<StateBackend>;
 }
 
-/** Adding a store = one folder + one line here. Anything no entry claims is a local file path. */
+/**
+ * Adding a store = one folder + one line here. This is the only place that knows location schemes:
+ * a location with a scheme no entry owns is refused (by `--state`, `ROLLOUT_STATE` and the plan's
+ * `state:` alike); one without a scheme is a local file path.
+ */
 const BACKENDS: BackendEntry[] = [
-  { matches: (l) => /^postgres(ql)?:\/\//i.test(l), open: async (l, o) => (await import('./postgres/postgres-backend.js')).openPostgresBackend(l, o) },
+  { schemes: ['postgres', 'postgresql'], open: async (l, o) => (await import('./postgres/postgres-backend.js')).openPostgresBackend(l, o) },
 ];
 
+function schemeOf(location: string): string | null {
+  return /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1]?.toLowerCase() ?? null;
+}
+
+function entryFor(location: string): BackendEntry | undefined {
+  const scheme = schemeOf(location);
+  return scheme === null ? undefined : BACKENDS.find((entry) => entry.schemes.includes(scheme));
+}
+
 export function isRemoteLocation(location: string): boolean {
-  return BACKENDS.some((entry) => entry.matches(location));
+  return entryFor(location) !== undefined;
+}
+
+/** Why no store takes a location with a scheme (`s3://…`), naming the supported ones; null when one does. */
+export function unsupportedLocation(location: string): string | null {
+  const scheme = schemeOf(location);
+  if (scheme === null || entryFor(location) !== undefined) return null;
+  const supported = BACKENDS.flatMap((entry) => entry.schemes.map((s) => `${s}://…`));
+  return `no state store takes ${scheme}:// locations; use a file path or ${supported.join(' or ')}`;
 }
 
 export async function openBackend(location: string, options: BackendOptions): Promise<StateBackend> {
-  const entry = BACKENDS.find((e) => e.matches(location));
+  const entry = entryFor(location);
   if (entry) return entry.open(location, options);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new InputError(`state location ${location.replace(/\/\/[^@/]*@/, '//')} is not supported: use a file path or postgres://…`);
-  }
+  const unsupported = unsupportedLocation(location);
+  if (unsupported !== null) throw new InputError(`state location ${location.replace(/\/\/[^@/]*@/, '//')}: ${unsupported}`);
   return new FileBackend(resolve(options.baseDir, location), { host: options.host, clock: options.clock, keep: historyKeep(options.env) });
 }
 

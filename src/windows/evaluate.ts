@@ -42,8 +42,8 @@ export function compileWindows(raw: RawWindows): { ok: true; windows: Windows } 
   if (!knownZone) problems.push({ path: ['timezone'], message: `unknown time zone ${timezone} (expected an IANA name such as Europe/Berlin)` });
   const compile = (list: 'allow' | 'deny') =>
     (raw[list] ?? []).flatMap((rule, index) => {
-      if (!knownZone) return [];
-      const compiled = compileRule(rule, timezone);
+      // An unknown zone does not hide the rules' own problems: they are checked as if in UTC.
+      const compiled = compileRule(rule, knownZone ? timezone : 'UTC');
       if (compiled.ok) return [compiled.rule];
       problems.push({ path: [list, index, compiled.key], message: compiled.message });
       return [];
@@ -55,6 +55,8 @@ export function compileWindows(raw: RawWindows): { ok: true; windows: Windows } 
   if (raw.maxWait !== undefined && maxWaitMs === null) problems.push({ path: ['maxWait'], message: 'expected a duration like 30m or 2h' });
   if (onBlocked === 'wait' && raw.maxWait === undefined)
     problems.push({ path: ['maxWait'], message: 'onBlocked: wait needs maxWait (how long a stage may wait)' });
+  if (onBlocked === 'wait' && maxWaitMs === 0)
+    problems.push({ path: ['maxWait'], message: 'must be longer than 0 with onBlocked: wait (waiting 0 is onBlocked: fail)' });
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, windows: { timezone, allow, deny, onBlocked, maxWaitMs } };
 }

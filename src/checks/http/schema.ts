@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, httpStatus } from '../../plan/schema-parts.js';
+import { durationAboveZero, httpStatus } from '../../plan/schema-parts.js';
 
 /** The http kind's own keys (the shared check keys are added by the plan schema). */
 export const httpShape = z.object({
@@ -12,7 +12,9 @@ export const httpShape = z.object({
     .optional()
     .describe('Accepted status code(s). Default: any 2xx.'),
   bodyMatches: z.string().min(1).optional().describe('Regular expression the response body must match (JavaScript syntax, no flags).'),
-  maxLatency: duration.optional().describe('Slowest acceptable answer, e.g. 300ms; slower is a failed measurement.'),
+  maxLatency: durationAboveZero('every answer takes some time, so each would fail')
+    .optional()
+    .describe('Slowest acceptable answer, e.g. 300ms; slower is a failed measurement.'),
   headers: z.record(z.string(), z.string()).optional().describe('Request headers. Values may use ${vars.NAME} and ${env.NAME}.'),
   ca: z.string().min(1).optional().describe('PEM file of extra CA certificate(s) to trust for this check, relative to the plan file.'),
   insecure: z.boolean().optional().describe('Skip TLS certificate verification for this check (prints a warning). Default false.'),

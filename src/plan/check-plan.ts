@@ -1,0 +1,108 @@
+import { prepareChecks } from '../checks/prepare.js';
+import { loadConditionEngine } from '../conditions/condition.js';
+import type { PlanProblem } from '../errors.js';
+import { parseDuration } from './duration.js';
+import { normalisePlan } from './normalise.js';
+import { describeIssues, dotted, duplicateStageNames, planErrorMap, problemAt, uniqueProblems } from './problems.js';
+import { type Placeholder, salvage } from './salvage.js';
+import { planSchema, type RawPlan } from './schema.js';
+import type { PlanSource } from './source.js';
+import type { Check, Plan } from './types.js';
+import { mergeVars } from './vars.js';
+
+export interface CheckPlanInput {
+  source: PlanSource;
+  path: string;
+  dir: string;
+  sha256: string;
+  /** `--var` overrides, already parsed. */
+  overrides: Record<string, string>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+type Path = readonly (string | number)[];
+
+/**
+ * Every problem of a parsed plan in one pass: the schema's, then normalisation's and the check
+ * kinds' load-time ones for every part the schema let through (see salvage.ts), each located in
+ * the file. Returns the plan only when there are none.
+ */
+export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] }> {
+  const { source } = input;
+  const problems: PlanProblem[] = [];
+  let raw: RawPlan;
+  let inFile = (path: Path): (string | number)[] => [...path];
+  let wasCut = (_path: Path) => false;
+  const parsed = planSchema.safeParse(source.value, { error: planErrorMap });
+  // Read on the file's own list: salvage may cut stages, and then the last one kept is not the last.
+  problems.push(...pauseOnLastStage(source));
+  if (parsed.success) raw = parsed.data;
+  else {
+    problems.push(...describeIssues(source, parsed.error.issues), ...duplicateStageNames(source));
+    const kept = salvage(planSchema, source.value, parsed.error.issues, placeholderFor);
+    if (kept === null) return { ok: false, problems: uniqueProblems(problems) };
+    raw = kept.data as RawPlan;
+    inFile = kept.originalPath;
+    wasCut = kept.wasCut;
+  }
+  const locate = (found: readonly { path: (string | number)[]; message: string; offset?: number }[]) =>
+    found.flatMap((p) => {
+      const path = inFile(p.path);
+      return wasCut(path) ? [] : [problemAt(source, path, p.message, p.offset)];
+    });
+
+  if (hasConditions(raw)) await loadConditionEngine();
+  const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
+  // With schema problems the declared vars may be cut short: an override is not called a typo then.
+  const vars = parsed.success ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
+  const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env });
+  problems.push(...locate(normalised.problems));
+
+  // The kinds' load-time step (CA files, proxies) on every check normalisation found nothing wrong with.
+  const troubled = normalised.problems.map((p) => dotted(p.path));
+  const sound = (check: Check) => !troubled.some((t) => t === dotted(check.source) || t.startsWith(`${dotted(check.source)}.`));
+  const stages = normalised.plan.stages.map((stage) => ({ ...stage, health: stage.health.filter(sound) }));
+  const prepared = prepareChecks({ ...normalised.plan, stages }, input.env);
+  if (!prepared.ok) problems.push(...locate(prepared.problems));
+  if (problems.length > 0 || !prepared.ok) return { ok: false, problems: uniqueProblems(problems) };
+  return { ok: true, plan: prepared.plan };
+}
+
+/**
+ * Values other parts refer to by name stay, as harmless stand-ins, when their own value is cut:
+ * a stage using a broken named check is not also told that no such check exists.
+ */
+const placeholderFor: Placeholder = (path) => {
+  if (path.length === 2 && path[0] === 'vars') return '';
+  if (path.length === 2 && path[0] === 'checks') return { type: 'command', run: 'true' };
+  if (path.at(-2) === 'with') return '';
+  return undefined;
+};
+
+function pick(values: Record<string, string>, keys: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([name]) => Object.hasOwn(keys, name)));
+}
+
+/**
+ * `pause:` waits after a stage before the next one starts; the last stage has none, and its pause
+ * used to be ignored without a word. (Its `approval:` is the final sign-off, see engine/gate.ts.)
+ */
+function pauseOnLastStage(source: PlanSource): PlanProblem[] {
+  const stages = (source.value as { stages?: unknown }).stages;
+  if (!Array.isArray(stages) || stages.length === 0) return [];
+  const pause = (stages.at(-1) as { pause?: unknown } | null)?.pause;
+  if ((typeof pause !== 'string' && typeof pause !== 'number') || !((parseDuration(pause) ?? 0) > 0)) return [];
+  return [
+    problemAt(
+      source,
+      ['stages', stages.length - 1, 'pause'],
+      'the last stage has no next stage to pause before; use soak: to watch it longer, or approval: for a sign-off before the run counts as succeeded',
+    ),
+  ];
+}
+
+/** Does any check, inline or named, have a `pass:` or `fail:` condition? */
+function hasConditions(raw: RawPlan): boolean {
+  const checks = [...Object.values(raw.checks ?? {}), ...raw.stages.flatMap((stage) => stage.health ?? [])];
+  return checks.some((check) => check.pass !== undefined || check.fail !== undefined);
+}
