@@ -1,13 +1,17 @@
 import { commandKind } from './command/index.js';
 import { httpKind } from './http/index.js';
 import type { AnyCheckKind } from './kind.js';
-import { prometheusKind } from './prometheus/index.js';
+import { metricKind } from './metric/kind.js';
+import { prometheusSource } from './prometheus/index.js';
 
-/** Every check kind, by its `type:`. A new kind is one folder and one line here. */
+/**
+ * Every check kind, by its `type:`. A new kind is one folder and one line here; a new metric source
+ * (metric/source.ts) is one folder and one `name: metricKind(source)` line.
+ */
 export const CHECK_KINDS = {
   http: httpKind,
   command: commandKind,
-  prometheus: prometheusKind,
+  prometheus: metricKind(prometheusSource),
 } as const satisfies Record<string, AnyCheckKind>;
 
 export type CheckType = keyof typeof CHECK_KINDS;
