@@ -1,4 +1,5 @@
 import { commandKind } from './command/index.js';
+import { graphiteSource } from './graphite/index.js';
 import { httpKind } from './http/index.js';
 import type { AnyCheckKind } from './kind.js';
 import { metricKind } from './metric/kind.js';
@@ -12,6 +13,7 @@ export const CHECK_KINDS = {
   http: httpKind,
   command: commandKind,
   prometheus: metricKind(prometheusSource),
+  graphite: metricKind(graphiteSource),
 } as const satisfies Record<string, AnyCheckKind>;
 
 export type CheckType = keyof typeof CHECK_KINDS;
