@@ -60,7 +60,7 @@ export function escapeString(value: string, quote: string): string {
 
 function inString(value: string, quote: string, whole: string, key: (string | number)[], language: QueryLanguage, ctx: NormaliseContext): string {
   if (language.escapes !== false) return escapeString(value, quote);
-  if (!value.includes(quote) && !value.includes('\\') && !/[\u0000-\u001f\u007f]/.test(value)) return value;
+  if (!value.includes(quote) && !value.includes('\\') && ![...value].some((ch) => ch < ' ' || ch === '\u007f')) return value;
   ctx.problem(key, `${whole} holds ${quote}, \\ or a control character, which a ${language.name} string cannot hold`);
   return '';
 }
