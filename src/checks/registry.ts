@@ -1,6 +1,7 @@
 import { commandKind } from './command/index.js';
 import { graphiteSource } from './graphite/index.js';
 import { httpKind } from './http/index.js';
+import { influxdbSource } from './influxdb/index.js';
 import type { AnyCheckKind } from './kind.js';
 import { metricKind } from './metric/kind.js';
 import { prometheusSource } from './prometheus/index.js';
@@ -14,6 +15,7 @@ export const CHECK_KINDS = {
   command: commandKind,
   prometheus: metricKind(prometheusSource),
   graphite: metricKind(graphiteSource),
+  influxdb: metricKind(influxdbSource),
 } as const satisfies Record<string, AnyCheckKind>;
 
 export type CheckType = keyof typeof CHECK_KINDS;
