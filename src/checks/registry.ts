@@ -1,4 +1,5 @@
 import { commandKind } from './command/index.js';
+import { datadogSource } from './datadog/index.js';
 import { graphiteSource } from './graphite/index.js';
 import { httpKind } from './http/index.js';
 import { influxdbSource } from './influxdb/index.js';
@@ -16,6 +17,7 @@ export const CHECK_KINDS = {
   prometheus: metricKind(prometheusSource),
   graphite: metricKind(graphiteSource),
   influxdb: metricKind(influxdbSource),
+  datadog: metricKind(datadogSource),
 } as const satisfies Record<string, AnyCheckKind>;
 
 export type CheckType = keyof typeof CHECK_KINDS;

@@ -59,7 +59,7 @@ export function metricKind<Raw, Query>(source: MetricSource<Raw, Query>): CheckK
       const value = resultOf(await source.query(spec, { endMs: ctx.now(), durationMs: spec.windowMs }, io));
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       if ('error' in value) {
-        const message = secretsOf(source, spec).text(value.error.message);
+        const message = secretsOf(source, spec, ctx.env).text(value.error.message);
         return { value: null, display: message, error: { kind: value.error.kind, message }, latencyMs };
       }
       return { value: value.value, display: value.display, latencyMs, ...(value.noData ? { noData: true } : {}) };
@@ -75,8 +75,8 @@ export function metricKind<Raw, Query>(source: MetricSource<Raw, Query>): CheckK
 }
 
 /** Header values and the source's own secrets: kept out of messages whatever the server echoes. */
-function secretsOf<Query>(source: MetricSource<unknown, Query>, spec: MetricSpec<Query>): Redactor {
-  return new Redactor([...Object.values(spec.headers), ...(source.secrets?.(spec.query) ?? [])]);
+function secretsOf<Query>(source: MetricSource<unknown, Query>, spec: MetricSpec<Query>, env: Readonly<Record<string, string>>): Redactor {
+  return new Redactor([...Object.values(spec.headers), ...(source.secrets?.(spec.query, env) ?? [])]);
 }
 
 function withoutCredentials(text: string): string {

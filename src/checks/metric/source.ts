@@ -31,8 +31,8 @@ export interface MetricSource<Raw, Query> {
   describe(query: Query): string;
   /** The query as `rollout plan --json` prints it: no secrets. */
   show(query: Query): Record<string, unknown>;
-  /** Values to keep out of every message (API keys, secret keys), beyond header values. */
-  secrets?(query: Query): string[];
+  /** Values to keep out of every message (API keys, secret keys), beyond header values; `env` is the stage's. */
+  secrets?(query: Query, env: Readonly<Record<string, string>>): string[];
 }
 
 /** The normalised check every source gets: the shared keys, then the source's own `query`. */
