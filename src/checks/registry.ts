@@ -1,3 +1,4 @@
+import { cloudwatchSource } from './cloudwatch/index.js';
 import { commandKind } from './command/index.js';
 import { datadogSource } from './datadog/index.js';
 import { graphiteSource } from './graphite/index.js';
@@ -18,6 +19,7 @@ export const CHECK_KINDS = {
   graphite: metricKind(graphiteSource),
   influxdb: metricKind(influxdbSource),
   datadog: metricKind(datadogSource),
+  cloudwatch: metricKind(cloudwatchSource),
 } as const satisfies Record<string, AnyCheckKind>;
 
 export type CheckType = keyof typeof CHECK_KINDS;
