@@ -102,7 +102,7 @@ describe('cloudwatch checks against the documented GetMetricData API', { timeout
     const asked = cloudwatch.requests.slice(before).find((r) => (r.body.MetricDataQueries as { Id: string }[]).some((q) => q.Id === 'ratio'));
     expect(asked?.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.GetMetricData');
     expect(Number(asked?.body.EndTime) - Number(asked?.body.StartTime)).toBe(600);
-    expect((asked?.body.MetricDataQueries as { MetricStat?: { Period: number } }[])[0]?.MetricStat?.Period).toBe(60);
+    expect((asked?.body.MetricDataQueries as { MetricStat?: { Period: number } }[] | undefined)?.[0]?.MetricStat?.Period).toBe(60);
   });
 
   it('rolls back a canary whose 5xx ratio is 5 %', async () => {
