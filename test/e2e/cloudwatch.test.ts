@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { type FakeCloudwatch, metricKey, startFakeCloudwatch } from '../helpers/cloudwatch-api.js';
+import { checksYaml, docPlan } from '../helpers/doc-checks.js';
 import { runMetricRollout } from '../helpers/metric-rollout.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
@@ -103,6 +104,20 @@ describe('cloudwatch checks against the documented GetMetricData API', { timeout
     expect(asked?.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.GetMetricData');
     expect(Number(asked?.body.EndTime) - Number(asked?.body.StartTime)).toBe(600);
     expect((asked?.body.MetricDataQueries as { MetricStat?: { Period: number } }[] | undefined)?.[0]?.MetricStat?.Period).toBe(60);
+  });
+
+  it('the example in docs/checks.md (with server: pointing here) passes a healthy canary', async () => {
+    const doc = docPlan('cloudwatch');
+    traffic('docs', [2], [1000], [0.15]);
+    const run = await runMetricRollout(dir, {
+      vars: { ...doc.vars, version: 'docs' },
+      checks: checksYaml(doc.checks, { interval: '1s', server: cloudwatch.url }),
+      run: Object.keys(doc.checks),
+      env,
+    });
+    expect(run.result.exitCode, describeResult(run.result)).toBe(0);
+    expect(run.polls('error-rate')[0]).toMatchObject({ outcome: 'pass', value: 0.002 });
+    expect(run.polls('p95-latency')[0]).toMatchObject({ outcome: 'pass', value: 0.15 });
   });
 
   it('rolls back a canary whose 5xx ratio is 5 %', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE } from '../helpers/cli.js';
 import { type FakeDatadog, startFakeDatadog } from '../helpers/datadog-api.js';
+import { checksYaml, docPlan } from '../helpers/doc-checks.js';
 import { runMetricRollout } from '../helpers/metric-rollout.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
@@ -63,6 +64,22 @@ describe('datadog checks against the documented Datadog query API', { timeout: 6
     expect(asked?.headers['dd-api-key']).toBe(datadog.apiKey);
     expect(asked?.headers['dd-application-key']).toBe(datadog.appKey);
     expect(Number(asked?.params.get('to')) - Number(asked?.params.get('from'))).toBe(300);
+  });
+
+  it('the example in docs/checks.md (with server: instead of its site) passes a healthy canary', async () => {
+    const doc = docPlan('datadog');
+    for (const check of Object.values(doc.checks)) delete check.site;
+    datadog.answers.set(errorRatio('docs'), [{ scope: 'service:web,version:docs', values: [0.001] }]);
+    datadog.answers.set(p95('docs'), [{ scope: 'service:web,version:docs', values: [0.2] }]);
+    const run = await runMetricRollout(dir, {
+      vars: { ...doc.vars, version: 'docs' },
+      checks: checksYaml(doc.checks, { interval: '1s', server: datadog.url }),
+      run: Object.keys(doc.checks),
+      env,
+    });
+    expect(run.result.exitCode, describeResult(run.result)).toBe(0);
+    expect(run.polls('error-rate')[0]).toMatchObject({ outcome: 'pass', value: 0.001 });
+    expect(run.polls('p95-latency')[0]).toMatchObject({ outcome: 'pass', value: 0.2 });
   });
 
   it('rolls back a canary whose error ratio is 5 %', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { checksYaml, docPlan } from '../helpers/doc-checks.js';
 import { startGraphite, type TestGraphite } from '../helpers/graphite.js';
 import { runMetricRollout } from '../helpers/metric-rollout.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
@@ -67,6 +68,19 @@ describe('graphite checks against a real Graphite', { timeout: 90_000 }, () => {
     for (const poll of run.polls('p95-latency')) expect(poll).toMatchObject({ outcome: 'pass', value: 0.12 });
     expect(run.polls('error-rate').length).toBeGreaterThan(0);
     expect(await run.rolledBack()).toBe(false);
+  });
+
+  it('the example in docs/checks.md passes a healthy canary, and rolls back one failing 5 %', async () => {
+    const doc = docPlan('graphite');
+    const checks = checksYaml(doc.checks, { interval: '1s', failureThreshold: 2 });
+    await traffic('docs-good', { requests: 1000, errors: 1, p95: 0.1 });
+    const good = await runMetricRollout(dir, { vars: { ...doc.vars, version: 'docs-good', graphite: graphite.url }, checks, run: Object.keys(doc.checks) });
+    expect(good.result.exitCode, describeResult(good.result)).toBe(0);
+    expect(good.polls('error-rate')[0]).toMatchObject({ outcome: 'pass', value: 0.001 });
+    await traffic('docs-bad', { requests: 1000, errors: 50, p95: 0.1 });
+    const bad = await runMetricRollout(dir, { vars: { ...doc.vars, version: 'docs-bad', graphite: graphite.url }, checks, run: Object.keys(doc.checks) });
+    expect(bad.result.exitCode, describeResult(bad.result)).toBe(1);
+    expect(bad.events.find((e) => e.type === 'stage.failed')).toMatchObject({ check: 'error-rate', value: '0.05' });
   });
 
   it('rolls back a canary failing 5 % of its requests, naming the check and value', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeResult, STACK_TRACE } from '../helpers/cli.js';
+import { checksYaml, docPlan } from '../helpers/doc-checks.js';
 import { startInfluxdb, type TestInfluxdb } from '../helpers/influxdb.js';
 import { runMetricRollout } from '../helpers/metric-rollout.js';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.js';
@@ -64,6 +65,19 @@ describe('influxdb checks against a real InfluxDB', { timeout: 90_000 }, () => {
     expect(run.polls('error-rate').length).toBeGreaterThan(0);
     for (const poll of run.polls('error-rate')) expect(poll).toMatchObject({ kind: 'influxdb', outcome: 'pass', value: 0 });
     for (const poll of run.polls('p95-latency')) expect(poll).toMatchObject({ outcome: 'pass', value: 100 });
+  });
+
+  it('the example in docs/checks.md passes a healthy canary, and rolls back a latency regression', async () => {
+    const doc = docPlan('influxdb');
+    const checks = checksYaml(doc.checks, { interval: '1s', failureThreshold: 2 });
+    await traffic('docs-good', durations(200, 200, 120, 120), 0);
+    const good = await runMetricRollout(dir, { vars: { ...doc.vars, version: 'docs-good', influxdb: influx.url }, checks, run: Object.keys(doc.checks) });
+    expect(good.result.exitCode, describeResult(good.result)).toBe(0);
+    expect(good.polls('p95-latency')[0]).toMatchObject({ outcome: 'pass', value: 120 });
+    await traffic('docs-slow', durations(200, 150, 120, 800), 0);
+    const slow = await runMetricRollout(dir, { vars: { ...doc.vars, version: 'docs-slow', influxdb: influx.url }, checks, run: Object.keys(doc.checks) });
+    expect(slow.result.exitCode, describeResult(slow.result)).toBe(1);
+    expect(slow.events.find((e) => e.type === 'stage.failed')).toMatchObject({ check: 'p95-latency', value: '800' });
   });
 
   it('rolls back a canary failing 5 % of its requests', async () => {
