@@ -128,8 +128,8 @@ program
   .option('-f, --force', 'overwrite an existing file')
   .addHelpText(
     'after',
-    '\nCheck kinds (a check\'s type:): http (the default), command, and the metric sources prometheus, graphite,\n' +
-      'influxdb, datadog, cloudwatch; see docs/checks.md. The plan names schema.json, so editors complete each kind\'s keys.\n' +
+    "\nCheck kinds (a check's type:): http (the default), command, and the metric sources prometheus, graphite,\n" +
+      "influxdb, datadog, cloudwatch; see docs/checks.md. The plan names schema.json, so editors complete each kind's keys.\n" +
       '\nExamples:\n  $ rollout init\n  $ rollout init --config deploy/staging.yml --force',
   )
   .action(async (options) => {
