@@ -158,8 +158,8 @@ describe('filling values into a query language', () => {
       display: (text: string) => text,
       problem: (_key: unknown, message: string) => problems.push(message),
     }) as unknown as NormaliseContext;
-  const influx = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.:-]*$/, name: 'InfluxQL' };
-  const graphite = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.-]*$/, name: 'Graphite', escapes: false };
+  const influx = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.:-]*$/, tokenWords: 'letters, digits, _ - : and .', name: 'InfluxQL' };
+  const graphite = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.-]*$/, tokenWords: 'letters, digits, _ - and .', name: 'Graphite', escapes: false };
 
   it('escapes a quote inside a string, so a value cannot end it', () => {
     const problems: string[] = [];
@@ -172,7 +172,7 @@ describe('filling values into a query language', () => {
     expect(fillQuery('sum(web.${vars.v}.errors)', ['t'], graphite, ctx({ v: 'a.*),x(b' }, problems))).toBe('sum(web..errors)');
     expect(fillQuery("alias(a, '${vars.v}')", ['t'], graphite, ctx({ v: "it's" }, problems))).toBe("alias(a, '')");
     expect(problems).toEqual([
-      expect.stringContaining('${vars.v} is used outside a quoted string'),
+      expect.stringContaining('${vars.v} is used outside a quoted string, where Graphite allows only letters, digits, _ - and . (got'),
       expect.stringContaining("${vars.v} holds ', \\ or a control character"),
     ]);
   });

@@ -5,7 +5,7 @@ import type { MetricSource } from '../metric/source.js';
 import { getMetricData } from './get-metric-data.js';
 import { type CloudwatchQuery, cloudwatchShape, type MetricDataQuery, type RawCloudwatch } from './schema.js';
 
-const EXPRESSION = { quotes: ['"', "'"], token: /^[A-Za-z0-9_.:/-]*$/, name: 'CloudWatch metric math' } as const;
+const EXPRESSION = { quotes: ['"', "'"], token: /^[A-Za-z0-9_.:/-]*$/, tokenWords: 'letters, digits, _ - : / and .', name: 'CloudWatch metric math' } as const;
 
 /**
  * `type: cloudwatch`: `GetMetricData` (AWS JSON protocol, SigV4-signed by the `aws4` library) over the

@@ -31,7 +31,7 @@ interface DatadogQuery {
 }
 
 /** Tag values outside quotes: what Datadog allows in a tag (letters, digits, `_ - . : /`), never `,` `}` or a space. */
-const LANGUAGE = { quotes: ['"'], token: /^[A-Za-z0-9_.:/-]*$/, name: 'Datadog' } as const;
+const LANGUAGE = { quotes: ['"'], token: /^[A-Za-z0-9_.:/-]*$/, tokenWords: 'letters, digits, _ - : / and .', name: 'Datadog' } as const;
 
 /**
  * `type: datadog`: `GET /api/v1/query?from=…&to=…&query=…` with `DD-API-KEY` and

@@ -22,7 +22,7 @@ interface GraphiteQuery {
 }
 
 /** Path parts outside quotes: letters, digits, `_ - .`; never a wildcard, brace, comma or parenthesis. */
-const LANGUAGE = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.-]*$/, name: 'Graphite', escapes: false } as const;
+const LANGUAGE = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.-]*$/, tokenWords: 'letters, digits, _ - and .', name: 'Graphite', escapes: false } as const;
 
 /**
  * `type: graphite`: `GET /render?format=json&target=…&from=…&until=…` over the last `window` (the

@@ -23,7 +23,7 @@ interface InfluxQuery {
 }
 
 /** Outside quotes a value may be a number, a duration or a plain name; in '…' and "…" it is escaped. */
-const LANGUAGE = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.:-]*$/, name: 'InfluxQL' } as const;
+const LANGUAGE = { quotes: ["'", '"'], token: /^[A-Za-z0-9_.:-]*$/, tokenWords: 'letters, digits, _ - : and .', name: 'InfluxQL' } as const;
 
 /**
  * `type: influxdb` (InfluxDB 1.x, or 2.x's v1 compatibility API): `GET /query?db=…&q=…&epoch=ms`.

@@ -13,6 +13,8 @@ export interface QueryLanguage {
   quotes: readonly string[];
   /** What a value may be where it stands outside any string. */
   token: RegExp;
+  /** The same in words, for the problem: "letters, digits, _ - and .". */
+  tokenWords: string;
   /** What to call the language in messages: "InfluxQL". */
   name: string;
   /** False when its strings have no escapes (Graphite): a value holding the quote or `\\` is refused. */
@@ -69,11 +71,7 @@ function token(value: string, whole: string, key: (string | number)[], language:
   if (language.token.test(value)) return value;
   ctx.problem(
     key,
-    `${whole} is used outside a quoted string, where ${language.name} allows only ${describeToken(language.token)} (got ${JSON.stringify(ctx.display(whole))}); put it inside quotes`,
+    `${whole} is used outside a quoted string, where ${language.name} allows only ${language.tokenWords} (got ${JSON.stringify(ctx.display(whole))}); put it inside quotes`,
   );
   return '';
-}
-
-function describeToken(token: RegExp): string {
-  return `a plain token matching ${token.source}`;
 }
