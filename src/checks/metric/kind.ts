@@ -32,7 +32,11 @@ export function metricKind<Raw, Query>(source: MetricSource<Raw, Query>): CheckK
     type: source.type,
     schema: z.object({ ...source.schema.shape, ...metricShape }),
     normalise(raw, ctx) {
-      if (raw.pass === undefined) ctx.problem(['pass'], `${/^[aeiou]/.test(source.type) ? 'an' : 'a'} ${source.type} check needs a pass: condition on its value, e.g. \`pass: result < 0.01\``);
+      if (raw.pass === undefined)
+        ctx.problem(
+          ['pass'],
+          `${/^[aeiou]/.test(source.type) ? 'an' : 'a'} ${source.type} check needs a pass: condition on its value, e.g. \`pass: result < 0.01\``,
+        );
       const written = raw.server ?? source.defaultServer?.(raw) ?? null;
       if (written === null) ctx.problem(['server'], `is required: the http(s) URL of the ${source.label} API`);
       const server = written === null ? '' : ctx.substitute(written, ['server']);
