@@ -168,13 +168,18 @@ describe('cloudwatch checks against the documented GetMetricData API', { timeout
     expect(run.result.stderr).not.toMatch(STACK_TRACE);
   });
 
-  it('no credentials at all names the variables to set; throttling is an error, not a failure', async () => {
+  it('no credentials at all names the variables to set; throttling is retried once, then an error, not a failure', async () => {
     const none = await rollout('good', {
       env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
       checks: checks.replaceAll('failureThreshold: 2', 'maxConsecutiveErrors: 1'),
       run: ['p95-latency'],
     });
     expect(String(none.polls('p95-latency')[0]?.display)).toMatch(/no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    traffic('good', [9, 1], [1000, 1000], [0.4, 0.12]);
+    cloudwatch.throttle(1);
+    const retried = await rollout('good', { checks: checks.replaceAll('failureThreshold: 2', 'maxConsecutiveErrors: 1'), run: ['p95-latency'] });
+    expect(retried.result.exitCode, describeResult(retried.result)).toBe(0);
+    expect(retried.polls('p95-latency')[0]).toMatchObject({ outcome: 'pass', value: 0.12 });
     cloudwatch.throttle(100);
     try {
       const run = await rollout('good', { checks: checks.replaceAll('failureThreshold: 2', 'maxConsecutiveErrors: 2'), run: ['p95-latency'] });

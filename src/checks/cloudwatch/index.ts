@@ -32,6 +32,7 @@ export const cloudwatchSource: MetricSource<RawCloudwatch, CloudwatchQuery> = {
     };
   },
   query: getMetricData,
+  isTransient: (status, body) => status === 400 && /"__type"\s*:\s*"[^"]*(Throttling|ThrottlingException)"/.test(body),
   describe: (query) =>
     `CloudWatch: ${query.displayQueries
       .filter((q) => q.ReturnData !== false)

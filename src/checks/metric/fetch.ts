@@ -13,7 +13,8 @@ const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
 /**
  * The shared client as a source sees it: the check's headers, TLS trust and proxy on every request,
  * one deadline (the check's `timeout:`) over all attempts, and up to `retries` more attempts after a
- * transient error — a refused or reset connection, HTTP 429 or 502–504. A 429 waits as long as the
+ * transient error — a refused or reset connection, HTTP 429 or 502–504, or what the source calls
+ * transient (`isTransient`). A 429 waits as long as the
  * server asks (`Retry-After`, or Datadog's `X-RateLimit-Reset` seconds) when that fits the deadline,
  * and otherwise says so. Whatever is left after the retries is the source's to read: still an error
  * of the measurement, never a failure of the canary.
@@ -22,6 +23,7 @@ export function sourceIo(
   spec: MetricSpec<unknown>,
   ctx: { http: HttpClient; timeoutMs: number; env: Readonly<Record<string, string>> },
   signal: AbortSignal,
+  alsoTransient: (status: number, body: string) => boolean = () => false,
 ): SourceIo {
   const deadline = performance.now() + ctx.timeoutMs;
   const fetch = async (request: SourceRequest): Promise<SourceAnswer> => {
@@ -39,7 +41,8 @@ export function sourceIo(
         proxy: spec.proxy,
         signal,
       });
-      const wait = isTransient(result) ? waitBefore(result, attempt) : null;
+      const transient = isTransient(result) || (result.status !== null && result.error === null && alsoTransient(result.status, result.body));
+      const wait = transient ? waitBefore(result, attempt) : null;
       const left = deadline - performance.now();
       if (attempt < spec.retries && wait !== null && wait + MIN_ATTEMPT_MS <= left && !signal.aborted) {
         await sleep(wait, undefined, { signal }).catch(() => undefined);

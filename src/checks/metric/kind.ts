@@ -59,7 +59,7 @@ export function metricKind<Raw, Query>(source: MetricSource<Raw, Query>): CheckK
     prepare: (spec, ctx) => ({ ...spec, ...prepareConnection(spec.server, 'server', spec.caFile, ctx) }),
     async measure(spec, ctx, signal): Promise<Measurement> {
       const started = performance.now();
-      const io = sourceIo(spec, ctx, signal);
+      const io = sourceIo(spec, ctx, signal, source.isTransient);
       const value = resultOf(await source.query(spec, { endMs: ctx.now(), durationMs: spec.windowMs }, io));
       const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       if ('error' in value) {

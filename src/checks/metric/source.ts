@@ -31,6 +31,11 @@ export interface MetricSource<Raw, Query> {
   describe(query: Query): string;
   /** The query as `rollout plan --json` prints it: no secrets. */
   show(query: Query): Record<string, unknown>;
+  /**
+   * An answer that is transient for this service although its status does not say so (CloudWatch
+   * throttles with HTTP 400 `Throttling`): retried like a 429, within `retries` and the deadline.
+   */
+  isTransient?(status: number, body: string): boolean;
   /** Values to keep out of every message (API keys, secret keys), beyond header values; `env` is the stage's. */
   secrets?(query: Query, env: Readonly<Record<string, string>>): string[];
 }
