@@ -100,7 +100,7 @@ export async function startGraphite(): Promise<TestGraphite> {
     };
   } catch (error) {
     await close();
-    throw error;
+    throw new Error(`${(error as Error).message}\n(${GRAPHITE_MISSING})`);
   }
 }
 
