@@ -9,6 +9,10 @@ missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The Graphite and InfluxDB source tests start real ones: carbon-cache, graphite-web (django-admin), influxd.
+command -v carbon-cache >/dev/null 2>&1 || missing+=(graphite-carbon)
+[ -d /usr/lib/python3/dist-packages/graphite ] || missing+=(graphite-web)
+command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
 # jq runs the `gh --jq` filter docs/ci.md shows; script(1) gives the prompt tests a real terminal.
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
@@ -22,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian starts packaged services where it can; the tests start their own on free ports.
-  for service in prometheus postgresql; do
+  for service in prometheus postgresql carbon-cache influxdb; do
     if command -v service >/dev/null 2>&1; then service "$service" stop >/dev/null 2>&1 || true; fi
   done
 fi

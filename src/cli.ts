@@ -132,7 +132,12 @@ program
   .description('write a commented starter plan (rollout.config.yml)')
   .addOption(new Option('-c, --config <file>', 'where to write it').default('rollout.config.yml'))
   .option('-f, --force', 'overwrite an existing file')
-  .addHelpText('after', '\nExamples:\n  $ rollout init\n  $ rollout init --config deploy/staging.yml --force')
+  .addHelpText(
+    'after',
+    "\nCheck kinds (a check's type:): http (the default), command, and the metric sources prometheus, graphite,\n" +
+      "influxdb, datadog, cloudwatch; see docs/checks.md. The plan names schema.json, so editors complete each kind's keys.\n" +
+      '\nExamples:\n  $ rollout init\n  $ rollout init --config deploy/staging.yml --force',
+  )
   .action(async (options) => {
     const { init } = await import('./commands/init.js');
     process.exitCode = await init(options, await loadContext());

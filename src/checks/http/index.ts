@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseDuration } from '../../plan/duration.js';
+import { insecureWarnings, isHttpUrl, prepareConnection, substituteHeaders } from '../connection.js';
 import type { CheckKind } from '../kind.js';
-import { insecureWarnings, isHttpUrl, prepareConnection, substituteHeaders } from './connection.js';
 import { measureHttp } from './measure.js';
 import { type HttpSpec, httpShape, type RawHttp } from './schema.js';
 

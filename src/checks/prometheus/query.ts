@@ -1,47 +1,37 @@
-import type { HttpClient } from '../../http/client.js';
-import { oneLine, type Reading, readAnswer } from './answer.js';
-
-/** Enough for a few thousand series; a query answering more is a mistake a check should report. */
-const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
-
-export interface QueryTarget {
-  /** Base URL of a Prometheus-compatible API, path prefix kept (e.g. `https://mimir/prometheus`). */
-  server: string;
-  query: string;
-  headers: Record<string, string>;
-  timeoutMs: number;
-  ca: string | null;
-  insecure: boolean;
-  proxy: string | null;
-}
-
-export type QueryOutcome = Reading & { latencyMs: number };
+import type { MetricSpec, Range, RangeReading, Reading, SourceIo } from '../metric/source.js';
+import { oneLine, parseAnswer, parseRangeAnswer } from './answer.js';
+import type { PrometheusQuery } from './schema.js';
 
 /**
  * One instant query (`GET /api/v1/query`) at `time`. Prometheus is told a `timeout` a little under
  * ours, so a slow query comes back as Prometheus's own "query timed out" rather than as silence.
  */
-export async function runInstantQuery(target: QueryTarget, http: HttpClient, timeSeconds: number | null, signal: AbortSignal): Promise<QueryOutcome> {
-  const url = queryUrl(target, timeSeconds);
-  const answer = await http.request({
-    url,
-    headers: { accept: 'application/json', ...target.headers },
-    timeoutMs: target.timeoutMs,
-    maxBodyBytes: MAX_ANSWER_BYTES,
-    ca: target.ca,
-    insecure: target.insecure,
-    proxy: target.proxy,
-    signal,
-  });
-  if (answer.status === null || answer.error !== null) {
-    const reason = answer.error?.message ?? 'no answer';
-    const where = answer.status === null ? `could not reach Prometheus at ${serverLabel(target.server)}` : `Prometheus at ${serverLabel(target.server)}`;
-    return { error: { kind: answer.error?.kind ?? 'network', message: `${where}: ${reason} (query: ${oneLine(target.query)})` }, latencyMs: answer.latencyMs };
-  }
-  return { ...readAnswer(answer.status, answer.body, target.query), latencyMs: answer.latencyMs };
+export async function runInstantQuery(spec: MetricSpec<PrometheusQuery>, timeSeconds: number | null, io: SourceIo): Promise<Reading> {
+  const target = { server: spec.server, query: spec.query.query, timeoutMs: io.timeoutMs };
+  const answer = await io.fetch({ url: queryUrl(target, timeSeconds) });
+  if (!answer.ok) return unreachable(spec, answer.error);
+  return parseAnswer(answer.status, answer.body, target.query);
 }
 
-export function queryUrl(target: Pick<QueryTarget, 'server' | 'query' | 'timeoutMs'>, timeSeconds: number | null): string {
+/** `GET /api/v1/query_range`: labelled series over a range, for comparisons over a window. */
+export async function runRangeQuery(spec: MetricSpec<PrometheusQuery>, range: Range, io: SourceIo): Promise<RangeReading> {
+  const url = new URL(
+    queryUrl({ server: spec.server, query: spec.query.query, timeoutMs: io.timeoutMs }, null).replace('/api/v1/query?', '/api/v1/query_range?'),
+  );
+  url.searchParams.set('start', (range.startMs / 1000).toFixed(3));
+  url.searchParams.set('end', (range.endMs / 1000).toFixed(3));
+  url.searchParams.set('step', `${Math.max(1, Math.round(range.stepMs / 1000))}s`);
+  const answer = await io.fetch({ url: url.href });
+  if (!answer.ok) return unreachable(spec, answer.error);
+  return parseRangeAnswer(answer.status, answer.body, spec.query.query);
+}
+
+function unreachable(spec: MetricSpec<PrometheusQuery>, error: { kind: string; message: string }): { kind: 'error'; error: { kind: string; message: string } } {
+  const where = error.kind === 'rate-limit' ? `Prometheus at ${serverLabel(spec.server)}` : `could not reach Prometheus at ${serverLabel(spec.server)}`;
+  return { kind: 'error', error: { kind: error.kind, message: `${where}: ${error.message} (query: ${oneLine(spec.query.query)})` } };
+}
+
+export function queryUrl(target: { server: string; query: string; timeoutMs: number }, timeSeconds: number | null): string {
   const url = new URL(target.server);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v1/query`;
   url.search = '';

@@ -1,8 +1,8 @@
-import { proxyFor } from '../../http/proxy.js';
-import type { NormaliseContext, PrepareContext } from '../kind.js';
-import { readCaFile } from './tls.js';
+import { proxyFor } from '../http/proxy.js';
+import { readCaFile } from './ca-file.js';
+import type { NormaliseContext, PrepareContext } from './kind.js';
 
-/** What every kind that speaks HTTP (http checks, Prometheus queries) settles when the plan loads. */
+/** What every kind that speaks HTTP (http checks, metric sources) settles when the plan loads. */
 export interface Connection {
   ca: string | null;
   proxy: string | null;
