@@ -1,3 +1,5 @@
+import { secretVars } from './secret-name.js';
+
 /** What a secret value is replaced with, everywhere the tool writes. */
 export const MASK = '***';
 /**
@@ -135,16 +137,21 @@ export interface SecretSource {
   /** Names from the plan's `secrets:` list. */
   names: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
+  /** The plan's effective vars: those whose names look secret are secrets too (secret-name.ts). */
+  vars?: Readonly<Record<string, string>>;
 }
 
-/** The run's redactor, and the names whose values are too short to redact (worth a warning). */
+/** The run's redactor, and what is too short to redact (worth a warning): `secret X`, `var x`. */
 export function redactorFor(source: SecretSource): { redactor: Redactor; tooShort: string[] } {
   const values: string[] = [];
   const tooShort: string[] = [];
-  for (const name of source.names) {
-    const value = source.env[name];
+  const named: [string, string | undefined][] = [
+    ...source.names.map((name): [string, string | undefined] => [`secret ${name}`, source.env[name]]),
+    ...secretVars(source.vars ?? {}).map(([name, value]): [string, string] => [`var ${name}`, value]),
+  ];
+  for (const [what, value] of named) {
     if (value === undefined || value === '') continue;
-    if (value.length < MIN_SECRET_LENGTH) tooShort.push(name);
+    if (value.length < MIN_SECRET_LENGTH) tooShort.push(what);
     else values.push(value);
   }
   return { redactor: new Redactor(values), tooShort };
