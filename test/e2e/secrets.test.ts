@@ -188,7 +188,10 @@ describe('secret-looking vars: one rule for plan, dry run, state, events, report
     const report = await runCli(['report', '--out', 'again.html'], { cwd: ws.dir });
     const files = await fs.readdir(`${ws.dir}/.rollout`);
     const stored = await Promise.all(files.map((file) => fs.readFile(`${ws.dir}/.rollout/${file}`, 'utf8')));
-    expect(files.some((file) => file.endsWith('.ndjson') || file.includes('events')), files.join(', ')).toBe(true);
+    expect(
+      files.some((file) => file.endsWith('.ndjson') || file.includes('events')),
+      files.join(', '),
+    ).toBe(true);
     const html = [await fs.readFile(`${ws.dir}/report.html`, 'utf8'), await fs.readFile(`${ws.dir}/again.html`, 'utf8')];
     for (const result of [run, plan, dry, status, report]) {
       expect(result.exitCode, describeResult(result)).toBe(0);
