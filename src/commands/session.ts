@@ -1,3 +1,4 @@
+import { startedBy } from '../actor.js';
 import { closeCheckKinds, createMeasurer } from '../checks/measure.js';
 import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
@@ -117,7 +118,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   lock.lost.addEventListener('abort', () => stop.abort(lock.lost.reason), { once: true });
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
   const hardSignal = AbortSignal.any([ctx.hardSignal, stop.signal]);
-  const by = [ctx.host, ciJob].filter(Boolean).join(' ');
+  const by = startedBy(ctx.env, ctx.host, ciJob);
 
   const session: Session = {
     eventLogAnchor,

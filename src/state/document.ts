@@ -93,7 +93,7 @@ export interface StateDocument {
   windowOverrides?: { stage: string; rule: string; reason: string; by: string; at: string }[];
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */
   rollback: { command: string; exitCode: number | null; durationMs: number | null; timedOut: boolean } | null;
-  /** Who started the run: host, and the CI job URL where the CI gives one. Absent in older documents. */
+  /** Who started the run: `actor@host` (src/actor.ts), and the CI job URL where the CI gives one. Absent in older documents. */
   by?: string | null;
   /**
    * The command running right now, so a later run can stop it if this process dies (SIGKILL
