@@ -1,5 +1,6 @@
 import type { Context } from './context.js';
 import { ExitCode, RolloutError } from './errors.js';
+import { issuesUrl } from './version.js';
 
 /**
  * Prints an error a command threw and returns its exit code: a RolloutError's own code and
@@ -18,6 +19,6 @@ export async function reportError(error: unknown, ctx: Pick<Context, 'term' | 'e
   const message = error instanceof Error ? error.message : String(error);
   ctx.term.err.write(`${c.red('error:')} ${message}\n`);
   if (ctx.env.ROLLOUT_DEBUG && error instanceof Error && error.stack) ctx.term.err.write(`${error.stack}\n`);
-  else ctx.term.err.write('(an internal error in rollout; set ROLLOUT_DEBUG=1 for details and please report it)\n');
+  else ctx.term.err.write(`(an internal error in rollout; please report it at ${issuesUrl}, with what the same command prints under ROLLOUT_DEBUG=1)\n`);
   return ExitCode.internal;
 }
