@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
 import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { escapeControl } from './escape-control.js';
 import { escapeData, escapeProperty, formatOutputs, stopToken } from './github-commands.js';
 import { headline, renderJobSummary } from './job-summary.js';
 import type { Reporter } from './reporter.js';
@@ -54,7 +55,7 @@ export class GitHubActions extends CiDecorator {
 
   override warn(message: string): void {
     super.warn(message);
-    this.mark(`::warning title=rollout::${escapeData(message)}`);
+    this.mark(`::warning title=rollout::${escapeData(escapeControl(message))}`);
   }
 
   override close(): void {

@@ -3,13 +3,16 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../plan/duration.js';
 import type { StageState, StageStatus, StateDocument } from '../state/document.js';
 import { statusWord } from './describe.js';
+import { escapeControlDeep } from './escape-control.js';
 import { gateCommands } from './gate-text.js';
 
 /**
  * The stage table printed after a run and by `rollout status`. `tookMs` is how long this command's
  * part took (a manual rollback, a resume), as its last progress line said; without it, the run's age.
  */
-export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: number): string {
+export function renderSummary(recorded: StateDocument, c: ChalkInstance, tookMs?: number): string {
+  // A state document is read back from a file another process (or person) wrote: its text is quoted.
+  const doc = escapeControlDeep(recorded);
   const rows = doc.stages.map((stage) => [
     stage.name,
     stageStatus(stage, c),
