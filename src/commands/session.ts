@@ -155,13 +155,18 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       },
       measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId, clock: ctx.clock, http }),
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
-      emit: redactEvents(redactor, (event: RolloutEvent) => {
-        const recorded = store.handle(event);
-        eventLog?.append(event);
-        for (const listener of listeners) listener(event);
-        const shown = reporter.handle(event);
-        return recorded && shown ? Promise.all([recorded, shown]).then(() => undefined) : (recorded ?? shown);
-      }),
+      emit: redactEvents(
+        redactor,
+        (event: RolloutEvent) => {
+          const recorded = store.handle(event);
+          eventLog?.append(event);
+          for (const listener of listeners) listener(event);
+          const shown = reporter.handle(event);
+          return recorded && shown ? Promise.all([recorded, shown]).then(() => undefined) : (recorded ?? shown);
+        },
+        // Under GitHub Actions, a deploy's own ::add-mask:: is honoured (redacted here, re-emitted there).
+        reporter.addMask ? (escaped) => reporter.addMask?.(escaped) : undefined,
+      ),
       signal,
       hardSignal,
     }),

@@ -58,6 +58,15 @@ export class GitHubActions extends CiDecorator {
     this.mark(`::warning title=rollout::${escapeData(escapeControl(message))}`);
   }
 
+  /**
+   * A deploy's own `::add-mask::`: its line reached the log prefixed and inside paused commands
+   * (like every other workflow command it prints, which stays neutralised); this one is honoured,
+   * so it is said again at a line's start where commands act. Its value is already redacted by us.
+   */
+  addMask(escaped: string): void {
+    this.mark(`::add-mask::${escaped}`);
+  }
+
   override close(): void {
     this.endGroup();
     super.close();

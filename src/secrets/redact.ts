@@ -13,19 +13,29 @@ export const MIN_SECRET_LENGTH = 4;
  * the plan's `secrets:` names and the environment; longer values win over values they contain.
  */
 export class Redactor {
-  readonly values: readonly string[];
-  private readonly bytes: readonly Buffer[];
+  private unique = new Set<string>();
+  private sorted: readonly string[] = [];
+  private bytes: readonly Buffer[] = [];
   private readonly mask = Buffer.from(MASK);
 
   constructor(values: Iterable<string>) {
-    const unique = new Set<string>();
+    this.add(...values);
+  }
+
+  /** The values masked, longest first. */
+  get values(): readonly string[] {
+    return this.sorted;
+  }
+
+  /** More values, from then on (a deploy's own `::add-mask::` under GitHub Actions). */
+  add(...values: string[]): void {
     for (const value of values) {
-      if (value.length >= MIN_SECRET_LENGTH) unique.add(value);
+      if (value.length >= MIN_SECRET_LENGTH) this.unique.add(value);
       // A multi-line secret may be printed one line at a time: mask its lines too.
-      for (const line of value.split(/\r?\n/)) if (line.length >= MIN_SECRET_LENGTH) unique.add(line);
+      for (const line of value.split(/\r?\n/)) if (line.length >= MIN_SECRET_LENGTH) this.unique.add(line);
     }
-    this.values = [...unique].sort((a, b) => b.length - a.length);
-    this.bytes = this.values.map((value) => Buffer.from(value));
+    this.sorted = [...this.unique].sort((a, b) => b.length - a.length);
+    this.bytes = this.sorted.map((value) => Buffer.from(value));
   }
 
   get active(): boolean {
