@@ -18,7 +18,7 @@ export function renderSummary(recorded: StateDocument, c: ChalkInstance, tookMs?
     stageStatus(stage, c),
     stage.startedAt ? formatDuration(durationOf(stage, doc)) : '-',
     stage.health.polls > 0 ? String(stage.health.polls) : '-',
-    stage.health.polls > 0 ? String(stage.health.failures) : '-',
+    stage.health.polls > 0 ? String(failedPolls(stage)) : '-',
     lastHealth(stage),
   ]);
   const header = ['STAGE', 'STATUS', 'DURATION', 'POLLS', 'FAILED', 'LAST HEALTH'];
@@ -60,6 +60,17 @@ function stageStatus(stage: StageState, c: ChalkInstance): string {
     } satisfies Record<StageStatus, ChalkInstance>
   )[stage.status];
   return color(stage.status.replace('_', ' '));
+}
+
+/**
+ * Polls that failed or could not measure. An inconclusive poll (a value between `pass:` and `fail:`,
+ * no data) is neither: it is counted by its check, not here. Older documents have no per-check
+ * counts: their stage total stands.
+ */
+export function failedPolls(stage: StageState): number {
+  const counts = stage.health.checks.map((check) => check.counts);
+  if (counts.length === 0 || counts.some((c) => c === undefined)) return stage.health.failures;
+  return counts.reduce((sum, c) => sum + (c?.fail ?? 0) + (c?.error ?? 0), 0);
 }
 
 function durationOf(stage: StageState, doc: StateDocument): number {
