@@ -32,9 +32,10 @@ export function escapeControlDeep<T>(value: T): T {
 function walk(value: unknown): unknown {
   if (typeof value === 'string') return escapeControl(value);
   if (Array.isArray(value)) return value.map(walk);
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = walk(item);
+    for (const [key, item] of Object.entries(value as object)) out[key] = walk(item);
     return out;
   }
   return value;

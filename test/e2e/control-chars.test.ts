@@ -62,6 +62,8 @@ stages:
     const historyJson = await runCli(['history', '--json'], { cwd: dir });
     expect(JSON.parse(statusJson.stdout).failure.reason).toContain(BODY);
     const report = await runCli(['report', '--out', 'again.html'], { cwd: dir });
+    const shown = await Promise.all([['validate'], ['plan'], ['run', '--dry-run']].map((args) => runCli(args, { cwd: dir })));
+    for (const result of shown) expect(result.exitCode, describeResult(result)).toBe(0);
     const texts = {
       stderr: run.stderr.replaceAll(GREEN, 'green'),
       stdout: run.stdout,
@@ -74,6 +76,7 @@ stages:
       statusJson: statusJson.all,
       historyJson: historyJson.all,
       reportCommand: report.all,
+      ...Object.fromEntries(shown.map((result, i) => [`plan output ${i}`, result.all])),
     };
     for (const [where, text] of Object.entries(texts)) expect(RAW_CONTROL.exec(text)?.index, `${where}: ${JSON.stringify(text)}`).toBeUndefined();
     expect(texts.summary).toContain('\\\\x1b');
