@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actorFrom } from '../../src/actor.js';
 import { describeResult, runCli } from '../helpers/cli.js';
@@ -25,7 +27,7 @@ describe('who acts: one answer for gate decisions and history', { timeout: 40_00
   it('with USER unset, records the uid’s account name for the decision and for who started the run', async () => {
     const me = userInfo().username;
     await writePlan(ws.dir, gated);
-    const run = await runCli(['run'], { cwd: ws.dir, env: NO_LOGIN });
+    const run = await runCli(['run', '--report', 'report.html'], { cwd: ws.dir, env: NO_LOGIN });
     expect(run.exitCode, describeResult(run)).toBe(7);
     const promote = await runCli(['promote'], { cwd: ws.dir, env: NO_LOGIN });
     expect(promote.exitCode, describeResult(promote)).toBe(0);
@@ -34,6 +36,7 @@ describe('who acts: one answer for gate decisions and history', { timeout: 40_00
     expect(state.gate?.decision?.by).toBe(me);
     const history = await runCli(['history', '--json'], { cwd: ws.dir, env: NO_LOGIN });
     expect(JSON.parse(history.stdout)[0]).toMatchObject({ by: `${me}@box-1` });
+    expect(await readFile(path.join(ws.dir, 'report.html'), 'utf8')).toContain(`<dt>Ran by</dt><dd>${me} on box-1`);
   });
 
   it('takes the CI actor first, then USER, then LOGNAME, then the uid’s name', () => {
