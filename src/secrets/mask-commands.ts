@@ -1,4 +1,4 @@
-/** A GitHub Actions workflow command that masks a value: `::add-mask::VALUE` at the start of a line. */
+/** A GitHub Actions workflow command that masks a value: `::add-mask::VALUE` at the start of a line (blanks before it allowed). */
 const PREFIX = Buffer.from('::add-mask::');
 const NEWLINE = 0x0a;
 /** A longer line is relayed as it is, never held: output must not pile up waiting for a newline. */
@@ -31,21 +31,25 @@ export class MaskCommandReader {
       const at = buf.indexOf(PREFIX, from);
       if (at === -1) break;
       from = at + 1;
-      if (!(at === 0 ? this.atLineStart : buf[at - 1] === NEWLINE)) continue;
+      const start = lineStart(buf, at, this.atLineStart);
+      if (start === -1 || start < emitted) continue;
       const newline = buf.indexOf(NEWLINE, at + PREFIX.length);
       if (newline === -1) {
-        if (buf.length - at > MAX_LINE) continue;
-        return this.hold(buf, emitted, at, pieces);
+        if (buf.length - start > MAX_LINE) continue;
+        return this.hold(buf, emitted, start, pieces);
       }
-      pieces.push({ text: buf.subarray(emitted, at) }, { text: buf.subarray(at, newline + 1), mask: maskValue(buf, at, newline) });
+      pieces.push({ text: buf.subarray(emitted, start) }, { text: buf.subarray(start, newline + 1), mask: maskValue(buf, at, newline) });
       emitted = newline + 1;
       from = emitted;
     }
-    // The last line may be the start of one (`::add-`): hold it until it can be told apart.
+    // The last line may be the start of one (`::add-`, or blanks so far): hold it until it can be told apart.
     const lastLine = buf.lastIndexOf(NEWLINE) + 1;
-    const lineStart = lastLine > 0 || this.atLineStart ? lastLine : -1;
-    if (lineStart >= emitted && lineStart < buf.length && buf.length - lineStart < PREFIX.length) {
-      if (PREFIX.subarray(0, buf.length - lineStart).equals(buf.subarray(lineStart))) return this.hold(buf, emitted, lineStart, pieces);
+    const last = lastLine > 0 || this.atLineStart ? lastLine : -1;
+    if (last >= emitted && last < buf.length && buf.length - last <= MAX_LINE) {
+      let text = last;
+      while (text < buf.length && isBlank(buf[text])) text++;
+      const rest = buf.length - text;
+      if (rest < PREFIX.length && PREFIX.subarray(0, rest).equals(buf.subarray(text))) return this.hold(buf, emitted, last, pieces);
     }
     pieces.push({ text: buf.subarray(emitted) });
     this.atLineStart = buf.length === 0 ? this.atLineStart : buf[buf.length - 1] === NEWLINE;
@@ -58,7 +62,10 @@ export class MaskCommandReader {
     this.held = Buffer.alloc(0);
     this.atLineStart = true;
     if (held.length === 0) return [];
-    if (held.length >= PREFIX.length && held.subarray(0, PREFIX.length).equals(PREFIX)) return [{ text: held, mask: maskValue(held, 0, held.length) }];
+    let at = 0;
+    while (at < held.length && isBlank(held[at])) at++;
+    if (held.length - at >= PREFIX.length && held.subarray(at, at + PREFIX.length).equals(PREFIX))
+      return [{ text: held, mask: maskValue(held, at, held.length) }];
     return [{ text: held }];
   }
 
@@ -68,6 +75,19 @@ export class MaskCommandReader {
     pieces.push({ text: buf.subarray(emitted, from) });
     return pieces.filter((piece) => piece.text.length > 0 || piece.mask !== undefined);
   }
+}
+
+/** Blanks before a command are ignored, as the runner trims a line before reading it. */
+function isBlank(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x09;
+}
+
+/** Where the line holding `at` starts, if only blanks precede `at` on it; -1 otherwise. */
+function lineStart(buf: Buffer, at: number, streamAtLineStart: boolean): number {
+  let start = at;
+  while (start > 0 && isBlank(buf[start - 1])) start--;
+  if (start === 0) return streamAtLineStart ? 0 : -1;
+  return buf[start - 1] === NEWLINE ? start : -1;
 }
 
 function maskValue(buf: Buffer, at: number, end: number): string {

@@ -11,14 +11,17 @@ function read(chunks: string[]): { text: string; masks: string[] } {
 
 /** The same, line by line, as the runner reads a log. */
 function masksOf(text: string): string[] {
-  return text.split('\n').flatMap((line) => (line.startsWith('::add-mask::') ? [line.slice('::add-mask::'.length).replace(/\r$/, '')] : []));
+  return text.split('\n').flatMap((line) => {
+    const trimmed = line.replace(/^[ \t]+/, '');
+    return trimmed.startsWith('::add-mask::') ? [trimmed.slice('::add-mask::'.length).replace(/\r$/, '')] : [];
+  });
 }
 
 describe("a deploy's ::add-mask:: lines", () => {
-  it('are found at a line start only, whole, with CRLF and without a last newline', () => {
-    expect(read(['a\n::add-mask::one\r\nx ::add-mask::two\n::add-mask::three'])).toEqual({
-      text: 'a\n::add-mask::one\r\nx ::add-mask::two\n::add-mask::three',
-      masks: ['one', 'three'],
+  it('are found at a line start only (blanks before allowed, as the runner trims), whole, with CRLF and without a last newline', () => {
+    expect(read(['a\n::add-mask::one\r\nx ::add-mask::two\n  ::add-mask::three\n::add-mask::four'])).toEqual({
+      text: 'a\n::add-mask::one\r\nx ::add-mask::two\n  ::add-mask::three\n::add-mask::four',
+      masks: ['one', 'three', 'four'],
     });
   });
 
@@ -40,7 +43,7 @@ describe("a deploy's ::add-mask:: lines", () => {
   });
 
   it('relay every byte, and find what the runner finds, however the output is split', () => {
-    const part = fc.constantFrom('::add-mask::', '::add-', 'mask::', 'value', '\n', '\r\n', ' ', 'x::add-mask::y', '%0A');
+    const part = fc.constantFrom('::add-mask::', '::add-', 'mask::', 'value', '\n', '\r\n', ' ', '\t', 'x::add-mask::y', '%0A');
     fc.assert(
       fc.property(fc.array(part, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 6 }), (parts, cuts) => {
         const text = parts.join('');
@@ -50,6 +53,7 @@ describe("a deploy's ::add-mask:: lines", () => {
         expect(seen.text).toBe(text);
         expect(seen.masks).toEqual(masksOf(text));
       }),
+      { numRuns: 2000 },
     );
   });
 
