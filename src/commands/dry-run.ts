@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { commandEnv } from '../engine/command.js';
+import { escapeControlDeep } from '../output/escape-control.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath } from '../plan/load.js';
 import { redactValue } from '../plan/redact.js';
@@ -25,7 +26,9 @@ interface Step {
  * environment each command would get (secret-looking vars redacted). Runs no command, polls
  * nothing, takes no lock and writes no state.
  */
-export function dryRun(plan: Plan, runId: string, options: DryRunOptions, ctx: Context): number {
+export function dryRun(loaded: Plan, runId: string, options: DryRunOptions, ctx: Context): number {
+  // Printed for a person: names and commands quoted with their control characters shown (escape-control.ts).
+  const plan = options.json ? loaded : escapeControlDeep(loaded);
   // The plan's declared secrets are redacted like everywhere else, on top of secret-looking var names.
   const { redactor } = setUpSecrets(plan, ctx);
   const env = (stage: Stage, phase: 'deploy' | 'rollback') => {

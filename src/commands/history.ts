@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { parseLimit } from '../option-values.js';
+import { terminalSafeJson } from '../output/escape-control.js';
 import { renderHistory } from '../output/history-table.js';
 import { locateState } from './locate-state.js';
 
@@ -17,7 +18,7 @@ export async function history(options: HistoryOptions, ctx: Context): Promise<nu
   const backend = await locateState(options, ctx);
   try {
     const runs = await backend.history(limit);
-    ctx.term.out.write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : `${renderHistory(runs)}\n`);
+    ctx.term.out.write(options.json ? `${terminalSafeJson(runs, 2)}\n` : `${renderHistory(runs)}\n`);
     return 0;
   } finally {
     await backend.close();

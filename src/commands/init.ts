@@ -58,7 +58,7 @@ stages:
     health:
       - url: http://localhost:8080/healthz
         # expectStatus: 200        # default: any 2xx
-        # bodyMatches: '"status":s*"ok"'
+        # bodyMatches: '"status":\\s*"ok"'
         # maxLatency: 300ms
         # pass: result.body.ready == true && result.latencyMs < 300
         # headers:

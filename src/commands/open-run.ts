@@ -3,6 +3,8 @@ import { InputError } from '../errors.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
+import { MASK } from '../secrets/redact.js';
+import { looksSecret } from '../secrets/secret-name.js';
 import type { StateDocument } from '../state/document.js';
 import type { StateStore } from '../state/store.js';
 import { openPlanState, type StateFlags } from './locate-state.js';
@@ -42,7 +44,7 @@ export async function openRunToContinue(command: string, flags: ContinueFlags, c
   try {
     before = await backend.read();
     if (!before) throw new InputError(`no rollout state at ${backend.location}: there is no run to ${command.replace('rollout ', '')}.`);
-    plan = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, vars: before.plan.vars ?? {} });
+    plan = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, vars: recordedVars(before) });
     const early = check(before, plan, backend.location);
     if (early !== undefined) {
       await backend.close();
@@ -60,6 +62,12 @@ export async function openRunToContinue(command: string, flags: ContinueFlags, c
       await session.close();
       return early;
     }
+    const unrecorded = Object.keys(before.plan.vars ?? {}).filter((name) => !Object.hasOwn(recordedVars(before), name));
+    if (unrecorded.length > 0)
+      session.warn(
+        `${unrecorded.length === 1 ? 'var' : 'vars'} ${unrecorded.join(', ')} ${unrecorded.length === 1 ? 'looks' : 'look'} secret, so run ${before.runId} did not record ` +
+          `${unrecorded.length === 1 ? 'its value' : 'their values'}: continuing with the plan's`,
+      );
     await session.stopLeftovers(doc);
     session.reporter.continueRun?.(doc);
     return { plan, session, doc, store: session.store(doc) };
@@ -81,4 +89,9 @@ export function checkSamePlan(doc: StateDocument, plan: Plan, allowPlanChange: b
   const now = plan.stages.map((s) => s.name).join(', ');
   if (before !== now)
     throw new InputError(`the run's stages (${before}) are not the plan's stages (${now}); a run can only be resumed with the same stages, in the same order.`);
+}
+
+/** The run's vars as recorded, less secret ones (recorded as `***`): for those the plan's value stands. */
+function recordedVars(doc: StateDocument): Record<string, string> {
+  return Object.fromEntries(Object.entries(doc.plan.vars ?? {}).filter(([name, value]) => !(value === MASK && looksSecret(name))));
 }

@@ -1,6 +1,7 @@
 import { checkKind } from '../checks/registry.js';
 import type { Context } from '../context.js';
 import { soakCheck } from '../engine/soak.js';
+import { escapeControlDeep } from '../output/escape-control.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
 import { redactHeaders, redactValue } from '../plan/redact.js';
@@ -21,7 +22,10 @@ export async function plan(options: PlanOptions, ctx: Context): Promise<number> 
   const timeline = planTimeline(loaded);
   const windows = loaded.windows ? describeWindows(loaded.windows, ctx.clock.now()) : null;
   if (options.json) ctx.term.out.write(`${JSON.stringify({ ...planDocument(loaded, timeline), windows }, null, 2)}\n`);
-  else ctx.term.out.write(`${renderPlan(loaded, timeline, ctx)}${windows ? `\n\n${renderWindows(windows, ctx)}` : ''}\n`);
+  else
+    ctx.term.out.write(
+      `${renderPlan(escapeControlDeep(loaded), escapeControlDeep(timeline), ctx)}${windows ? `\n\n${renderWindows(escapeControlDeep(windows), ctx)}` : ''}\n`,
+    );
   return 0;
 }
 

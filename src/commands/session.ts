@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { startedBy } from '../actor.js';
 import { createMeasurer } from '../checks/measure.js';
 import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
@@ -116,7 +117,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   lock.lost.addEventListener('abort', () => stop.abort(lock.lost.reason), { once: true });
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
   const hardSignal = AbortSignal.any([ctx.hardSignal, stop.signal]);
-  const by = [ctx.host, ciJob].filter(Boolean).join(' ');
+  const by = startedBy(ctx.env, ctx.host, ciJob);
 
   const session: Session = {
     eventLogAnchor,
@@ -153,13 +154,18 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       },
       measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId, clock: ctx.clock, http }),
       // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
-      emit: redactEvents(redactor, (event: RolloutEvent) => {
-        const recorded = store.handle(event);
-        eventLog?.append(event);
-        for (const listener of listeners) listener(event);
-        const shown = reporter.handle(event);
-        return recorded && shown ? Promise.all([recorded, shown]).then(() => undefined) : (recorded ?? shown);
-      }),
+      emit: redactEvents(
+        redactor,
+        (event: RolloutEvent) => {
+          const recorded = store.handle(event);
+          eventLog?.append(event);
+          for (const listener of listeners) listener(event);
+          const shown = reporter.handle(event);
+          return recorded && shown ? Promise.all([recorded, shown]).then(() => undefined) : (recorded ?? shown);
+        },
+        // Under GitHub Actions, a deploy's own ::add-mask:: is honoured (redacted here, re-emitted there).
+        reporter.addMask ? (escaped) => reporter.addMask?.(escaped) : undefined,
+      ),
       signal,
       hardSignal,
       randomHex: (bytes) => randomBytes(bytes).toString('hex'),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { isExpired, nextStep } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
+import { escapeControl, terminalSafeJson } from '../output/escape-control.js';
 import { describeGate } from '../output/gate-evidence.js';
 import { gateCommands } from '../output/gate-text.js';
 import { describeNextStep } from '../output/next-step-text.js';
@@ -29,12 +30,12 @@ export async function status(options: StatusOptions, ctx: Context): Promise<numb
     if (!doc && options.run !== undefined) throw new InputError(`no run ${options.run} in ${backend.location}: \`rollout history\` lists the runs kept.`);
     if (!doc) throw new InputError(`no rollout state at ${backend.location}: nothing has run with this state yet (run \`rollout run\`, or pass --state FILE).`);
     if (options.json) {
-      ctx.term.out.write(`${JSON.stringify(doc, null, 2)}\n`);
+      ctx.term.out.write(`${terminalSafeJson(doc, 2)}\n`);
       return 0;
     }
     const current = options.run === undefined || (await backend.read())?.runId === doc.runId;
     const advice = current ? await whatNext(doc, backend, ctx) : null;
-    ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n${advice ? `\n${advice}\n` : ''}`);
+    ctx.term.out.write(`${renderSummary(doc, ctx.term.color)}\n${advice ? `\n${escapeControl(advice)}\n` : ''}`);
     return 0;
   } finally {
     await backend.close();

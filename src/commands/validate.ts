@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import type { Context } from '../context.js';
+import { escapeControl } from '../output/escape-control.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
@@ -17,13 +18,15 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
   const soak = plan.stages.reduce((sum, stage) => sum + stage.soakMs, 0);
   const c = ctx.term.color;
   ctx.term.out.write(
-    `${c.green('✓')} ${displayPath(ctx.cwd, plan.path)}: plan "${plan.name}" is valid: ` +
-      `${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} (${plan.stages.map((s) => s.name).join(' → ')}), ` +
-      `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, ` +
-      stops(plan)
-        .map((part) => `${part}, `)
-        .join('') +
-      `state ${relative(ctx.cwd, plan.statePath) || plan.statePath}\n`,
+    `${c.green('✓')} ${escapeControl(
+      `${displayPath(ctx.cwd, plan.path)}: plan "${plan.name}" is valid: ` +
+        `${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} (${plan.stages.map((s) => s.name).join(' → ')}), ` +
+        `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, ` +
+        stops(plan)
+          .map((part) => `${part}, `)
+          .join('') +
+        `state ${relative(ctx.cwd, plan.statePath) || plan.statePath}`,
+    )}\n`,
   );
   return 0;
 }

@@ -1,6 +1,7 @@
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
 import { applyEvent, initialState } from '../state/reduce.js';
+import { escapeControlDeep } from './escape-control.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -21,13 +22,16 @@ export abstract class CiDecorator implements Reporter {
     protected readonly folds = true,
   ) {}
 
-  handle(event: RolloutEvent): void | Promise<void> {
-    if (event.type === 'command.output') return this.inner.handle(event);
+  handle(raw: RolloutEvent): void | Promise<void> {
+    if (raw.type === 'command.output') return this.inner.handle(raw);
+    // The vendor's markers, annotations and summary quote the event: escaped (escape-control.ts). The
+    // wrapped reporter gets it as it is: it escapes what it prints itself, and --json keeps the data.
+    const event = escapeControlDeep(raw);
     if (event.type === 'run.started') this.doc = initialState(event);
     else if (this.doc) applyEvent(this.doc, event);
     if (event.type === 'run.finished') this.tookMs = event.durationMs;
     this.before(event);
-    const result = this.inner.handle(event);
+    const result = this.inner.handle(raw);
     this.after(event);
     if (event.type === 'run.finished' && this.doc) this.finish(this.doc);
     return result;
@@ -47,7 +51,7 @@ export abstract class CiDecorator implements Reporter {
 
   /** The run that `resume` or `rollback` continues: the outcome then covers the whole run. */
   continueRun(doc: StateDocument): void {
-    this.doc = structuredClone(doc);
+    this.doc = escapeControlDeep(structuredClone(doc));
     this.inner.continueRun?.(doc);
   }
 

@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
 import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { escapeControl } from './escape-control.js';
 import { escapeData, escapeProperty, formatOutputs, stopToken } from './github-commands.js';
 import { headline, renderJobSummary } from './job-summary.js';
 import type { Reporter } from './reporter.js';
@@ -54,7 +55,16 @@ export class GitHubActions extends CiDecorator {
 
   override warn(message: string): void {
     super.warn(message);
-    this.mark(`::warning title=rollout::${escapeData(message)}`);
+    this.mark(`::warning title=rollout::${escapeData(escapeControl(message))}`);
+  }
+
+  /**
+   * A deploy's own `::add-mask::`: its line reached the log prefixed and inside paused commands
+   * (like every other workflow command it prints, which stays neutralised); this one is honoured,
+   * so it is said again at a line's start where commands act. Its value is already redacted by us.
+   */
+  addMask(escaped: string): void {
+    this.mark(`::add-mask::${escaped}`);
   }
 
   override close(): void {

@@ -2,6 +2,7 @@ import type { RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
 import { lastMeasurement, type StageStatus, type StateDocument } from '../state/document.js';
 import { gatePlace } from './gate-text.js';
+import { failedPolls } from './summary.js';
 
 /**
  * The Markdown outcome of a run: GitHub's job summary and Buildkite's annotation. Every value
@@ -22,7 +23,7 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
     const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
     const checks = stage.health.checks.map((c) => `${text(c.name)} ${checkCell(c)}`).join('<br>');
     lines.push(
-      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${stage.health.failures} |`,
+      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${failedPolls(stage)} |`,
     );
   }
   if (doc.failure) {

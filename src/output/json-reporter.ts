@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { RolloutEvent } from '../engine/events.js';
+import { terminalSafeJson } from './escape-control.js';
 import { PlainReporter, type ReporterOptions } from './plain-reporter.js';
 
 /**
@@ -23,7 +24,7 @@ export class JsonReporter extends PlainReporter {
     this.endPartialLines();
     if (this.outGone) return;
     const { type, time, runId, ...fields } = event;
-    if (!this.term.out.write(`${JSON.stringify({ type, time, runId, ...fields })}\n`)) return drainedOrClosed(this.term.out);
+    if (!this.term.out.write(`${terminalSafeJson({ type, time, runId, ...fields })}\n`)) return drainedOrClosed(this.term.out);
   }
 
   override close(): void {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { CommandOutput, RolloutEvent } from '../engine/events.js';
 import { describeEvent } from './describe.js';
+import { escapeControl, escapeControlDeep } from './escape-control.js';
 import { measurementLine } from './measurement.js';
 import { LinePrefixer } from './prefix-lines.js';
 import type { Reporter } from './reporter.js';
@@ -20,6 +21,8 @@ export interface ReporterOptions {
 /**
  * Timestamped lines on stderr, for CI logs and pipes: one per transition, failed polls as they
  * happen, and a heartbeat during soaks. Command output is streamed with a `stage | ` prefix.
+ * Every reporter but `--json` renders events through here, their quoted text escaped
+ * (escape-control.ts) before it meets a colour code.
  */
 export class PlainReporter implements Reporter {
   protected readonly term: Terminal;
@@ -38,8 +41,10 @@ export class PlainReporter implements Reporter {
     this.verbose = options.verbose ?? false;
   }
 
-  handle(event: RolloutEvent): void | Promise<void> {
-    if (event.type === 'command.output') return this.writeOutput(event);
+  handle(raw: RolloutEvent): void | Promise<void> {
+    if (raw.type === 'command.output') return this.writeOutput(raw);
+    // What an event quotes (names, reasons, bodies) is shown, never obeyed; command output is relayed as is.
+    const event = escapeControlDeep(raw);
     this.endPartialLines();
     this.runStartMs ??= Date.parse(event.time);
     if (event.type === 'soak.started') this.startSoak(new SoakStatus(event, Date.parse(event.time)));
@@ -56,7 +61,7 @@ export class PlainReporter implements Reporter {
   }
 
   warn(message: string): void {
-    this.print(`${this.term.color.yellow('warning:')} ${message}`);
+    this.print(`${this.term.color.yellow('warning:')} ${escapeControl(message)}`);
   }
 
   close(): void {
@@ -100,7 +105,7 @@ export class PlainReporter implements Reporter {
   }
 
   protected writeOutput(event: CommandOutput): void | Promise<void> {
-    const name = event.stage ?? 'rollback';
+    const name = escapeControl(event.stage ?? 'rollback');
     const key = `${name}\0${event.stream}`;
     let prefixer = this.prefixers.get(key);
     if (!prefixer) {

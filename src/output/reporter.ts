@@ -9,6 +9,11 @@ export interface Reporter {
   close(): void;
   /** Ends a half-written line of command output, so a marker line written next stands on its own. */
   endPartialLines?(): void;
+  /**
+   * Under GitHub Actions: a deploy printed `::add-mask::` with this (%-escaped) value; say it again
+   * where the runner acts on it. Only vendors that have such a command implement it.
+   */
+  addMask?(escaped: string): void;
   /** The recorded run that `resume` or `rollback` continues, before its first event. */
   continueRun?(doc: StateDocument): void;
 }

@@ -3,19 +3,22 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../plan/duration.js';
 import { lastMeasurement, type StageState, type StageStatus, type StateDocument } from '../state/document.js';
 import { statusWord } from './describe.js';
+import { escapeControlDeep } from './escape-control.js';
 import { gateCommands } from './gate-text.js';
 
 /**
  * The stage table printed after a run and by `rollout status`. `tookMs` is how long this command's
  * part took (a manual rollback, a resume), as its last progress line said; without it, the run's age.
  */
-export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: number): string {
+export function renderSummary(recorded: StateDocument, c: ChalkInstance, tookMs?: number): string {
+  // A state document is read back from a file another process (or person) wrote: its text is quoted.
+  const doc = escapeControlDeep(recorded);
   const rows = doc.stages.map((stage) => [
     stage.name,
     stageStatus(stage, c),
     stage.startedAt ? formatDuration(durationOf(stage, doc)) : '-',
     stage.health.polls > 0 ? String(stage.health.polls) : '-',
-    stage.health.polls > 0 ? String(stage.health.failures) : '-',
+    stage.health.polls > 0 ? String(failedPolls(stage)) : '-',
     lastHealth(stage),
   ]);
   const header = ['STAGE', 'STATUS', 'DURATION', 'POLLS', 'FAILED', 'LAST HEALTH'];
@@ -57,6 +60,17 @@ function stageStatus(stage: StageState, c: ChalkInstance): string {
     } satisfies Record<StageStatus, ChalkInstance>
   )[stage.status];
   return color(stage.status.replace('_', ' '));
+}
+
+/**
+ * Polls that failed or could not measure. An inconclusive poll (a value between `pass:` and `fail:`,
+ * no data) is neither: it is counted by its check, not here. Older documents have no per-check
+ * counts: their stage total stands.
+ */
+export function failedPolls(stage: StageState): number {
+  const counts = stage.health.checks.map((check) => check.counts);
+  if (counts.length === 0 || counts.some((c) => c === undefined)) return stage.health.failures;
+  return counts.reduce((sum, c) => sum + (c?.fail ?? 0) + (c?.error ?? 0), 0);
 }
 
 function durationOf(stage: StageState, doc: StateDocument): number {

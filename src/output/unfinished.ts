@@ -1,5 +1,6 @@
 import type { StateDocument } from '../state/document.js';
 import { wasDeployed } from '../state/reduce.js';
+import { escapeControl } from './escape-control.js';
 
 /** One sentence on a run that did not finish: where it stopped and what it left deployed. */
 export function describeUnfinished(doc: StateDocument): string {
@@ -16,7 +17,7 @@ export function describeUnfinished(doc: StateDocument): string {
  * flags that find this run again (`status` says the same).
  */
 export function leftLiveAdvice(doc: StateDocument, flags: string): string {
-  const deployed = doc.stages.filter(wasDeployed).map((s) => s.name);
+  const deployed = doc.stages.filter(wasDeployed).map((s) => escapeControl(s.name));
   const ways = `finish with \`rollout resume${flags}\` or undo with \`rollout rollback${flags}\``;
   if (deployed.length === 0) return `Nothing was left deployed; start again with \`rollout run${flags}\`.`;
   return `Left deployed: ${deployed.join(', ')} — ${ways}.`;

@@ -55,7 +55,7 @@ export async function findPlan(cwd: string, configFlag?: string): Promise<PlanLo
   if (!result) {
     throw new InputError(
       `no plan file in ${cwd} (looked for ${SEARCH_PLACES.slice(0, -1).join(', ')} and a "rollout" key in package.json). ` +
-        'Pass one with --config FILE, or start from rollout.config.example.yml.',
+        'Pass one with --config FILE, or write a commented starter plan here with `rollout init`.',
     );
   }
   return { path: result.filepath, root: basename(result.filepath) === 'package.json' ? ['rollout'] : [] };

@@ -1,8 +1,11 @@
-const SECRET_NAME = /(secret|token|passw|pwd|credential|api[_-]?key|private|auth|cookie|session)/i;
+import { looksSecret } from '../secrets/secret-name.js';
 
-/** Values of variables whose names look secret are shown as `***` wherever a plan is printed. */
+/**
+ * Values of variables whose names look secret are shown as `***` wherever a plan is printed (the
+ * same rule, src/secrets/secret-name.ts, masks them in everything a run writes).
+ */
 export function redactValue(name: string, value: string): string {
-  return SECRET_NAME.test(name) && value !== '' ? '***' : value;
+  return looksSecret(name) && value !== '' ? '***' : value;
 }
 
 /** Header values often hold tokens once substituted: only their names are shown. */

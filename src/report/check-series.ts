@@ -39,8 +39,9 @@ export interface CheckSeries {
   failureThreshold: number;
   intervalMs: number;
   threshold: Threshold | null;
-  /** What the y axis shows. */
+  /** What the y axis shows, and its unit ('' for a plain number). */
   valueLabel: string;
+  unit: string;
   t: number[];
   v: (number | null)[];
   o: Outcome[];
@@ -66,7 +67,7 @@ export function newSeries(stage: string, stageIndex: number, def: CheckDefinitio
     failureThreshold: def.failureThreshold,
     intervalMs: def.intervalMs,
     threshold,
-    valueLabel: def.kind === undefined ? 'latency (ms)' : threshold?.path.length ? `result.${threshold.path.join('.')}` : 'result',
+    ...(def.kind === undefined ? LATENCY : { valueLabel: threshold?.path.length ? `result.${threshold.path.join('.')}` : 'result', unit: '' }),
     t: [],
     v: [],
     o: [],
@@ -84,7 +85,10 @@ export function addPoint(series: CheckSeries, polled: PolledRecord, time: number
     const { which, text } = conditionText(polled.condition);
     series.threshold = thresholdOf(which === 'fail' ? null : text, which === 'fail' ? text : null);
   }
-  const value = 'value' in polled ? plotValue(polled.value, series.threshold?.path ?? []) : (polled as { latencyMs: number }).latencyMs;
+  const path = series.threshold?.path ?? [];
+  const value = 'value' in polled ? plotValue(polled.value, path) : (polled as { latencyMs: number }).latencyMs;
+  // What is plotted names the axis: an HTTP answer (an object with no number of its own) is its latency.
+  if ('value' in polled && path.length === 0 && plotsLatency(polled.value)) Object.assign(series, LATENCY);
   const display = polled.display ?? describePoll(polled);
   const reason = polled.reason ?? polled.error?.message ?? null;
   const index = series.t.length;
@@ -99,6 +103,13 @@ export function addPoint(series: CheckSeries, polled: PolledRecord, time: number
 function describePoll(polled: PolledRecord): string {
   if (polled.error) return `${polled.error.kind}: ${polled.error.message}`;
   return polled.status === null ? `${polled.latencyMs} ms` : `HTTP ${polled.status} in ${polled.latencyMs} ms`;
+}
+
+const LATENCY = { valueLabel: 'latency (ms)', unit: 'ms' };
+
+/** Whether `plotValue(value, [])` falls back to the measurement's latency. */
+function plotsLatency(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'latencyMs' in value;
 }
 
 /** A number to plot: the compared field of an object, a list's largest entry, true/false as 1/0. */

@@ -12,7 +12,15 @@ export const CLIENT_SCRIPT = `(function () {
   var charts = [];
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   function clock(sec) { var d = new Date(sec * 1000); return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes()) + ':' + pad(d.getUTCSeconds()) + '.' + String(d.getUTCMilliseconds()).padStart(3, '0'); }
-  function tick(sec, span) { var c = clock(sec); return span < 10 ? c.slice(6, 12) + 's' : span < 600 ? c.slice(0, 8) : c.slice(0, 5); }
+  // The x axis is time since the run started, as the log's [mm:ss] prefixes count it: +01:21, or +21.5s
+  // when the chart spans seconds. (Clock times are in the readout and the timeline.)
+  function elapsed(s, span) {
+    var t = Math.max(0, s), h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), sec = Math.floor((t % 60) * 10) / 10;
+    if (span < 10 && t < 60) return '+' + sec.toFixed(1) + 's';
+    var ss = span < 10 ? (sec < 10 ? '0' : '') + sec.toFixed(1) : pad(Math.floor(sec));
+    return '+' + (h > 0 ? h + ':' + pad(m) : pad(m)) + ':' + ss;
+  }
+  var STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
   function num(v) { return v === null || v === undefined ? '—' : (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(+v.toPrecision(4))); }
   function range(check) {
     var lo = Infinity, hi = -Infinity;
@@ -26,7 +34,7 @@ export const CLIENT_SCRIPT = `(function () {
   function draw(check, index, width) {
     var el = document.getElementById('chart-' + index);
     var readout = document.getElementById('readout-' + index);
-    var xs = check.t.map(function (ms) { return (data.start + ms) / 1000; });
+    var xs = check.t.map(function (ms) { return ms / 1000; });
     var outcome = function (code) { return check.v.map(function (v, i) { return check.o[i] === code ? v : null; }); };
     // Pass points only while they fit apart: dense passes are the grey line and the green strip.
     var sparse = xs.length * 5 < width;
@@ -37,27 +45,28 @@ export const CLIENT_SCRIPT = `(function () {
         points: { show: show, size: sparse ? (code === 'p' ? 6 : 8) : 5, stroke: COLORS[code], fill: COLORS[code], width: 1 } });
     });
     var yr = range(check);
-    var failX = check.failAt === null ? null : (data.start + check.failAt) / 1000;
-    var xMin = xs.length ? xs[0] : data.start / 1000, xMax = xs.length ? xs[xs.length - 1] : data.end / 1000;
+    var failX = check.failAt === null ? null : check.failAt / 1000;
+    var xMin = xs.length ? xs[0] : 0, xMax = xs.length ? xs[xs.length - 1] : (data.end - data.start) / 1000;
     if (failX !== null) xMax = Math.max(xMax, failX);
     var xPad = Math.max((xMax - xMin) * 0.03, check.interval / 2000, 0.05);
     var opts = {
       width: width, height: 230,
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'); },
-      scales: { x: { time: true, range: function () { return [xMin - xPad, xMax + xPad]; } }, y: { range: function () { return yr; } } },
-      axes: [{ stroke: '#656d76', grid: { stroke: '#eaeef2' }, space: 80, values: function (u, splits) { return splits.map(function (s) { return tick(s, xMax - xMin); }); } }, { label: check.label, stroke: '#656d76', grid: { stroke: '#eaeef2' }, size: 56,
+      scales: { x: { time: false, range: function () { return [xMin - xPad, xMax + xPad]; } }, y: { range: function () { return yr; } } },
+      axes: [{ label: 'time since the run started', labelSize: 20, stroke: '#656d76', grid: { stroke: '#eaeef2' }, space: 80, incrs: STEPS,
+        values: function (u, splits) { var ticks = splits.map(function (s) { return elapsed(s, xMax - xMin); }); el.setAttribute('data-x-ticks', ticks.join(' ')); return ticks; } }, { label: check.label + (check.unit && check.label.indexOf('(' + check.unit + ')') === -1 ? ' (' + check.unit + ')' : ''), stroke: '#656d76', grid: { stroke: '#eaeef2' }, size: 56,
         values: function (u, vals) { return vals.map(num); } }],
       legend: { show: false },
       cursor: { points: { size: 9 }, drag: { x: false, y: false } },
       series: series,
       hooks: {
-        drawClear: [function (u) { band(u, check); failure(u, failX); }],
-        draw: [function (u) { lines(u, check); strip(u, check); }],
+        drawClear: [function (u) { band(u, check); failure(u, failX, check); }],
+        // The labels' boxes, for a test to check that none covers another (canvas text is not in the DOM).
+        draw: [function (u) { lines(u, check); strip(u, check); failureLabel(u); el.setAttribute('data-labels', JSON.stringify(u._labels)); }],
         setCursor: [function (u) {
           var i = u.cursor.idx;
           if (i === null || i === undefined) return;
           var note = check.notes[i];
-          readout.textContent = clock(xs[i]) + ' UTC · ' + NAMES[check.o[i]] + ' · ' + (note !== undefined ? note : num(check.v[i]) + ' ' + check.unit);
+          readout.textContent = clock(data.start / 1000 + xs[i]) + ' UTC (' + elapsed(xs[i], 0) + ') · ' + NAMES[check.o[i]] + ' · ' + (note !== undefined ? note : num(check.v[i]) + ' ' + check.unit);
         }]
       }
     };
@@ -78,6 +87,8 @@ export const CLIENT_SCRIPT = `(function () {
       ctx.save(); ctx.fillStyle = color; ctx.fillRect(b.left, top, b.width, bottom - top); ctx.restore();
     });
   }
+  // Threshold labels sit above their line at the right, unless the "stage failed" label is there:
+  // then at the left, else below the line. Never one label over another.
   function lines(u, check) {
     var ctx = u.ctx, b = u.bbox, dpr = window.devicePixelRatio || 1;
     (check.lines || []).forEach(function (v) {
@@ -85,9 +96,16 @@ export const CLIENT_SCRIPT = `(function () {
       if (y < b.top || y > b.top + b.height) return;
       ctx.save(); ctx.strokeStyle = '#cf222e'; ctx.lineWidth = 1.5 * dpr; ctx.setLineDash([6 * dpr, 4 * dpr]);
       ctx.beginPath(); ctx.moveTo(b.left, y); ctx.lineTo(b.left + b.width, y); ctx.stroke();
-      ctx.setLineDash([]); ctx.fillStyle = '#cf222e'; ctx.font = (11 * dpr) + 'px system-ui, sans-serif'; ctx.textAlign = 'right';
-      ctx.fillText('threshold ' + num(v), b.left + b.width - 4 * dpr, y - 4 * dpr); ctx.restore();
+      ctx.setLineDash([]); ctx.fillStyle = '#cf222e'; ctx.font = (11 * dpr) + 'px system-ui, sans-serif';
+      var text = 'threshold ' + num(v), w = ctx.measureText(text).width, pad = 4 * dpr, h = 11 * dpr;
+      var places = [[b.left + b.width - pad - w, y - pad], [b.left + pad, y - pad], [b.left + b.width - pad - w, y + pad + h], [b.left + pad, y + pad + h]];
+      var place = places.filter(function (p) { return !overlaps(u._failLabel, { x: p[0], y: p[1] - h, w: w, h: h }); })[0] || places[0];
+      ctx.textAlign = 'left'; ctx.fillText(text, place[0], place[1]); ctx.restore();
+      u._labels.push({ x: place[0], y: place[1] - h, w: w, h: h });
     });
+  }
+  function overlaps(a, b) {
+    return !!a && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
   }
   // Every measurement's outcome as a tick along the top: errors with no value show here too.
   function strip(u, check) {
@@ -95,19 +113,37 @@ export const CLIENT_SCRIPT = `(function () {
     var w = Math.max(2 * dpr, Math.min(8 * dpr, b.width / Math.max(1, check.t.length) - dpr));
     ctx.save();
     for (var i = 0; i < check.t.length; i++) {
-      var x = u.valToPos((data.start + check.t[i]) / 1000, 'x', true);
+      var x = u.valToPos(check.t[i] / 1000, 'x', true);
       ctx.fillStyle = COLORS[check.o[i]];
       ctx.fillRect(x - w / 2, b.top + 2 * dpr, w, h);
     }
     ctx.restore();
   }
-  function failure(u, x) {
+  // The failing moment: its line behind the data; its label (placed here, drawn last by failureLabel)
+  // where no threshold line runs through it, on a backing so nothing drawn later strikes it out.
+  function failure(u, x, check) {
+    u._failLabel = null;
+    u._labels = [];
     if (x === null) return;
     var ctx = u.ctx, b = u.bbox, dpr = window.devicePixelRatio || 1, px = u.valToPos(x, 'x', true);
     ctx.save(); ctx.strokeStyle = '#cf222e'; ctx.lineWidth = 2 * dpr;
     ctx.beginPath(); ctx.moveTo(px, b.top); ctx.lineTo(px, b.top + b.height); ctx.stroke();
-    ctx.fillStyle = '#cf222e'; ctx.font = 'bold ' + (11 * dpr) + 'px system-ui, sans-serif'; ctx.textAlign = px > b.left + b.width * 0.7 ? 'right' : 'left';
-    ctx.fillText(' stage failed ', px, b.top + 22 * dpr); ctx.restore();
+    ctx.font = 'bold ' + (11 * dpr) + 'px system-ui, sans-serif';
+    var text = ' stage failed ', w = ctx.measureText(text).width, h = 14 * dpr, right = px > b.left + b.width * 0.7;
+    ctx.restore();
+    var ys = (check.lines || []).map(function (v) { return u.valToPos(v, 'y', true); });
+    var tops = [b.top + 12 * dpr, b.top + 30 * dpr, b.top + b.height / 2, b.top + b.height - h - 4 * dpr];
+    var top = tops.filter(function (t) { return ys.every(function (y) { return y < t - 2 * dpr || y > t + h + 2 * dpr; }); })[0];
+    u._failLabel = { x: right ? px - w : px, y: top === undefined ? tops[0] : top, w: w, h: h, text: text };
+    u._labels.push(u._failLabel);
+  }
+  function failureLabel(u) {
+    var l = u._failLabel;
+    if (!l) return;
+    var ctx = u.ctx, dpr = window.devicePixelRatio || 1;
+    ctx.save(); ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fillRect(l.x, l.y, l.w, l.h);
+    ctx.fillStyle = '#cf222e'; ctx.font = 'bold ' + (11 * dpr) + 'px system-ui, sans-serif'; ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+    ctx.fillText(l.text, l.x, l.y + l.h / 2); ctx.restore();
   }
   // Every width is read before any chart is added: one layout, not one per chart.
   var widths = data.checks.map(function (check, index) { return Math.max(300, document.getElementById('chart-' + index).clientWidth); });

@@ -1,3 +1,5 @@
+import { escapeControl, escapeControlDeep } from '../output/escape-control.js';
+
 /**
  * HTML built only through `html\`…\``: every interpolated value is escaped unless it is already
  * `Html` (built the same way). Run data — stage names, command output, URLs — can never become
@@ -25,13 +27,14 @@ function render(value: unknown): string {
   return escapeHtml(String(value));
 }
 
+/** Markup escaped, and control characters shown as `\x1b` (src/output/escape-control.ts), as everywhere rollout quotes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeControl(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** JSON safe inside `<script type="application/json">`: nothing in it can close the element. */
 export function jsonForScript(data: unknown): string {
-  return JSON.stringify(data)
+  return JSON.stringify(escapeControlDeep(data))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

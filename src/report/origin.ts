@@ -1,3 +1,4 @@
+import { actorFrom } from '../actor.js';
 import type { Origin } from './records.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -7,7 +8,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * the CI itself provides are recorded; the report shows them as plain links, never loads them.
  */
 export function describeOrigin(env: Env, host: string): Origin {
-  return { host, user: firstOf(env, 'GITHUB_ACTOR', 'GITLAB_USER_LOGIN', 'BUILDKITE_BUILD_CREATOR', 'USER', 'USERNAME'), ci: ciJob(env) };
+  // The same actor as gate decisions and `history` record (src/actor.ts).
+  return { host, user: actorFrom(env), ci: ciJob(env) };
 }
 
 function ciJob(env: Env): Origin['ci'] {
@@ -24,13 +26,5 @@ function ciJob(env: Env): Origin['ci'] {
     return { provider: 'Buildkite', url: `${env.BUILDKITE_BUILD_URL}${job}`, job: env.BUILDKITE_LABEL ?? null };
   }
   if (env.CI_JOB_URL) return { provider: 'CI', url: env.CI_JOB_URL, job: env.CI_JOB_NAME ?? null };
-  return null;
-}
-
-function firstOf(env: Env, ...names: string[]): string | null {
-  for (const name of names) {
-    const value = env[name];
-    if (value) return value;
-  }
   return null;
 }

@@ -50,9 +50,27 @@ function explain(check: CheckSeries, model: ReportModel): Html {
     value !== null && value !== undefined && limit?.length
       ? `; last value ${formatNumber(value)} against ${limit.map(formatNumber).join(' / ')}`
       : value !== null && value !== undefined && !check.threshold
-        ? `; last value ${formatNumber(value)}${check.valueLabel === 'latency (ms)' ? ' ms' : ` (${check.valueLabel})`}`
+        ? `; last value ${formatNumber(value)}${check.unit ? ` ${check.unit}` : ` (${check.valueLabel})`}`
         : '';
   const note = check.notes[last];
   const soakStart = model.bars.find((b) => b.kind === 'soak' && b.lane === check.stageIndex)?.start ?? model.startedAt;
-  return html`<p class="explain">Failing from ${clockTime(at)} (${offset(at, soakStart)} into the soak), ${last - first + 1} bad measurement${last === first ? '' : 's'} in a row${by}${note ? html`: <q>${note}</q>` : ''}.</p>`;
+  const from = `${clockTime(at)} (${offset(at, soakStart)} into the soak)`;
+  return html`<p class="explain">${VERDICT_OPENING[check.verdict ?? 'fail']} ${from}, ${inARow(check.o.slice(first, last + 1))}${by}${note ? html`: <q>${note}</q>` : ''}.</p>`;
+}
+
+/** How the verdict reads: an inconclusive check did not fail, it never showed health. */
+const VERDICT_OPENING: Record<Outcome, string> = {
+  fail: 'Failing from',
+  inconclusive: 'Inconclusive from',
+  error: 'Not measurable from',
+  pass: 'From',
+};
+
+const OUTCOME_WORD: Record<Outcome, string> = { fail: 'failed', inconclusive: 'inconclusive', error: 'unmeasurable', pass: 'passing' };
+
+/** `3 failed measurements in a row`, `4 inconclusive measurements in a row`, `2 failed and 1 unmeasurable …`. */
+function inARow(outcomes: Outcome[]): string {
+  const kinds = OUTCOMES.filter((o) => outcomes.includes(o)).map((o) => `${outcomes.filter((x) => x === o).length} ${OUTCOME_WORD[o]}`);
+  const words = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}` : (kinds[0] ?? '0');
+  return `${words} measurement${outcomes.length === 1 ? '' : 's'} in a row`;
 }

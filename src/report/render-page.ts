@@ -63,7 +63,7 @@ function chartData(model: ReportModel) {
       bad: check.threshold?.bad ?? [],
       unsure: check.threshold?.unsure ?? [],
       label: check.valueLabel,
-      unit: check.valueLabel === 'latency (ms)' ? 'ms' : '',
+      unit: check.unit,
       interval: check.intervalMs,
       failAt: model.failure?.time != null && model.failure.stage === check.stage ? model.failure.time - model.startedAt : null,
     })),

@@ -1,5 +1,6 @@
 import type { Emit, RolloutEvent } from '../engine/events.js';
 import type { Reporter } from '../output/reporter.js';
+import { MaskCommandReader, type OutputPiece, unescapeMaskValue } from './mask-commands.js';
 import { type Redactor, StreamRedactor } from './redact.js';
 
 /**
@@ -7,14 +8,32 @@ import { type Redactor, StreamRedactor } from './redact.js';
  * Command output is redacted as a stream per (stage, phase, stream): a held-back tail catches a
  * secret split across chunks, and is released before the next non-output event (a command's
  * output always arrives before its `finished` event).
+ *
+ * With `onMask` (under GitHub Actions), a command's own `::add-mask::VALUE` lines are honoured:
+ * the value is redacted from then on, that line included, and `onMask` re-emits the command
+ * where the runner acts on it (our relay of the line is prefixed and inside paused commands).
  */
-export function redactEvents(redactor: Redactor, emit: Emit): Emit {
-  if (!redactor.active) return emit;
-  const streams = new Map<string, { redactor: StreamRedactor; event: RolloutEvent & { type: 'command.output' } }>();
+export function redactEvents(redactor: Redactor, emit: Emit, onMask?: (escaped: string) => void): Emit {
+  if (!redactor.active && !onMask) return emit;
+  type Pending = { redactor: StreamRedactor; masks: MaskCommandReader | null; event: RolloutEvent & { type: 'command.output' } };
+  const streams = new Map<string, Pending>();
+  const relay = (pending: Pending, pieces: OutputPiece[]): ReturnType<Emit>[] =>
+    pieces.map((piece) => {
+      if (piece.mask !== undefined) {
+        const value = unescapeMaskValue(piece.mask);
+        if (value.trim() !== '') {
+          redactor.add(value);
+          onMask?.(piece.mask);
+        }
+      }
+      const chunk = pending.redactor.push(piece.text);
+      return chunk.length > 0 ? emit({ ...pending.event, chunk }) : undefined;
+    });
   // Synchronous, so events keep their order; the held tail is tiny, so backpressure can wait.
   const flush = () => {
     for (const [key, pending] of streams) {
       streams.delete(key);
+      if (pending.masks) relay(pending, pending.masks.end());
       const rest = pending.redactor.end();
       if (rest.length > 0) void emit({ ...pending.event, chunk: rest });
     }
@@ -24,12 +43,15 @@ export function redactEvents(redactor: Redactor, emit: Emit): Emit {
       const key = `${event.stage}\0${event.phase}\0${event.stream}`;
       let pending = streams.get(key);
       if (!pending) {
-        pending = { redactor: new StreamRedactor(redactor), event };
+        pending = { redactor: new StreamRedactor(redactor), masks: onMask ? new MaskCommandReader() : null, event };
         streams.set(key, pending);
       }
       pending.event = event;
-      const chunk = pending.redactor.push(event.chunk);
-      return chunk.length > 0 ? emit({ ...event, chunk }) : undefined;
+      const pieces = pending.masks
+        ? pending.masks.push(event.chunk)
+        : [{ text: Buffer.from(event.chunk.buffer, event.chunk.byteOffset, event.chunk.byteLength) }];
+      const waits = relay(pending, pieces).filter((wait) => wait !== undefined);
+      return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
     }
     flush();
     return emit(redactor.deep(event));

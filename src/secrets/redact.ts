@@ -1,3 +1,5 @@
+import { secretVars } from './secret-name.js';
+
 /** What a secret value is replaced with, everywhere the tool writes. */
 export const MASK = '***';
 /**
@@ -11,19 +13,29 @@ export const MIN_SECRET_LENGTH = 4;
  * the plan's `secrets:` names and the environment; longer values win over values they contain.
  */
 export class Redactor {
-  readonly values: readonly string[];
-  private readonly bytes: readonly Buffer[];
+  private unique = new Set<string>();
+  private sorted: readonly string[] = [];
+  private bytes: readonly Buffer[] = [];
   private readonly mask = Buffer.from(MASK);
 
   constructor(values: Iterable<string>) {
-    const unique = new Set<string>();
+    this.add(...values);
+  }
+
+  /** The values masked, longest first. */
+  get values(): readonly string[] {
+    return this.sorted;
+  }
+
+  /** More values, from then on (a deploy's own `::add-mask::` under GitHub Actions). */
+  add(...values: string[]): void {
     for (const value of values) {
-      if (value.length >= MIN_SECRET_LENGTH) unique.add(value);
+      if (value.length >= MIN_SECRET_LENGTH) this.unique.add(value);
       // A multi-line secret may be printed one line at a time: mask its lines too.
-      for (const line of value.split(/\r?\n/)) if (line.length >= MIN_SECRET_LENGTH) unique.add(line);
+      for (const line of value.split(/\r?\n/)) if (line.length >= MIN_SECRET_LENGTH) this.unique.add(line);
     }
-    this.values = [...unique].sort((a, b) => b.length - a.length);
-    this.bytes = this.values.map((value) => Buffer.from(value));
+    this.sorted = [...this.unique].sort((a, b) => b.length - a.length);
+    this.bytes = this.sorted.map((value) => Buffer.from(value));
   }
 
   get active(): boolean {
@@ -135,16 +147,21 @@ export interface SecretSource {
   /** Names from the plan's `secrets:` list. */
   names: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
+  /** The plan's effective vars: those whose names look secret are secrets too (secret-name.ts). */
+  vars?: Readonly<Record<string, string>>;
 }
 
-/** The run's redactor, and the names whose values are too short to redact (worth a warning). */
+/** The run's redactor, and what is too short to redact (worth a warning): `secret X`, `var x`. */
 export function redactorFor(source: SecretSource): { redactor: Redactor; tooShort: string[] } {
   const values: string[] = [];
   const tooShort: string[] = [];
-  for (const name of source.names) {
-    const value = source.env[name];
+  const named: [string, string | undefined][] = [
+    ...source.names.map((name): [string, string | undefined] => [`secret ${name}`, source.env[name]]),
+    ...secretVars(source.vars ?? {}).map(([name, value]): [string, string] => [`var ${name}`, value]),
+  ];
+  for (const [what, value] of named) {
     if (value === undefined || value === '') continue;
-    if (value.length < MIN_SECRET_LENGTH) tooShort.push(name);
+    if (value.length < MIN_SECRET_LENGTH) tooShort.push(what);
     else values.push(value);
   }
   return { redactor: new Redactor(values), tooShort };

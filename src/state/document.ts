@@ -59,7 +59,7 @@ export interface CheckState {
 export interface StageState {
   name: string;
   status: StageStatus;
-  /** The step the stage is at (absent in documents from before 0.3: see `stageStep`). */
+  /** The step the stage is at (absent in documents written before the step cursor was added: see `stageStep`). */
   step?: StageStep;
   startedAt: string | null;
   finishedAt: string | null;
@@ -103,11 +103,11 @@ export interface StateDocument {
   windowOverrides?: { stage: string; rule: string; reason: string; by: string; at: string }[];
   /** The plan-level rollback command's outcome, when the plan has one and it ran. */
   rollback: { command: string; exitCode: number | null; durationMs: number | null; timedOut: boolean } | null;
-  /** Who started the run: host, and the CI job URL where the CI gives one. Added in 0.2. */
+  /** Who started the run: `actor@host` (src/actor.ts), and the CI job URL where the CI gives one. Absent in older documents. */
   by?: string | null;
   /**
    * The command running right now, so a later run can stop it if this process dies (SIGKILL
-   * leaves a deploy's process group running). Null between commands. Added in 0.2.
+   * leaves a deploy's process group running). Null between commands; absent in older documents.
    */
   processGroup?: ProcessGroupRecord | null;
 }

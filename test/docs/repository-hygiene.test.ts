@@ -42,3 +42,35 @@ describe('repository hygiene', () => {
     }
   });
 });
+
+describe('docs and comments describe what exists', () => {
+  const sources = (dir: string): string[] =>
+    fs.readdirSync(path.join(repoRoot, dir), { withFileTypes: true }).flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      return entry.isDirectory() ? sources(file) : file.endsWith('.ts') ? [file] : [];
+    });
+
+  it('architecture.md names the HTTP library the code imports', () => {
+    const imported = (module: string) => sources('src').some((file) => read(file).includes(`from '${module}'`));
+    const architecture = read('docs/architecture.md');
+    expect(imported('undici')).toBe(true);
+    expect(architecture).toContain('undici');
+    for (const module of ['node:http', 'node:https'])
+      if (!imported(module)) expect(architecture, `docs/architecture.md names ${module}, which no source imports`).not.toContain(module);
+  });
+
+  it('docs/ci.md does not wait for the shared state backend that ships (src/state/postgres/)', () => {
+    expect(fs.existsSync(path.join(repoRoot, 'src/state/postgres'))).toBe(true);
+    const ci = read('docs/ci.md');
+    expect(ci).not.toMatch(/until a shared state backend exists/i);
+    expect(ci).toContain('(state-backends.md)');
+  });
+
+  it('comments name only versions that were released (a `## [x.y.z]` in CHANGELOG.md)', () => {
+    const released = new Set([...read('CHANGELOG.md').matchAll(/^## \[(\d+\.\d+)\.\d+\]/gm)].map((m) => m[1]));
+    const named = sources('src').flatMap((file) =>
+      [...read(file).matchAll(/\b(?:[Aa]dded in|[Bb]efore|[Ss]ince|[Ff]rom) v?(\d+\.\d+)\b/g)].map((m) => ({ file, version: m[1] as string })),
+    );
+    expect(named.filter(({ version }) => !released.has(version))).toEqual([]);
+  });
+});

@@ -94,7 +94,7 @@ describe('an internal error whose reporting fails too', () => {
     const chunks = (await fs.readdir(path.join(copy, 'dist'))).filter((f) => /^cli\..+\.js$/.test(f));
     const reporter: string[] = [];
     for (const chunk of chunks)
-      if ((await fs.readFile(path.join(copy, 'dist', chunk), 'utf8')).includes('set ROLLOUT_DEBUG=1 for details')) reporter.push(chunk);
+      if ((await fs.readFile(path.join(copy, 'dist', chunk), 'utf8')).includes('an internal error in rollout; please report it at')) reporter.push(chunk);
     expect(reporter, 'the chunk with the error reporter').toHaveLength(1);
     await fs.rm(path.join(copy, 'dist', reporter[0] as string));
     await writePlan(ws.dir, 'stages:\n  - name: canary\n    deploy: sleep 3\n');

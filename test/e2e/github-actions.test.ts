@@ -51,32 +51,50 @@ stages:
     for (const value of ['pa%0Ass', 'first-line-secret', 'second-line-secret', 'return-secret']) expect(shown).not.toContain(value);
   });
 
-  it('neutralises workflow commands in deploy output: none acts, none half-acts, our own still do', async () => {
+  it('neutralises workflow commands in deploy output but honours its ::add-mask::, even split across writes', async () => {
+    const deploy = [
+      'echo "::add-mask::$DEPLOY_TOKEN"',
+      'echo "token $DEPLOY_TOKEN"',
+      // The values come from the deploy's environment, as a real deploy's would: not from the plan, not secrets of ours.
+      `printf '::add-mask::%s' "$SPLIT_A"; sleep 0.3; printf '%s\\nsplit %s%s\\n' "$SPLIT_B" "$SPLIT_A" "$SPLIT_B"`,
+      'echo "x ::add-mask::mid-line-789"',
+      'echo "mid-line-789 stays"',
+      'echo "note ##[warning]forged warning"',
+      'echo "::error::forged error"',
+      'echo "  ::notice::forged notice"',
+    ].join('; ');
     await writePlan(
       ws.dir,
       `stages:
   - name: canary
-    deploy: ${yamlString('echo "::add-mask::deploy-token-123"; echo "token deploy-token-123"; echo "note ##[warning]forged warning"; echo "::error::forged error"; echo "  ::notice::forged notice"')}
+    deploy: ${yamlString(deploy)}
     health: [{ url: "${ws.server.url('/down')}" }]
     soak: 1s
 defaults: { health: { interval: 50ms, failureThreshold: 2 } }
 `,
     );
     ws.server.setStatus(503);
-    const { result } = await github(['run']);
+    const { result, summary } = await github(['run', '--report', 'report.html'], { DEPLOY_TOKEN: 'deploy-token-123', SPLIT_A: 'split-', SPLIT_B: 'token-456' });
     expect(result.exitCode, describeResult(result)).toBe(1);
 
     const runner = runnerView(result.stderr);
     const acted = runner.commands.filter((c) => !['stop-commands'].includes(c.name) && !c.name.startsWith('rollout-'));
-    expect(acted.map((c) => c.name)).toEqual(['group', 'endgroup', 'error']);
+    expect(acted.map((c) => c.name)).toEqual(['group', 'add-mask', 'add-mask', 'endgroup', 'error']);
     expect(acted.find((c) => c.name === 'error')?.props).toBe('title=rollout%3A stage canary failed');
-    expect(runner.masks).toEqual([]);
-    // Shown as the text it is, consistently: the mask did not act, so the value is not hidden anywhere.
+    // A deploy's own mask acts (at a line's start only), and rollout redacts its value too.
+    expect(runner.masks).toEqual(['deploy-token-123', 'split-token-456']);
+    for (const value of ['deploy-token-123', 'split-token-456']) expect(result.stderr.split(value), value).toHaveLength(2); // the re-emitted mask only
     const shown = runner.lines.join('\n');
-    expect(shown).toContain('canary | ::add-mask::deploy-token-123');
-    expect(shown).toContain('canary | token deploy-token-123');
+    expect(shown).toContain('canary | ::add-mask::***');
+    expect(shown).toContain('canary | token ***');
+    expect(shown).toContain('canary | split ***');
+    // Every other workflow command stays text, and a mask not at a line's start is no mask.
+    expect(shown).toContain('canary | x ::add-mask::mid-line-789');
+    expect(shown).toContain('canary | mid-line-789 stays');
     expect(shown).toContain('canary | note ##[warning]forged warning');
     expect(shown).toContain('canary |   ::notice::forged notice');
+    const recorded = [summary, await fs.readFile(path.join(ws.dir, 'report.html'), 'utf8'), await fs.readFile(defaultStatePath(ws.dir), 'utf8')];
+    for (const text of recorded) for (const value of ['deploy-token-123', 'split-token-456']) expect(text).not.toContain(value);
   });
 
   it('`rollout rollback` writes the job summary and outputs, with the rollback’s own duration', async () => {

@@ -74,4 +74,49 @@ describe('the published package', { timeout: 180_000 }, () => {
     expect((await readState(defaultStatePath(runDir))).status).toBe('succeeded');
     expect(server.requestCount()).toBeGreaterThan(0);
   });
+
+  it('ships the docs README links to, says where the project lives, and where to report a bug', async () => {
+    const installed = path.join(appDir, 'node_modules', 'rolloutctl');
+    const pkg = JSON.parse(await fs.readFile(path.join(installed, 'package.json'), 'utf8'));
+    expect(pkg.repository).toMatchObject({ type: 'git', url: 'git+https://github.com/rolloutctl/rolloutctl.git' });
+    expect(pkg.homepage).toBe('https://github.com/rolloutctl/rolloutctl#readme');
+    expect(pkg.bugs).toEqual({ url: 'https://github.com/rolloutctl/rolloutctl/issues' });
+    // Every relative link in the shipped README and docs to a page, the schema or the changelog resolves in
+    // node_modules. (Links to examples/, bench/, .ci/ and action.yml are the repository's: npm's page
+    // resolves them against `repository`.)
+    const pages = ['README.md', ...files.filter((f) => /^docs\/[^/]+\.md$/.test(f))];
+    expect(pages.length).toBeGreaterThan(10);
+    const dead: string[] = [];
+    for (const page of pages) {
+      const text = await fs.readFile(path.join(installed, page), 'utf8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+        if (!target || /^[a-z]+:|^\$\{/.test(target)) continue;
+        const file = path.normalize(path.join(path.dirname(page), target));
+        if (/^(examples|bench|\.ci)\/|^action\.yml$/.test(file)) continue;
+        if (!files.includes(file)) dead.push(`${page} → ${target}`);
+      }
+    }
+    expect(dead).toEqual([]);
+
+    // A bug, injected as test/e2e/closed-pipe.test.ts does: a preloaded module throws while a deploy runs.
+    const buggy = path.join(appDir, 'buggy');
+    await writePlan(buggy, 'stages:\n  - name: canary\n    deploy: sleep 3\n');
+    const late = await execa(path.join(installed, 'bin', 'rollout.js'), ['run'], {
+      cwd: buggy,
+      env: { ...env(), NODE_OPTIONS: '--import=data:text/javascript,setTimeout(()=>{throw(new(Error)(`injected-bug`))},800)' },
+      reject: false,
+    });
+    expect(late.exitCode, late.stderr).toBe(70);
+    expect(late.stderr).toContain('please report it at https://github.com/rolloutctl/rolloutctl/issues');
+  });
+
+  it('with no plan file, points at `rollout init`, not at a file inside node_modules', async () => {
+    const empty = path.join(appDir, 'empty');
+    await fs.mkdir(empty);
+    const result = await execa(path.join(appDir, 'node_modules', '.bin', 'rollout'), ['validate'], { cwd: empty, env: env(), reject: false });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('no plan file in');
+    expect(result.stderr).toContain('`rollout init`');
+    expect(result.stderr).not.toContain('rollout.config.example.yml');
+  });
 });

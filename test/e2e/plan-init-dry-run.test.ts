@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { describeResult, runCli } from '../helpers/cli.js';
 import { defaultStatePath } from '../helpers/state.js';
 import { exists, writePlan } from '../helpers/temp-dir.js';
@@ -30,6 +31,21 @@ describe('rollout init, plan and run --dry-run', { timeout: 40_000 }, () => {
     const forced = await runCli(['init', '--force'], { cwd: ws.dir });
     expect(forced.exitCode, describeResult(forced)).toBe(0);
     expect(await fs.readFile(file, 'utf8')).toBe(text);
+  });
+
+  it("init's commented examples work once uncommented: its bodyMatches regex matches a JSON status body", async () => {
+    const init = await runCli(['init'], { cwd: ws.dir });
+    expect(init.exitCode, describeResult(init)).toBe(0);
+    const file = path.join(ws.dir, 'rollout.config.yml');
+    const text = (await fs.readFile(file, 'utf8')).replace('# bodyMatches:', 'bodyMatches:');
+    await fs.writeFile(file, text);
+    const validate = await runCli(['validate'], { cwd: ws.dir });
+    expect(validate.exitCode, describeResult(validate)).toBe(0);
+    const check = (parse(text) as { stages: { health?: { bodyMatches?: string }[] }[] }).stages[0]?.health?.[0];
+    const pattern = new RegExp(check?.bodyMatches ?? '(?!)');
+    expect(pattern.test('{"status": "ok"}')).toBe(true);
+    expect(pattern.test('{"status":"ok"}')).toBe(true);
+    expect(pattern.test('{"status": "down"}')).toBe(false);
   });
 
   const plan = () => `name: shop

@@ -165,3 +165,57 @@ stages:
     expect(result.all).not.toContain(TOKEN);
   });
 });
+
+describe('secret-looking vars: one rule for plan, dry run, state, events, report and terminal', { timeout: 40_000 }, () => {
+  const ws = useWorkspace();
+  const KEY = 'key-51c0ffee9d2a7b33';
+
+  it('masks an `api_key` var everywhere rollout writes, while the command still gets its value', async () => {
+    await writePlan(
+      ws.dir,
+      `vars:\n  api_key: placeholder\nstages:\n  - name: canary\n    deploy: ${yamlString('echo "$ROLLOUT_VAR_API_KEY" > got.txt; echo "using $ROLLOUT_VAR_API_KEY"')}\n    soak: 0\n`,
+    );
+    const flags = ['--var', `api_key=${KEY}`];
+    const run = await runCli(['run', '--json', '--report', 'report.html', ...flags], { cwd: ws.dir });
+    expect(run.exitCode, describeResult(run)).toBe(0);
+    // The deploy command received the real value: masking is only in what rollout writes.
+    expect((await fs.readFile(`${ws.dir}/got.txt`, 'utf8')).trim()).toBe(KEY);
+    const started = run.stdout.split('\n').find((line) => line.includes('"run.started"'));
+    expect(JSON.parse(started ?? '{}').plan.vars.api_key).toBe('***');
+    const plan = await runCli(['plan', '--json', ...flags], { cwd: ws.dir });
+    const dry = await runCli(['run', '--dry-run', ...flags], { cwd: ws.dir });
+    const status = await runCli(['status'], { cwd: ws.dir });
+    const report = await runCli(['report', '--out', 'again.html'], { cwd: ws.dir });
+    const files = await fs.readdir(`${ws.dir}/.rollout`);
+    const stored = await Promise.all(files.map((file) => fs.readFile(`${ws.dir}/.rollout/${file}`, 'utf8')));
+    expect(
+      files.some((file) => file.endsWith('.ndjson') || file.includes('events')),
+      files.join(', '),
+    ).toBe(true);
+    const html = [await fs.readFile(`${ws.dir}/report.html`, 'utf8'), await fs.readFile(`${ws.dir}/again.html`, 'utf8')];
+    for (const result of [run, plan, dry, status, report]) {
+      expect(result.exitCode, describeResult(result)).toBe(0);
+      expect(result.all, describeResult(result)).not.toContain(KEY);
+    }
+    for (const text of [...stored, ...html]) expect(text).not.toContain(KEY);
+  });
+});
+
+describe('a secret-looking var across a gate', { timeout: 40_000 }, () => {
+  const ws = useWorkspace();
+
+  it('is not recorded, so `promote` continues with the plan’s value for it and says so; plain vars carry over', async () => {
+    const deploy = yamlString('echo "$ROLLOUT_VAR_API_KEY $ROLLOUT_VAR_TAG" >> got.txt');
+    await writePlan(
+      ws.dir,
+      `vars:\n  api_key: from-the-plan\n  tag: v1\nstages:\n  - name: canary\n    deploy: ${deploy}\n    soak: 0\n    approval: true\n  - name: full\n    deploy: ${deploy}\n    soak: 0\n`,
+    );
+    const run = await runCli(['run', '--var', 'api_key=key-given-at-run', '--var', 'tag=v2'], { cwd: ws.dir });
+    expect(run.exitCode, describeResult(run)).toBe(7);
+    expect((await readState(defaultStatePath(ws.dir))).plan.vars).toEqual({ api_key: '***', tag: 'v2' });
+    const promote = await runCli(['promote'], { cwd: ws.dir });
+    expect(promote.exitCode, describeResult(promote)).toBe(0);
+    expect(promote.stderr).toMatch(/var api_key looks secret, so run \S+ did not record its value: continuing with the plan's/);
+    expect(await fs.readFile(`${ws.dir}/got.txt`, 'utf8')).toBe('key-given-at-run v2\nfrom-the-plan v2\n');
+  });
+});

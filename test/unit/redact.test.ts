@@ -21,7 +21,7 @@ describe('Redactor', () => {
 
   it('leaves values under 4 characters and unset variables alone, and names the short ones', () => {
     const { redactor, tooShort } = redactorFor({ names: ['SHORT', 'EMPTY', 'UNSET', 'LONG'], env: { SHORT: 'abc', EMPTY: '', LONG: 'abcd' } });
-    expect(tooShort).toEqual(['SHORT']);
+    expect(tooShort).toEqual(['secret SHORT']);
     expect(redactor.text('abc abcd')).toBe(`abc ${MASK}`);
   });
 
