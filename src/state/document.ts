@@ -24,7 +24,7 @@ export interface MeasurementState {
   display: string;
   condition: string | null;
   reason: string | null;
-  /** Documents before 0.2 kept the value too (in `recent`). */
+  /** Documents written by 0.1.0 kept the value too (in `recent`). */
   value?: JsonValue;
 }
 

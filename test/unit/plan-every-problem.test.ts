@@ -80,7 +80,7 @@ state: s3://bucket/key
 `);
     expect(found).toEqual([
       'rollout.config.yml:2:5 stages.0.deploy: is required',
-      'rollout.config.yml:6:42 stages.1.health.0.type: unknown check type; the types are http, command, prometheus',
+      'rollout.config.yml:6:42 stages.1.health.0.type: unknown check type; the types are http, command, prometheus, graphite, influxdb, datadog, cloudwatch',
       'rollout.config.yml:7:36 stages.1.health.1.intervl: unknown key (did you mean "interval"?)',
       'rollout.config.yml:8:15 stages.1.health.2.url: must be an http:// or https:// URL; after substitution it is "ftp://x/"',
       'rollout.config.yml:9:5 stages.2.deploy: is required',
@@ -105,7 +105,7 @@ stages:
     expect(found).toEqual([
       'rollout.config.yml:2:8 vars.tag: must be text, not a list',
       'rollout.config.yml:6:5 checks.smoke.bogus: unknown key',
-      'rollout.config.yml:8:11 checks.other.type: unknown check type; the types are http, command, prometheus',
+      'rollout.config.yml:8:11 checks.other.type: unknown check type; the types are http, command, prometheus, graphite, influxdb, datadog, cloudwatch',
       expect.stringMatching(/^rollout\.config\.yml:12:\d+ stages\.0\.checks\.2\.with\.x: /),
     ]);
   });
