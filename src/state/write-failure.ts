@@ -11,7 +11,24 @@ import type { StateStore } from './store.js';
  * new holder owns the record now). A failed write keeps what the run did since its last good
  * record in a file beside the plan (Terraform's `errored.tfstate`), and says how to push it back.
  */
-export async function stateFailure(reason: unknown, store: StateStore, plan: Pick<Plan, 'dir'>): Promise<Error> {
+/** What the record says stopped a run (`interruptedBy`) when no signal did. */
+export const STOPPED_BY = {
+  stateWrite: 'a failed state write',
+  lockLost: 'a lost lock',
+} as const;
+
+/** The lock could not be released (its directory unwritable, the store gone): what is left, and what to do. */
+export function lockLeftAdvice(location: string, runId: string, why: string): string {
+  return (
+    `the lock of ${location} could not be released (${why}): it is left behind. Once ${location} can be written again, ` +
+    `remove it with \`rollout unlock --run-id ${runId}\`.`
+  );
+}
+
+/**
+ * `lockLeft`: said when the lock could not be released (lockLeftAdvice); null when it was.
+ */
+export async function stateFailure(reason: unknown, store: StateStore, plan: Pick<Plan, 'dir'>, lockLeft: string | null = null): Promise<Error> {
   if (reason instanceof LeaseLostError) return reason;
   const location = store.backend.location;
   const cause = reason instanceof Error ? reason.message : String(reason);
@@ -29,7 +46,7 @@ export async function stateFailure(reason: unknown, store: StateStore, plan: Pic
     : 'Its record could not be saved anywhere else either: check the disk, then `rollout status` shows what the last good record says.';
   return new StateUnavailableError(
     `could not record the state of run ${runId} in ${location}: ${cause}. The run stopped: no deploy or rollback command started after the failure. ` +
-      `The last good record is ${lastGood}. ${restore}`,
+      `The last good record is ${lastGood}. ${restore} ${lockLeft ? `Also, ${lockLeft}` : 'The lock was released.'}`,
   );
 }
 

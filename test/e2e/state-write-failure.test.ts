@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { runCli, STACK_TRACE, startCli } from '../helpers/cli.js';
+import { binPath, runCli, STACK_TRACE, startCli } from '../helpers/cli.js';
 import { defaultStatePath, waitForState } from '../helpers/state.js';
 import { readLines, writePlan } from '../helpers/temp-dir.js';
 import { useWorkspace } from '../helpers/workspace.js';
@@ -54,6 +55,49 @@ describe('a failed state write', { timeout: 120_000 }, () => {
     expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one', 'two']);
   });
 
+  it('a state directory made read-only mid-run: exit 3, the saved record and the left lock are named, and both ways back work', async () => {
+    await writePlan(
+      ws.dir,
+      [
+        'stages:',
+        '  - name: one',
+        '    deploy: echo one >> deploy.log',
+        '    soak: 2s',
+        '  - name: two',
+        '    deploy: echo two >> deploy.log',
+        '    soak: 0',
+      ].join('\n'),
+    );
+    const statePath = defaultStatePath(ws.dir);
+    const run = startUnprivileged(['run'], ws.dir);
+    await waitForState(statePath, (s) => s.stages[0]?.status === 'soaking', 60_000);
+    chmodSync(path.dirname(statePath), 0o500); // as a full disk or a read-only remount would: nothing can be written
+    const result = await run;
+    chmodSync(path.dirname(statePath), 0o700);
+
+    expect(result.exitCode, String(result.all)).toBe(3);
+    const stderr = String(result.stderr);
+    expect(stderr).not.toMatch(STACK_TRACE);
+    expect(stderr).not.toContain('internal error');
+    const saved = readdirSync(ws.dir).find((name) => name.endsWith('.errored.json'));
+    expect(saved, readdirSync(ws.dir).join(', ')).toBeDefined();
+    const savedPath = path.join(ws.dir, saved as string);
+    expect(stderr).toContain(`Everything this run did is saved in ${savedPath}`);
+    expect(stderr).toContain(`rollout state push ${savedPath}`);
+    const runId = JSON.parse(readFileSync(savedPath, 'utf8')).runId as string;
+    expect(stderr).toMatch(new RegExp(`the lock of ${statePath} could not be released \\(EACCES[^)]*\\): it is left behind.*rollout unlock --run-id ${runId}`));
+    // Stopped by the failed write, not by a signal: the record says so.
+    expect(JSON.parse(readFileSync(savedPath, 'utf8'))).toMatchObject({ status: 'interrupted', interruptedBy: 'a failed state write' });
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one']);
+
+    expect((await runCli(['unlock', '--run-id', runId], { cwd: ws.dir })).exitCode).toBe(0);
+    const pushed = await runCli(['state', 'push', savedPath], { cwd: ws.dir });
+    expect(pushed.exitCode, pushed.all).toBe(0);
+    const resumed = await runCli(['resume'], { cwd: ws.dir });
+    expect(resumed.exitCode, resumed.all).toBe(0);
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one', 'two']);
+  });
+
   it('push refuses another run or an older serial unless --force --reason', async () => {
     await writePlan(ws.dir, 'stages:\n  - name: one\n    deploy: "true"\n    soak: 0\n');
     expect((await runCli(['run'], { cwd: ws.dir })).exitCode).toBe(0);
@@ -94,6 +138,29 @@ describe('orphans after SIGKILL (issue 10 item 12)', { timeout: 120_000 }, () =>
     expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['again']);
   });
 });
+
+/**
+ * The CLI as a user whom file modes bind: root writes into a read-only directory anyway, so as
+ * root the CLI runs as `nobody` (setpriv, util-linux) in a directory handed to it.
+ */
+function startUnprivileged(args: string[], cwd: string) {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, NO_COLOR: '1', CI: 'true' };
+  const options = { cwd, env, extendEnv: false, reject: false, all: true, timeout: 90_000 } as const;
+  if (process.getuid?.() !== 0) return execa(process.execPath, [binPath, ...args], options);
+  chownRecursive(cwd, NOBODY);
+  return execa('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, binPath, ...args], options);
+}
+
+const NOBODY = 65534;
+
+function chownRecursive(dir: string, id: number): void {
+  chownSync(dir, id, id);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) chownRecursive(full, id);
+    else chownSync(full, id, id);
+  }
+}
 
 function isRunning(pid: number): boolean {
   try {

@@ -68,8 +68,15 @@ export class FileBackend implements StateBackend {
     const lost = new AbortController();
     const clock = this.options.clock;
     // A removed lock is said, not obeyed: on one machine `rollout unlock` is a human decision.
+    let unwritable = false;
     const timer = setInterval(() => {
-      if (!lock.heartbeat(new Date(clock.now()).toISOString())) options.warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
+      try {
+        if (!lock.heartbeat(new Date(clock.now()).toISOString())) options.warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
+      } catch (error) {
+        // A directory gone read-only: the state write that fails next stops the run and says so.
+        if (!unwritable) options.warn(`could not refresh the lock ${lock.path}: ${(error as Error).message}`);
+        unwritable = true;
+      }
     }, HEARTBEAT_MS);
     timer.unref();
     return {
