@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { ensureDirectory } from './ensure-directory.js';
 
 /**
  * Replaces `path` with `text` so that a reader (or a crash) sees either the old file or the new
@@ -10,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export function writeFileAtomic(path: string, text: string, options: { backup?: boolean } = {}): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensureDirectory(dir);
   const temp = join(dir, `.${basename(path)}.${uniqueSuffix()}.tmp`);
   const fd = openSync(temp, 'w', 0o600);
   try {

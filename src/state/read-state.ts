@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { StateDocument } from './document.js';
+import { CHOOSE_ANOTHER_PATH } from './ensure-directory.js';
 
 /** Reads a state file; `null` when there is none. A damaged file is an error, never silently replaced. */
 export function readState(path: string): StateDocument | null {
@@ -9,7 +10,9 @@ export function readState(path: string): StateDocument | null {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new InputError(`cannot read state file ${path}: ${(error as Error).message}`);
+    throw new InputError(
+      `cannot read state file ${path}: ${(error as Error).message}. Check the path, and that this user may read it; or ${CHOOSE_ANOTHER_PATH}.`,
+    );
   }
   const parsed = parseState(text);
   if (parsed.ok) return parsed.doc;

@@ -1,10 +1,10 @@
-import { chmodSync, chownSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { binPath, runCli, STACK_TRACE, startCli } from '../helpers/cli.js';
+import { runCli, STACK_TRACE, startCli } from '../helpers/cli.js';
 import { defaultStatePath, waitForState } from '../helpers/state.js';
 import { readLines, writePlan } from '../helpers/temp-dir.js';
+import { startUnprivileged } from '../helpers/unprivileged.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 /**
@@ -138,29 +138,6 @@ describe('orphans after SIGKILL (issue 10 item 12)', { timeout: 120_000 }, () =>
     expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['again']);
   });
 });
-
-/**
- * The CLI as a user whom file modes bind: root writes into a read-only directory anyway, so as
- * root the CLI runs as `nobody` (setpriv, util-linux) in a directory handed to it.
- */
-function startUnprivileged(args: string[], cwd: string) {
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, NO_COLOR: '1', CI: 'true' };
-  const options = { cwd, env, extendEnv: false, reject: false, all: true, timeout: 90_000 } as const;
-  if (process.getuid?.() !== 0) return execa(process.execPath, [binPath, ...args], options);
-  chownRecursive(cwd, NOBODY);
-  return execa('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, binPath, ...args], options);
-}
-
-const NOBODY = 65534;
-
-function chownRecursive(dir: string, id: number): void {
-  chownSync(dir, id, id);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) chownRecursive(full, id);
-    else chownSync(full, id, id);
-  }
-}
 
 function isRunning(pid: number): boolean {
   try {

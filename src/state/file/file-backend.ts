@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../clock.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import type { Expected, LockHandle, LockInfo, LockOptions, RunSummary, StateBackend, StoredRecord, UnlockResult } from '../backend.js';
 import type { StateDocument } from '../document.js';
+import { ensureDirectory, unusableLocation } from '../ensure-directory.js';
 import { StaleWriteError } from '../errors.js';
 import { acquireLock, HEARTBEAT_MS, pidIsAlive, readLockHolder, removeLock, staleReason } from '../lock.js';
 import { readState } from '../read-state.js';
@@ -44,9 +45,13 @@ export class FileBackend implements StateBackend {
   }
 
   async replace(doc: StateDocument): Promise<void> {
-    const stored = this.storedIdentity();
-    if (stored !== null && stored.lineage !== doc.lineage) this.past.keepCurrent();
-    writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: true });
+    try {
+      const stored = this.storedIdentity();
+      if (stored !== null && stored.lineage !== doc.lineage) this.past.keepCurrent();
+      writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: true });
+    } catch (error) {
+      throw unusableLocation(this.location, error);
+    }
   }
 
   /** The stored record's lineage and serial; null when there is none. */
@@ -63,8 +68,14 @@ export class FileBackend implements StateBackend {
   }
 
   async lock(info: LockInfo, options: LockOptions): Promise<LockHandle> {
-    mkdirSync(dirname(this.location), { recursive: true, mode: 0o700 });
-    const lock = await acquireLock(`${this.location}.lock`, info, options);
+    let lock: Awaited<ReturnType<typeof acquireLock>>;
+    try {
+      // The first thing a run writes: a location it cannot use is bad input, said before anything runs.
+      ensureDirectory(dirname(this.location));
+      lock = await acquireLock(`${this.location}.lock`, info, options);
+    } catch (error) {
+      throw unusableLocation(this.location, error);
+    }
     const lost = new AbortController();
     const clock = this.options.clock;
     // A removed lock is said, not obeyed: on one machine `rollout unlock` is a human decision.
