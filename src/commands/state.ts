@@ -55,12 +55,25 @@ export async function statePush(file: string, options: PushOptions, ctx: Context
     throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
   }
   const parsed = parseStateText(text);
-  if (!parsed.ok) throw new InputError(`${path} is not a state document: ${parsed.problem}`);
+  if (!parsed.ok && parsed.newer) throw new InputError(`${path} ${parsed.problem} Nothing was pushed.`);
+  if (!parsed.ok)
+    throw new InputError(`${path} is not a valid state document (${parsed.problem}); nothing was pushed. Correct it, or push another saved copy.`);
   const doc = parsed.doc;
   const backend = await locateState(options, ctx);
   try {
     return await underLock(backend, ctx, 'rollout state push', async () => {
-      const current = await backend.read();
+      let current: StateDocument | null;
+      try {
+        current = await backend.read();
+      } catch (error) {
+        // A stored record this release cannot read (damaged, or newer) is replaced only on purpose.
+        if (!(error instanceof InputError) || !options.force) throw error;
+        await backend.replace(doc);
+        ctx.term.out.write(
+          `Pushed run ${doc.runId} (status ${doc.status}) to ${backend.location} over a record it could not read (forced; reason: ${options.reason}).\n`,
+        );
+        return 0;
+      }
       const refusal = pushRefusal(doc, current);
       if (refusal && !options.force) throw new InputError(`${refusal}; nothing was written. If this document is right, pass --force --reason "…".`);
       doc.serial = Math.max(doc.serial, current?.serial ?? 0) + 1;

@@ -100,6 +100,8 @@ export interface StateDocument {
    * leaves a deploy's process group running). Null between commands. Added in 0.2.
    */
   processGroup?: ProcessGroupRecord | null;
+  /** The rolloutctl release that wrote the document last (added after 0.1.0): an older release names it when it cannot read it. */
+  rolloutctlVersion?: string;
 }
 
 /** Enough to find a command's process group again and be sure it is the same one. */

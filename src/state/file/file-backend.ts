@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../clock.js';
+import { InputError } from '../../errors.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import type { Expected, LockHandle, LockInfo, LockOptions, RunSummary, StateBackend, StoredRecord, UnlockResult } from '../backend.js';
 import type { StateDocument } from '../document.js';
@@ -41,16 +42,26 @@ export class FileBackend implements StateBackend {
     const same = stored === null ? expected === null : expected !== null && stored.lineage === expected.lineage && stored.serial === expected.serial;
     if (!same) throw new StaleWriteError(this.location, expected, stored);
     if (stored !== null && stored.lineage !== record.lineage) this.past.keepCurrent();
-    writeFileAtomic(this.location, record.text, { backup: true });
+    writeFileAtomic(this.location, record.text, { backup: backupOf(record.status) });
   }
 
   async replace(doc: StateDocument): Promise<void> {
     try {
-      const stored = this.storedIdentity();
+      // A stored record that cannot be read (`state push --force` over it) has no history to keep.
+      const stored = this.storedIdentityIfReadable();
       if (stored !== null && stored.lineage !== doc.lineage) this.past.keepCurrent();
-      writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: true });
+      writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: backupOf(doc.status) });
     } catch (error) {
       throw unusableLocation(this.location, error);
+    }
+  }
+
+  private storedIdentityIfReadable(): { lineage: string; serial: number } | null {
+    try {
+      return readState(this.location) && this.storedIdentity();
+    } catch (error) {
+      if (error instanceof InputError) return null;
+      throw error;
     }
   }
 
@@ -129,4 +140,14 @@ export class FileBackend implements StateBackend {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * `.bak` is always a complete document `rollout status` reads truthfully: while a run goes on, the
+ * write before the latest (a crash or a damaged file mid-run leaves a resumable record); once a
+ * command has stopped (finished, paused, blocked, interrupted), that final record itself. Never a
+ * `running` record of a run that has ended, which `status` would report as dead.
+ */
+function backupOf(status: StateDocument['status']): 'previous' | 'this' {
+  return status === 'running' ? 'previous' : 'this';
 }
