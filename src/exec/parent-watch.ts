@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** How often the parent is looked at: a syscall, so cheap; a cancel is noticed within this long. */
 export const PARENT_POLL_MS = 250;
 
@@ -13,7 +15,7 @@ export function watchParentUnderNpm(env: Readonly<Record<string, string | undefi
   // npm's run-script sets npm_lifecycle_event for `npx` ("npx"), `npm exec` and `npm run <script>`.
   if (env.npm_lifecycle_event === undefined) return () => {};
   const parent = ppid();
-  if (parent <= 1) return () => {};
+  if (parent <= 1 || !mayBeShell(parent)) return () => {};
   const timer = setInterval(() => {
     if (ppid() === parent) return;
     clearInterval(timer);
@@ -21,4 +23,21 @@ export function watchParentUnderNpm(env: Readonly<Record<string, string | undefi
   }, PARENT_POLL_MS);
   timer.unref(); // never what keeps the CLI alive
   return () => clearInterval(timer);
+}
+
+const SHELLS = new Set(['sh', 'dash', 'bash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
+
+/**
+ * Whether the parent is a shell (npm's `sh -c`), where /proc can tell. The variable is inherited by
+ * everything below npm (a test runner started by `npm test`, and what it starts): only a shell
+ * parent is npm's shim. Without /proc (macOS), the variable alone decides.
+ */
+function mayBeShell(pid: number): boolean {
+  let comm: string;
+  try {
+    comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return true;
+  }
+  return SHELLS.has(comm);
 }
