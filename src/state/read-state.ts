@@ -64,7 +64,7 @@ function newerProblem(docVersion: number, writer: string | null): string {
   const by = writer ? `rolloutctl ${writer}` : 'a newer rolloutctl';
   const use = writer ? `\`npx rolloutctl@${writer} …\` (or newer)` : `a rolloutctl that reads state version ${docVersion}`;
   return (
-    `was written by ${by} (state document version ${docVersion}); this is rolloutctl ${ourVersion}, which cannot read it. ` +
+    `was written by ${by} (state document version ${docVersion}); this is rolloutctl ${ourVersion}, which reads state document version 1 only. ` +
     `It was left exactly as it is (do not restore an older backup over it: that would lose the newer record). Use ${use} for this state.`
   );
 }
