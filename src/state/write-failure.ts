@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan } from '../plan/types.js';
 import { writeFileAtomic } from './atomic-write.js';
+import type { StateDocument } from './document.js';
 import { LeaseLostError, StateUnavailableError } from './errors.js';
+import { parseStateText } from './read-state.js';
 import type { StateStore } from './store.js';
 
 /**
@@ -33,7 +35,7 @@ export async function stateFailure(reason: unknown, store: StateStore, plan: Pic
   const location = store.backend.location;
   const cause = reason instanceof Error ? reason.message : String(reason);
   const runId = store.document?.runId ?? 'unknown';
-  const saved = saveFallback(store.text(), [plan.dir, tmpdir()], `rollout-state.${runId}.errored.json`);
+  const saved = saveFallback(store.text(), [plan.dir, tmpdir()], erroredRecordName(runId));
   const last = store.lastGood ? `serial ${store.lastGood.serial}` : 'none for this run';
   const local = !/^[a-z]+:\/\//i.test(location);
   const lastGood = !local
@@ -60,6 +62,31 @@ function saveFallback(text: string | null, dirs: string[], name: string): string
     } catch {
       // The plan's directory may be what failed: try the next place.
     }
+  }
+  return null;
+}
+
+/** The file a run whose state write failed saves its record in (beside the plan, else in the temp directory). */
+export function erroredRecordName(runId: string): string {
+  return `rollout-state.${runId}.errored.json`;
+}
+
+/**
+ * A saved record of `doc`'s run that is ahead of it (same lineage, higher serial): the stored record
+ * stopped at the failed write, so `status` must say where the rest is. Looked for in `dirs`, then
+ * the temp directory.
+ */
+export function findErroredRecord(doc: StateDocument, dirs: string[]): string | null {
+  for (const dir of [...dirs, tmpdir()]) {
+    const path = join(dir, erroredRecordName(doc.runId));
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      continue;
+    }
+    const saved = parseStateText(text);
+    if (saved.ok && saved.doc.lineage === doc.lineage && saved.doc.serial > doc.serial) return path;
   }
   return null;
 }

@@ -90,6 +90,11 @@ describe('a failed state write', { timeout: 120_000 }, () => {
     expect(JSON.parse(readFileSync(savedPath, 'utf8'))).toMatchObject({ status: 'interrupted', interruptedBy: 'a failed state write' });
     expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one']);
 
+    // The stored record stopped at the failed write: status says where the rest is, not just "died".
+    const status = await runCli(['status'], { cwd: ws.dir });
+    expect(status.stdout).toMatch(new RegExp(`could not record its state here after serial \\d+: what it did since is saved in ${savedPath}`));
+    expect(status.stdout).toContain(`rollout state push ${savedPath}`);
+
     expect((await runCli(['unlock', '--run-id', runId], { cwd: ws.dir })).exitCode).toBe(0);
     const pushed = await runCli(['state', 'push', savedPath], { cwd: ws.dir });
     expect(pushed.exitCode, pushed.all).toBe(0);
