@@ -86,7 +86,8 @@ describe('a failed state write', { timeout: 120_000 }, () => {
     expect(stderr).toContain(`rollout state push ${savedPath}`);
     const runId = JSON.parse(readFileSync(savedPath, 'utf8')).runId as string;
     expect(stderr).toMatch(new RegExp(`the lock of ${statePath} could not be released \\(EACCES[^)]*\\): it is left behind.*rollout unlock --run-id ${runId}`));
-    // Stopped by the failed write, not by a signal: the record says so.
+    // Stopped by the failed write, not by a signal: the log and the record say so.
+    expect(stderr).toMatch(/⚠ interrupted by a failed state write in /);
     expect(JSON.parse(readFileSync(savedPath, 'utf8'))).toMatchObject({ status: 'interrupted', interruptedBy: 'a failed state write' });
     expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one']);
 
