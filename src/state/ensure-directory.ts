@@ -33,7 +33,7 @@ export function ensureDirectory(dir: string): void {
     if (up === at) break;
     at = up;
   }
-  refuseKernelFilesystem(at, dir);
+  refuseKernelFilesystem(at, resolve(dir), dir);
   for (const level of missing) {
     try {
       mkdirSync(level, { mode: 0o700 });
@@ -43,14 +43,15 @@ export function ensureDirectory(dir: string): void {
   }
 }
 
-function refuseKernelFilesystem(existing: string, dir: string): void {
-  let type: number;
+function refuseKernelFilesystem(existing: string, absolute: string, dir: string): void {
+  // By name first: a container may leave /proc or /sys an empty directory of the root filesystem.
+  const top = /^\/(proc|sys)(\/|$)/.exec(absolute)?.[1];
+  let name = top === undefined ? undefined : `/${top} (${top === 'proc' ? 'procfs' : 'sysfs'})`;
   try {
-    type = statfsSync(existing).type;
+    name ??= KERNEL_FILESYSTEMS.get(statfsSync(existing).type);
   } catch {
-    return; // not knowable here (an old kernel, another OS): mkdir will say what is wrong
+    // Not knowable here (an old kernel, another OS): mkdir will say what is wrong.
   }
-  const name = KERNEL_FILESYSTEMS.get(type);
   if (name)
     throw new InputError(`the state directory ${dir} is on ${name}, a kernel filesystem that cannot hold files: ${CHOOSE_ANOTHER_PATH}. Nothing was run.`);
 }
