@@ -21,10 +21,11 @@ export const STOPPED_BY = {
 
 /** The lock could not be released (its directory unwritable, the store gone): what is left, and what to do. */
 export function lockLeftAdvice(location: string, runId: string, why: string): string {
-  return (
-    `the lock of ${location} could not be released (${why}): it is left behind. Once ${location} can be written again, ` +
-    `remove it with \`rollout unlock --run-id ${runId}\`.`
-  );
+  const unlock = `\`rollout unlock --run-id ${runId}\``;
+  if (/^[a-z]+:\/\//i.test(location)) {
+    return `the lease on ${location} could not be released (${why}): it lapses by itself after its TTL, or remove it with ${unlock} once the store is reachable.`;
+  }
+  return `the lock of ${location} could not be released (${why}): it is left behind. Once ${location} can be written again, remove it with ${unlock}.`;
 }
 
 /**
