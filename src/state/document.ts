@@ -75,7 +75,10 @@ export interface StateDocument {
   /** `vars` are the effective values (plan defaults and --var), so a resume deploys the same thing. */
   plan: { name: string; path: string; sha256: string; vars: Record<string, string> };
   status: RunStatus;
-  /** The signal that interrupted the run (`SIGINT` or `SIGTERM`), when status is `interrupted`. */
+  /**
+   * What interrupted the run, when status is `interrupted`: `SIGINT` or `SIGTERM`, or what stopped it
+   * without a signal: `a failed state write`, `a lost lock` (STOPPED_BY in write-failure.ts).
+   */
   interruptedBy: string | null;
   /** How many times `rollout resume` continued this run. */
   resumes: number;
