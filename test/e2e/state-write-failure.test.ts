@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, STACK_TRACE, startCli } from '../helpers/cli.js';
 import { defaultStatePath, waitForState } from '../helpers/state.js';
-import { readLines, writePlan } from '../helpers/temp-dir.js';
+import { exists, readLines, writePlan } from '../helpers/temp-dir.js';
 import { startUnprivileged } from '../helpers/unprivileged.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
@@ -102,6 +102,23 @@ describe('a failed state write', { timeout: 120_000 }, () => {
     const resumed = await runCli(['resume'], { cwd: ws.dir });
     expect(resumed.exitCode, resumed.all).toBe(0);
     expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one', 'two']);
+  });
+
+  it('a lock heartbeat (every 10 s) into the read-only directory is a warning, not a crash; the next write stops the run with exit 3', async () => {
+    await writePlan(
+      ws.dir,
+      ['stages:', '  - name: one', '    deploy: "true"', '    soak: 12s', '  - name: two', '    deploy: echo two >> deploy.log', '    soak: 0'].join('\n'),
+    );
+    const statePath = defaultStatePath(ws.dir);
+    const run = startUnprivileged(['run'], ws.dir);
+    await waitForState(statePath, (s) => s.stages[0]?.status === 'soaking', 60_000);
+    chmodSync(path.dirname(statePath), 0o500);
+    const result = await run;
+    chmodSync(path.dirname(statePath), 0o700);
+    expect(result.exitCode, String(result.all)).toBe(3);
+    expect(String(result.stderr)).toMatch(/warning: could not refresh the lock \S+state\.json\.lock: EACCES/);
+    expect(String(result.stderr)).not.toContain('internal error');
+    expect(await exists(path.join(ws.dir, 'deploy.log'))).toBe(false);
   });
 
   it('push refuses another run or an older serial unless --force --reason', async () => {
