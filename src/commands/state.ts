@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../state/atomic-write.js';
 import type { StateBackend } from '../state/backend.js';
 import { storedRecord } from '../state/backend.js';
 import type { StateDocument } from '../state/document.js';
+import { KernelFilesystemError } from '../state/ensure-directory.js';
 import { currentIdentity } from '../state/identity.js';
 import { parseStateText } from '../state/read-state.js';
 import { openBackend } from '../state/registry.js';
@@ -26,7 +27,13 @@ export async function statePull(options: PullOptions, ctx: Context): Promise<num
     const text = `${JSON.stringify(doc, null, 2)}\n`;
     if (options.out === undefined) ctx.term.out.write(text);
     else {
-      writeFileAtomic(resolve(ctx.cwd, options.out), text);
+      const out = resolve(ctx.cwd, options.out);
+      try {
+        writeFileAtomic(out, text);
+      } catch (error) {
+        if (!(error instanceof KernelFilesystemError) && typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+        throw new InputError(`cannot write ${out} (${(error as Error).message}): choose another --out, or print the document without it.`);
+      }
       ctx.term.err.write(`Saved run ${doc.runId} (serial ${doc.serial}) to ${options.out}\n`);
     }
     return 0;

@@ -22,7 +22,7 @@ export const CHOOSE_ANOTHER_PATH =
  * Creates `dir` and any missing parents (mode 0700), one level at a time. Not `mkdir -p`
  * (`{recursive: true}`): on /proc Node's recursive mkdir spins forever at full CPU, deaf to SIGTERM,
  * since /proc/x answers ENOENT while /proc exists. A path on a kernel filesystem is refused first
- * (InputError); any other failure is the errno error, for the caller to put in its own terms.
+ * (KernelFilesystemError); any other failure is the errno error, for the caller to put in its own terms.
  */
 export function ensureDirectory(dir: string): void {
   const missing: string[] = [];
@@ -52,12 +52,16 @@ function refuseKernelFilesystem(existing: string, absolute: string, dir: string)
   } catch {
     // Not knowable here (an old kernel, another OS): mkdir will say what is wrong.
   }
-  if (name)
-    throw new InputError(`the state directory ${dir} is on ${name}, a kernel filesystem that cannot hold files: ${CHOOSE_ANOTHER_PATH}. Nothing was run.`);
+  if (name) throw new KernelFilesystemError(`${dir} is on ${name}, a kernel filesystem that cannot hold files`);
 }
+
+/** A path on /proc, /sys and the like: bad input, which each caller completes with what to do instead. */
+export class KernelFilesystemError extends InputError {}
 
 /** An errno failure to create or write the state's directory or lock, before anything ran: exit 2, with what to do. */
 export function unusableLocation(location: string, error: unknown): Error {
+  if (error instanceof KernelFilesystemError)
+    return new InputError(`cannot use ${location} for the state: ${error.message}; ${CHOOSE_ANOTHER_PATH}. Nothing was run.`);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof InputError || typeof code !== 'string') return error instanceof Error ? error : new Error(String(error));
   const hint =

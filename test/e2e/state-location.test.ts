@@ -54,6 +54,16 @@ describe('an unusable state location, before the run', { timeout: 60_000 }, () =
     expect(existsSync(path.join(ws.dir, 'deploy.log'))).toBe(false);
   });
 
+  it('`state pull --out` somewhere it cannot write: exit 2, what to do', async () => {
+    await writePlan(ws.dir, plan);
+    expect((await runCli(['run'], { cwd: ws.dir })).exitCode).toBe(0);
+    for (const out of ['/proc/rollout-x/state.json', 'rollout.config.yml/saved.json']) {
+      const result = await runCli(['state', 'pull', '--out', out], { cwd: ws.dir, timeout: 20_000 });
+      expect(result.exitCode, result.all).toBe(2);
+      expect(result.stderr).toMatch(/cannot write \S+ \(.*\): choose another --out, or print the document without it\./);
+    }
+  });
+
   it('a path through a file: exit 2, what to do', async () => {
     await writePlan(ws.dir, plan);
     const result = await runCli(['run', '--state', 'rollout.config.yml/x/state.json'], { cwd: ws.dir });
