@@ -16,6 +16,8 @@ command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
 # jq runs the `gh --jq` filter docs/ci.md shows; script(1) gives the prompt tests a real terminal.
 command -v jq >/dev/null 2>&1 || missing+=(jq)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+# dash: npm's script shell on Debian, which the npx cancel test runs under (test/e2e/github-cancel.test.ts).
+command -v dash >/dev/null 2>&1 || missing+=(dash)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

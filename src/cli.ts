@@ -1,5 +1,6 @@
 import type { Context } from './context.js';
 import { ExitCode } from './errors.js';
+import { watchParentUnderNpm } from './exec/parent-watch.js';
 import { killActiveCommands } from './exec/process-groups.js';
 import { checked, parseLimit, parsePausedExitCode, parseWaitLock } from './option-values.js';
 import { survivePipeClose } from './output/closed-pipe.js';
@@ -305,21 +306,24 @@ stateCommand
 let signals = 0;
 /** How long a finished command may wait for the event loop to drain before it exits anyway. */
 const LINGER_MS = 2_000;
-for (const name of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(name, () => {
-    signals++;
-    if (signals === 1) {
-      process.stderr.write(`\nrollout: ${name} received; stopping gracefully (send again to kill running commands now)\n`);
-      interrupt.abort(name);
-    } else if (signals === 2) {
-      process.stderr.write(`rollout: ${name} received again; killing the running command\n`);
-      hardInterrupt.abort(name);
-      killActiveCommands();
-    } else {
-      process.exit(interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
-    }
-  });
+function onSignal(name: 'SIGINT' | 'SIGTERM', why = `${name} received`): void {
+  signals++;
+  if (signals === 1) {
+    process.stderr.write(`\nrollout: ${why}; stopping gracefully (send again to kill running commands now)\n`);
+    interrupt.abort(name);
+  } else if (signals === 2) {
+    process.stderr.write(`rollout: ${name} received again; killing the running command\n`);
+    hardInterrupt.abort(name);
+    killActiveCommands();
+  } else {
+    process.exit(interrupt.signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted);
+  }
 }
+for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, () => onSignal(name));
+// Started by npm's shim, whose shell may swallow the cancel: its death is the cancel (see parent-watch.ts).
+watchParentUnderNpm(process.env, () =>
+  onSignal('SIGTERM', 'the npm process that started rollout was stopped (its shell exited without passing the signal on); taken as SIGTERM'),
+);
 process.on('exit', killActiveCommands);
 
 try {

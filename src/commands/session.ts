@@ -21,7 +21,7 @@ import { ciJobUrl } from '../state/ci-job.js';
 import { currentIdentity, machineId, processStart } from '../state/identity.js';
 import { isRemoteLocation, localEventLogAnchor } from '../state/registry.js';
 import { StateStore, type StoreOptions } from '../state/store.js';
-import { stateFailure } from '../state/write-failure.js';
+import { lockLeftAdvice, STOPPED_BY, stateFailure } from '../state/write-failure.js';
 
 /**
  * What `run`, `resume` and `rollback` share: a reporter, the store's lock (its heartbeat belongs
@@ -113,11 +113,19 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
     : null;
 
   // Stops the engine the way a cancel does, without a signal: a lost lock, or a state write that failed.
+  // Its reason is what the record says stopped the run (`interruptedBy`); the error itself is kept for settle().
   const stop = new AbortController();
-  lock.lost.addEventListener('abort', () => stop.abort(lock.lost.reason), { once: true });
+  lock.lost.addEventListener('abort', () => stop.abort(STOPPED_BY.lockLost), { once: true });
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
   const hardSignal = AbortSignal.any([ctx.hardSignal, stop.signal]);
   const by = startedBy(ctx.env, ctx.host, ciJob);
+  // Once only: settle() may release it early (and say so in its error), close() then has nothing to do.
+  let release: Promise<void> | undefined;
+  let lockAdviceGiven = false;
+  const releaseLock = () => {
+    release ??= lock.release();
+    return release;
+  };
 
   const session: Session = {
     eventLogAnchor,
@@ -130,7 +138,7 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       const storeOptions: StoreOptions = {
         sanitise: (text) => redactor.text(text),
         by: redactor.text(by),
-        onFailure: (error) => stop.abort(error),
+        onFailure: () => stop.abort(STOPPED_BY.stateWrite),
       };
       return new StateStore(backend, doc, storeOptions, stored === undefined ? doc : stored);
     },
@@ -184,13 +192,27 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
     async settle(store) {
       await store.close();
       if (!stop.signal.aborted) return;
-      throw redactError(redactor, await stateFailure(stop.signal.reason, store, plan));
+      const reason = lock.lost.aborted ? lock.lost.reason : store.failure;
+      // Released here, so the error can say whether the lock is gone or what to do about it.
+      const lockLeft = await releaseLock().then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      lockAdviceGiven = lockLeft !== null;
+      throw redactError(
+        redactor,
+        await stateFailure(reason, store, plan, lockLeft === null ? null : lockLeftAdvice(backend.location, options.runId, lockLeft)),
+      );
     },
     async close() {
       eventLog?.close();
       reporter.close();
       try {
-        await lock.release();
+        await releaseLock().catch((error: unknown) => {
+          if (lockAdviceGiven) return;
+          const why = error instanceof Error ? error.message : String(error);
+          ctx.term.err.write(`${ctx.term.color.yellow('warning:')} ${redactor.text(lockLeftAdvice(backend.location, options.runId, why))}\n`);
+        });
       } finally {
         await backend.close();
         await http.close();

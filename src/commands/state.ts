@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../state/atomic-write.js';
 import type { StateBackend } from '../state/backend.js';
 import { storedRecord } from '../state/backend.js';
 import type { StateDocument } from '../state/document.js';
+import { KernelFilesystemError } from '../state/ensure-directory.js';
 import { currentIdentity } from '../state/identity.js';
 import { parseStateText } from '../state/read-state.js';
 import { openBackend } from '../state/registry.js';
@@ -26,7 +27,13 @@ export async function statePull(options: PullOptions, ctx: Context): Promise<num
     const text = `${JSON.stringify(doc, null, 2)}\n`;
     if (options.out === undefined) ctx.term.out.write(text);
     else {
-      writeFileAtomic(resolve(ctx.cwd, options.out), text);
+      const out = resolve(ctx.cwd, options.out);
+      try {
+        writeFileAtomic(out, text);
+      } catch (error) {
+        if (!(error instanceof KernelFilesystemError) && typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+        throw new InputError(`cannot write ${out} (${(error as Error).message}): choose another --out, or print the document without it.`);
+      }
       ctx.term.err.write(`Saved run ${doc.runId} (serial ${doc.serial}) to ${options.out}\n`);
     }
     return 0;
@@ -55,12 +62,25 @@ export async function statePush(file: string, options: PushOptions, ctx: Context
     throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
   }
   const parsed = parseStateText(text);
-  if (!parsed.ok) throw new InputError(`${path} is not a state document: ${parsed.problem}`);
+  if (!parsed.ok && parsed.newer) throw new InputError(`${path} ${parsed.problem} Nothing was pushed.`);
+  if (!parsed.ok)
+    throw new InputError(`${path} is not a valid state document (${parsed.problem}); nothing was pushed. Correct it, or push another saved copy.`);
   const doc = parsed.doc;
   const backend = await locateState(options, ctx);
   try {
     return await underLock(backend, ctx, 'rollout state push', async () => {
-      const current = await backend.read();
+      let current: StateDocument | null;
+      try {
+        current = await backend.read();
+      } catch (error) {
+        // A stored record this release cannot read (damaged, or newer) is replaced only on purpose.
+        if (!(error instanceof InputError) || !options.force) throw error;
+        await backend.replace(doc);
+        ctx.term.out.write(
+          `Pushed run ${doc.runId} (status ${doc.status}) to ${backend.location} over a record it could not read (forced; reason: ${options.reason}).\n`,
+        );
+        return 0;
+      }
       const refusal = pushRefusal(doc, current);
       if (refusal && !options.force) throw new InputError(`${refusal}; nothing was written. If this document is right, pass --force --reason "…".`);
       doc.serial = Math.max(doc.serial, current?.serial ?? 0) + 1;

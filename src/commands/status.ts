@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Context } from '../context.js';
 import { isExpired, nextStep } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
@@ -11,6 +11,8 @@ import { describeUnfinished } from '../output/unfinished.js';
 import { DEFAULTS } from '../plan/normalise.js';
 import type { StateBackend } from '../state/backend.js';
 import type { StateDocument } from '../state/document.js';
+import { isRemoteLocation } from '../state/registry.js';
+import { findErroredRecord } from '../state/write-failure.js';
 import { locateState } from './locate-state.js';
 
 export interface StatusOptions {
@@ -46,6 +48,15 @@ async function whatNext(doc: StateDocument, backend: StateBackend, ctx: Context)
   const state = backend.location === resolve(ctx.cwd, DEFAULTS.state) ? '' : ` --state ${backend.location}`;
   const will = describeNextStep(nextStep(doc, ctx.clock.now()), doc);
   const finish = `${will ? `${will}\n` : ''}Finish it with: rollout resume${state}   or undo it with: rollout rollback${state}`;
+  if (doc.status === 'running' || doc.status === 'interrupted') {
+    const saved = findErroredRecord(doc, isRemoteLocation(backend.location) ? [ctx.cwd] : [ctx.cwd, dirname(dirname(backend.location))]);
+    if (saved) {
+      return (
+        `Run ${doc.runId} could not record its state here after serial ${doc.serial}: what it did since is saved in ${saved}. ` +
+        `Push it back first: rollout state push ${saved}${state}   then: rollout status${state}`
+      );
+    }
+  }
   switch (doc.status) {
     case 'running': {
       const holder = await backend.holder();

@@ -68,8 +68,11 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
       return `${stage(event.stage)} ${c.dim(`not rolled back: ${event.reason}`)}`;
     case 'rollback.finished':
       return event.ok ? c.yellow('rollback finished') : c.red(`rollback failed for ${event.failedStages.join(', ')}: a human must look`);
-    case 'run.finished':
-      return `${statusWord(event.status, c, event.failure !== null)} in ${formatDuration(event.durationMs)}${event.failure ? `: ${event.failure.stage}: ${event.failure.reason}` : ''}`;
+    case 'run.finished': {
+      // Stopped by something other than a signal (a failed state write, a lost lock): said, not left to guess.
+      const by = event.status === 'interrupted' && event.signal && !event.signal.startsWith('SIG') ? ` by ${event.signal}` : '';
+      return `${statusWord(event.status, c, event.failure !== null)}${by} in ${formatDuration(event.durationMs)}${event.failure ? `: ${event.failure.stage}: ${event.failure.reason}` : ''}`;
+    }
     case 'command.output':
       return null;
   }

@@ -85,7 +85,10 @@ export interface StateDocument {
   /** `vars` are the effective values (plan defaults and --var), so a resume deploys the same thing. */
   plan: { name: string; path: string; sha256: string; vars: Record<string, string> };
   status: RunStatus;
-  /** The signal that interrupted the run (`SIGINT` or `SIGTERM`), when status is `interrupted`. */
+  /**
+   * What interrupted the run, when status is `interrupted`: `SIGINT` or `SIGTERM`, or what stopped it
+   * without a signal: `a failed state write`, `a lost lock` (STOPPED_BY in write-failure.ts).
+   */
   interruptedBy: string | null;
   /** How many times `rollout resume` continued this run. */
   resumes: number;
@@ -110,6 +113,8 @@ export interface StateDocument {
    * leaves a deploy's process group running). Null between commands; absent in older documents.
    */
   processGroup?: ProcessGroupRecord | null;
+  /** The rolloutctl release that wrote the document last (added after 0.1.0): an older release names it when it cannot read it. */
+  rolloutctlVersion?: string;
 }
 
 /** Enough to find a command's process group again and be sure it is the same one. */

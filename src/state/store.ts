@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RolloutEvent } from '../engine/events.js';
+import { version } from '../version.js';
 import { type Expected, type StateBackend, storedRecord } from './backend.js';
 import type { ProcessGroupRecord, StateDocument } from './document.js';
 import { applyEvent, initialState } from './reduce.js';
@@ -119,6 +120,7 @@ export class StateStore {
     this.dirty = false;
     if (!this.doc || this.failed) return this.queue;
     this.doc.serial++;
+    this.doc.rolloutctlVersion = version; // the last writer: a release older than it says who to use instead
     const record = storedRecord(this.doc, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`));
     const expected = this.expected;
     this.expected = { lineage: record.lineage, serial: record.serial };

@@ -21,9 +21,9 @@ const ciText = fs.readFileSync(path.join(repoRoot, 'docs/ci.md'), 'utf8');
 describe('CI documentation says what works', () => {
   it.each(documentationFiles())('%s pins the version in every npx call (an unpinned npx runs whoever owns the name)', (file) => {
     const text = fs.readFileSync(path.join(repoRoot, file), 'utf8');
-    for (const call of text.matchAll(/npx rolloutctl@(\S+?)(?=[\s`'"]|$)/gm)) expect(call[1], `${file}: ${call[0]}`).toBe(version);
+    for (const call of text.matchAll(/npx (?:-p |--package[= ])?rolloutctl@(\S+?)(?=[\s`'"]|$)/gm)) expect(call[1], `${file}: ${call[0]}`).toBe(version);
     // Unpinned forms, as commands (the prose may name them as what not to do).
-    expect(text).not.toMatch(/npx (--yes )?rolloutctl (run|status|rollback|resume|plan|validate|init|unlock)\b/);
+    expect(text).not.toMatch(/npx (--yes )?rolloutctl (run|status|rollback|resume|plan|validate|init|unlock|report|promote|abort|history|state)\b/);
     expect(text).not.toMatch(/npx rollout (run|status|rollback|resume|plan|validate|init|unlock)\b/);
   });
 

@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, STACK_TRACE, startCli } from '../helpers/cli.js';
 import { defaultStatePath, waitForState } from '../helpers/state.js';
-import { readLines, writePlan } from '../helpers/temp-dir.js';
+import { exists, readLines, writePlan } from '../helpers/temp-dir.js';
+import { startUnprivileged } from '../helpers/unprivileged.js';
 import { useWorkspace } from '../helpers/workspace.js';
 
 /**
@@ -52,6 +53,72 @@ describe('a failed state write', { timeout: 120_000 }, () => {
     const resumed = await runCli(['resume'], { cwd: ws.dir });
     expect(resumed.exitCode, resumed.all).toBe(0);
     expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one', 'two']);
+  });
+
+  it('a state directory made read-only mid-run: exit 3, the saved record and the left lock are named, and both ways back work', async () => {
+    await writePlan(
+      ws.dir,
+      [
+        'stages:',
+        '  - name: one',
+        '    deploy: echo one >> deploy.log',
+        '    soak: 2s',
+        '  - name: two',
+        '    deploy: echo two >> deploy.log',
+        '    soak: 0',
+      ].join('\n'),
+    );
+    const statePath = defaultStatePath(ws.dir);
+    const run = startUnprivileged(['run'], ws.dir);
+    await waitForState(statePath, (s) => s.stages[0]?.status === 'soaking', 60_000);
+    chmodSync(path.dirname(statePath), 0o500); // as a full disk or a read-only remount would: nothing can be written
+    const result = await run;
+    chmodSync(path.dirname(statePath), 0o700);
+
+    expect(result.exitCode, String(result.all)).toBe(3);
+    const stderr = String(result.stderr);
+    expect(stderr).not.toMatch(STACK_TRACE);
+    expect(stderr).not.toContain('internal error');
+    const saved = readdirSync(ws.dir).find((name) => name.endsWith('.errored.json'));
+    expect(saved, readdirSync(ws.dir).join(', ')).toBeDefined();
+    const savedPath = path.join(ws.dir, saved as string);
+    expect(stderr).toContain(`Everything this run did is saved in ${savedPath}`);
+    expect(stderr).toContain(`rollout state push ${savedPath}`);
+    const runId = JSON.parse(readFileSync(savedPath, 'utf8')).runId as string;
+    expect(stderr).toMatch(new RegExp(`the lock of ${statePath} could not be released \\(EACCES[^)]*\\): it is left behind.*rollout unlock --run-id ${runId}`));
+    // Stopped by the failed write, not by a signal: the log and the record say so.
+    expect(stderr).toMatch(/⚠ interrupted by a failed state write in /);
+    expect(JSON.parse(readFileSync(savedPath, 'utf8'))).toMatchObject({ status: 'interrupted', interruptedBy: 'a failed state write' });
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one']);
+
+    // The stored record stopped at the failed write: status says where the rest is, not just "died".
+    const status = await runCli(['status'], { cwd: ws.dir });
+    expect(status.stdout).toMatch(new RegExp(`could not record its state here after serial \\d+: what it did since is saved in ${savedPath}`));
+    expect(status.stdout).toContain(`rollout state push ${savedPath}`);
+
+    expect((await runCli(['unlock', '--run-id', runId], { cwd: ws.dir })).exitCode).toBe(0);
+    const pushed = await runCli(['state', 'push', savedPath], { cwd: ws.dir });
+    expect(pushed.exitCode, pushed.all).toBe(0);
+    const resumed = await runCli(['resume'], { cwd: ws.dir });
+    expect(resumed.exitCode, resumed.all).toBe(0);
+    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['one', 'two']);
+  });
+
+  it('a lock heartbeat (every 10 s) into the read-only directory is a warning, not a crash; the next write stops the run with exit 3', async () => {
+    await writePlan(
+      ws.dir,
+      ['stages:', '  - name: one', '    deploy: "true"', '    soak: 12s', '  - name: two', '    deploy: echo two >> deploy.log', '    soak: 0'].join('\n'),
+    );
+    const statePath = defaultStatePath(ws.dir);
+    const run = startUnprivileged(['run'], ws.dir);
+    await waitForState(statePath, (s) => s.stages[0]?.status === 'soaking', 60_000);
+    chmodSync(path.dirname(statePath), 0o500);
+    const result = await run;
+    chmodSync(path.dirname(statePath), 0o700);
+    expect(result.exitCode, String(result.all)).toBe(3);
+    expect(String(result.stderr)).toMatch(/warning: could not refresh the lock \S+state\.json\.lock: EACCES/);
+    expect(String(result.stderr)).not.toContain('internal error');
+    expect(await exists(path.join(ws.dir, 'deploy.log'))).toBe(false);
   });
 
   it('push refuses another run or an older serial unless --force --reason', async () => {

@@ -27,13 +27,27 @@ export async function removeRunnerDirs(): Promise<void> {
   for (const dir of created.splice(0)) await removeTempDir(dir);
 }
 
-/** A bin directory with `npx` (rolloutctl@<version> only → the built CLI) and, when given, a `gh` stand-in. */
+/**
+ * A bin directory with `npx` (rolloutctl@<version> only → the built CLI; `npx -p rolloutctl@<version> -c
+ * CMD` runs CMD with the package's `rolloutctl` and `rollout` on PATH) and, when given, a `gh` stand-in.
+ */
 export async function shimBin(dir: string, gh?: string): Promise<string> {
   const bin = path.join(dir, 'bin');
+  const pkgBin = path.join(dir, 'package-bin');
   await fs.mkdir(bin, { recursive: true });
+  await fs.mkdir(pkgBin, { recursive: true });
+  const cli = `#!/bin/sh\nexec "${process.execPath}" "${binPath}" "$@"\n`;
+  for (const name of ['rollout', 'rolloutctl']) await fs.writeFile(path.join(pkgBin, name), cli, { mode: 0o755 });
   await fs.writeFile(
     path.join(bin, 'npx'),
-    `#!/bin/sh\nif [ "$1" != "rolloutctl@${version}" ]; then echo "npx: unexpected $*" >&2; exit 127; fi\nshift\nexec "${process.execPath}" "${binPath}" "$@"\n`,
+    [
+      '#!/bin/sh',
+      `if [ "$1" = "-p" ] && [ "$2" = "rolloutctl@${version}" ] && [ "$3" = "-c" ]; then PATH="${pkgBin}:$PATH" exec sh -c "$4"; fi`,
+      `if [ "$1" != "rolloutctl@${version}" ]; then echo "npx: unexpected $*" >&2; exit 127; fi`,
+      'shift',
+      `exec "${process.execPath}" "${binPath}" "$@"`,
+      '',
+    ].join('\n'),
     { mode: 0o755 },
   );
   if (gh !== undefined) await fs.writeFile(path.join(bin, 'gh'), gh, { mode: 0o755 });

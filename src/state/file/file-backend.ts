@@ -1,9 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Clock } from '../../clock.js';
+import { InputError } from '../../errors.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import type { Expected, LockHandle, LockInfo, LockOptions, RunSummary, StateBackend, StoredRecord, UnlockResult } from '../backend.js';
 import type { StateDocument } from '../document.js';
+import { ensureDirectory, unusableLocation } from '../ensure-directory.js';
 import { StaleWriteError } from '../errors.js';
 import { acquireLock, HEARTBEAT_MS, pidIsAlive, readLockHolder, removeLock, staleReason } from '../lock.js';
 import { readState } from '../read-state.js';
@@ -40,13 +42,27 @@ export class FileBackend implements StateBackend {
     const same = stored === null ? expected === null : expected !== null && stored.lineage === expected.lineage && stored.serial === expected.serial;
     if (!same) throw new StaleWriteError(this.location, expected, stored);
     if (stored !== null && stored.lineage !== record.lineage) this.past.keepCurrent();
-    writeFileAtomic(this.location, record.text, { backup: true });
+    writeFileAtomic(this.location, record.text, { backup: backupOf(record.status) });
   }
 
   async replace(doc: StateDocument): Promise<void> {
-    const stored = this.storedIdentity();
-    if (stored !== null && stored.lineage !== doc.lineage) this.past.keepCurrent();
-    writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: true });
+    try {
+      // A stored record that cannot be read (`state push --force` over it) has no history to keep.
+      const stored = this.storedIdentityIfReadable();
+      if (stored !== null && stored.lineage !== doc.lineage) this.past.keepCurrent();
+      writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: backupOf(doc.status) });
+    } catch (error) {
+      throw unusableLocation(this.location, error);
+    }
+  }
+
+  private storedIdentityIfReadable(): { lineage: string; serial: number } | null {
+    try {
+      return readState(this.location) && this.storedIdentity();
+    } catch (error) {
+      if (error instanceof InputError) return null;
+      throw error;
+    }
   }
 
   /** The stored record's lineage and serial; null when there is none. */
@@ -63,13 +79,26 @@ export class FileBackend implements StateBackend {
   }
 
   async lock(info: LockInfo, options: LockOptions): Promise<LockHandle> {
-    mkdirSync(dirname(this.location), { recursive: true, mode: 0o700 });
-    const lock = await acquireLock(`${this.location}.lock`, info, options);
+    let lock: Awaited<ReturnType<typeof acquireLock>>;
+    try {
+      // The first thing a run writes: a location it cannot use is bad input, said before anything runs.
+      ensureDirectory(dirname(this.location));
+      lock = await acquireLock(`${this.location}.lock`, info, options);
+    } catch (error) {
+      throw unusableLocation(this.location, error);
+    }
     const lost = new AbortController();
     const clock = this.options.clock;
     // A removed lock is said, not obeyed: on one machine `rollout unlock` is a human decision.
+    let unwritable = false;
     const timer = setInterval(() => {
-      if (!lock.heartbeat(new Date(clock.now()).toISOString())) options.warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
+      try {
+        if (!lock.heartbeat(new Date(clock.now()).toISOString())) options.warn(`the lock ${lock.path} was removed by someone else while this run holds it`);
+      } catch (error) {
+        // A directory gone read-only: the state write that fails next stops the run and says so.
+        if (!unwritable) options.warn(`could not refresh the lock ${lock.path}: ${(error as Error).message}`);
+        unwritable = true;
+      }
     }, HEARTBEAT_MS);
     timer.unref();
     return {
@@ -111,4 +140,14 @@ export class FileBackend implements StateBackend {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * `.bak` is always a complete document `rollout status` reads truthfully: while a run goes on, the
+ * write before the latest (a crash or a damaged file mid-run leaves a resumable record); once a
+ * command has stopped (finished, paused, blocked, interrupted), that final record itself. Never a
+ * `running` record of a run that has ended, which `status` would report as dead.
+ */
+function backupOf(status: StateDocument['status']): 'previous' | 'this' {
+  return status === 'running' ? 'previous' : 'this';
 }

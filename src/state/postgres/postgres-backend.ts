@@ -2,6 +2,7 @@ import { InputError } from '../../errors.js';
 import type { Expected, LockHandle, LockInfo, LockOptions, RunSummary, StateBackend, StoredRecord, UnlockResult } from '../backend.js';
 import type { StateDocument } from '../document.js';
 import { LeaseLostError, StaleWriteError } from '../errors.js';
+import { checkStateValue } from '../read-state.js';
 import type { BackendOptions } from '../registry.js';
 import { Connection } from './connection.js';
 import { acquireLease, currentLease, describeHolder, type LeaseTarget } from './lease.js';
@@ -54,7 +55,7 @@ class PostgresBackend implements StateBackend {
 
   async read(): Promise<StateDocument | null> {
     const result = await this.guard(this.db.query(`SELECT doc FROM ${this.s}.state WHERE key = $1`, [this.lease.key]));
-    return (result.rows[0]?.doc as StateDocument | undefined) ?? null;
+    return this.checked(result.rows[0]?.doc, 'the current record');
   }
 
   /**
@@ -194,7 +195,7 @@ class PostgresBackend implements StateBackend {
 
   async readRun(runId: string): Promise<StateDocument | null> {
     const result = await this.guard(this.db.query(`SELECT doc FROM ${this.s}.runs WHERE key = $1 AND run_id = $2`, [this.lease.key, runId]));
-    return (result.rows[0]?.doc as StateDocument | undefined) ?? null;
+    return this.checked(result.rows[0]?.doc, `the record of run ${runId}`);
   }
 
   /** Every write already keeps the run in `runs`: nothing to copy. */
@@ -207,6 +208,19 @@ class PostgresBackend implements StateBackend {
 
   async close(): Promise<void> {
     await this.db.close();
+  }
+
+  /** A stored document, validated like a file's (document-schema.ts): a bad one is refused naming the field. */
+  private checked(doc: unknown, what: string): StateDocument | null {
+    if (doc === undefined || doc === null) return null;
+    const parsed = checkStateValue(doc);
+    if (parsed.ok) return parsed.doc;
+    const where = `${what} for key ${this.lease.key} in ${this.location}`;
+    if (parsed.newer) throw new InputError(`${where} ${parsed.problem}`);
+    throw new InputError(
+      `${where} is damaged (${parsed.problem}); it was left exactly as it is. Put a good copy back with ` +
+        '`rollout state push FILE --force --reason "…"` (a CI artifact, or an earlier run from `rollout state pull --run ID`), or correct the row by hand.',
+    );
   }
 
   /** No message from the database leaves here with a password in it. */

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { validateStateDocument } from '../../src/state/document-schema.js';
+import { checkStateValue, isNewer } from '../../src/state/read-state.js';
+
+const stage = {
+  name: 'canary',
+  status: 'succeeded',
+  startedAt: 't',
+  finishedAt: 't',
+  deploy: { command: 'x', exitCode: 0, signal: null, timedOut: false, durationMs: 3 },
+  soak: { ms: 0, startedAt: 't' },
+  health: { polls: 0, failures: 0, lastError: null, checks: [] },
+  rollback: { command: null, exitCode: null, durationMs: null, timedOut: false, skipped: null },
+};
+const doc = () => ({
+  version: 1,
+  runId: 'r1',
+  lineage: 'l',
+  serial: 3,
+  plan: { name: 'p', path: '/p.yml', sha256: 's', vars: {} },
+  status: 'succeeded',
+  interruptedBy: null,
+  resumes: 0,
+  startedAt: 't',
+  updatedAt: 't',
+  finishedAt: 't',
+  stages: [structuredClone(stage)],
+  failure: null,
+  rollback: null,
+});
+
+describe('the state document schema', () => {
+  it('accepts a document, and fields it does not know (a later minor release may add some)', () => {
+    expect(validateStateDocument({ ...doc(), addedLater: { x: 1 } }).ok).toBe(true);
+  });
+
+  it('names each bad field by its JSON path, what it expected and what it found', () => {
+    const bad = doc() as Record<string, unknown> & { stages: Record<string, unknown>[] };
+    bad.status = 'weird';
+    delete bad.stages[0]?.name;
+    (bad.stages[0] as Record<string, unknown>).health = null;
+    const result = validateStateDocument(bad);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems).toEqual([
+      'status: expected one of "running", "succeeded", "failed", "rolled_back", "rollback_failed", "interrupted", "blocked", "paused", found "weird"',
+      'stages[0].name: expected string, found nothing',
+      'stages[0].health: expected object, found null',
+    ]);
+  });
+
+  it('a newer document, or bad values from a newer release, is "newer", not damaged', () => {
+    expect(checkStateValue({ ...doc(), version: 2 })).toMatchObject({ ok: false, newer: true });
+    expect(checkStateValue({ ...doc(), status: 'canarying', rolloutctlVersion: '99.0.0' })).toMatchObject({ ok: false, newer: true });
+    expect(checkStateValue({ ...doc(), status: 'canarying', rolloutctlVersion: '0.0.1' })).toMatchObject({ ok: false, newer: false });
+    expect(checkStateValue({ hello: 'world' })).toMatchObject({ ok: false, newer: false, problem: 'not a rolloutctl state document (version 1)' });
+  });
+
+  it('compares release versions by number', () => {
+    expect(isNewer('0.10.0', '0.9.9')).toBe(true);
+    expect(isNewer('1.0.0', '1.0.0')).toBe(false);
+    expect(isNewer('0.1.0', '0.1.1')).toBe(false);
+    expect(isNewer('0.2.0-beta.1', '0.1.0')).toBe(true);
+  });
+});
