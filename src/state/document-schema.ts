@@ -14,7 +14,7 @@ const numOrNull = z.number().nullable();
 const outcome = z.enum(['pass', 'fail', 'inconclusive', 'error']);
 const pollError = z.looseObject({ kind: str, message: str });
 
-const measurement = z.looseObject({ at: str, outcome, value: z.unknown(), display: str, condition: strOrNull, reason: strOrNull });
+const measurement = z.looseObject({ at: str, outcome, value: z.unknown().optional(), display: str, condition: strOrNull, reason: strOrNull });
 const check = z.looseObject({
   name: str,
   url: str,

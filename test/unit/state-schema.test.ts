@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { RunStarted } from '../../src/engine/events.js';
 import { validateStateDocument } from '../../src/state/document-schema.js';
 import { checkStateValue, isNewer } from '../../src/state/read-state.js';
+import { applyEvent, initialState } from '../../src/state/reduce.js';
+import { polled, soakCheck } from '../helpers/checks.js';
 
 const stage = {
   name: 'canary',
@@ -32,6 +35,21 @@ const doc = () => ({
 describe('the state document schema', () => {
   it('accepts a document, and fields it does not know (a later minor release may add some)', () => {
     expect(validateStateDocument({ ...doc(), addedLater: { x: 1 } }).ok).toBe(true);
+  });
+
+  it('accepts the documents the reducer writes: a check with its last and lastBad summaries (no values)', () => {
+    const run: RunStarted = { type: 'run.started', time: 't', runId: 'r1', plan: { name: 'p', path: '/p', sha256: 's', vars: {} }, stages: ['canary'] };
+    const state = initialState(run);
+    const ref = { time: 't', runId: 'r1', stage: 'canary', index: 0 };
+    applyEvent(state, { ...ref, type: 'soak.started', soakMs: 1000, checks: [soakCheck('m')] });
+    applyEvent(state, polled({ ...ref, check: 'm' }, { ok: false, outcome: 'fail', display: '0.5' }));
+    applyEvent(state, polled({ ...ref, check: 'm' }, { display: '0.1' }));
+    expect(validateStateDocument(JSON.parse(JSON.stringify(state)))).toEqual({ ok: true, doc: expect.anything() });
+    const check = state.stages[0]?.health.checks[0] as unknown as { lastBad: { outcome: string } };
+    check.lastBad.outcome = 'maybe';
+    const result = validateStateDocument(JSON.parse(JSON.stringify(state)));
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).toContain('stages[0].health.checks[0].lastBad.outcome');
   });
 
   it('names each bad field by its JSON path, what it expected and what it found', () => {
