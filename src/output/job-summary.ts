@@ -22,7 +22,7 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
     const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
     const checks = stage.health.checks.map((c) => `${text(c.name)} ${checkCell(c)}`).join('<br>');
     lines.push(
-      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${stage.health.failures} |`,
+      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${stage.health.failures}${stage.health.dryRunFailures ? ` (+${stage.health.dryRunFailures} dryRun)` : ''} |`,
     );
   }
   if (doc.failure) {

@@ -15,7 +15,7 @@ export function renderSummary(doc: StateDocument, c: ChalkInstance, tookMs?: num
     stageStatus(stage, c),
     stage.startedAt ? formatDuration(durationOf(stage, doc)) : '-',
     stage.health.polls > 0 ? String(stage.health.polls) : '-',
-    stage.health.polls > 0 ? String(stage.health.failures) : '-',
+    stage.health.polls > 0 ? failedCell(stage, c) : '-',
     lastHealth(stage),
   ]);
   const header = ['STAGE', 'STATUS', 'DURATION', 'POLLS', 'FAILED', 'LAST HEALTH'];
@@ -59,6 +59,12 @@ function stageStatus(stage: StageState, c: ChalkInstance): string {
   return color(stage.status.replace('_', ' '));
 }
 
+/** Deciding checks' failed measurements; a dryRun check's are marked apart ("0 +3 dryRun"). */
+function failedCell(stage: StageState, c: ChalkInstance): string {
+  const dry = stage.health.dryRunFailures ?? 0;
+  return dry > 0 ? `${stage.health.failures} ${c.dim(`+${dry} dryRun`)}` : String(stage.health.failures);
+}
+
 function durationOf(stage: StageState, doc: StateDocument): number {
   const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
   return Math.max(0, Date.parse(end) - Date.parse(stage.startedAt ?? end));
@@ -68,11 +74,12 @@ function lastHealth(stage: StageState): string {
   if (stage.health.checks.length === 0) return '';
   return stage.health.checks
     .map((check) => {
-      if (check.lastOk === null) return `${check.name}: not polled`;
+      const name = check.dryRun ? `${check.name} [dryRun]` : check.name;
+      if (check.lastOk === null) return `${name}: not polled`;
       const last = check.recent?.at(-1);
-      if (check.lastOk) return `${check.name}: ${last?.display ?? `${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`}`;
-      if (last?.condition) return `${check.name}: ${last.display} (${last.condition})`;
-      return `${check.name}: ${check.lastError?.message ?? 'failed'}`;
+      if (check.lastOk) return `${name}: ${last?.display ?? `${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`}`;
+      if (last?.condition) return `${name}: ${last.display} (${last.condition})`;
+      return `${name}: ${check.lastError?.message ?? 'failed'}`;
     })
     .join('; ');
 }

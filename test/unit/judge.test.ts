@@ -26,7 +26,17 @@ describe('judging one measurement', () => {
     ['no data → fail', rules('result < 1', null, 'fail'), m({ noData: true }), 'fail', null],
     ['no data → pass', rules('result < 1', null, 'pass'), m({ noData: true }), 'pass', null],
     ['no data, no condition, kind passed (a silent command)', rules(null), m({ noData: true, verdict: 'pass' }), 'pass', null],
-    ['missing JSON key does not hold', rules('result.body.ready == true'), m({ value: { body: 'text' } }), 'fail', 'pass: result.body.ready == true'],
+    ['missing JSON key: could not judge', rules('result.body.ready == true'), m({ value: { body: {} } }), 'error', 'pass: result.body.ready == true'],
+    ['a bad regular expression at run time: could not judge', rules('result.matches("[")'), m({ value: 'x' }), 'error', 'pass: result.matches("[")'],
+    [
+      'a fail: condition that cannot be evaluated: could not judge',
+      rules('result < 1', 'result.errors > 0'),
+      m({ value: 0.5 }),
+      'error',
+      'fail: result.errors > 0',
+    ],
+    ['fail: alone, holding', rules(null, 'result > 5'), m({ value: 9 }), 'fail', 'fail: result > 5'],
+    ['NaN alone in a list is no data', rules('result.all(x, x < 1)'), m({ value: [Number.NaN, Number.NaN] }), 'inconclusive', null],
     [
       'JSON condition holds',
       rules('result.body.ready == true && result.latencyMs < 300'),
@@ -34,7 +44,8 @@ describe('judging one measurement', () => {
       'pass',
       'pass: result.body.ready == true && result.latencyMs < 300',
     ],
-    ['NaN is never below a bound', rules('result < 0.01'), m({ value: Number.NaN }), 'fail', 'pass: result < 0.01'],
+    ['NaN is no data, not a fail of pass:', rules('result < 0.01'), m({ value: Number.NaN }), 'inconclusive', null],
+    ['NaN with onNoData: fail', rules('result < 0.01', null, 'fail'), m({ value: Number.NaN }), 'fail', null],
     ['a list', rules('result.all(x, x < 5)'), m({ value: [1, 2, 3] }), 'pass', 'pass: result.all(x, x < 5)'],
   ] as const)('%s', (_, check, measurement, outcome, condition) => {
     const judged = judge(check, measurement);

@@ -11,8 +11,10 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
   type: 'prometheus',
   schema: prometheusShape,
   normalise(raw, ctx) {
-    if ((raw as { pass?: string }).pass === undefined)
-      ctx.problem(['pass'], 'a prometheus check needs a pass: condition on its value, e.g. `pass: result < 0.01`');
+    const conditions = raw as { pass?: string; fail?: string };
+    // `fail:` alone is a complete rule (docs/checks.md): anything it does not catch passes.
+    if (conditions.pass === undefined && conditions.fail === undefined)
+      ctx.problem(['pass'], 'a prometheus check needs a pass: or fail: condition on its value, e.g. `pass: result < 0.01`');
     const server = ctx.substitute(raw.server, ['server']);
     if (!isHttpUrl(server)) ctx.problem(['server'], `must be an http:// or https:// URL; after substitution it is ${JSON.stringify(ctx.display(raw.server))}`);
     const headers = substituteHeaders(raw.headers, ctx);
