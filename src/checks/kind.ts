@@ -17,8 +17,11 @@ export interface Measurement {
   display: string;
   /** Set when nothing could be measured (server down, bad query, crashed command): outcome `error`. */
   error?: { kind: string; message: string };
-  /** The kind's own judgement, used before any `pass:`/`fail:` condition (HTTP status rules, exit 0/1). */
-  verdict?: 'pass' | 'fail';
+  /**
+   * The kind's own judgement, used before any `pass:`/`fail:` condition (HTTP status rules, exit 0/1).
+   * `inconclusive`: the kind could not decide on what it measured (a comparison short of samples).
+   */
+  verdict?: 'pass' | 'fail' | 'inconclusive';
   /** Why, in words, when the kind judged fail (e.g. `HTTP 503: {"verdict":"p95 395ms"}`), redacted later. */
   reason?: string;
   /** A short word for why, with `reason` (http: status, body, latency, refused, timeout, dns, tls, …). */
@@ -75,6 +78,12 @@ export interface MeasureContext {
   http: HttpClient;
   /** Epoch ms from the engine's clock (e.g. a Prometheus query's `time`). */
   now(): number;
+  /**
+   * Where this measurement falls in the soak, when it is one: the window so far starts at
+   * `soakStartedAt`; it is look `index` of the `count` the soak holds (comparisons spend their error
+   * rate over the looks).
+   */
+  look?: { index: number; count: number; soakStartedAt: number; intervalMs: number };
 }
 
 export interface CheckKind<Raw, Spec extends { kind: string }> {

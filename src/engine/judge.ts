@@ -14,7 +14,8 @@ export interface Judgement {
 
 /**
  * One measurement's outcome. In order: could not measure → error; the kind's own rules said fail
- * (HTTP status, body, latency; exit 1) → fail; no data → `onNoData`; `fail:` holds → fail;
+ * (HTTP status, body, latency; exit 1) → fail, or could not decide (a comparison short of samples)
+ * → inconclusive, whatever the conditions and onNoData say; no data → `onNoData`; `fail:` holds → fail;
  * `pass:` holds → pass, else fail (or inconclusive when a `fail:` is given too and does not hold);
  * no condition → the kind's verdict.
  * No data is an empty answer, and also a NaN (0/0: a ratio whose denominator side had no traffic)
@@ -25,6 +26,8 @@ export interface Judgement {
 export function judge(check: Pick<CheckSettings, 'pass' | 'fail' | 'onNoData'>, m: Measurement): Judgement {
   if (m.error) return { outcome: 'error', condition: null, reason: m.error.message, errorKind: m.error.kind };
   if (m.verdict === 'fail') return { outcome: 'fail', condition: null, reason: m.reason ?? m.display, errorKind: m.reasonKind ?? 'fail' };
+  if (m.verdict === 'inconclusive')
+    return { outcome: 'inconclusive', condition: null, reason: m.reason ?? m.display, errorKind: m.reasonKind ?? 'inconclusive' };
   const conditional = check.pass !== null || check.fail !== null;
   if ((m.noData || saysNothing(m.value)) && (conditional || m.verdict === undefined)) {
     const what = m.noData ? 'no data' : `no data (${m.display})`;

@@ -4,6 +4,7 @@ import type { EngineDeps } from './deps.js';
 import type { EmitInput, SoakCheck } from './events.js';
 import { jsonValue } from './json-value.js';
 import { judge, pollError } from './judge.js';
+import { lookAt } from './looks.js';
 import { checkSubject, continuesAfterSoak, finalVerdict, newTally, record } from './verdict.js';
 
 export type SoakOutcome =
@@ -51,7 +52,7 @@ export async function soakStage(
     let slot = start + check.initialDelayMs + offsetMs;
     if (slot > start) await deps.clock.sleep(slot - start, own.signal);
     while (!own.signal.aborted) {
-      const measurement = await deps.measure(check, stage, own.signal);
+      const measurement = await deps.measure(check, stage, own.signal, lookAt(check, stage.soakMs, start, slot - offsetMs));
       if (own.signal.aborted) break;
       const judged = judge(check, measurement);
       const decided = record(checkSubject(check), check, tally, judged.outcome, judged.reason, judged.errorKind);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { insecureWarnings, isHttpUrl, prepareConnection, substituteHeaders } from '../http/connection.js';
 import type { CheckKind, NormaliseContext } from '../kind.js';
 import { oneLine } from './answer.js';
+import { canaryQuery, normaliseComparison } from './compare.js';
 import { measurePrometheus } from './measure.js';
 import { interpolatePromql } from './promql.js';
 import { type PrometheusSpec, prometheusShape, type RawPrometheus } from './schema.js';
@@ -11,10 +12,15 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
   type: 'prometheus',
   schema: prometheusShape,
   normalise(raw, ctx) {
-    const conditions = raw as { pass?: string; fail?: string };
-    // `fail:` alone is a complete rule (docs/checks.md): anything it does not catch passes.
-    if (conditions.pass === undefined && conditions.fail === undefined)
+    const conditions = raw as { pass?: string; fail?: string; interval?: string };
+    // `fail:` alone is a complete rule (docs/checks.md): anything it does not catch passes. A
+    // comparison decides by itself.
+    if (conditions.pass === undefined && conditions.fail === undefined && raw.compare === undefined)
       ctx.problem(['pass'], 'a prometheus check needs a pass: or fail: condition on its value, e.g. `pass: result < 0.01`');
+    if ((raw.query === undefined) === (raw.compare === undefined))
+      ctx.problem(['query'], 'give either query: (with pass:/fail:) or compare: (baseline and canary)');
+    const compare = raw.compare && normaliseComparison(raw.compare, ctx, (query, key) => fillQuery(query, ctx, key));
+    const query = raw.query ?? canaryQuery(raw.compare);
     const server = ctx.substitute(raw.server, ['server']);
     if (!isHttpUrl(server)) ctx.problem(['server'], `must be an http:// or https:// URL; after substitution it is ${JSON.stringify(ctx.display(raw.server))}`);
     const headers = substituteHeaders(raw.headers, ctx);
@@ -22,32 +28,35 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
       kind: 'prometheus',
       server,
       displayServer: withoutCredentials(ctx.display(raw.server)),
-      query: fillQuery(raw.query, ctx),
-      displayQuery: ctx.display(raw.query),
+      query: compare ? canaryQuery(compare) : fillQuery(query, ctx),
+      displayQuery: ctx.display(query),
       headers,
       caFile: raw.ca === undefined ? null : resolve(ctx.dir, raw.ca),
       ca: null,
       insecure: raw.insecure ?? false,
       proxy: null,
+      ...(compare ? { compare } : {}),
     };
   },
   prepare: (spec, ctx) => ({ ...spec, ...prepareConnection(spec.server, 'server', spec.caFile, ctx) }),
   measure: measurePrometheus,
-  describe: (spec) => `PromQL: ${oneLine(spec.displayQuery)}`,
+  describe: (spec) =>
+    spec.compare ? `PromQL ${spec.compare.settings.method}, canary: ${oneLine(spec.displayQuery)}` : `PromQL: ${oneLine(spec.displayQuery)}`,
   show: (spec) => ({
     server: spec.displayServer,
     query: spec.displayQuery,
+    ...(spec.compare ? { compare: spec.compare.settings } : {}),
     headers: Object.fromEntries(Object.keys(spec.headers).map((name) => [name, '***'])),
   }),
   warnings: (spec) => insecureWarnings(spec.server, spec.insecure),
 };
 
 /** Each placeholder is looked up through the shared substitution (which reports unknown names), then escaped for where it sits. */
-function fillQuery(query: string, ctx: NormaliseContext): string {
+function fillQuery(query: string, ctx: NormaliseContext, key: (string | number)[] = ['query']): string {
   return interpolatePromql(
     query,
-    (scope, name) => ctx.substitute(`\${${scope}.${name}}`, ['query']),
-    (message) => ctx.problem(['query'], message),
+    (scope, name) => ctx.substitute(`\${${scope}.${name}}`, key),
+    (message) => ctx.problem(key, message),
   );
 }
 

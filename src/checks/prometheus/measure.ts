@@ -1,4 +1,5 @@
 import type { MeasureContext, Measurement } from '../kind.js';
+import { measureComparison } from './compare.js';
 import { runInstantQuery } from './query.js';
 import type { PrometheusSpec } from './schema.js';
 
@@ -8,6 +9,7 @@ import type { PrometheusSpec } from './schema.js';
  * rejects is an `error` (counted against maxConsecutiveErrors, never a failure of the canary).
  */
 export async function measurePrometheus(spec: PrometheusSpec, ctx: MeasureContext, signal: AbortSignal): Promise<Measurement> {
+  if (spec.compare) return measureComparison(spec, spec.compare, ctx, signal);
   const outcome = await runInstantQuery(
     { server: spec.server, query: spec.query, headers: spec.headers, timeoutMs: ctx.timeoutMs, ca: spec.ca, insecure: spec.insecure, proxy: spec.proxy },
     ctx.http,

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, describeResult, runCli } from '../helpers/cli.js';
+import { type MetricsService, startMetricsService } from '../helpers/metrics-service.js';
+import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
+
+/**
+ * Comparison checks (`compare:`) through the built CLI against a real Prometheus: a stable and a
+ * canary version of one service export the same metrics, told apart by their `version` label. Each
+ * test has its own pair of versions, so tests never see each other's traffic.
+ */
+describe('prometheus comparison checks against a real Prometheus', { timeout: 120_000 }, () => {
+  let service: MetricsService;
+  let prometheus: TestPrometheus;
+  let dir: string;
+  const NORMAL = { rps: 100, errorRate: 0, latencyMs: 10 };
+  const TRAFFIC: Record<string, { rps: number; errorRate: number; latencyMs: number }> = {
+    'shared-stable': { ...NORMAL, latencyMs: 100 },
+    'shared-canary': { ...NORMAL, rps: 20, latencyMs: 100 },
+    'slow-stable': NORMAL,
+    'slow-canary': { ...NORMAL, rps: 20, latencyMs: 20 },
+    'errors-stable': NORMAL,
+    'errors-canary': { ...NORMAL, rps: 20, errorRate: 0.05 },
+    'quiet-stable': NORMAL,
+    'quiet-canary': { ...NORMAL, rps: 1 },
+    'same-stable': { ...NORMAL, errorRate: 0.01 },
+    'same-canary': { ...NORMAL, rps: 20, errorRate: 0.01 },
+  };
+
+  beforeAll(async () => {
+    service = await startMetricsService();
+    for (const [version, traffic] of Object.entries(TRAFFIC)) service.setTraffic(version, traffic);
+    prometheus = await startPrometheus([service.target]);
+    dir = await makeTempDir();
+    for (const version of Object.keys(TRAFFIC)) await prometheus.waitFor(p95(version), (r) => r.length === 1 && Number.isFinite(Number(r[0]?.value[1])));
+  }, 60_000);
+  afterAll(async () => {
+    await prometheus?.close();
+    await service?.close();
+    await removeTempDir(dir);
+  });
+
+  function p95(version: string): string {
+    return `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{version="${version}"}[3s])))`;
+  }
+  const latency = (name: string, options = '') => `  ${name}:
+    type: prometheus
+    server: \${vars.prometheus}
+    compare:
+      baseline: '${p95('${vars.pair}-stable')}'
+      canary: '${p95('${vars.pair}-canary')}'
+      step: 1s
+      minSamples: 5${options}
+    interval: 1s
+    failureThreshold: 1`;
+  const errors = (name: string, options = '') => `  ${name}:
+    type: prometheus
+    server: \${vars.prometheus}
+    compare:
+      method: fisher
+      baseline: { errors: 'http_requests_total{version="\${vars.pair}-stable",code="500"}', total: 'http_requests_total{version="\${vars.pair}-stable"}' }
+      canary: { errors: 'http_requests_total{version="\${vars.pair}-canary",code="500"}', total: 'http_requests_total{version="\${vars.pair}-canary"}' }
+      step: 1s
+      minRequests: 50${options}
+    interval: 1s
+    failureThreshold: 1`;
+  const fixed = `  fixed-p95:
+    type: prometheus
+    server: \${vars.prometheus}
+    query: '${p95('${vars.pair}-canary')}'
+    pass: result < 0.05
+    interval: 1s
+    dryRun: true`;
+
+  async function rollout(pair: string, checks: string[], soak = '8s'): Promise<CliResult> {
+    const file = `${pair}-${Math.random().toString(36).slice(2, 8)}`;
+    const names = checks.map((c) => /^ {2}([\w-]+):/.exec(c)?.[1]);
+    await writePlan(
+      dir,
+      `name: ${file}
+vars: { pair: ${pair}, prometheus: "${prometheus.url}" }
+state: state/${file}.json
+checks:
+${checks.join('\n')}
+stages:
+  - name: canary
+    deploy: "true"
+    soak: ${soak}
+    checks: [${names.join(', ')}]
+`,
+      `${file}.yml`,
+    );
+    return runCli(['run', '--json', '-c', `${file}.yml`], { cwd: dir });
+  }
+  const events = (result: CliResult) =>
+    result.stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { type: string });
+  const polls = (result: CliResult, check: string) => events(result).filter((e) => e.type === 'check.polled' && e.check === check);
+  const failure = (result: CliResult) => events(result).find((e) => e.type === 'stage.failed');
+
+  it('a slowdown shared by both versions passes the comparison, where a fixed threshold on the same data fails', async () => {
+    const result = await rollout('shared', [latency('latency'), fixed]);
+    expect(result.exitCode, describeResult(result)).toBe(0);
+    const compared = polls(result, 'latency');
+    expect(compared.filter((p) => p.outcome === 'pass').length).toBeGreaterThan(0);
+    expect(compared.filter((p) => p.outcome === 'fail')).toEqual([]);
+    // The fixed `p95 < 50ms` on the canary alone fails every time, and would have rolled back (it is
+    // dryRun here, so one run shows both).
+    const fixedPolls = polls(result, 'fixed-p95');
+    expect(fixedPolls).toHaveLength(3);
+    expect(fixedPolls.every((p) => p.outcome === 'fail')).toBe(true);
+    expect(events(result).find((e) => e.type === 'check.finished' && e.check === 'fixed-p95')).toMatchObject({ verdict: 'fail', dryRun: true });
+  });
+
+  it('a doubled p95 fails, and the reason gives both sides, the shift with its interval, the p-value and the effect', async () => {
+    const result = await rollout('slow', [latency('latency')]);
+    expect(result.exitCode, describeResult(result)).toBe(1);
+    const failed = failure(result);
+    expect(failed).toMatchObject({ check: 'latency' });
+    expect(String(failed?.reason)).toMatch(
+      /^prometheus check latency failed once: canary higher: canary n=\d+ median 0\.0\d+ p95 0\.0\d+ vs baseline n=\d+ median 0\.0\d+ p95 0\.0\d+: shift \+0\.0\d+ \(98 % CI [\d.]+ to [\d.]+\), p (<|=) [\d.]+ ≤ [\d.]+ \(look \d+ of 9\); mean ratio [\d.]+ > 1\.2 allowed$/,
+    );
+    const last = polls(result, 'latency').at(-1);
+    expect(last).toMatchObject({ outcome: 'fail', value: { method: 'mannWhitney', effect: { measure: 'meanRatio' } } });
+    expect((last?.value as { effect?: { value: number } } | undefined)?.effect?.value).toBeGreaterThan(1.5);
+  });
+
+  it('a canary failing 5 % of its requests fails on the counts, with them in the reason', async () => {
+    const result = await rollout('errors', [errors('errors')]);
+    expect(result.exitCode, describeResult(result)).toBe(1);
+    const reason = String(failure(result)?.reason);
+    expect(reason).toMatch(
+      /^prometheus check errors failed once: canary errors \d+\/\d+ vs baseline 0\/[\d,]+: [\d.]+ % vs 0 %, p (<|=) [\d.]+ ≤ [\d.]+ \(look \d+ of 9\) \(Fisher's exact\); difference [\d.]+ % > 0 % allowed$/,
+    );
+    const [, errorsSeen, requests] = /canary errors (\d+)\/(\d+)/.exec(reason) ?? [];
+    expect(Number(errorsSeen) / Number(requests)).toBeGreaterThan(0.03);
+  });
+
+  it('too little canary traffic is inconclusive, never a pass', async () => {
+    const result = await rollout('quiet', [errors('errors')], '4s');
+    expect(result.exitCode, describeResult(result)).toBe(1);
+    const measured = polls(result, 'errors');
+    expect(measured.length).toBeGreaterThan(0);
+    for (const poll of measured)
+      expect(poll).toMatchObject({ outcome: 'inconclusive', reason: expect.stringMatching(/^not enough traffic: canary \d+ of 50 requests \(minRequests\)/) });
+    expect(String(failure(result)?.reason)).toMatch(/^check errors was inconclusive: .*minRequests.*\(onInconclusive: fail\)$/);
+  });
+
+  it('identical versions pass both comparisons, on every look', async () => {
+    for (let round = 0; round < 2; round++) {
+      const result = await rollout('same', [latency('latency'), errors('errors')], '6s');
+      expect(result.exitCode, describeResult(result)).toBe(0);
+      for (const check of ['latency', 'errors']) {
+        const outcomes = polls(result, check).map((p) => p.outcome);
+        expect(
+          outcomes.filter((o) => o === 'fail' || o === 'error'),
+          check,
+        ).toEqual([]);
+        expect(outcomes.at(-1), check).toBe('pass');
+      }
+    }
+  });
+});
