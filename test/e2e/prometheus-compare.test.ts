@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, describeResult, runCli } from '../helpers/cli.js';
+import { type CliResult, describeResult, runCli, startCli, toCliResult } from '../helpers/cli.js';
 import { type MetricsService, startMetricsService } from '../helpers/metrics-service.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
@@ -25,6 +25,8 @@ describe('prometheus comparison checks against a real Prometheus', { timeout: 12
     'quiet-canary': { ...NORMAL, rps: 1 },
     'same-stable': { ...NORMAL, errorRate: 0.01 },
     'same-canary': { ...NORMAL, rps: 20, errorRate: 0.01 },
+    'fresh-stable': NORMAL,
+    'fresh-canary': { ...NORMAL, rps: 20 },
   };
 
   beforeAll(async () => {
@@ -73,6 +75,10 @@ describe('prometheus comparison checks against a real Prometheus', { timeout: 12
     dryRun: true`;
 
   async function rollout(pair: string, checks: string[], soak = '8s'): Promise<CliResult> {
+    return toCliResult(await (await startRollout(pair, checks, soak)).child);
+  }
+  /** The running CLI, boxed: a returned ResultPromise would be awaited to its end. */
+  async function startRollout(pair: string, checks: string[], soak: string) {
     const file = `${pair}-${Math.random().toString(36).slice(2, 8)}`;
     const names = checks.map((c) => /^ {2}([\w-]+):/.exec(c)?.[1]);
     await writePlan(
@@ -90,7 +96,7 @@ stages:
 `,
       `${file}.yml`,
     );
-    return runCli(['run', '--json', '-c', `${file}.yml`], { cwd: dir });
+    return { child: startCli(['run', '--json', '-c', `${file}.yml`], { cwd: dir }) };
   }
   const events = (result: CliResult) =>
     result.stdout
@@ -147,6 +153,27 @@ stages:
     for (const poll of measured)
       expect(poll).toMatchObject({ outcome: 'inconclusive', reason: expect.stringMatching(/^not enough traffic: canary \d+ of 50 requests \(minRequests\)/) });
     expect(String(failure(result)?.reason)).toMatch(/^check errors was inconclusive: .*minRequests.*\(onInconclusive: fail\)$/);
+  });
+
+  it("a fresh canary's first errors count: a 5xx series born inside the soak is counted from 0", async () => {
+    // The canary serves no error until the soak runs, then a few, then none: its `code="500"` series
+    // is created by the first error and then stays flat, which rate() and increase() read as 0.
+    const { child } = await startRollout('fresh', [errors('errors', '\n      effect: { allowed: 0.5 }')], '9s');
+    let seen = '';
+    child.stdout?.on('data', (chunk) => {
+      seen += chunk;
+    });
+    await expect.poll(() => seen.includes('"type":"check.polled"'), { timeout: 15_000, interval: 50 }).toBe(true);
+    service.setTraffic('fresh-canary', { ...TRAFFIC['fresh-canary'], errorRate: 0.05 } as never);
+    await expect.poll(() => service.counts('fresh-canary')['500'] ?? 0, { timeout: 10_000, interval: 50 }).toBeGreaterThanOrEqual(3);
+    service.setTraffic('fresh-canary', TRAFFIC['fresh-canary'] as never);
+    const served = service.counts('fresh-canary')['500'] ?? 0;
+    const result = toCliResult(await child);
+    expect(result.exitCode, describeResult(result)).toBe(0);
+    const last = polls(result, 'errors').at(-1) as { value?: { canary?: { events?: number } } } | undefined;
+    expect(last?.value?.canary?.events).toBe(served);
+    const answer = await prometheus.query('sum(increase(http_requests_total{version="fresh-canary",code="500"}[15s]))');
+    expect(Number((answer.result as { value: [number, string] }[])[0]?.value[1] ?? 0), 'what increase() makes of the same series').toBeLessThan(served);
   });
 
   it('identical versions pass both comparisons, on every look', async () => {
