@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, describeResult, runCli, startCli, toCliResult } from '../helpers/cli.js';
+import { type CliResult, describeResult, startCli, toCliResult } from '../helpers/cli.js';
 import { type MetricsService, startMetricsService } from '../helpers/metrics-service.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
