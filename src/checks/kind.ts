@@ -105,6 +105,11 @@ export interface CheckKind<Raw, Spec extends { kind: string }> {
   show?(spec: Spec): Record<string, unknown>;
   /** Plan-time warnings (e.g. TLS verification off). */
   warnings?(spec: Spec): string[];
+  /**
+   * Points a measurement judges by the end of the soak, when the kind accumulates them (a comparison:
+   * points per side since the soak began) and how many it needs, for `rollout plan`'s warnings.
+   */
+  plannedPoints?(spec: Spec, timing: { soakMs: number; intervalMs: number }): { points: number; needed: number; key: string } | null;
   /** Release pooled resources at exit. */
   close?(): void;
 }

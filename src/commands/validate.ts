@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
+import { checkSampling } from '../plan/sampling.js';
 import { parseVarFlags } from '../plan/vars.js';
 
 export interface ValidateOptions {
@@ -20,5 +21,10 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
       `${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} (${plan.stages.map((s) => s.name).join(' → ')}), ` +
       `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, state ${relative(ctx.cwd, plan.statePath) || plan.statePath}\n`,
   );
+  // Valid, but a check that cannot gather enough measurements in its soak can never pass.
+  for (const stage of plan.stages)
+    for (const check of stage.health)
+      for (const warning of checkSampling(check, stage.soakMs).warnings)
+        ctx.term.err.write(`${c.yellow('warning')}: ${stage.name}: check ${check.name}: ${warning}\n`);
   return 0;
 }

@@ -78,7 +78,7 @@ describe('prometheus comparison checks against a real Prometheus', { timeout: 12
     return toCliResult(await (await startRollout(pair, checks, soak)).child);
   }
   /** The running CLI, boxed: a returned ResultPromise would be awaited to its end. */
-  async function startRollout(pair: string, checks: string[], soak: string) {
+  async function startRollout(pair: string, checks: string[], soak: string, command = ['run', '--json']) {
     const file = `${pair}-${Math.random().toString(36).slice(2, 8)}`;
     const names = checks.map((c) => /^ {2}([\w-]+):/.exec(c)?.[1]);
     await writePlan(
@@ -96,7 +96,7 @@ stages:
 `,
       `${file}.yml`,
     );
-    return { child: startCli(['run', '--json', '-c', `${file}.yml`], { cwd: dir }) };
+    return { child: startCli([...command, '-c', `${file}.yml`], { cwd: dir }) };
   }
   const events = (result: CliResult) =>
     result.stdout
@@ -174,6 +174,18 @@ stages:
     expect(last?.value?.canary?.events).toBe(served);
     const answer = await prometheus.query('sum(increase(http_requests_total{version="fresh-canary",code="500"}[15s]))');
     expect(Number((answer.result as { value: [number, string] }[])[0]?.value[1] ?? 0), 'what increase() makes of the same series').toBeLessThan(served);
+  });
+
+  it('validate and plan say how many points a comparison gets by the soak’s end, and warn when minSamples cannot be reached', async () => {
+    const checks = [latency('latency').replace('step: 1s', 'step: 2s'), latency('tight')];
+    const validated = toCliResult(await (await startRollout('same', checks, '4s', ['validate'])).child);
+    expect(validated.exitCode, describeResult(validated)).toBe(0);
+    expect(validated.stderr).toContain(
+      'warning: canary: check latency: compare.minSamples 5 cannot be reached: the soak gives 3 points per side, so it is always inconclusive',
+    );
+    expect(validated.stderr).toContain('warning: canary: check tight: compare.minSamples 5 leaves no margin: the soak gives exactly 5 points per side');
+    const planned = toCliResult(await (await startRollout('same', checks, '4s', ['plan'])).child);
+    expect(planned.stdout).toContain("latency: within 3.0s; 5 measurements by the soak's end, 3 points per side");
   });
 
   it('identical versions pass both comparisons, on every look', async () => {

@@ -67,3 +67,13 @@ export function canaryQuery(raw: Pick<RawCompare, 'canary'> | undefined): string
   if (raw === undefined) return '';
   return typeof raw.canary === 'string' ? raw.canary : raw.canary.errors;
 }
+
+/** A distribution's points per side by the soak's end (one per step from its start); counts depend on traffic: null. */
+export function comparisonPoints(
+  compare: PrometheusCompare,
+  timing: { soakMs: number; intervalMs: number },
+): { points: number; needed: number; key: string } | null {
+  if (compare.settings.method !== 'mannWhitney') return null;
+  const step = compare.settings.stepMs ?? timing.intervalMs;
+  return { points: Math.floor(timing.soakMs / step) + 1, needed: compare.settings.minSamples, key: 'compare.minSamples' };
+}

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { insecureWarnings, isHttpUrl, prepareConnection, substituteHeaders } from '../http/connection.js';
 import type { CheckKind, NormaliseContext } from '../kind.js';
 import { oneLine } from './answer.js';
-import { canaryQuery, normaliseComparison } from './compare.js';
+import { canaryQuery, comparisonPoints, normaliseComparison } from './compare.js';
 import { measurePrometheus } from './measure.js';
 import { interpolatePromql } from './promql.js';
 import { type PrometheusSpec, prometheusShape, type RawPrometheus } from './schema.js';
@@ -49,6 +49,7 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
     headers: Object.fromEntries(Object.keys(spec.headers).map((name) => [name, '***'])),
   }),
   warnings: (spec) => insecureWarnings(spec.server, spec.insecure),
+  plannedPoints: (spec, timing) => (spec.compare ? comparisonPoints(spec.compare, timing) : null),
 };
 
 /** Each placeholder is looked up through the shared substitution (which reports unknown names), then escaped for where it sits. */
