@@ -100,7 +100,7 @@ export async function soakStage(
       if (slot < now) slot += Math.ceil((now - slot) / check.intervalMs) * check.intervalMs;
       // The slot at the soak's very end is measured too: an 8 s soak at 1 s after a 5 s delay gets
       // measurements at 5, 6, 7 and 8 s, not three.
-      if ((now > soakEnd || slot > soakEnd) && (check.dryRun || !continuesAfterSoak(tally))) break;
+      if ((now > soakEnd + offsetMs || slot - offsetMs > soakEnd) && (check.dryRun || !continuesAfterSoak(tally))) break;
       await deps.clock.sleep(slot - now, own.signal);
     }
     stop.signal.removeEventListener('abort', relay);

@@ -94,6 +94,15 @@ describe('soak verdicts on the virtual clock', () => {
     expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
   });
 
+  it('every check gets the measurement at the soak end, whatever its 1 ms spread offset', async () => {
+    const { polls } = await soak(3000, [
+      [testCheck('a', { intervalMs: 1000 }), ['P']],
+      [testCheck('b', { intervalMs: 1000 }), ['P']],
+      [testCheck('c', { intervalMs: 1000 }), ['P']],
+    ]);
+    for (const name of ['a', 'b', 'c']) expect(polls.filter((p) => p.check === name)).toHaveLength(4);
+  });
+
   it('a NaN (a ratio whose stable side had no traffic) is no data, never a fail of a pass:-only condition', async () => {
     const { outcome, polls } = await soak(5000, [[testCheck('ratio', { pass: 'result <= 1.5', failureThreshold: 1 }), [Number.NaN, 1.1]]]);
     expect(polls[0]).toMatchObject({ outcome: 'inconclusive', reason: 'no data (NaN) (onNoData: inconclusive)' });

@@ -21,9 +21,11 @@ const DEFAULT_STEPS = 60;
  * measurement, as for the instant form.
  */
 export async function measureComparison(spec: PrometheusSpec, compare: PrometheusCompare, ctx: MeasureContext, signal: AbortSignal): Promise<Measurement> {
-  const endMs = ctx.now();
+  // Whole milliseconds, start down and end up: the engine's clock is fractional, and a window a hair
+  // under one step would lose the point at its end.
+  const endMs = Math.ceil(ctx.now());
   const stepMs = compare.settings.stepMs ?? ctx.look?.intervalMs ?? 5_000;
-  const startMs = ctx.look ? Math.min(ctx.look.soakStartedAt, endMs) : endMs - DEFAULT_STEPS * stepMs;
+  const startMs = Math.floor(ctx.look ? Math.min(ctx.look.soakStartedAt, endMs) : endMs - DEFAULT_STEPS * stepMs);
   const window = { startMs, endMs, stepMs };
   const ask = (query: string) =>
     runRangeQuery(
@@ -39,7 +41,7 @@ export async function measureComparison(spec: PrometheusSpec, compare: Prometheu
   if (failed) return { value: null, display: failed.error.message, error: failed.error, latencyMs };
   const series = answers.map((a) => (a as Extract<RangeOutcome, { series: unknown }>).series);
   const look = ctx.look ? { index: ctx.look.index, count: ctx.look.count } : null;
-  const startSeconds = Number((startMs / 1000).toFixed(3));
+  const startSeconds = startMs / 1000;
   const verdict =
     compare.settings.method === 'mannWhitney'
       ? compareDistributions(poolPoints(series[0] ?? []), poolPoints(series[1] ?? []), compare.settings, look)
