@@ -41,7 +41,10 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   const prop = proportionTest(canary, baseline, alternative, settings.confidence);
   // The interval shown is two-sided whatever the test's side: a one-sided one ends at 100 %.
   const shown = proportionTest(canary, baseline, 'two.sided', settings.confidence);
-  const raw = settings.method === 'fisher' ? fisherTest(canary, baseline, alternative) : prop.pValue;
+  // The chi-squared approximation behind the two-proportion test fails when a cell expects fewer than
+  // 5 events (R warns); its p-value and interval then disagree. Fisher's exact test decides instead.
+  const exact = settings.method === 'fisher' || smallestExpected(canary, baseline) < 5;
+  const raw = exact ? fisherTest(canary, baseline, alternative) : prop.pValue;
   const pValue = Number.isNaN(raw) ? 1 : raw; // no error anywhere: nothing to tell apart
   const level = look === null ? alpha : lookAlpha(alpha, look.index, look.count);
   const sign = direction === 'decrease' ? -1 : 1;
@@ -55,7 +58,7 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   const evidence = `${formatP(pValue)} ${pValue <= level ? '≤' : '>'} ${formatLevel(level)}${lookText}`;
   const effectText = effect.measure === 'ratio' ? `ratio ${formatValue(value)}` : `difference ${formatShare(value)}`;
   const bound = (limit: number) => (effect.measure === 'ratio' ? formatValue(limit) : formatShare(limit));
-  const because = `${sides}: ${shares}, ${evidence} (${settings.method === 'fisher' ? "Fisher's exact" : `two-proportion, ${percent(settings.confidence)} CI ${formatShare(shown.confInt[0])} to ${formatShare(shown.confInt[1])}`})`;
+  const because = `${sides}: ${shares}, ${evidence} (${settings.method === 'fisher' ? "Fisher's exact" : exact ? "Fisher's exact: too few events for the two-proportion test" : `two-proportion, ${percent(settings.confidence)} CI ${formatShare(shown.confInt[0])} to ${formatShare(shown.confInt[1])}`})`;
   if (effect.critical !== null && value >= effect.critical) {
     return {
       outcome: 'fail',
@@ -74,6 +77,14 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   }
   const why = pValue <= level ? `${effectText} ≤ ${bound(effect.allowed)} allowed` : 'no significant rise';
   return { outcome: 'pass', display: `${sides}: ${shares}, ${formatP(pValue)}`, reason: `${why}: ${because}`, detail };
+}
+
+/** The smallest expected cell count of the 2×2 table under "both sides share one rate". */
+function smallestExpected(a: Count, b: Count): number {
+  const events = a.events + b.events;
+  const all = a.total + b.total;
+  const share = all === 0 ? 0 : events / all;
+  return Math.min(...[a.total, b.total].flatMap((n) => [n * share, n * (1 - share)]));
 }
 
 function countSummary(count: Count): CountSummary {

@@ -79,6 +79,13 @@ describe('comparing counts (fisher, twoProportion)', () => {
     expect(compareCounts({ events: 100, total: 100_000 }, { events: 40, total: 10_000 }, counts({ effect: { allowed: 0.005 } }), null).outcome).toBe('pass');
   });
 
+  it('twoProportion falls back to Fisher when a cell expects fewer than 5 events, and says so', () => {
+    const verdict = compareCounts({ events: 0, total: 300 }, { events: 3, total: 60 }, counts({ method: 'twoProportion', minRequests: 50 }), null);
+    expect(verdict.reason).toBe(
+      "canary errors 3/60 vs baseline 0/300: 5.0 % vs 0 %, p = 0.0044 ≤ 0.02 (Fisher's exact: too few events for the two-proportion test); difference 5.0 % > 0 % allowed",
+    );
+  });
+
   it('refuses a count method given one query, and an effect measure of the other family', () => {
     const problems: string[] = [];
     normaliseCompare({ method: 'fisher', baseline: 'x', canary: 'y', effect: { measure: 'cles' } }, null, (key, message) =>
