@@ -21,6 +21,7 @@ describe('judging one measurement', () => {
     ['fail holds', rules('result < 0.01', 'result >= 0.02'), m({ value: 0.034 }), 'fail', 'fail: result >= 0.02'],
     ['neither holds', rules('result < 0.01', 'result >= 0.02'), m({ value: 0.015 }), 'inconclusive', 'pass: result < 0.01'],
     ['only fail, not met', rules(null, 'result > 5'), m({ value: 1 }), 'pass', 'fail: result > 5'],
+    ['the kind could not decide (a comparison short of samples), whatever onNoData says', rules(null, null, 'pass'), m({ verdict: 'inconclusive', noData: true }), 'inconclusive', null],
     ['kind fail beats a holding condition', rules('true'), m({ verdict: 'fail', reason: 'HTTP 500' }), 'fail', null],
     ['no data → inconclusive', rules('result < 1'), m({ noData: true }), 'inconclusive', null],
     ['no data → fail', rules('result < 1', null, 'fail'), m({ noData: true }), 'fail', null],
