@@ -49,6 +49,16 @@ describe('comparing a distribution (mannWhitney)', () => {
     expect(compareDistributions(baseline, canary, settings({ effect: { allowed: 1 }, tolerance: 0.1 }), null).outcome).toBe('pass');
   });
 
+  it('direction: a drop is the regression for throughput, and CLES measures the effect as "how often is the canary worse"', () => {
+    const baseline = around(100, 30);
+    const lower = around(60, 30, 2);
+    const decrease = settings({ direction: 'decrease', effect: { measure: 'cles', allowed: 0.6 } });
+    expect(compareDistributions(baseline, lower, decrease, null)).toMatchObject({ outcome: 'fail', detail: { effect: { measure: 'cles', value: 1 } } });
+    // The same drop is no regression when a rise is what hurts.
+    expect(compareDistributions(baseline, lower, settings(), null).outcome).toBe('pass');
+    expect(compareDistributions(baseline, lower, settings({ direction: 'either' }), null).outcome).toBe('fail');
+  });
+
   it('critical: an effect beyond it fails before significance', () => {
     const verdict = compareDistributions(around(1, 10), around(5, 10), settings({ effect: { critical: 3 }, minSamples: 10 }), { index: 1, count: 1000 });
     expect(verdict).toMatchObject({ outcome: 'fail', display: 'mean ratio 5 ≥ 3 critical' });
