@@ -10,7 +10,7 @@ import type { Comparison, ComparisonDetail, CountSummary, Look } from './verdict
  * 2. Fisher's exact test (or the two-proportion test) of "the canary's share is higher" at this
  *    look's share of alpha;
  * 3. significant and the effect (difference of shares, or their ratio) beyond `allowed` → fail;
- *    beyond `critical` fails even before significance;
+ *    beyond `critical` needs only the look-by-look level 1 − confidence (not its share of it);
  * 4. otherwise pass. No error on either side is a pass with p = 1.
  */
 export function compareCounts(baseline: Count, canary: Count, settings: CompareSettings, look: Look | null): Comparison {
@@ -59,7 +59,7 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   const effectText = effect.measure === 'ratio' ? `ratio ${formatValue(value)}` : `difference ${formatShare(value)}`;
   const bound = (limit: number) => (effect.measure === 'ratio' ? formatValue(limit) : formatShare(limit));
   const because = `${sides}: ${shares}, ${evidence} (${settings.method === 'fisher' ? "Fisher's exact" : exact ? "Fisher's exact: too few events for the two-proportion test" : `two-proportion, ${percent(settings.confidence)} CI ${formatShare(shown.confInt[0])} to ${formatShare(shown.confInt[1])}`})`;
-  if (effect.critical !== null && value >= effect.critical) {
+  if (effect.critical !== null && value >= effect.critical && pValue <= alpha) {
     return {
       outcome: 'fail',
       display: `${sides}: ${shares}, ${effectText} ≥ ${bound(effect.critical)} critical`,

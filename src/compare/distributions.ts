@@ -9,7 +9,9 @@ import type { Comparison, ComparisonDetail, Look } from './verdict.js';
  * 2. the one-sided rank test of "canary − tolerance × baseline median is above the baseline"
  *    (direction decides the side) at this look's share of alpha (stats/spending.ts);
  * 3. significant and the effect (mean ratio or CLES, oriented so that bigger is worse) beyond
- *    `allowed` → fail; an effect beyond `critical` fails even before significance;
+ *    `allowed` → fail; an effect beyond `critical` needs only the look-by-look level 1 − confidence
+ *    (not its share of it): a severe regression is not kept waiting for the sequential rule, and still
+ *    never fails on a difference the test cannot tell from noise;
  * 4. otherwise pass. The shift shown is the Hodges–Lehmann estimate with its two-sided interval.
  */
 export function compareDistributions(baseline: readonly number[], canary: readonly number[], settings: CompareSettings, look: Look | null): Comparison {
@@ -55,7 +57,7 @@ export function compareDistributions(baseline: readonly number[], canary: readon
   const evidence = `${formatP(pValue)} ${pValue <= level ? '≤' : '>'} ${formatLevel(level)}${lookText}`;
   const effectText = `${effect.measure === 'meanRatio' ? 'mean ratio' : 'CLES'} ${formatValue(value)}`;
   const significant = pValue <= level;
-  const critical = effect.critical !== null && value >= effect.critical;
+  const critical = effect.critical !== null && value >= effect.critical && pValue <= alpha;
   const because = `${sides}: ${shift}${evidence}`;
   if (critical) {
     const reason = `canary ${worse(direction)}: ${because}; ${effectText} ≥ ${formatValue(effect.critical as number)} critical`;

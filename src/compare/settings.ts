@@ -37,7 +37,7 @@ export const compareShape = z
       .strict()
       .optional()
       .describe(
-        'Effect size: a significant change fails only beyond `allowed`; one beyond `critical` fails without waiting for significance. mannWhitney: meanRatio (default, allowed 1.2) or cles; counts: difference (default, allowed 0) or ratio.',
+        'Effect size: a significant change fails only beyond `allowed`; one beyond `critical` fails at the plain level 1 − confidence, without waiting for the sequential rule. mannWhitney: meanRatio (default, allowed 1.2) or cles; counts: difference (default, allowed 0) or ratio.',
       ),
     minSamples: wholeNumber(1).optional().describe('mannWhitney: points needed on each side; fewer is inconclusive, never a pass. Default 10.'),
     minRequests: wholeNumber(1).optional().describe('Counts: events (requests) needed on each side; fewer is inconclusive. Default 100.'),
