@@ -188,6 +188,18 @@ stages:
     expect(planned.stdout).toContain("latency: within 3.0s; 5 measurements by the soak's end, 3 points per side");
   });
 
+  it('a side Prometheus cannot answer is "could not measure", naming the query — not a failed canary', async () => {
+    const broken = latency('latency').replace("canary: '", "canary: 'sum(rate(").concat('\n    maxConsecutiveErrors: 2');
+    const result = await rollout('same', [broken], '4s');
+    expect(result.exitCode, describeResult(result)).toBe(1);
+    const [first] = polls(result, 'latency');
+    expect(first).toMatchObject({
+      outcome: 'error',
+      error: { message: expect.stringMatching(/^Prometheus answered HTTP 400: bad_data: .*\(query: sum\(rate\(histogram_quantile/) },
+    });
+    expect(String(failure(result)?.reason)).toMatch(/^could not measure prometheus check latency \(2 times in a row\): /);
+  });
+
   it('identical versions pass both comparisons, on every look', async () => {
     for (let round = 0; round < 2; round++) {
       const result = await rollout('same', [latency('latency'), errors('errors')], '6s');
