@@ -47,10 +47,9 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   const raw = exact ? fisherTest(canary, baseline, alternative) : prop.pValue;
   const pValue = Number.isNaN(raw) ? 1 : raw; // no error anywhere: nothing to tell apart
   const level = look === null ? alpha : lookAlpha(alpha, look.index, look.count);
-  const sign = direction === 'decrease' ? -1 : 1;
   const difference = c.share - b.share;
   const ratio = b.share === 0 ? (c.share === 0 ? 1 : Number.POSITIVE_INFINITY) : c.share / b.share;
-  const value = effect.measure === 'ratio' ? (direction === 'decrease' ? 1 / ratio : ratio) : direction === 'either' ? Math.abs(difference) : sign * difference;
+  const value = effectOf(effect.measure, direction, difference, ratio);
   Object.assign(detail, { shift: difference, interval: shown.confInt, pValue, level, effect: { ...detail.effect, value } });
 
   const lookText = look === null ? '' : ` (look ${look.index} of ${look.count})`;
@@ -58,7 +57,13 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   const evidence = `${formatP(pValue)} ${pValue <= level ? '≤' : '>'} ${formatLevel(level)}${lookText}`;
   const effectText = effect.measure === 'ratio' ? `ratio ${formatValue(value)}` : `difference ${formatShare(value)}`;
   const bound = (limit: number) => (effect.measure === 'ratio' ? formatValue(limit) : formatShare(limit));
-  const because = `${sides}: ${shares}, ${evidence} (${settings.method === 'fisher' ? "Fisher's exact" : exact ? "Fisher's exact: too few events for the two-proportion test" : `two-proportion, ${percent(settings.confidence)} CI ${formatShare(shown.confInt[0])} to ${formatShare(shown.confInt[1])}`})`;
+  const testName =
+    settings.method === 'fisher'
+      ? "Fisher's exact"
+      : exact
+        ? "Fisher's exact: too few events for the two-proportion test"
+        : `two-proportion, ${percent(settings.confidence)} CI ${formatShare(shown.confInt[0])} to ${formatShare(shown.confInt[1])}`;
+  const because = `${sides}: ${shares}, ${evidence} (${testName})`;
   if (effect.critical !== null && value >= effect.critical && pValue <= alpha) {
     return {
       outcome: 'fail',
@@ -75,8 +80,15 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
       detail,
     };
   }
-  const why = pValue <= level ? `${effectText} ≤ ${bound(effect.allowed)} allowed` : 'no significant rise';
+  const change = { increase: 'rise', decrease: 'drop', either: 'change' }[direction];
+  const why = pValue <= level ? `${effectText} ≤ ${bound(effect.allowed)} allowed` : `no significant ${change}`;
   return { outcome: 'pass', display: `${sides}: ${shares}, ${formatP(pValue)}`, reason: `${why}: ${because}`, detail };
+}
+
+/** Oriented so that a bigger value is a worse canary. */
+function effectOf(measure: string, direction: CompareSettings['direction'], difference: number, ratio: number): number {
+  if (measure === 'ratio') return direction === 'increase' ? ratio : direction === 'decrease' ? 1 / ratio : Math.max(ratio, 1 / ratio);
+  return direction === 'increase' ? difference : direction === 'decrease' ? -difference : Math.abs(difference);
 }
 
 /** The smallest expected cell count of the 2×2 table under "both sides share one rate". */
