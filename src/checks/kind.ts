@@ -103,6 +103,11 @@ export interface CheckKind<Raw, Spec extends { kind: string }> {
   entryPoint?(spec: Spec): string | null;
   /** The spec as `rollout plan --json` may print it: no secrets (header values, `${env.X}` values). */
   show?(spec: Spec): Record<string, unknown>;
+  /**
+   * Defaults of shared settings that differ for this spec, ahead of `defaults.health`: a comparison
+   * already waits for enough evidence, so its first fail decides (`failureThreshold: 1`).
+   */
+  settingDefaults?(spec: Spec): { failureThreshold?: number };
   /** Plan-time warnings (e.g. TLS verification off). */
   warnings?(spec: Spec): string[];
   /**

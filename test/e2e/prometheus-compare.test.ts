@@ -86,6 +86,7 @@ describe('prometheus comparison checks against a real Prometheus', { timeout: 12
       `name: ${file}
 vars: { pair: ${pair}, prometheus: "${prometheus.url}" }
 state: state/${file}.json
+defaults: { health: { failureThreshold: 3 } }
 checks:
 ${checks.join('\n')}
 stages:
@@ -186,6 +187,10 @@ stages:
     expect(validated.stderr).toContain('warning: canary: check tight: compare.minSamples 5 leaves no margin: the soak gives exactly 5 points per side');
     const planned = toCliResult(await (await startRollout('same', checks, '4s', ['plan'])).child);
     expect(planned.stdout).toContain("latency: within 3.0s; 5 measurements by the soak's end, 3 points per side");
+    // A comparison's first fail decides unless the check says otherwise, whatever defaults.health says.
+    const json = toCliResult(await (await startRollout('same', [latency('latency').replace('\n    failureThreshold: 1', '')], '4s', ['plan', '--json'])).child);
+    const doc = JSON.parse(json.stdout) as { stages: { health: { failureThreshold: number; compare: unknown }[] }[] };
+    expect(doc.stages[0]?.health[0]).toMatchObject({ failureThreshold: 1, compare: { method: 'mannWhitney', confidence: 0.98, minSamples: 5 } });
   });
 
   it('a side Prometheus cannot answer is "could not measure", naming the query — not a failed canary', async () => {

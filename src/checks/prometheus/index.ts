@@ -49,6 +49,7 @@ export const prometheusKind: CheckKind<RawPrometheus, PrometheusSpec> = {
     headers: Object.fromEntries(Object.keys(spec.headers).map((name) => [name, '***'])),
   }),
   warnings: (spec) => insecureWarnings(spec.server, spec.insecure),
+  settingDefaults: (spec) => (spec.compare ? { failureThreshold: 1 } : {}),
   plannedPoints: (spec, timing) => (spec.compare ? comparisonPoints(spec.compare, timing) : null),
 };
 
