@@ -68,6 +68,34 @@ describe('comparing a distribution (mannWhitney)', () => {
   });
 });
 
+describe('a compared check over a whole soak, on identical versions', () => {
+  it('fails in at most 1 − confidence of 400 seeded soaks of 10 looks, with no effect bound to hide behind', () => {
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1664525 + 1013904223) % 4294967296;
+      return seed / 4294967296;
+    };
+    const draw = () => 10 + Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    const rules = settings({ confidence: 0.95, minSamples: 5, effect: { allowed: 1 } });
+    let alarms = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const baseline: number[] = [];
+      const canary: number[] = [];
+      for (let look = 1; look <= 10; look++) {
+        for (let i = 0; i < 5; i++) {
+          baseline.push(draw());
+          canary.push(draw());
+        }
+        if (compareDistributions(baseline, canary, rules, { index: look, count: 10 }).outcome === 'fail') {
+          alarms++;
+          break;
+        }
+      }
+    }
+    expect(alarms / 400).toBeLessThanOrEqual(0.05);
+  });
+});
+
 describe('comparing counts (fisher, twoProportion)', () => {
   it('fails a 5 % error canary against a 0.08 % baseline, with the counts, the shares and the p-value', () => {
     const verdict = compareCounts({ events: 2, total: 2660 }, { events: 7, total: 140 }, counts(), { index: 2, count: 10 });
