@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { bench as compareDetection } from './compare-detection.js';
 import { bench as deployOutput } from './deploy-output.js';
 import { bench as failureDetection } from './failure-detection.js';
 import { repoRoot } from './lib/common.js';
@@ -34,6 +35,7 @@ const figures = [
   },
   { name: 'metric-load', run: metricLoad, smoke: { checks: 5, seconds: 1, scrapeInterval: '250ms' }, smokeLane: 'prometheus-2' },
   { name: 'report', run: report, smoke: { runs: 1, stages: 3, measurements: 60 }, smokeLane: 'servers' },
+  { name: 'compare', run: compareDetection, smoke: { trials: 1, checks: 3, seconds: 1, scrapeInterval: '250ms' }, smokeLane: 'prometheus-3' },
 ];
 
 const { values } = parseArgs({

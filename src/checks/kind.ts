@@ -17,8 +17,11 @@ export interface Measurement {
   display: string;
   /** Set when nothing could be measured (server down, bad query, crashed command): outcome `error`. */
   error?: { kind: string; message: string };
-  /** The kind's own judgement, used before any `pass:`/`fail:` condition (HTTP status rules, exit 0/1). */
-  verdict?: 'pass' | 'fail';
+  /**
+   * The kind's own judgement, used before any `pass:`/`fail:` condition (HTTP status rules, exit 0/1).
+   * `inconclusive`: the kind could not decide on what it measured (a comparison short of samples).
+   */
+  verdict?: 'pass' | 'fail' | 'inconclusive';
   /** Why, in words, when the kind judged fail (e.g. `HTTP 503: {"verdict":"p95 395ms"}`), redacted later. */
   reason?: string;
   /** A short word for why, with `reason` (http: status, body, latency, refused, timeout, dns, tls, …). */
@@ -75,6 +78,12 @@ export interface MeasureContext {
   http: HttpClient;
   /** Epoch ms from the engine's clock (e.g. a Prometheus query's `time`). */
   now(): number;
+  /**
+   * Where this measurement falls in the soak, when it is one: the window so far starts at
+   * `soakStartedAt`; it is look `index` of the `count` the soak holds (comparisons spend their error
+   * rate over the looks).
+   */
+  look?: { index: number; count: number; soakStartedAt: number; intervalMs: number };
 }
 
 export interface CheckKind<Raw, Spec extends { kind: string }> {
@@ -94,8 +103,18 @@ export interface CheckKind<Raw, Spec extends { kind: string }> {
   entryPoint?(spec: Spec): string | null;
   /** The spec as `rollout plan --json` may print it: no secrets (header values, `${env.X}` values). */
   show?(spec: Spec): Record<string, unknown>;
+  /**
+   * Defaults of shared settings that differ for this spec, ahead of `defaults.health`: a comparison
+   * already waits for enough evidence, so its first fail decides (`failureThreshold: 1`).
+   */
+  settingDefaults?(spec: Spec): { failureThreshold?: number };
   /** Plan-time warnings (e.g. TLS verification off). */
   warnings?(spec: Spec): string[];
+  /**
+   * Points a measurement judges by the end of the soak, when the kind accumulates them (a comparison:
+   * points per side since the soak began) and how many it needs, for `rollout plan`'s warnings.
+   */
+  plannedPoints?(spec: Spec, timing: { soakMs: number; intervalMs: number }): { points: number; needed: number; key: string } | null;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds kinds of every Raw/Spec pair

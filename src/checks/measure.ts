@@ -1,5 +1,6 @@
 import { commandEnv } from '../engine/command.js';
 import type { EngineDeps } from '../engine/deps.js';
+import type { Look } from '../engine/looks.js';
 import type { HttpClient } from '../http/client.js';
 import type { Check, Plan, Stage } from '../plan/types.js';
 import type { Measurement } from './kind.js';
@@ -11,7 +12,7 @@ import { checkKind } from './registry.js';
  */
 export function createMeasurer(plan: Plan, deps: Pick<EngineDeps, 'env' | 'exec' | 'runId' | 'clock'> & { http: HttpClient }): EngineDeps['measure'] {
   const envs = new Map<number, Record<string, string>>();
-  return async (check: Check, stage: Stage, signal: AbortSignal): Promise<Measurement> => {
+  return async (check: Check, stage: Stage, signal: AbortSignal, look?: Look): Promise<Measurement> => {
     let env = envs.get(stage.index);
     if (env === undefined) {
       env = { ...commandEnv(plan, { phase: 'deploy', stage }, deps), ROLLOUT_PHASE: 'check' };
@@ -26,6 +27,7 @@ export function createMeasurer(plan: Plan, deps: Pick<EngineDeps, 'env' | 'exec'
         timeoutMs: check.timeoutMs,
         http: deps.http,
         now: () => deps.clock.now(),
+        ...(look ? { look } : {}),
       };
       return await checkKind(check.kind).measure(check.spec, ctx, signal);
     } catch (error) {

@@ -84,8 +84,12 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
     }
     const warning = t.soakShorterThanDetect ? c.yellow(` (longer than its ${d(t.shortestMs)} soak: a failure that starts late may go unnoticed)`) : '';
     lines.push(`  ${t.stage}: a failure is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
-    if (t.checks.length > 1)
-      for (const check of t.checks) lines.push(`    ${check.name}: ${check.detectMs === null ? 'dryRun, never decides' : `within ${d(check.detectMs)}`}`);
+    for (const check of t.checks) {
+      const detect = check.detectMs === null ? 'dryRun, never decides' : `within ${d(check.detectMs)}`;
+      const points = check.points ? `, ${check.points.points} points per side` : '';
+      lines.push(`    ${check.name}: ${detect}; ${check.measurements} measurement${check.measurements === 1 ? '' : 's'} by the soak's end${points}`);
+      for (const warning of check.warnings) lines.push(c.yellow(`    warning: ${check.name}: ${warning}`));
+    }
     if (t.sharedEntryPoint !== null)
       lines.push(
         c.yellow(

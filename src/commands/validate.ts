@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { escapeControl } from '../output/escape-control.js';
 import { formatDuration } from '../plan/duration.js';
 import { displayPath, loadPlan } from '../plan/load.js';
+import { checkSampling } from '../plan/sampling.js';
 import type { Plan } from '../plan/types.js';
 import { parseVarFlags } from '../plan/vars.js';
 
@@ -28,6 +29,11 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
         `state ${relative(ctx.cwd, plan.statePath) || plan.statePath}`,
     )}\n`,
   );
+  // Valid, but a check that cannot gather enough measurements in its soak can never pass.
+  for (const stage of plan.stages)
+    for (const check of stage.health)
+      for (const warning of checkSampling(check, stage.soakMs).warnings)
+        ctx.term.err.write(`${c.yellow('warning')}: ${stage.name}: check ${check.name}: ${warning}\n`);
   return 0;
 }
 

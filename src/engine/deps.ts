@@ -3,6 +3,7 @@ import { type Clock, isoTime } from '../clock.js';
 import type { CommandResult, CommandSpec } from '../exec/run-command.js';
 import type { Check, Stage } from '../plan/types.js';
 import type { Emit, EmitInput, RolloutEvent } from './events.js';
+import type { Look } from './looks.js';
 
 /** Everything the engine touches outside itself. The CLI passes the real things; tests may pass fakes. */
 export interface EngineDeps {
@@ -12,7 +13,7 @@ export interface EngineDeps {
   env: Readonly<Record<string, string | undefined>>;
   exec: (spec: CommandSpec) => Promise<CommandResult>;
   /** Takes one measurement of a check; settles within the check's timeout (plus scheduling slack). */
-  measure: (check: Check, stage: Stage, signal: AbortSignal) => Promise<Measurement>;
+  measure: (check: Check, stage: Stage, signal: AbortSignal, look?: Look) => Promise<Measurement>;
   emit: Emit;
   /** Aborted on the first SIGINT/SIGTERM: the engine stops, terminating what runs. */
   signal: AbortSignal;

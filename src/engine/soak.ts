@@ -4,7 +4,8 @@ import type { EngineDeps } from './deps.js';
 import type { EmitInput, SoakCheck } from './events.js';
 import { jsonValue } from './json-value.js';
 import { judge, pollError } from './judge.js';
-import { continuesAfterSoak, finalVerdict, newTally, record } from './verdict.js';
+import { lookAt } from './looks.js';
+import { checkSubject, continuesAfterSoak, finalVerdict, newTally, record } from './verdict.js';
 
 export type SoakOutcome =
   | { kind: 'passed' /** Checks that ended inconclusive, let through by `onInconclusive: pass`. */; inconclusive: string[] }
@@ -51,10 +52,10 @@ export async function soakStage(
     let slot = start + check.initialDelayMs + offsetMs;
     if (slot > start) await deps.clock.sleep(slot - start, own.signal);
     while (!own.signal.aborted) {
-      const measurement = await deps.measure(check, stage, own.signal);
+      const measurement = await deps.measure(check, stage, own.signal, lookAt(check, stage.soakMs, start, slot - offsetMs));
       if (own.signal.aborted) break;
       const judged = judge(check, measurement);
-      const decided = record(check.name, check, tally, judged.outcome, judged.reason);
+      const decided = record(checkSubject(check), check, tally, judged.outcome, judged.reason, judged.errorKind);
       lastDisplay = measurement.display;
       emit({
         type: 'check.polled',
@@ -97,7 +98,9 @@ export async function soakStage(
       slot += check.intervalMs;
       // Fell behind (slow measurement): skip the missed slots rather than firing a burst to catch up.
       if (slot < now) slot += Math.ceil((now - slot) / check.intervalMs) * check.intervalMs;
-      if ((now >= soakEnd || slot >= soakEnd) && (check.dryRun || !continuesAfterSoak(tally))) break;
+      // The slot at the soak's very end is measured too: an 8 s soak at 1 s after a 5 s delay gets
+      // measurements at 5, 6, 7 and 8 s, not three.
+      if ((now > soakEnd + offsetMs || slot - offsetMs > soakEnd) && (check.dryRun || !continuesAfterSoak(tally))) break;
       await deps.clock.sleep(slot - now, own.signal);
     }
     stop.signal.removeEventListener('abort', relay);

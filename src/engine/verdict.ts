@@ -38,8 +38,24 @@ export function newTally(): Tally {
   };
 }
 
-/** Folds one measurement in (in place); returns the decision it caused, if any. */
-export function record(name: string, rules: Rules, tally: Tally, outcome: Outcome, reason: string | null): Tally['decided'] {
+/** How reasons name a check: by its kind and name, e.g. "prometheus check error-rate". */
+export function checkSubject(check: { kind: string; name: string }): string {
+  return `${check.kind} check ${check.name}`;
+}
+
+/**
+ * Folds one measurement in (in place); returns the decision it caused, if any. `subject` names the
+ * check (checkSubject); `errorKind` tells an error of judging (a condition that could not be
+ * evaluated: 'condition-error') from one of measuring.
+ */
+export function record(
+  subject: string,
+  rules: Rules,
+  tally: Tally,
+  outcome: Outcome,
+  reason: string | null,
+  errorKind: string | null = null,
+): Tally['decided'] {
   if (tally.decided) return null;
   tally.samples++;
   tally.counts[outcome]++;
@@ -52,12 +68,13 @@ export function record(name: string, rules: Rules, tally: Tally, outcome: Outcom
   const why = reason ?? outcome;
   if (outcome === 'fail' && tally.consecutiveFailures >= rules.failureThreshold) {
     const times = tally.consecutiveFailures === 1 ? 'once' : `${tally.consecutiveFailures} times in a row`;
-    tally.decided = { verdict: 'fail', reason: `health check ${name} failed ${times}: ${why}` };
+    tally.decided = { verdict: 'fail', reason: `${subject} failed ${times}: ${why}` };
   } else if (outcome === 'fail' && rules.maxFailures !== null && tally.counts.fail > rules.maxFailures) {
-    tally.decided = { verdict: 'fail', reason: `health check ${name} failed ${tally.counts.fail} times (maxFailures: ${rules.maxFailures}): ${why}` };
+    tally.decided = { verdict: 'fail', reason: `${subject} failed ${tally.counts.fail} times (maxFailures: ${rules.maxFailures}): ${why}` };
   } else if (outcome === 'error' && tally.consecutiveErrors >= rules.maxConsecutiveErrors) {
     const times = tally.consecutiveErrors === 1 ? '' : ` (${tally.consecutiveErrors} times in a row)`;
-    tally.decided = { verdict: 'error', reason: `could not measure ${name}${times}: ${why}` };
+    const could = errorKind === 'condition-error' ? 'could not judge' : 'could not measure';
+    tally.decided = { verdict: 'error', reason: `${could} ${subject}${times}: ${why}` };
   }
   return tally.decided;
 }

@@ -22,8 +22,9 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
     const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
     const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
     const checks = stage.health.checks.map((c) => `${text(c.name)} ${checkCell(c)}`).join('<br>');
+    const failed = failedPolls(stage);
     lines.push(
-      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${failedPolls(stage)} |`,
+      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${failed.deciding}${failed.dryRun ? ` (+${failed.dryRun} dryRun)` : ''} |`,
     );
   }
   if (doc.failure) {

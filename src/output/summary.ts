@@ -18,7 +18,7 @@ export function renderSummary(recorded: StateDocument, c: ChalkInstance, tookMs?
     stageStatus(stage, c),
     stage.startedAt ? formatDuration(durationOf(stage, doc)) : '-',
     stage.health.polls > 0 ? String(stage.health.polls) : '-',
-    stage.health.polls > 0 ? String(failedPolls(stage)) : '-',
+    stage.health.polls > 0 ? failedCell(stage, c) : '-',
     lastHealth(stage),
   ]);
   const header = ['STAGE', 'STATUS', 'DURATION', 'POLLS', 'FAILED', 'LAST HEALTH'];
@@ -63,14 +63,24 @@ function stageStatus(stage: StageState, c: ChalkInstance): string {
 }
 
 /**
- * Polls that failed or could not measure. An inconclusive poll (a value between `pass:` and `fail:`,
- * no data) is neither: it is counted by its check, not here. Older documents have no per-check
- * counts: their stage total stands.
+ * Polls that failed or could not measure, the deciding checks' and the dryRun checks' apart. An
+ * inconclusive poll (a value between `pass:` and `fail:`, no data) is neither: it is counted by its
+ * check, not here. Older documents have no per-check counts: their stage totals stand.
  */
-export function failedPolls(stage: StageState): number {
-  const counts = stage.health.checks.map((check) => check.counts);
-  if (counts.length === 0 || counts.some((c) => c === undefined)) return stage.health.failures;
-  return counts.reduce((sum, c) => sum + (c?.fail ?? 0) + (c?.error ?? 0), 0);
+export function failedPolls(stage: StageState): { deciding: number; dryRun: number } {
+  const checks = stage.health.checks;
+  if (checks.length === 0 || checks.some((check) => check.counts === undefined)) {
+    return { deciding: stage.health.failures, dryRun: stage.health.dryRunFailures ?? 0 };
+  }
+  const failed = { deciding: 0, dryRun: 0 };
+  for (const check of checks) failed[check.dryRun ? 'dryRun' : 'deciding'] += (check.counts?.fail ?? 0) + (check.counts?.error ?? 0);
+  return failed;
+}
+
+/** Deciding checks' failed measurements; a dryRun check's are marked apart ("0 +3 dryRun"). */
+function failedCell(stage: StageState, c: ChalkInstance): string {
+  const { deciding, dryRun } = failedPolls(stage);
+  return dryRun > 0 ? `${deciding} ${c.dim(`+${dryRun} dryRun`)}` : String(deciding);
 }
 
 function durationOf(stage: StageState, doc: StateDocument): number {
@@ -82,11 +92,12 @@ function lastHealth(stage: StageState): string {
   if (stage.health.checks.length === 0) return '';
   return stage.health.checks
     .map((check) => {
-      if (check.lastOk === null) return `${check.name}: not polled`;
+      const name = check.dryRun ? `${check.name} [dryRun]` : check.name;
+      if (check.lastOk === null) return `${name}: not polled`;
       const last = lastMeasurement(check);
-      if (check.lastOk) return `${check.name}: ${last?.display ?? `${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`}`;
-      if (last?.condition) return `${check.name}: ${last.display} (${last.condition})`;
-      return `${check.name}: ${check.lastError?.message ?? 'failed'}`;
+      if (check.lastOk) return `${name}: ${last?.display ?? `${check.lastStatus} in ${Math.round(check.lastLatencyMs ?? 0)}ms`}`;
+      if (last?.condition) return `${name}: ${last.display} (${last.condition})`;
+      return `${name}: ${check.lastError?.message ?? 'failed'}`;
     })
     .join('; ');
 }

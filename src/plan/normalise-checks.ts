@@ -97,7 +97,7 @@ function normaliseCheck(raw: RawCheck, at: Placement, inputs: Inputs): Check {
     source: at.source,
     intervalMs: ms(raw.interval ?? health.interval, CHECK_DEFAULTS.intervalMs),
     timeoutMs: ms(raw.timeout ?? health.timeout, CHECK_DEFAULTS.timeoutMs),
-    failureThreshold: raw.failureThreshold ?? health.failureThreshold ?? CHECK_DEFAULTS.failureThreshold,
+    failureThreshold: raw.failureThreshold ?? kind.settingDefaults?.(spec).failureThreshold ?? health.failureThreshold ?? CHECK_DEFAULTS.failureThreshold,
     maxFailures: raw.maxFailures ?? null,
     minSamples: raw.minSamples ?? CHECK_DEFAULTS.minSamples,
     initialDelayMs: ms(raw.initialDelay, 0),

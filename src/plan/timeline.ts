@@ -1,3 +1,4 @@
+import { type CheckSampling, checkSampling } from './sampling.js';
 import type { Check, Plan, Stage } from './types.js';
 
 export interface StageTimeline {
@@ -10,8 +11,8 @@ export interface StageTimeline {
   slowestCheck: string | null;
   /** The soak can end before a failure that starts late in it is detected. */
   soakShorterThanDetect: boolean;
-  /** Each deciding check's own worst case. */
-  checks: { name: string; detectMs: number | null; dryRun: boolean }[];
+  /** Each check's own worst case, and how many measurements (and points) it gets by the soak's end. */
+  checks: ({ name: string; detectMs: number | null; dryRun: boolean } & CheckSampling)[];
   /**
    * Set when every deciding check of this stage goes through an entry point that every stage
    * watches (e.g. the public URL in front of the load balancer): such a check may rarely reach
@@ -45,7 +46,7 @@ export function stageTimeline(stage: Stage, shared: ReadonlySet<string> = new Se
   const checks = stage.health.map((check) => {
     const ms = detectMs(check);
     if (ms !== null && (worst === null || ms > worst.ms)) worst = { name: check.name, ms };
-    return { name: check.name, detectMs: ms, dryRun: check.dryRun };
+    return { name: check.name, detectMs: ms, dryRun: check.dryRun, ...checkSampling(check, stage.soakMs) };
   });
   const deciding = stage.health.filter((c) => !c.dryRun);
   const onlyShared = deciding.length > 0 && deciding.every((c) => c.entryPoint !== null && shared.has(c.entryPoint));

@@ -67,7 +67,10 @@ export interface StageState {
   soak: { ms: number | null; startedAt: string | null };
   health: {
     polls: number;
+    /** Measurements of deciding checks that were not a pass. */
     failures: number;
+    /** The same for `dryRun` checks, kept apart: they never decide (absent in older documents). */
+    dryRunFailures?: number;
     lastError: string | null;
     checks: CheckState[] /** Checks let through inconclusive (onInconclusive: pass). */;
     inconclusive?: string[];

@@ -65,7 +65,10 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
     case 'check.polled': {
       if (!stage) return 'none';
       stage.health.polls++;
-      if (!event.ok) stage.health.failures++;
+      // A dryRun check's misses are shown apart: counted with the deciding ones they would read as
+      // reasons the stage failed.
+      if (!event.ok && event.dryRun) stage.health.dryRunFailures = (stage.health.dryRunFailures ?? 0) + 1;
+      else if (!event.ok) stage.health.failures++;
       if (event.error) stage.health.lastError = `${event.check}: ${event.error.message}`;
       const check = stage.health.checks.find((c) => c.name === event.check);
       if (check) {

@@ -40,6 +40,9 @@ const figureIds = [
   'report.size',
   'report.write',
   'report.render',
+  'compare.detect.p95',
+  'compare.cpu',
+  'compare.rss',
 ];
 
 // Runs every bench script once at tiny sizes. Speed is judged by `npm run bench`, never here:

@@ -135,7 +135,7 @@ stages:
       `checks:
   smoke:
     type: command
-    run: 'test "$ROLLOUT_PHASE" = check && exit "$ROLLOUT_ARG_CODE"'
+    run: 'test "$ROLLOUT_PHASE" = check && echo "noise" >&2 && echo "smoke saw code $ROLLOUT_ARG_CODE" >&2 && exit "$ROLLOUT_ARG_CODE"'
     interval: 50ms
     failureThreshold: 2
     maxConsecutiveErrors: 2
@@ -153,11 +153,14 @@ vars: { code: "1" }
     );
     const failed = await run();
     expect(failed.exitCode, describeResult(failed)).toBe(1);
-    expect(failed.stderr).toContain('broken ✗ failed: health check smoke failed 2 times in a row: exit 1');
+    // The command's own words (its stderr's last lines) come with the reason.
+    expect(failed.stderr).toContain('broken ✗ failed: command check smoke failed 2 times in a row: exit 1 (stderr: noise | smoke saw code 1)');
 
     const unmeasurable = await runCli(['run', '--var', 'code=3'], { cwd: dir });
     expect(unmeasurable.exitCode, describeResult(unmeasurable)).toBe(1);
-    expect(unmeasurable.stderr).toContain('broken ✗ failed: could not measure smoke (2 times in a row): exit 3');
+    expect(unmeasurable.stderr).toContain(
+      'broken ✗ failed: could not measure command check smoke (2 times in a row): exit 3 (stderr: noise | smoke saw code 3)',
+    );
   });
 
   it('command checks: a timeout kills the whole process group', async () => {
@@ -177,7 +180,7 @@ vars: { code: "1" }
     );
     const result = await run();
     expect(result.exitCode, describeResult(result)).toBe(1);
-    expect(result.stderr).toContain('could not measure hangs: timed out after 300ms (its process group was killed)');
+    expect(result.stderr).toContain('could not measure command check hangs: timed out after 300ms (its process group was killed)');
     const pid = Number(await fs.readFile(path.join(dir, 'child.pid'), 'utf8'));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await alive(pid), 'the background child of the timed-out check').toBe(false);
@@ -203,7 +206,7 @@ stages:
     const result = await run();
     expect(result.exitCode, describeResult(result)).toBe(1);
     expect(result.stderr).toContain('canary error-rate 0.034 ✗ (pass: result < 0.01) (1 of 2 in a row)');
-    expect(result.stderr).toContain('health check error-rate failed 2 times in a row: 0.034 does not meet pass: result < 0.01');
+    expect(result.stderr).toContain('command check error-rate failed 2 times in a row: 0.034 does not meet pass: result < 0.01');
     const state = await readState(defaultStatePath(dir));
     expect(state.stages[0]?.health.checks[0]).toMatchObject({ counts: { fail: 2 }, last: { display: '0.034', outcome: 'fail' } });
   });

@@ -83,9 +83,7 @@ stages:
     expect(between(shown, /^::group::canary rollback: /, /^::endgroup::$/)).toBe('canary | canary undoing-now');
     expect(err.match(/^::group::/gm)?.length).toBe(4);
     expect(err.match(/^::endgroup::$/gm)?.length).toBe(4);
-    expect(err).toMatch(
-      /^::error title=rollout%3A stage full failed::health check full-health failed 2 times in a row: HTTP 503 \(expected 2xx\): unhealthy$/m,
-    );
+    expect(err).toMatch(/^::error title=rollout%3A stage full failed::http check full-health failed 2 times in a row: HTTP 503 \(expected 2xx\): unhealthy$/m);
 
     const state = await readState(defaultStatePath(dir));
     expect(outputs).toEqual({
@@ -93,8 +91,8 @@ stages:
       status: 'rolled_back',
       'failed-stage': 'full',
       'run-id': state.runId,
-      'failure-reason': 'health check full-health failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
-      message: 'rollout shop: failed at full, rolled back: health check full-health failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
+      'failure-reason': 'http check full-health failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
+      message: 'rollout shop: failed at full, rolled back: http check full-health failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
       paused: 'false',
       gate: '',
     });
@@ -105,7 +103,7 @@ stages:
     expect(summary).toMatch(/^\| Stage \| Status \| Duration \| Checks \| Polls \| Failed polls \|$/m);
     expect(summary).toMatch(/^\| canary \| .*rolled back \| [^|]+ \| canary-health ✅ HTTP 200 in \d+ms \| \d+ \| 0 \|$/m);
     expect(summary).toMatch(/^\| full \| .*rolled back \| [^|]+ \| full-health ❌ HTTP 503 \(expected 2xx\): unhealthy \| 2 \| 2 \|$/m);
-    expect(summary).toContain('**Failed at full:** health check full-health failed 2 times in a row');
+    expect(summary).toContain('**Failed at full:** http check full-health failed 2 times in a row');
   });
 
   it('GitHub Actions: a successful run reports status succeeded and an empty failed-stage; --json keeps stdout pure', async () => {

@@ -16,10 +16,10 @@ describe('npm run demo', { timeout: 90_000 }, () => {
     expect(result.exitCode, result.all).toBe(0);
     expect(result.all).toMatch(/canary ✓ passed/);
     expect(result.all).toMatch(/full ✓ passed/);
-    expect(result.all).toMatch(/canary ✗ failed: health check .*healthz\/canary failed 2 times in a row/);
+    expect(result.all).toMatch(/canary ✗ failed: http check .*healthz\/canary failed 2 times in a row/);
     expect(result.all).toMatch(/half skipped/);
     expect(result.all).toMatch(/canary rolled back/);
     // Run 3: a version failing 3 % of requests while its health URL says 200, caught by a condition.
-    expect(result.all).toMatch(/canary ✗ failed: health check canary-errors failed 2 times in a row: .*does not meet pass: result\.body\.errorRate < 0\.01/);
+    expect(result.all).toMatch(/canary ✗ failed: http check canary-errors failed 2 times in a row: .*does not meet pass: result\.body\.errorRate < 0\.01/);
   });
 });

@@ -50,7 +50,7 @@ ${notify}`;
     expect(passed).toMatchObject({ stage: 'canary', text: expect.stringContaining('stage canary passed') });
     expect(failed).toMatchObject({
       stage: 'full',
-      reason: 'health check full-hz failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
+      reason: 'http check full-hz failed 2 times in a row: HTTP 503 (expected 2xx): unhealthy',
       check: { name: 'full-hz', status: 503, error: 'HTTP 503 (expected 2xx): unhealthy' },
     });
     expect(failed?.text).toMatch(/stage full failed: .*full-hz.*HTTP 503/);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, describeResult, runCli, STACK_TRACE, startCli, toCliResult } from '../helpers/cli.js';
 import { type MetricsService, startMetricsService } from '../helpers/metrics-service.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
+import { readState } from '../helpers/state.js';
 import { makeTempDir, readLines, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
 /**
@@ -173,6 +174,18 @@ stages:
     expect(failing.length).toBeGreaterThanOrEqual(2);
     for (const poll of failing) expect(poll).toMatchObject({ dryRun: true });
     expect(await rolledBack(file)).toBe(false);
+    // Its misses are counted apart from the deciding checks' (the FAILED column is not "why it failed").
+    const state = await readState(`${dir}/state/${file}.json`);
+    expect(state.stages[0]?.health).toMatchObject({ failures: 0, dryRunFailures: failing.length });
+    const status = await runCli(['status', '-c', `${file}.yml`], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(status.stdout).toMatch(new RegExp(`canary +succeeded +\\S+ +\\d+ +0 \\+${failing.length} dryRun +error-rate \\[dryRun\\]: `));
+  });
+
+  it('a fail: condition alone is a complete rule (what it does not catch passes)', async () => {
+    const file = await plan('good', errorRateCheck().replace('    pass: result < 0.01\n', ''));
+    const result = await run(file);
+    expect(result.exitCode, describeResult(result)).toBe(0);
+    for (const poll of polls(result, 'error-rate')) expect(poll).toMatchObject({ outcome: 'pass', condition: 'fail: result >= 0.02' });
   });
 
   // Last: it stops the file's Prometheus (and starts it again for anything after).

@@ -44,7 +44,7 @@ const status =
   (code: number, body = '{}', headers: Record<string, string> = {}): Reply =>
   (_req, res) =>
     res.writeHead(code, { 'content-type': 'application/json', ...headers }).end(body);
-const spec = (retries: number, server = url): MetricSpec<unknown> => ({
+const spec = (retries: number, server = url): Omit<MetricSpec<unknown>, 'compare'> => ({
   kind: 'test',
   server,
   displayServer: server,

@@ -116,11 +116,34 @@ describe('rollout plan’s detection bound', () => {
         ],
       ]),
     ).stages;
-    expect(stage?.checks).toEqual([
+    expect(stage?.checks).toMatchObject([
       { name: 'slow-start', detectMs: 30_000 + 2 * 1000 + 500, dryRun: false },
       { name: 'tolerant', detectMs: 1000 + 500, dryRun: false },
       { name: 'trial', detectMs: null, dryRun: true },
     ]);
     expect(stage?.slowestCheck).toBe('slow-start');
+  });
+
+  it('counts the measurements each check gets by the end of its soak, its last instant included, and warns when minSamples cannot be reached or leaves no margin', () => {
+    const soak = (soakMs: number, health: ReturnType<typeof testCheck>[]) =>
+      planTimeline({ stages: [{ name: 'canary', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, health }] } as unknown as Plan).stages[0]
+        ?.checks;
+    // 8 s soak at 1 s after a 5 s delay: at 5, 6, 7 and 8 s.
+    const [margin, none, never, dry] =
+      soak(8000, [
+        testCheck('margin', { initialDelayMs: 5000, intervalMs: 1000, minSamples: 3 }),
+        testCheck('none', { initialDelayMs: 5000, intervalMs: 1000, minSamples: 4 }),
+        testCheck('never', { initialDelayMs: 5000, intervalMs: 1000, minSamples: 5 }),
+        testCheck('dry', { initialDelayMs: 5000, intervalMs: 1000, minSamples: 5, dryRun: true }),
+      ]) ?? [];
+    expect(margin).toMatchObject({ measurements: 4, warnings: [] });
+    expect(none?.warnings).toEqual([
+      'minSamples 4 leaves no margin: by the end of its 8.0s soak it gets 4 measurements (first after 5.0s, then every 1.0s); one no-data or in-between reading makes it inconclusive',
+    ]);
+    expect(never?.warnings).toEqual([
+      'minSamples 5 cannot be reached: by the end of its 8.0s soak it gets 4 measurements (first after 5.0s, then every 1.0s), so it is always inconclusive',
+    ]);
+    expect(dry).toMatchObject({ measurements: 4, warnings: [] });
+    expect(soak(0, [testCheck('once')])?.[0]?.measurements).toBe(1);
   });
 });

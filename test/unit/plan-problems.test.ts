@@ -48,6 +48,38 @@ describe('validate reports every problem, each once', () => {
         'rollout.config.yml:6:11 stages.2.name: duplicate stage name "a" (also stages.0.name)',
       ],
     },
+    {
+      name: 'a compare block of the wrong shape, each key named',
+      plan: [
+        'stages:',
+        '  - name: canary',
+        '    deploy: "true"',
+        '    health:',
+        '      - type: prometheus',
+        '        server: http://prometheus:9090',
+        '        compare:',
+        '          method: fisher',
+        '          baseline: up',
+        '          canary: { errors: "e{v=\\"${vars.nope}\\"}", total: t }',
+        '          effect: { measure: cles, allowed: 1, critical: 0.5 }',
+      ].join('\n'),
+      expected: [
+        'rollout.config.yml:9:21 stages.0.health.0.compare.baseline: fisher compares counts: give {errors: <query>, total: <query>}',
+        'rollout.config.yml:10:29 stages.0.health.0.compare.canary.errors: ${vars.nope}: the plan declares no var "nope"',
+        'rollout.config.yml:11:30 stages.0.health.0.compare.effect.measure: counts take difference or ratio',
+        'rollout.config.yml:11:58 stages.0.health.0.compare.effect.critical: must be at least allowed (1)',
+      ],
+    },
+    {
+      name: 'a confidence that is not a fraction',
+      plan: 'stages:\n  - name: canary\n    deploy: "true"\n    health:\n      - type: prometheus\n        server: http://p:9090\n        compare: { baseline: a, canary: b, confidence: 98 }\n',
+      expected: ['rollout.config.yml:7:56 stages.0.health.0.compare.confidence: must be between 0 and 1'],
+    },
+    {
+      name: 'neither query nor compare',
+      plan: 'stages:\n  - name: canary\n    deploy: "true"\n    health:\n      - type: prometheus\n        server: http://prometheus:9090\n        pass: result < 1\n',
+      expected: ['rollout.config.yml:5:9 stages.0.health.0.query: give either query: (with pass:/fail:) or compare: (baseline and canary)'],
+    },
   ])('$name', async ({ plan, expected }) => {
     const found = await problems(plan);
     expect(found.map((line) => line.slice(line.indexOf('rollout.config.yml')))).toEqual(expected);

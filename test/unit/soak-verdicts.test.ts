@@ -62,7 +62,8 @@ async function soak(soakMs: number, checks: [Check, Answer[]][], onInconclusive:
 describe('soak verdicts on the virtual clock', () => {
   it('initialDelay: no measurement before it, counted from the start of the soak', async () => {
     const { polls } = await soak(5000, [[testCheck('m', { initialDelayMs: 3000 }), ['P']]]);
-    expect(polls.map((p) => Date.parse(p.time) - 10)).toEqual([3000, 4000]);
+    // 3 s, 4 s and the soak's last instant, 5 s.
+    expect(polls.map((p) => Date.parse(p.time) - 10)).toEqual([3000, 4000, 5000]);
   });
 
   it('dryRun: a failing check is measured and reported but never fails the stage', async () => {
@@ -77,15 +78,47 @@ describe('soak verdicts on the virtual clock', () => {
 
   it('maxFailures: tolerates N fails over the soak and fails the stage on fail N+1', async () => {
     const { outcome, polls } = await soak(60_000, [[testCheck('flaky', { maxFailures: 2, failureThreshold: 10 }), ['F', 'P', 'F', 'P', 'F', 'P']]]);
-    expect(outcome).toMatchObject({ kind: 'failed', check: 'flaky', reason: 'health check flaky failed 3 times (maxFailures: 2): bad' });
+    expect(outcome).toMatchObject({ kind: 'failed', check: 'flaky', reason: 'http check flaky failed 3 times (maxFailures: 2): bad' });
     expect(polls).toHaveLength(5);
   });
 
   it('maxConsecutiveErrors: could not measure, after the limit, is a stage failure that says so, not a canary failure', async () => {
     const { outcome, polls } = await soak(60_000, [[testCheck('metric', { pass: 'result < 1' }), ['E']]]);
-    expect(outcome).toMatchObject({ kind: 'failed', reason: 'could not measure metric (4 times in a row): server down' });
+    expect(outcome).toMatchObject({ kind: 'failed', reason: 'could not measure http check metric (4 times in a row): server down' });
     expect(polls.map((p) => p.outcome)).toEqual(['error', 'error', 'error', 'error']);
     expect(polls.at(-1)?.consecutiveErrors).toBe(4);
+  });
+
+  it('measures at the soak end: an 8 s soak at 1 s after a 5 s delay gives 4 measurements, so minSamples: 3 has a margin', async () => {
+    const { outcome, polls } = await soak(8000, [[testCheck('m', { initialDelayMs: 5000, minSamples: 3, pass: 'result < 1' }), [0.5, 'N', 0.5, 0.5]]]);
+    expect(polls.map((p) => Date.parse(p.time) - 10)).toEqual([5000, 6000, 7000, 8000]);
+    expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
+  });
+
+  it('every check gets the measurement at the soak end, whatever its 1 ms spread offset', async () => {
+    const { polls } = await soak(3000, [
+      [testCheck('a', { intervalMs: 1000 }), ['P']],
+      [testCheck('b', { intervalMs: 1000 }), ['P']],
+      [testCheck('c', { intervalMs: 1000 }), ['P']],
+    ]);
+    for (const name of ['a', 'b', 'c']) expect(polls.filter((p) => p.check === name)).toHaveLength(4);
+  });
+
+  it('a NaN (a ratio whose stable side had no traffic) is no data, never a fail of a pass:-only condition', async () => {
+    const { outcome, polls } = await soak(5000, [[testCheck('ratio', { pass: 'result <= 1.5', failureThreshold: 1 }), [Number.NaN, 1.1]]]);
+    expect(polls[0]).toMatchObject({ outcome: 'inconclusive', reason: 'no data (NaN) (onNoData: inconclusive)' });
+    expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
+  });
+
+  it('a condition that fails at run time is an error of the check (could not judge), not a canary failure', async () => {
+    const { outcome, polls } = await soak(60_000, [[testCheck('re', { pass: 'string(result).matches("[")', failureThreshold: 1 }), [0.5]]]);
+    expect(polls.map((p) => p.outcome)).toEqual(['error', 'error', 'error', 'error']);
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringMatching(
+        /^could not judge http check re \(4 times in a row\): pass: string\(result\)\.matches\("\["\) cannot be evaluated on 0\.5: /,
+      ),
+    });
   });
 
   it('errors that clear do not fail the stage', async () => {

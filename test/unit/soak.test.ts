@@ -57,15 +57,16 @@ describe('soakStage', () => {
     const h = harness(() => true);
     const outcome = await h.clock.runUntilSettled(soakStage(stage(10_000, [check('a')]), h.deps, h.emit));
     expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
-    expect(h.clock.now()).toBe(10_000);
-    // Polls start at 0, 1s, 2s … 9s: the schedule is start + k × interval, not "after the last poll".
-    expect(h.polls().map((p) => Date.parse(p.time) - 10)).toEqual([0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000]);
+    expect(h.clock.now()).toBe(10_010);
+    // Polls at 0, 1s, 2s … 10s: the schedule is start + k × interval, not "after the last poll", and
+    // the soak's last instant is measured too.
+    expect(h.polls().map((p) => Date.parse(p.time) - 10)).toEqual([0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10_000]);
   });
 
   it('fails the moment a check reaches its failure threshold, without waiting out the soak', async () => {
     const h = harness((_, at) => at < 3000);
     const outcome = await h.clock.runUntilSettled(soakStage(stage(600_000, [check('a', { failureThreshold: 2 })]), h.deps, h.emit));
-    expect(outcome).toEqual({ kind: 'failed', reason: 'health check a failed 2 times in a row: HTTP 503', check: 'a', value: 'HTTP 503' });
+    expect(outcome).toEqual({ kind: 'failed', reason: 'http check a failed 2 times in a row: HTTP 503', check: 'a', value: 'HTTP 503' });
     // Failed polls at 3s and 4s: the decision comes with the second one's answer.
     expect(h.clock.now()).toBe(4010);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/engine/events.js';
-import { continuesAfterSoak, finalVerdict, newTally, type Rules, record } from '../../src/engine/verdict.js';
+import { checkSubject, continuesAfterSoak, finalVerdict, newTally, type Rules, record } from '../../src/engine/verdict.js';
 
 const rules = (overrides: Partial<Rules> = {}): Rules => ({ failureThreshold: 3, maxFailures: null, minSamples: 1, maxConsecutiveErrors: 4, ...overrides });
 const letters: Record<string, Outcome> = { P: 'pass', F: 'fail', I: 'inconclusive', E: 'error' };
@@ -10,7 +10,7 @@ function fold(sequence: string, r: Rules) {
   const tally = newTally();
   let decidedAt: number | null = null;
   [...sequence].forEach((letter, i) => {
-    const decided = record('c', r, tally, letters[letter] as Outcome, `${letter}${i + 1}`);
+    const decided = record('http check c', r, tally, letters[letter] as Outcome, `${letter}${i + 1}`);
     if (decided && decidedAt === null) decidedAt = i + 1;
   });
   return { decidedAt, ...finalVerdict(r, tally), tally };
@@ -45,10 +45,18 @@ describe('verdict rules over a soak', () => {
   });
 
   it('names the check and the last reason in what it says', () => {
-    expect(fold('FFF', rules()).reason).toBe('health check c failed 3 times in a row: F3');
-    expect(fold('FPFPF', rules({ maxFailures: 2 })).reason).toBe('health check c failed 3 times (maxFailures: 2): F5');
-    expect(fold('EEEE', rules()).reason).toBe('could not measure c (4 times in a row): E4');
+    expect(fold('FFF', rules()).reason).toBe('http check c failed 3 times in a row: F3');
+    expect(fold('FPFPF', rules({ maxFailures: 2 })).reason).toBe('http check c failed 3 times (maxFailures: 2): F5');
+    expect(fold('EEEE', rules()).reason).toBe('could not measure http check c (4 times in a row): E4');
     expect(fold('PI', rules({ minSamples: 2 })).reason).toBe('1 of 2 decisive measurements (minSamples); last: I2');
+  });
+
+  it('names the check by its kind, and an error of judging as such', () => {
+    const prometheus = checkSubject({ kind: 'prometheus', name: 'error-rate' });
+    expect(prometheus).toBe('prometheus check error-rate');
+    const tally = newTally();
+    for (let i = 0; i < 3; i++) record(prometheus, rules({ maxConsecutiveErrors: 3 }), tally, 'error', 'pass: x cannot be evaluated', 'condition-error');
+    expect(tally.decided).toEqual({ verdict: 'error', reason: 'could not judge prometheus check error-rate (3 times in a row): pass: x cannot be evaluated' });
   });
 
   it('ignores measurements after it decided', () => {

@@ -20,17 +20,24 @@ export async function measureCommand(spec: CommandCheckSpec, ctx: MeasureContext
     onOutput: (stream, chunk) => (stream === 'stdout' ? stdout : stderr).add(chunk),
   });
   const latencyMs = Math.round(performance.now() - started);
-  const error = (message: string): Measurement => ({ value: null, display: message, error: { kind: 'command', message }, latencyMs });
+  // A failing or erring command's own words are on stderr: its last lines go into the reason.
+  const said = stderr.lastLines(STDERR_LINES);
+  const error = (message: string): Measurement => ({
+    value: null,
+    display: message,
+    error: { kind: 'command', message: message + stderrTail(said) },
+    latencyMs,
+  });
   if (result.error !== undefined) return error(`could not start: ${result.error.split('\n')[0]}`);
   if (result.timedOut) return error(`timed out after ${timeoutMs}ms (its process group was killed)`);
   if (result.aborted) return error('cancelled');
   if (result.signal !== null) return error(`killed by ${result.signal}`);
-  if (result.exitCode !== 0 && result.exitCode !== 1) return error(`exit ${result.exitCode}${lastWords(stderr.lastLine())}`);
+  if (result.exitCode !== 0 && result.exitCode !== 1) return error(`exit ${result.exitCode}`);
 
   const line = stdout.lastLine();
   const value = parseValue(line);
   const display = line === '' ? `exit ${result.exitCode}` : line.length > 80 ? `${line.slice(0, 80)}…` : line;
-  if (result.exitCode === 1) return { value, display, verdict: 'fail', reasonKind: 'exit', reason: `exit 1${lastWords(line || stderr.lastLine())}`, latencyMs };
+  if (result.exitCode === 1) return { value, display, verdict: 'fail', reasonKind: 'exit', reason: `exit 1${lastWords(line)}${stderrTail(said)}`, latencyMs };
   return { value, display, verdict: 'pass', noData: line === '', latencyMs };
 }
 
@@ -43,6 +50,15 @@ export function parseValue(line: string): unknown {
   } catch {
     return line;
   }
+}
+
+/** Lines of stderr quoted in a failing command's reason, each shortened, the whole bounded. */
+const STDERR_LINES = 3;
+
+function stderrTail(lines: string[]): string {
+  if (lines.length === 0) return '';
+  const text = lines.map((l) => (l.length > 160 ? `${l.slice(0, 160)}…` : l)).join(' | ');
+  return ` (stderr: ${text})`;
 }
 
 function lastWords(line: string): string {
@@ -58,7 +74,12 @@ class Tail {
   }
 
   lastLine(): string {
+    return this.lastLines(1)[0] ?? '';
+  }
+
+  /** The last `n` non-blank lines (the first kept one may be cut, as the tail is bytes). */
+  lastLines(n: number): string[] {
     const lines = this.text.split('\n').map((l) => l.trim());
-    return lines.filter((l) => l !== '').at(-1) ?? '';
+    return lines.filter((l) => l !== '').slice(-n);
   }
 }

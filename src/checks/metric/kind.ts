@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
+import type { RawCompare } from '../../compare/index.js';
 import { parseDuration } from '../../plan/duration.js';
 import { Redactor } from '../../secrets/redact.js';
 import { insecureWarnings, isHttpUrl, prepareConnection, substituteHeaders } from '../connection.js';
 import type { CheckKind, Measurement } from '../kind.js';
+import { canaryQuery, comparable, compareKey, comparisonPoints, measureComparison, normaliseComparison } from './compare.js';
 import { sourceIo } from './fetch.js';
 import { resultOf } from './reading.js';
 import { METRIC_DEFAULTS, metricShape } from './schema.js';
@@ -19,6 +21,8 @@ interface RawMetric {
   insecure?: boolean;
   retries?: number;
   pass?: string;
+  fail?: string;
+  compare?: RawCompare;
 }
 
 /**
@@ -30,13 +34,18 @@ interface RawMetric {
 export function metricKind<Raw, Query>(source: MetricSource<Raw, Query>): CheckKind<Raw & RawMetric, MetricSpec<Query>> {
   return {
     type: source.type,
-    schema: z.object({ ...source.schema.shape, ...metricShape }),
+    schema: z.object({ ...source.schema.shape, ...metricShape, ...(comparable(source) ? { compare: compareKey } : {}) }),
     normalise(raw, ctx) {
-      if (raw.pass === undefined)
+      // `fail:` alone is a complete rule (anything it does not catch passes); a comparison decides by itself.
+      if (raw.pass === undefined && raw.fail === undefined && raw.compare === undefined)
         ctx.problem(
           ['pass'],
-          `${/^[aeiou]/.test(source.type) ? 'an' : 'a'} ${source.type} check needs a pass: condition on its value, e.g. \`pass: result < 0.01\``,
+          `${/^[aeiou]/.test(source.type) ? 'an' : 'a'} ${source.type} check needs a pass: or fail: condition on its value, e.g. \`pass: result < 0.01\``,
         );
+      const compare =
+        raw.compare !== undefined && comparable(source) ? normaliseComparison(raw.compare, ctx, (text, key) => source.compareQuery(text, ctx, key)) : undefined;
+      if (compare && (raw as { query?: unknown }).query !== undefined)
+        ctx.problem(['query'], 'give either query: (with pass:/fail:) or compare: (baseline and canary), not both');
       const written = raw.server ?? source.defaultServer?.(raw) ?? null;
       if (written === null) ctx.problem(['server'], `is required: the http(s) URL of the ${source.label} API`);
       const server = written === null ? '' : ctx.substitute(written, ['server']);
@@ -53,28 +62,40 @@ export function metricKind<Raw, Query>(source: MetricSource<Raw, Query>): CheckK
         proxy: null,
         retries: raw.retries ?? METRIC_DEFAULTS.retries,
         windowMs: raw.window === undefined ? METRIC_DEFAULTS.windowMs : (parseDuration(raw.window) ?? METRIC_DEFAULTS.windowMs),
-        query: source.normalise(raw, ctx),
+        query: compare ? canaryQuery(compare) : source.normalise(raw, ctx),
+        ...(compare ? { compare } : {}),
       };
     },
     prepare: (spec, ctx) => ({ ...spec, ...prepareConnection(spec.server, 'server', spec.caFile, ctx) }),
     async measure(spec, ctx, signal): Promise<Measurement> {
       const started = performance.now();
       const io = sourceIo(spec, ctx, signal, source.isTransient);
+      const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+      if (spec.compare && comparable(source)) {
+        const compared = await measureComparison(source, { ...spec, compare: spec.compare }, ctx, io);
+        const error = compared.error && { kind: compared.error.kind, message: secretsOf(source, spec, ctx.env).text(compared.error.message) };
+        return error ? { ...compared, display: error.message, error, latencyMs: elapsed() } : { ...compared, latencyMs: elapsed() };
+      }
       const value = resultOf(await source.query(spec, { endMs: ctx.now(), durationMs: spec.windowMs }, io));
-      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      const latencyMs = elapsed();
       if ('error' in value) {
         const message = secretsOf(source, spec, ctx.env).text(value.error.message);
         return { value: null, display: message, error: { kind: value.error.kind, message }, latencyMs };
       }
       return { value: value.value, display: value.display, latencyMs, ...(value.noData ? { noData: true } : {}) };
     },
-    describe: (spec) => source.describe(spec.query),
+    describe: (spec) =>
+      spec.compare ? `${source.describe(spec.query)} (compare ${spec.compare.settings.method}: canary against baseline)` : source.describe(spec.query),
     show: (spec) => ({
       server: spec.displayServer,
       ...source.show(spec.query),
+      ...(spec.compare ? { compare: spec.compare.settings } : {}),
       headers: Object.fromEntries(Object.keys(spec.headers).map((name) => [name, '***'])),
     }),
     warnings: (spec) => insecureWarnings(spec.server, spec.insecure),
+    // A comparison already waits for enough evidence: its first fail decides.
+    settingDefaults: (spec) => (spec.compare ? { failureThreshold: 1 } : {}),
+    plannedPoints: (spec, timing) => (spec.compare ? comparisonPoints(spec.compare, timing) : null),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { NormaliseContext } from '../kind.js';
+import type { MetricCompare } from './compare.js';
 
 /**
  * The metric-source seam. A source (Prometheus, Graphite, InfluxDB, Datadog, CloudWatch) is one
@@ -27,6 +28,12 @@ export interface MetricSource<Raw, Query> {
    * baseline). Optional: a source that cannot answer ranges leaves it out.
    */
   queryRange?(spec: MetricSpec<Query>, range: Range, io: SourceIo): Promise<RangeReading>;
+  /**
+   * One query text of a `compare:` block (a side's query, or its errors/total counter) as the
+   * source's query, filled and escaped, problems under `key`. With `queryRange`, it gives the source
+   * the comparison form (canary against baseline over the soak: metric/compare.ts).
+   */
+  compareQuery?(text: string, ctx: NormaliseContext, key: (string | number)[]): Query;
   /** One line for output ("PromQL: …"); never contains `${env.X}` values. */
   describe(query: Query): string;
   /** The query as `rollout plan --json` prints it: no secrets. */
@@ -56,7 +63,10 @@ export interface MetricSpec<Query> {
   retries: number;
   /** How far back a windowed source looks (Graphite `from`, Datadog `from`, CloudWatch `StartTime`). */
   windowMs: number;
+  /** The query (with `compare:`, the canary's, for output). */
   query: Query;
+  /** The comparison form, when the check has `compare:` instead of a query with conditions. */
+  compare?: MetricCompare<Query>;
 }
 
 /** The instant a measurement is about (the engine's clock) and how far back it looks. */

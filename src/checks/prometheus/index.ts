@@ -10,18 +10,29 @@ export const prometheusSource: MetricSource<RawPrometheus, PrometheusQuery> = {
   type: 'prometheus',
   label: 'Prometheus',
   schema: prometheusShape,
-  normalise: (raw, ctx) => ({ query: fillQuery(raw.query, ctx), displayQuery: ctx.display(raw.query) }),
+  normalise(raw, ctx) {
+    if (raw.query === undefined) {
+      ctx.problem(['query'], 'give either query: (with pass:/fail:) or compare: (baseline and canary)');
+      return { query: '', displayQuery: '' };
+    }
+    return compareQuery(raw.query, ctx, ['query']);
+  },
   query: (spec, window, io) => runInstantQuery(spec, window.endMs / 1000, io),
   queryRange: runRangeQuery,
+  compareQuery,
   describe: (query) => `PromQL: ${oneLine(query.displayQuery)}`,
   show: (query) => ({ query: query.displayQuery }),
 };
 
-/** Each placeholder is looked up through the shared substitution (which reports unknown names), then escaped for where it sits. */
-function fillQuery(query: string, ctx: NormaliseContext): string {
-  return interpolatePromql(
-    query,
-    (scope, name) => ctx.substitute(`\${${scope}.${name}}`, ['query']),
-    (message) => ctx.problem(['query'], message),
+/**
+ * A PromQL text as the source's query: each placeholder is looked up through the shared substitution
+ * (which reports unknown names under `key`), then escaped for where it sits.
+ */
+function compareQuery(text: string, ctx: NormaliseContext, key: (string | number)[]): PrometheusQuery {
+  const query = interpolatePromql(
+    text,
+    (scope, name) => ctx.substitute(`\${${scope}.${name}}`, key),
+    (message) => ctx.problem(key, message),
   );
+  return { query, displayQuery: ctx.display(text) };
 }

@@ -9,6 +9,7 @@ export const prometheusShape = z.object({
   query: z
     .string()
     .min(1, { message: 'must be a PromQL expression' })
+    .optional()
     .describe('PromQL instant query; its value is `result` in conditions. ${vars.NAME}, ${args.NAME} and ${stage.name} are escaped as PromQL strings.'),
 });
 
