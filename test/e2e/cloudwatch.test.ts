@@ -163,7 +163,7 @@ describe('cloudwatch checks against the documented GetMetricData API', { timeout
     expect(String(run.polls('p95-latency')[0]?.display)).toMatch(
       /CloudWatch refused the credentials \(HTTP 403 InvalidSignatureException: The request signature/,
     );
-    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure p95-latency/);
+    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure cloudwatch check p95-latency/);
     expect(run.result.stdout + run.result.stderr).not.toContain(wrong);
     expect(run.result.stderr).not.toMatch(STACK_TRACE);
   });

@@ -109,7 +109,7 @@ describe('datadog checks against the documented Datadog query API', { timeout: 6
     });
     expect(run.result.exitCode, describeResult(run.result)).toBe(1);
     expect(String(run.polls('error-rate')[0]?.display)).toMatch(/Datadog refused the API or application key \(HTTP 403: Forbidden\)/);
-    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure error-rate/);
+    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure datadog check error-rate/);
     expect(run.result.stdout + run.result.stderr).not.toContain(wrong);
     expect(run.result.stderr).not.toMatch(STACK_TRACE);
   });

@@ -120,7 +120,7 @@ describe('graphite checks against a real Graphite', { timeout: 90_000 }, () => {
     const polls = run.polls('typo');
     expect(polls[0]).toMatchObject({ outcome: 'error' });
     expect(String(polls[0]?.display)).toMatch(/Graphite answered HTTP 400: .*unknown function: sumSeriez.*\(target: sumSeriez\(web\.good\.\*\.errors\)\)/);
-    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure typo/);
+    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure graphite check typo/);
     expect(run.result.stderr).not.toMatch(STACK_TRACE);
   });
 

@@ -135,7 +135,7 @@ describe('influxdb checks against a real InfluxDB', { timeout: 90_000 }, () => {
     const run = await rollout('good', { checks: bad, run: ['typo'] });
     expect(run.result.exitCode, describeResult(run.result)).toBe(1);
     expect(String(run.polls('typo')[0]?.display)).toMatch(/InfluxDB answered HTTP 200: undefined function nosuch\(\) \(query: SELECT nosuch/);
-    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure typo/);
+    expect(String(run.events.find((e) => e.type === 'stage.failed')?.reason)).toMatch(/could not measure influxdb check typo/);
     expect(run.result.stderr).not.toMatch(STACK_TRACE);
   });
 
