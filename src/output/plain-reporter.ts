@@ -98,6 +98,8 @@ export class PlainReporter implements Reporter {
   }
 
   protected print(text: string): void {
+    // A warning may come between two chunks of a command's line: it gets a line of its own.
+    this.endPartialLines();
     this.term.err.write(`${text}\n`);
   }
 
