@@ -22,7 +22,7 @@ export function unitKey(ref: UnitRef | null): string {
   return ref.target === undefined ? stage : `${stage}/${escapeKeyPart(ref.target)}`;
 }
 
-/** `stage | ` or `stage | target | `: how a unit's command output is prefixed in the log. */
+/** `stage`, or `stage | target`: the unit's name before its command output in the log (` | ` follows). */
 export function unitLabel(ref: UnitRef | null): string {
   if (ref === null) return 'rollback';
   return ref.target === undefined ? ref.stage : `${ref.stage} | ${ref.target}`;
