@@ -6,7 +6,6 @@ import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
 import type { RolloutEvent } from '../engine/events.js';
 import { stopLeftoverGroup } from '../exec/leftover-group.js';
-import { watchGroups } from '../exec/process-groups.js';
 import { runCommand } from '../exec/run-command.js';
 import { createHttpClient } from '../http/client.js';
 import { parseWaitLock } from '../option-values.js';
@@ -14,10 +13,12 @@ import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import type { Plan } from '../plan/types.js';
 import { recordEvents } from '../report/record.js';
+import { unitKey } from '../run/unit-key.js';
 import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
 import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import type { LockHandle, StateBackend } from '../state/backend.js';
 import { ciJobUrl } from '../state/ci-job.js';
+import { runningGroups } from '../state/document.js';
 import { currentIdentity, machineId, processStart } from '../state/identity.js';
 import { isRemoteLocation, localEventLogAnchor } from '../state/registry.js';
 import { StateStore, type StoreOptions } from '../state/store.js';
@@ -46,8 +47,8 @@ export interface Session {
   /** Engine deps whose events go to the store, any extra listeners (webhooks), then the reporter. */
   deps(runId: string, store: StateStore, listeners?: ((event: RolloutEvent) => void)[]): EngineDeps;
   /**
-   * Stops what a dead run left running (its recorded process group), after checking it is the
-   * same process; called under the lock, before anything new starts.
+   * Stops what a dead run left running (every process group it recorded, one per unit), after
+   * checking each is the same process; called under the lock, before anything new starts.
    */
   stopLeftovers(doc: StateDocumentOrNull): Promise<void>;
   /** Waits for the store's last write; throws when the run was stopped by a lost lock or a failed write. */
@@ -146,18 +147,20 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       runId,
       clock: ctx.clock,
       env: ctx.env,
-      // The running command's process group goes into the state: a later run stops it if we die.
+      // Each running command's process group goes into the state, under its unit: a later run
+      // stops them if we die. Reported by the command itself, not watched globally: with units
+      // running at once (or a check's command), a watcher would record another's group.
       exec: async (spec) => {
-        const unwatch = watchGroups((pgid) => {
+        const unit = unitKey(spec.unit ?? null);
+        const onStart = (pgid: number) => {
           const startTicks = processStart(pgid);
           const machine = machineId();
-          if (startTicks && machine) store.recordProcessGroup({ pgid, startTicks, machine, host: ctx.host, command: redactor.text(spec.command) });
-        });
+          if (startTicks && machine) store.recordProcessGroup(unit, { pgid, startTicks, machine, host: ctx.host, command: redactor.text(spec.command) });
+        };
         try {
-          return await runCommand(spec);
+          return await runCommand({ ...spec, onStart });
         } finally {
-          unwatch();
-          store.recordProcessGroup(null);
+          store.recordProcessGroup(unit, null);
         }
       },
       measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId, clock: ctx.clock, http }),
@@ -179,15 +182,20 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
       randomHex: (bytes) => randomBytes(bytes).toString('hex'),
     }),
     async stopLeftovers(doc) {
-      const group = doc?.processGroup;
-      if (!doc || !group) return;
-      const outcome = await stopLeftoverGroup(group, plan.killGraceMs, (ms) => ctx.clock.sleep(ms));
-      if (outcome.kind === 'stopped') {
-        warn(`run ${doc.runId} died leaving its command running (${group.command}, process group ${group.pgid}); stopped it before going on`);
-      } else if (outcome.kind === 'unverifiable') {
-        warn(`run ${doc.runId} may have left its command running (${group.command}, process group ${group.pgid}), but ${outcome.why}: check it by hand`);
-      }
-      doc.processGroup = null;
+      if (!doc) return;
+      // Every group the dead run left, whichever release wrote the document (0.1.0 kept one slot).
+      await Promise.all(
+        runningGroups(doc).map(async (group) => {
+          const outcome = await stopLeftoverGroup(group, plan.killGraceMs, (ms) => ctx.clock.sleep(ms));
+          if (outcome.kind === 'stopped') {
+            warn(`run ${doc.runId} died leaving its command running (${group.command}, process group ${group.pgid}); stopped it before going on`);
+          } else if (outcome.kind === 'unverifiable') {
+            warn(`run ${doc.runId} may have left its command running (${group.command}, process group ${group.pgid}), but ${outcome.why}: check it by hand`);
+          }
+        }),
+      );
+      delete doc.processGroup;
+      if (doc.processGroups) doc.processGroups = [];
     },
     async settle(store) {
       await store.close();

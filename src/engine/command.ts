@@ -28,6 +28,7 @@ export async function runPlanCommand(plan: Plan, run: CommandRun, deps: EngineDe
     timeoutMs: run.timeoutMs,
     killGraceMs: plan.killGraceMs,
     signal: deps.signal,
+    unit: run.eventStage === null ? null : { stage: run.eventStage },
     onOutput: (stream, chunk) => emit({ type: 'command.output', stage: run.eventStage, phase: run.phase, stream, chunk }),
   });
   return {

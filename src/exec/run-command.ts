@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import type { UnitRef } from '../run/unit-key.js';
 import { signalGroup, trackGroup, untrackGroup } from './process-groups.js';
 
 export interface CommandSpec {
@@ -14,6 +15,10 @@ export interface CommandSpec {
   signal?: AbortSignal;
   /** Called for each chunk; a returned promise pauses reading until it settles (backpressure). */
   onOutput: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void | Promise<void>;
+  /** Called once the command runs, with its process group id (the session records it in the state). */
+  onStart?: (pgid: number) => void;
+  /** The unit the command runs for (null: the plan-level rollback); absent for a check's command. */
+  unit?: UnitRef | null;
 }
 
 export interface CommandResult {
@@ -53,6 +58,7 @@ export async function runCommand(spec: CommandSpec): Promise<CommandResult> {
     return { exitCode: null, signal: null, timedOut: false, aborted: false, error: result.shortMessage ?? 'could not start /bin/sh' };
   }
   trackGroup(pid);
+  spec.onStart?.(pid);
 
   let timedOut = false;
   let aborted = false;

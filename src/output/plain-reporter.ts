@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Clock } from '../clock.js';
 import type { CommandOutput, RolloutEvent } from '../engine/events.js';
+import { eventUnit, unitKey, unitLabel } from '../run/unit-key.js';
 import { describeEvent } from './describe.js';
 import { escapeControl, escapeControlDeep } from './escape-control.js';
 import { measurementLine } from './measurement.js';
@@ -20,7 +21,10 @@ export interface ReporterOptions {
 
 /**
  * Timestamped lines on stderr, for CI logs and pipes: one per transition, failed polls as they
- * happen, and a heartbeat during soaks. Command output is streamed with a `stage | ` prefix.
+ * happen, and a heartbeat during soaks. Command output is streamed with a `stage | ` prefix
+ * (`stage | target | ` for a target), one prefixer per unit and stream; when another unit's output
+ * (or a line of ours) comes while a line is half-written, that line is ended first, so lines of
+ * commands running at once are never glued together.
  * Every reporter but `--json` renders events through here, their quoted text escaped
  * (escape-control.ts) before it meets a colour code.
  */
@@ -30,6 +34,8 @@ export class PlainReporter implements Reporter {
   protected soak: SoakStatus | null = null;
   private runStartMs: number | null = null;
   private readonly prefixers = new Map<string, LinePrefixer>();
+  /** The prefixer whose line is half-written on the terminal, if any: only one can be. */
+  private open: LinePrefixer | null = null;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly heartbeatMs: number;
   private readonly verbose: boolean;
@@ -92,6 +98,8 @@ export class PlainReporter implements Reporter {
   }
 
   protected print(text: string): void {
+    // A warning may come between two chunks of a command's line: it gets a line of its own.
+    this.endPartialLines();
     this.term.err.write(`${text}\n`);
   }
 
@@ -105,14 +113,16 @@ export class PlainReporter implements Reporter {
   }
 
   protected writeOutput(event: CommandOutput): void | Promise<void> {
-    const name = escapeControl(event.stage ?? 'rollback');
-    const key = `${name}\0${event.stream}`;
+    const unit = eventUnit(event);
+    const key = `${unitKey(unit)}\0${event.stream}`;
     let prefixer = this.prefixers.get(key);
     if (!prefixer) {
-      prefixer = new LinePrefixer(this.term.color.dim(`${name} | `));
+      prefixer = new LinePrefixer(this.term.color.dim(`${escapeControl(unitLabel(unit))} | `));
       this.prefixers.set(key, prefixer);
     }
+    if (this.open !== prefixer) this.endPartialLines();
     const out = prefixer.transform(event.chunk);
+    this.open = prefixer.midLine ? prefixer : null;
     // A stream on a file descriptor (process.stderr) is done with a buffer when its write calls
     // back; a JavaScript stream (a test's) may still hold it then, so its buffers are never reused.
     const writesToFd = typeof (this.term.err as { fd?: unknown }).fd === 'number';
@@ -123,10 +133,9 @@ export class PlainReporter implements Reporter {
   }
 
   endPartialLines(): void {
-    for (const prefixer of this.prefixers.values()) {
-      const newline = prefixer.finish();
-      if (newline) this.term.err.write(newline);
-    }
+    const newline = this.open?.finish();
+    this.open = null;
+    if (newline) this.term.err.write(newline);
   }
 }
 

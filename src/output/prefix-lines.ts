@@ -77,6 +77,11 @@ export class LinePrefixer {
     return Buffer.from(made, 0, size);
   }
 
+  /** The last chunk ended mid-line: its line goes on in the next chunk, which gets no prefix. */
+  get midLine(): boolean {
+    return !this.atLineStart;
+  }
+
   /** A newline if the last chunk ended mid-line, so the next message starts on its own line. */
   finish(): Buffer | null {
     if (this.atLineStart) return null;

@@ -1,4 +1,5 @@
 import type { CommandOutput, RolloutEvent } from '../engine/events.js';
+import { eventUnit, unitKey } from '../run/unit-key.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { SoakStatus } from './soak-status.js';
 
@@ -6,24 +7,25 @@ import type { SoakStatus } from './soak-status.js';
 const TAIL_BYTES = 64 * 1024;
 
 /**
- * `--quiet`: only failures and the final result. Command output is held back (its last 64 KiB)
- * and printed only when that command fails, because then it is the most useful thing in the log.
+ * `--quiet`: only failures and the final result. Command output is held back (its last 64 KiB,
+ * per unit: commands may run at once) and printed only when that command fails, because then it
+ * is the most useful thing in the log.
  */
 export class QuietReporter extends PlainReporter {
   private showing = false;
-  private tail: CommandOutput[] = [];
-  private tailBytes = 0;
+  private readonly tails = new Map<string, { events: CommandOutput[]; bytes: number }>();
 
   override handle(event: RolloutEvent): void | Promise<void> {
     if (event.type === 'command.output') {
       this.keep(event);
       return;
     }
-    if (event.type === 'deploy.started' || event.type === 'rollback.step.started') this.dropTail();
+    const unit = unitKey(eventUnit(event));
+    if (event.type === 'deploy.started' || event.type === 'rollback.step.started') this.tails.delete(unit);
     this.showing = shownWhenQuiet(event);
-    if (this.showing && (event.type === 'deploy.finished' || event.type === 'rollback.step.finished')) {
-      for (const output of this.tail) this.writeOutput(output);
-      this.dropTail();
+    if (event.type === 'deploy.finished' || event.type === 'rollback.step.finished') {
+      if (this.showing) for (const output of this.tails.get(unit)?.events ?? []) this.writeOutput(output);
+      this.tails.delete(unit);
     }
     return super.handle(event);
   }
@@ -38,14 +40,15 @@ export class QuietReporter extends PlainReporter {
   }
 
   private keep(event: CommandOutput): void {
-    this.tail.push(event);
-    this.tailBytes += event.chunk.byteLength;
-    while (this.tailBytes > TAIL_BYTES && this.tail.length > 1) this.tailBytes -= this.tail.shift()?.chunk.byteLength ?? 0;
-  }
-
-  private dropTail(): void {
-    this.tail = [];
-    this.tailBytes = 0;
+    const unit = unitKey(eventUnit(event));
+    let tail = this.tails.get(unit);
+    if (!tail) {
+      tail = { events: [], bytes: 0 };
+      this.tails.set(unit, tail);
+    }
+    tail.events.push(event);
+    tail.bytes += event.chunk.byteLength;
+    while (tail.bytes > TAIL_BYTES && tail.events.length > 1) tail.bytes -= tail.events.shift()?.chunk.byteLength ?? 0;
   }
 }
 

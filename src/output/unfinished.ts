@@ -1,15 +1,17 @@
-import type { StateDocument } from '../state/document.js';
+import { runningGroups, type StateDocument } from '../state/document.js';
 import { wasDeployed } from '../state/reduce.js';
 import { escapeControl } from './escape-control.js';
 
-/** One sentence on a run that did not finish: where it stopped and what it left deployed. */
+/** A sentence or two on a run that did not finish: where it stopped, what it left deployed, and any command it left running. */
 export function describeUnfinished(doc: StateDocument): string {
   const current = doc.stages.find((s) => ['deploying', 'soaking', 'rolling_back'].includes(s.status));
   const deployed = doc.stages.filter(wasDeployed).map((s) => s.name);
   const how = doc.status === 'interrupted' ? `was interrupted${doc.interruptedBy ? ` by ${doc.interruptedBy}` : ''}` : 'died';
   const where = current ? ` while ${current.name} was ${current.status.replace('_', ' ')}` : '';
   const left = deployed.length > 0 ? ` It left deployed: ${deployed.join(', ')}.` : ' Nothing it deployed is left.';
-  return `Run ${doc.runId} ${how}${where}.${left}`;
+  const groups = runningGroups(doc).map((group) => `${group.command} (process group ${group.pgid} on ${group.host})`);
+  const running = groups.length > 0 ? ` Its commands may still be running: ${groups.join('; ')}; the next run, resume or rollback stops them.` : '';
+  return `Run ${doc.runId} ${how}${where}.${left}${running}`;
 }
 
 /**

@@ -1,13 +1,18 @@
 import type { Emit, RolloutEvent } from '../engine/events.js';
 import type { Reporter } from '../output/reporter.js';
+import { eventUnit, unitKey } from '../run/unit-key.js';
 import { MaskCommandReader, type OutputPiece, unescapeMaskValue } from './mask-commands.js';
 import { type Redactor, StreamRedactor } from './redact.js';
 
 /**
  * Wraps the engine's listener so the state store and the reporter only ever see redacted events.
- * Command output is redacted as a stream per (stage, phase, stream): a held-back tail catches a
- * secret split across chunks, and is released before the next non-output event (a command's
- * output always arrives before its `finished` event).
+ * Command output is redacted as a stream per (unit, phase, stream) (src/run/unit-key.ts): a
+ * held-back tail catches a secret split across chunks, and is released before the next non-output
+ * event about the same unit (a command's output always arrives before its `finished` event). Other
+ * units' tails stay held: their commands may still be running, and releasing the first half of a
+ * secret they are printing would leak it. Only what cannot be part of a secret is released early
+ * (StreamRedactor does that chunk by chunk). `run.finished` releases everything: no command runs
+ * after it.
  *
  * With `onMask` (under GitHub Actions), a command's own `::add-mask::VALUE` lines are honoured:
  * the value is redacted from then on, that line included, and `onMask` re-emits the command
@@ -15,7 +20,7 @@ import { type Redactor, StreamRedactor } from './redact.js';
  */
 export function redactEvents(redactor: Redactor, emit: Emit, onMask?: (escaped: string) => void): Emit {
   if (!redactor.active && !onMask) return emit;
-  type Pending = { redactor: StreamRedactor; masks: MaskCommandReader | null; event: RolloutEvent & { type: 'command.output' } };
+  type Pending = { unit: string; redactor: StreamRedactor; masks: MaskCommandReader | null; event: RolloutEvent & { type: 'command.output' } };
   const streams = new Map<string, Pending>();
   const relay = (pending: Pending, pieces: OutputPiece[]): ReturnType<Emit>[] =>
     pieces.map((piece) => {
@@ -30,8 +35,9 @@ export function redactEvents(redactor: Redactor, emit: Emit, onMask?: (escaped: 
       return chunk.length > 0 ? emit({ ...pending.event, chunk }) : undefined;
     });
   // Synchronous, so events keep their order; the held tail is tiny, so backpressure can wait.
-  const flush = () => {
+  const flush = (unit: string | null) => {
     for (const [key, pending] of streams) {
+      if (unit !== null && pending.unit !== unit) continue;
       streams.delete(key);
       if (pending.masks) relay(pending, pending.masks.end());
       const rest = pending.redactor.end();
@@ -40,10 +46,11 @@ export function redactEvents(redactor: Redactor, emit: Emit, onMask?: (escaped: 
   };
   return (event) => {
     if (event.type === 'command.output') {
-      const key = `${event.stage}\0${event.phase}\0${event.stream}`;
+      const unit = unitKey(eventUnit(event));
+      const key = `${unit}\0${event.phase}\0${event.stream}`;
       let pending = streams.get(key);
       if (!pending) {
-        pending = { redactor: new StreamRedactor(redactor), masks: onMask ? new MaskCommandReader() : null, event };
+        pending = { unit, redactor: new StreamRedactor(redactor), masks: onMask ? new MaskCommandReader() : null, event };
         streams.set(key, pending);
       }
       pending.event = event;
@@ -53,7 +60,7 @@ export function redactEvents(redactor: Redactor, emit: Emit, onMask?: (escaped: 
       const waits = relay(pending, pieces).filter((wait) => wait !== undefined);
       return waits.length === 0 ? undefined : waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
     }
-    flush();
+    flush(event.type === 'run.finished' ? null : unitKey(eventUnit(event)));
     return emit(redactor.deep(event));
   };
 }

@@ -37,6 +37,8 @@ const check = z.looseObject({
   lastPolledAt: strOrNull,
 });
 
+const processGroup = z.looseObject({ pgid: z.number().int(), startTicks: str, machine: str, host: str, command: str, unit: str.optional() });
+
 const stage = z.looseObject({
   name: str,
   status: z.enum(['pending', 'deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed', 'skipped']),
@@ -84,7 +86,8 @@ export const stateDocumentSchema = z.looseObject({
   windowOverrides: z.array(z.looseObject({ stage: str, rule: str, reason: str, by: str, at: str })).optional(),
   rollback: z.looseObject({ command: str, exitCode: numOrNull, durationMs: numOrNull, timedOut: z.boolean() }).nullable(),
   by: strOrNull.optional(),
-  processGroup: z.looseObject({ pgid: z.number().int(), startTicks: str, machine: str, host: str, command: str }).nullable().optional(),
+  processGroups: z.array(processGroup).optional(),
+  processGroup: processGroup.nullable().optional(),
   rolloutctlVersion: str.optional(),
 });
 

@@ -112,8 +112,14 @@ export interface StateDocument {
   /** Who started the run: `actor@host` (src/actor.ts), and the CI job URL where the CI gives one. Absent in older documents. */
   by?: string | null;
   /**
-   * The command running right now, so a later run can stop it if this process dies (SIGKILL
-   * leaves a deploy's process group running). Null between commands; absent in older documents.
+   * The commands running right now, one per unit (src/run/unit-key.ts), so a later run can stop
+   * them if this process dies (SIGKILL leaves a deploy's process group running). Empty between
+   * commands; absent in documents written before units (see `processGroup`).
+   */
+  processGroups?: ProcessGroupRecord[];
+  /**
+   * The single running command, as 0.1.0 recorded it: still read (a later run stops it, `status`
+   * names it), never written; `runningGroups` reads both.
    */
   processGroup?: ProcessGroupRecord | null;
   /** The rolloutctl release that wrote the document last (added after 0.1.0): an older release names it when it cannot read it. */
@@ -130,6 +136,13 @@ export interface ProcessGroupRecord {
   machine: string;
   host: string;
   command: string;
+  /** The unit the command ran for (`unitKey`: the stage, or stage/target; `''` for the plan's rollback). Absent in 0.1.0's slot. */
+  unit?: string;
+}
+
+/** Every command the document says is running: the list, and 0.1.0's single slot. */
+export function runningGroups(doc: Pick<StateDocument, 'processGroups' | 'processGroup'>): ProcessGroupRecord[] {
+  return [...(doc.processGroups ?? []), ...(doc.processGroup ? [doc.processGroup] : [])];
 }
 
 /** A check's latest measurement, in a document of any version. */

@@ -49,7 +49,7 @@ export class StateStore {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private dirty = false;
-  private groupTimer: NodeJS.Timeout | undefined;
+  private readonly groupTimers = new Map<string, NodeJS.Timeout>();
   private queue: Promise<void> = Promise.resolve();
   private expected: Expected;
   private failed: { error: unknown } | null = null;
@@ -92,22 +92,27 @@ export class StateStore {
   };
 
   /**
-   * The command now running, so a later run can stop it if we die (SIGKILL leaves its process group
-   * alive). Written once the command has run GROUP_RECORD_MS: most commands (a `kubectl apply`, a
-   * `true` in a benchmark) end sooner, and a write per command would cost more than it protects.
+   * The command now running for `unit` (unitKey), so a later run can stop it if we die (SIGKILL
+   * leaves its process group alive); `null` when it has ended. Several units may run at once: each
+   * has its own entry in `processGroups`. Written once the command has run GROUP_RECORD_MS: most
+   * commands (a `kubectl apply`, a `true` in a benchmark) end sooner, and a write per command would
+   * cost more than it protects.
    */
-  recordProcessGroup(group: ProcessGroupRecord | null): void {
+  recordProcessGroup(unit: string, group: Omit<ProcessGroupRecord, 'unit'> | null): void {
     if (!this.doc) return;
-    if (this.groupTimer) clearTimeout(this.groupTimer);
-    this.groupTimer = undefined;
-    const wasRecorded = this.doc.processGroup != null;
-    this.doc.processGroup = group;
+    const timer = this.groupTimers.get(unit);
+    if (timer) clearTimeout(timer);
+    this.groupTimers.delete(unit);
+    const others = (this.doc.processGroups ?? []).filter((recorded) => recorded.unit !== unit);
+    const wasRecorded = others.length !== (this.doc.processGroups ?? []).length;
+    this.doc.processGroups = group ? [...others, { ...group, unit }] : others;
     if (group) {
-      this.groupTimer = setTimeout(() => {
-        this.groupTimer = undefined;
+      const later = setTimeout(() => {
+        this.groupTimers.delete(unit);
         void this.flush();
       }, GROUP_RECORD_MS);
-      this.groupTimer.unref();
+      later.unref();
+      this.groupTimers.set(unit, later);
     } else if (wasRecorded) this.dirty = true;
   }
 

@@ -61,7 +61,7 @@ describe('a state document with bad values (issue 18 item 4)', { timeout: 120_00
     expect((await runCli(['run'], { cwd: ws.dir })).exitCode).toBe(0);
     const statePath = defaultStatePath(ws.dir);
     const doc = JSON.parse(readFileSync(statePath, 'utf8')) as Doc;
-    for (const key of ['by', 'processGroup', 'gate', 'blocked', 'windowOverrides', 'rolloutctlVersion']) delete doc[key];
+    for (const key of ['by', 'processGroup', 'processGroups', 'gate', 'blocked', 'windowOverrides', 'rolloutctlVersion']) delete doc[key];
     delete (doc.plan as Doc).vars;
     for (const stage of doc.stages) delete stage.step;
     // Interrupted after canary: resume must deploy `full` from this old-shape record.

@@ -143,23 +143,35 @@ describe('a failed state write', { timeout: 120_000 }, () => {
 describe('orphans after SIGKILL (issue 10 item 12)', { timeout: 120_000 }, () => {
   const ws = useWorkspace();
 
-  it('resume stops the dead run’s leftover deploy (same process group, verified) before deploying again', async () => {
-    const deploy = 'if [ -e first ]; then echo again >> deploy.log; else touch first; echo $$ > group.pid; sleep 60; fi';
-    await writePlan(ws.dir, `stages:\n  - name: one\n    deploy: ${JSON.stringify(deploy)}\n    soak: 0\n`);
-    const statePath = defaultStatePath(ws.dir);
-    const run = startCli(['run'], { cwd: ws.dir, timeout: 90_000 });
-    await waitForState(statePath, (s) => (s as { processGroup?: unknown }).processGroup != null, 60_000);
-    run.kill('SIGKILL');
-    await run;
-    const pid = Number(readFileSync(path.join(ws.dir, 'group.pid'), 'utf8'));
-    expect(isRunning(pid)).toBe(true); // SIGKILL on the CLI left the deploy running
+  // Recorded per unit since issue 16 item 5 (`processGroups`); a document 0.1.0 wrote has the one `processGroup` slot.
+  for (const shape of ['units', '0.1.0'] as const) {
+    it(`resume stops the dead run’s leftover deploy (same process group, verified) before deploying again (${shape} document)`, async () => {
+      const deploy = 'if [ -e first ]; then echo again >> deploy.log; else touch first; echo $$ > group.pid; sleep 60; fi';
+      await writePlan(ws.dir, `stages:\n  - name: one\n    deploy: ${JSON.stringify(deploy)}\n    soak: 0\n`);
+      const statePath = defaultStatePath(ws.dir);
+      const run = startCli(['run'], { cwd: ws.dir, timeout: 90_000 });
+      await waitForState(statePath, (s) => ((s as { processGroups?: unknown[] }).processGroups ?? []).length > 0, 60_000);
+      run.kill('SIGKILL');
+      await run;
+      const pid = Number(readFileSync(path.join(ws.dir, 'group.pid'), 'utf8'));
+      expect(isRunning(pid)).toBe(true); // SIGKILL on the CLI left the deploy running
+      if (shape === '0.1.0') {
+        const { processGroups, ...doc } = JSON.parse(readFileSync(statePath, 'utf8'));
+        const { unit: _unit, ...group } = processGroups[0];
+        writeFileSync(statePath, JSON.stringify({ ...doc, processGroup: group }, null, 2));
+        expect((await runCli(['status'], { cwd: ws.dir })).stdout).toContain(`Its commands may still be running: ${deploy} (process group ${pid}`);
+      }
 
-    const resumed = await runCli(['resume'], { cwd: ws.dir, timeout: 90_000 });
-    expect(resumed.exitCode, resumed.all).toBe(0);
-    expect(resumed.stderr).toMatch(new RegExp(`died leaving its command running \\(.*process group ${pid}\\); stopped it before going on`));
-    expect(isRunning(pid)).toBe(false);
-    expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['again']);
-  });
+      const resumed = await runCli(['resume'], { cwd: ws.dir, timeout: 90_000 });
+      expect(resumed.exitCode, resumed.all).toBe(0);
+      expect(resumed.stderr).toMatch(new RegExp(`died leaving its command running \\(.*process group ${pid}\\); stopped it before going on`));
+      expect(isRunning(pid)).toBe(false);
+      expect(await readLines(path.join(ws.dir, 'deploy.log'))).toEqual(['again']);
+      const after = JSON.parse(readFileSync(statePath, 'utf8'));
+      expect(after.processGroups ?? []).toEqual([]);
+      expect(after.processGroup).toBeUndefined();
+    });
+  }
 });
 
 function isRunning(pid: number): boolean {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStarted } from '../../src/engine/events.js';
+import { describeUnfinished } from '../../src/output/unfinished.js';
+import { runningGroups, type StateDocument } from '../../src/state/document.js';
 import { validateStateDocument } from '../../src/state/document-schema.js';
 import { checkStateValue, isNewer } from '../../src/state/read-state.js';
 import { applyEvent, initialState } from '../../src/state/reduce.js';
@@ -33,6 +35,31 @@ const doc = () => ({
 });
 
 describe('the state document schema', () => {
+  it('reads the running commands of both shapes: one per unit, and 0.1.0’s single slot (issue 16 item 5)', () => {
+    const group = { pgid: 42, startTicks: '123', machine: 'boot/ns', host: 'h', command: 'deploy one' };
+    const units = {
+      ...doc(),
+      status: 'running',
+      processGroups: [
+        { ...group, unit: 'one' },
+        { ...group, pgid: 43, command: 'deploy two', unit: 'two' },
+      ],
+    };
+    const old = { ...doc(), status: 'running', processGroup: group };
+    for (const shape of [units, old]) expect(validateStateDocument(shape).ok).toBe(true);
+    expect(runningGroups(units as unknown as StateDocument).map((g) => g.pgid)).toEqual([42, 43]);
+    expect(runningGroups(old as unknown as StateDocument)).toEqual([group]);
+    expect(runningGroups(doc() as unknown as StateDocument)).toEqual([]);
+    // `status` names what a dead run may have left running, whichever release recorded it.
+    expect(describeUnfinished(units as unknown as StateDocument)).toContain(
+      'Its commands may still be running: deploy one (process group 42 on h); deploy two (process group 43 on h)',
+    );
+    expect(describeUnfinished(old as unknown as StateDocument)).toContain('Its commands may still be running: deploy one (process group 42 on h)');
+    const bad = validateStateDocument({ ...units, processGroups: [{ ...group, pgid: 'x' }] });
+    expect(bad.ok).toBe(false);
+    expect(JSON.stringify(bad)).toContain('processGroups[0].pgid');
+  });
+
   it('accepts a document, and fields it does not know (a later minor release may add some)', () => {
     expect(validateStateDocument({ ...doc(), addedLater: { x: 1 } }).ok).toBe(true);
   });

@@ -114,3 +114,24 @@ describe('state store behind the backend seam', () => {
     expect(h.store.text()).toContain('"runId": "r1"'); // the run's own record, for the fallback file
   });
 });
+
+describe('running commands in the state, one per unit (issue 16 item 5)', () => {
+  it('records each unit’s process group apart: one ending leaves the other, a unit’s new command replaces its old', async () => {
+    const memory = memoryBackend();
+    const store = new StateStore(memory.backend, null);
+    await store.handle({ type: 'run.started', time: 't', runId: 'r1', plan: { name: 'p', path: '/p', sha256: 's', vars: {} }, stages: ['a', 'b'] });
+    const group = (pgid: number) => ({ pgid, startTicks: '1', machine: 'm', host: 'h', command: `deploy ${pgid}` });
+    const groups = () => store.document?.processGroups?.map((g) => `${g.unit}:${g.pgid}`);
+    store.recordProcessGroup('a', group(10));
+    store.recordProcessGroup('b', group(20));
+    expect(groups()).toEqual(['a:10', 'b:20']);
+    store.recordProcessGroup('a', null);
+    expect(groups()).toEqual(['b:20']);
+    store.recordProcessGroup('b', group(21));
+    expect(groups()).toEqual(['b:21']);
+    await store.close();
+    expect(store.text()).toContain('"unit": "b"');
+    store.recordProcessGroup('b', null);
+    expect(groups()).toEqual([]);
+  });
+});
