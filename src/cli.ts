@@ -4,7 +4,7 @@ import { watchParentUnderNpm } from './exec/parent-watch.js';
 import { killActiveCommands } from './exec/process-groups.js';
 import { checked, parseLimit, parsePausedExitCode, parseWaitLock } from './option-values.js';
 import { survivePipeClose } from './output/closed-pipe.js';
-import { version } from './version.js';
+import { issuesUrl, version } from './version.js';
 
 /**
  * The only place that turns outcomes into exit codes. Commands, and the context with its colour
@@ -345,7 +345,7 @@ async function crash(error: unknown): Promise<never> {
   const code = await report(error).catch((failure: unknown) => {
     // Reporting itself failed (its module could not load, say): still one line, never silence.
     const text = (e: unknown) => (e instanceof Error ? e.message : String(e));
-    process.stderr.write(`error: ${text(error)} (and reporting it failed: ${text(failure)}; an internal error in rollout)\n`);
+    process.stderr.write(`error: ${text(error)} (and reporting it failed: ${text(failure)}; an internal error in rollout, please report it at ${issuesUrl})\n`);
     return ExitCode.internal;
   });
   process.exit(code);

@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
+import { escapeControl } from '../output/escape-control.js';
 import { locateState } from './locate-state.js';
 
 export interface UnlockOptions {
@@ -20,7 +21,8 @@ export async function unlock(options: UnlockOptions, ctx: Context): Promise<numb
     const result = await backend.unlock(options.runId);
     if (result.kind === 'removed') {
       const { holder } = result;
-      ctx.term.out.write(`Removed ${where}: run ${holder.runId} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}).\n`);
+      // The lock file is outside data: what it says is shown, never obeyed by the terminal.
+      ctx.term.out.write(`${escapeControl(`Removed ${where}: run ${holder.runId} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}).`)}\n`);
       return 0;
     }
     if (result.kind === 'none') {

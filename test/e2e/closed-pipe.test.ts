@@ -107,7 +107,9 @@ describe('an internal error whose reporting fails too', () => {
       timeout: 30_000,
     });
     expect(result.exitCode, result.stderr).toBe(70);
-    expect(result.stderr).toMatch(/^error: injected-bug \(and reporting it failed: .+; an internal error in rollout\)$/m);
+    expect(result.stderr).toMatch(
+      /^error: injected-bug \(and reporting it failed: .+; an internal error in rollout, please report it at https:\/\/github\.com\/rolloutctl\/rolloutctl\/issues\)$/m,
+    );
     expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 });

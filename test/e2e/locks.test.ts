@@ -79,6 +79,17 @@ describe('locks', { timeout: 40_000 }, () => {
     expect(missing.exitCode).toBe(2);
   });
 
+  it('unlock shows what a lock file says without letting its control characters reach the terminal', async () => {
+    await runCli(['run'], { cwd: dir });
+    const hostile = JSON.parse(foreignLock(5_000));
+    hostile.host = 'ci\u001b]0;owned\u0007\u001b[2J';
+    await writeFile(lockPath(statePath()), JSON.stringify(hostile));
+    const result = await runCli(['unlock', '--run-id', 'r-elsewhere'], { cwd: dir });
+    expect(result.exitCode, describeResult(result)).toBe(0);
+    expect(result.stdout).not.toMatch(/\u001b/);
+    expect(result.stdout).toContain('on ci\\x1b]0;owned\\x07\\x1b[2J');
+  });
+
   it('every graceful end releases the lock: success, failure, rollback, rollback failure, SIGINT, SIGTERM', async () => {
     const plans: [string, string, string[], number][] = [
       ['success', 'stages:\n  - name: a\n    deploy: "true"\n    soak: 0\n', ['run'], 0],
