@@ -1,10 +1,8 @@
 import { actorFrom } from '../actor.js';
 import type { Context } from '../context.js';
-import { type ContinueOptions, continueRun } from '../engine/continue-run.js';
 import type { EngineDeps } from '../engine/deps.js';
+import { type DriveOptions, drive } from '../engine/drive.js';
 import type { Gate } from '../engine/events.js';
-import { isExpired } from '../engine/next-step.js';
-import type { FinalStatus, RunOptions } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
 import { parsePausedExitCode } from '../option-values.js';
 import type { OutputMode } from '../output/create-reporter.js';
@@ -13,6 +11,8 @@ import { renderSummary } from '../output/summary.js';
 import { leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
 import type { Plan } from '../plan/types.js';
 import { askAtGate } from '../prompt/gate-prompt.js';
+import type { FinalStatus, Intent } from '../run/actions.js';
+import { isExpired } from '../run/gate-time.js';
 import type { StateDocument } from '../state/document.js';
 import type { OpenRun } from './open-run.js';
 import { openRunNotifier } from './run-notifier.js';
@@ -29,7 +29,7 @@ export interface DriveFlags extends OutputMode {
  * gate when a person is at the terminal, then closes it: state settled, lock released, summary and
  * last words printed, webhooks drained outside the lock. Returns the exit code.
  */
-export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, options: ContinueOptions): Promise<number> {
+export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, intent: Intent, options: DriveOptions): Promise<number> {
   const { plan, session, doc, store } = open;
   // Webhooks hear who decided, and what followed, as they heard the gate open.
   const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
@@ -42,7 +42,7 @@ export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, o
         notifier.listen(event);
       },
     ]);
-    let status = await continueRun(plan, doc, deps, options);
+    let status = await drive(plan, doc, intent, deps, options);
     status = await askAtGates(status, () => doc, { plan, deps, ctx, flags, options });
     await session.settle(store);
     session.reporter.close();
@@ -63,13 +63,13 @@ export interface GateAsking {
   deps: EngineDeps;
   ctx: Pick<Context, 'term' | 'input' | 'signal' | 'clock' | 'env'>;
   flags: OutputMode;
-  options: RunOptions;
+  options: DriveOptions;
 }
 
 /**
  * At a terminal (stdin and stdout a TTY, not CI, not --json), a run that stopped at a gate asks
  * promote / abort / wait and, on promote or abort, goes on in this process with the lock still
- * held — through the same `continueRun` a later `rollout promote` would use. "wait", Ctrl-C or the
+ * held — through the same loop, with the same intent, a later `rollout promote` would start. "wait", Ctrl-C or the
  * end of input leave it paused exactly as without a terminal.
  */
 export async function askAtGates(status: FinalStatus, doc: () => StateDocument | null, asking: GateAsking): Promise<FinalStatus> {
@@ -93,7 +93,7 @@ export async function askAtGates(status: FinalStatus, doc: () => StateDocument |
       }
     }
     const decision = { decision: answer, by: actorFrom(ctx.env), reason: 'at the terminal' };
-    status = await continueRun(plan, current, deps, { ...options, decision });
+    status = await drive(plan, current, { kind: 'decide', gateId: gate.id, decision }, deps, options);
   }
   return status;
 }

@@ -1,13 +1,13 @@
 import type { Context } from '../context.js';
-import { rollBackRun } from '../engine/rollback.js';
+import { drive } from '../engine/drive.js';
 import { InputError } from '../errors.js';
 import { rollbackExitCode } from '../exit-status.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan, Stage } from '../plan/types.js';
+import { wasDeployed } from '../run/reduce.js';
 import type { StateDocument } from '../state/document.js';
-import { wasDeployed } from '../state/reduce.js';
 import { openPlanState } from './locate-state.js';
 import { openRunNotifier } from './run-notifier.js';
 import { openSession } from './session.js';
@@ -58,7 +58,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
       (options.json ? ctx.term.err : ctx.term.out).write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
       exitCode = 0;
     } else {
-      exitCode = await undo(doc, deployed);
+      exitCode = await undo(doc);
     }
   } catch (error) {
     throw session.redact(error);
@@ -68,7 +68,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
   await notifier.finish();
   return exitCode;
 
-  async function undo(doc: StateDocument, deployed: Stage[]): Promise<number> {
+  async function undo(doc: StateDocument): Promise<number> {
     if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
     session.reporter.continueRun?.(doc);
     const store = session.store(doc);
@@ -80,7 +80,7 @@ export async function rollback(options: RollbackOptions, ctx: Context): Promise<
         notifier.listen(event);
       },
     ]);
-    const status = await rollBackRun(plan, deployed, doc.failure, deps);
+    const status = await drive(plan, doc, { kind: 'undo' }, deps);
     await session.settle(store);
     session.reporter.close();
     if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);

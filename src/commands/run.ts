@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { runRollout } from '../engine/run-rollout.js';
+import { drive } from '../engine/drive.js';
 import { exitCodeFor } from '../exit-status.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { renderSummary } from '../output/summary.js';
@@ -55,9 +55,9 @@ export async function run(options: RunOptions, ctx: Context): Promise<number> {
     }
     const store = session.store(null, previous);
     const deps = session.deps(runId, store, [(event) => notifier.listen(event)]);
-    const outcome = await runRollout(plan, deps, undefined, { overrideWindow });
+    const ended = await drive(plan, null, { kind: 'forward' }, deps, { overrideWindow });
     // At a terminal, a gate is answered here and the run goes on under the same lock.
-    const status = await askAtGates(outcome.status, () => store.document, { plan, deps, ctx, flags: options, options: { overrideWindow } });
+    const status = await askAtGates(ended, () => store.document, { plan, deps, ctx, flags: options, options: { overrideWindow } });
     await session.settle(store);
     exitCode = status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
     finalDoc = store.document;

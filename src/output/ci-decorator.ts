@@ -1,6 +1,6 @@
 import type { RolloutEvent } from '../engine/events.js';
+import { applyEvent, initialState } from '../run/reduce.js';
 import type { StateDocument } from '../state/document.js';
-import { applyEvent, initialState } from '../state/reduce.js';
 import { escapeControlDeep } from './escape-control.js';
 import type { Reporter } from './reporter.js';
 

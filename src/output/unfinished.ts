@@ -1,5 +1,5 @@
+import { wasDeployed } from '../run/reduce.js';
 import type { StateDocument } from '../state/document.js';
-import { wasDeployed } from '../state/reduce.js';
 import { escapeControl } from './escape-control.js';
 
 /** One sentence on a run that did not finish: where it stopped and what it left deployed. */

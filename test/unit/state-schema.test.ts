@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStarted } from '../../src/engine/events.js';
+import { applyEvent, initialState } from '../../src/run/reduce.js';
 import { validateStateDocument } from '../../src/state/document-schema.js';
 import { checkStateValue, isNewer } from '../../src/state/read-state.js';
-import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { polled, soakCheck } from '../helpers/checks.js';
 
 const stage = {

@@ -1,5 +1,5 @@
 import type { RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
-import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX } from './document.js';
+import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX } from '../state/document.js';
 
 /** How an event changes the state file: a transition is written at once, progress is coalesced. */
 export type Change = 'transition' | 'progress' | 'none';
