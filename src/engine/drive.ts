@@ -46,7 +46,7 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
     return stage;
   };
 
-  const start = async (action: Action): Promise<Outcome> => {
+  const start = async (action: Action, memory: Drive): Promise<Outcome> => {
     switch (action.kind) {
       case 'start':
         await emit({
@@ -72,7 +72,8 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
         return { update: (d) => (result === 'deployed' ? { ...d, deployed: [...d.deployed, stage.name] } : d) };
       }
       case 'soak': {
-        if (deps.signal.aborted) return interrupted;
+        // A signal is looked at before a unit's work starts; a unit this drive just deployed goes on to its soak, which stops at once.
+        if (deps.signal.aborted && !memory.deployed.includes(action.ref.stage)) return interrupted;
         const stage = stageOf(action.ref);
         if (!unitStart.has(stage.name)) unitStart.set(stage.name, deps.clock.now());
         const soak = await soakUnit(plan, stage, deps, emit, elapsed(stage));
@@ -117,7 +118,7 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
     // Nothing left to do: the run had ended before this drive (its status says how).
     if (actions.length === 0) return (doc as StateDocument | null)?.status as FinalStatus;
     // Today `next` offers one action at a time; several would start together, their updates applied in order.
-    const outcomes = await Promise.all(actions.map(start));
+    const outcomes = await Promise.all(actions.map((action) => start(action, memory)));
     for (const outcome of outcomes) {
       if ('end' in outcome) return outcome.end;
       memory = outcome.update(memory);
