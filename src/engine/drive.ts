@@ -4,7 +4,7 @@ import type { Action, Drive, FinalStatus, Intent, Undone } from '../run/actions.
 import { newDrive } from '../run/actions.js';
 import { next } from '../run/next.js';
 import { applyEvent, initialState } from '../run/reduce.js';
-import type { UnitRef } from '../run/ref.js';
+import { type UnitRef, withRef } from '../run/ref.js';
 import type { StateDocument } from '../state/document.js';
 import { type EngineDeps, interruptSignal } from './deps.js';
 import type { EmitInput, RolloutEvent } from './events.js';
@@ -33,7 +33,7 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
   const started = deps.clock.now();
   let doc = recorded === null ? null : structuredClone(recorded);
   const emit: EmitInput = (input) => {
-    const event = { ...input, time: isoTime(deps.clock.now()), runId: deps.runId } as RolloutEvent;
+    const event = withRef({ ...input, time: isoTime(deps.clock.now()), runId: deps.runId } as RolloutEvent);
     if (event.type === 'run.started') doc = initialState(event);
     else if (doc !== null) applyEvent(doc, event);
     return deps.emit(event);
