@@ -81,7 +81,6 @@ export async function openRunToContinue(
           `${unrecorded.length === 1 ? 'its value' : 'their values'}: continuing with the plan's`,
       );
     await session.stopLeftovers(doc);
-    session.reporter.continueRun?.(doc);
     return { runId: doc.runId, plan, session, doc, store: session.store(doc) };
   } catch (error) {
     await session.close();

@@ -128,7 +128,10 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
         by: redactor.text(by),
         onFailure: () => stop.abort(STOPPED_BY.stateWrite),
       };
-      return new StateStore(backend, doc, storeOptions, stored === undefined ? doc : stored);
+      const store = new StateStore(backend, doc, storeOptions, stored === undefined ? doc : stored);
+      // Reporters that report the outcome read the store's document: the one fold.
+      reporter.follow?.(() => store.document);
+      return store;
     },
     deps: (runId, store, listeners = []) => ({
       runId,
