@@ -21,6 +21,6 @@ export function exitCodeFor(status: Exclude<RunStatus, 'running'>, interruptedBy
 }
 
 /** `rollout rollback` succeeds when every rollback did: its goal is the undo, not the rollout. */
-export function rollbackExitCode(status: 'rolled_back' | 'rollback_failed' | 'interrupted', interruptedBy?: unknown): number {
+export function rollbackExitCode(status: Exclude<RunStatus, 'running'>, interruptedBy?: unknown): number {
   return status === 'rolled_back' ? ExitCode.ok : exitCodeFor(status, interruptedBy);
 }

@@ -1,8 +1,9 @@
 import { actorFrom } from '../actor.js';
 import type { Context } from '../context.js';
-import { isExpired, nextStep } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
+import { isExpired } from '../run/gate-time.js';
+import { whereRunIs } from '../run/where.js';
 import type { StateDocument } from '../state/document.js';
 import { type DriveFlags, driveRun } from './drive-run.js';
 import { type ContinueFlags, checkSamePlan, openRunToContinue } from './open-run.js';
@@ -26,21 +27,23 @@ type Decision = 'promote' | 'abort';
 export async function decide(decision: Decision, options: DecideOptions, ctx: Context): Promise<number> {
   // Window gates (onBlocked: pause): promote needs the window open now, or this override.
   const overrideWindow = decision === 'promote' ? windowOverride(options, ctx) : null;
+  let gateId = '';
   const opened = await openRunToContinue(`rollout ${decision}`, options, ctx, (doc, plan) => {
     const gate = checkGate(decision, doc, plan, options, ctx);
+    gateId = gate.id;
     if (decision === 'promote') checkWindowGate(gate, plan, ctx.clock.now(), overrideWindow);
     checkSamePlan(doc, plan, true); // the gate's digest already pins the plan; the stages must line up too
     return undefined;
   });
   if (typeof opened === 'number') return opened;
   const reason = options.reason?.trim() || null;
-  return driveRun(opened, ctx, options, { decision: { decision, by: actorFrom(ctx.env), reason }, overrideWindow });
+  return driveRun(opened, ctx, options, { kind: 'decide', gateId, decision: { decision, by: actorFrom(ctx.env), reason } }, { overrideWindow });
 }
 
 function checkGate(decision: Decision, doc: StateDocument, plan: Plan, options: DecideOptions, ctx: Context) {
   // Where the run is, as the one model says: also a run that died between opening its gate and recording the pause.
-  const step = nextStep(doc, ctx.clock.now());
-  const gate = step.kind === 'gate-waiting' || step.kind === 'gate-expired' ? step.gate : null;
+  const step = whereRunIs(doc, ctx.clock.now());
+  const gate = step?.kind === 'wait' || step?.kind === 'decide' ? step.gate : null;
   if (!gate) {
     const spent = doc.gate?.decision
       ? ` Its last gate (${doc.gate.id}) was already decided: ${doc.gate.decision.decision} by ${doc.gate.decision.by} at ${doc.gate.decision.at}.`

@@ -1,10 +1,8 @@
 import { actorFrom } from '../actor.js';
 import type { Context } from '../context.js';
-import { type ContinueOptions, continueRun } from '../engine/continue-run.js';
 import type { EngineDeps } from '../engine/deps.js';
+import { type DriveOptions, drive } from '../engine/drive.js';
 import type { Gate } from '../engine/events.js';
-import { isExpired } from '../engine/next-step.js';
-import type { FinalStatus, RunOptions } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
 import { parsePausedExitCode } from '../option-values.js';
 import type { OutputMode } from '../output/create-reporter.js';
@@ -13,6 +11,8 @@ import { renderSummary } from '../output/summary.js';
 import { leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
 import type { Plan } from '../plan/types.js';
 import { askAtGate } from '../prompt/gate-prompt.js';
+import type { FinalStatus, Intent } from '../run/actions.js';
+import { isExpired } from '../run/gate-time.js';
 import type { StateDocument } from '../state/document.js';
 import type { OpenRun } from './open-run.js';
 import { openRunNotifier } from './run-notifier.js';
@@ -24,38 +24,76 @@ export interface DriveFlags extends OutputMode {
   pausedExitCode?: string;
 }
 
+/** How a command ends its part of the run: its exit code, and what its summary covers. */
+export interface Ending {
+  /** The exit code for the status the drive ended with. */
+  exitCode: (status: FinalStatus) => number;
+  /** The summary's "took" is this command's own part of the run (resume, rollback), not the run's age. */
+  ownDuration: boolean;
+  /** At a terminal, a gate reached is asked here and the run goes on under the same lock. */
+  askAtGates: boolean;
+  /** After an interrupt, say what is still live and how to go on. */
+  lastWords: boolean;
+  /** Called once the lock is released, also after a failure (`run --report`). */
+  afterClose?: () => void;
+}
+
 /**
- * Continues an opened run to where it stops (the end, a gate, a window, an interrupt), asks at a
- * gate when a person is at the terminal, then closes it: state settled, lock released, summary and
- * last words printed, webhooks drained outside the lock. Returns the exit code.
+ * Every command's one way through a run once it is opened (open-run.ts): drive the loop with the
+ * command's intent, ask at a gate when a person is at the terminal, then finish — state settled,
+ * lock released, summary and last words printed, webhooks drained outside the lock. Returns the exit code.
  */
-export async function driveRun(open: OpenRun, ctx: Context, flags: DriveFlags, options: ContinueOptions): Promise<number> {
+export async function driveRun(
+  open: OpenRun,
+  ctx: Context,
+  flags: DriveFlags,
+  intent: Intent,
+  options: DriveOptions,
+  ending: Ending = continuing(flags, ctx),
+): Promise<number> {
   const { plan, session, doc, store } = open;
-  // Webhooks hear who decided, and what followed, as they heard the gate open.
+  // Webhooks hear who decided, and what followed, as they heard the gate open; a manual rollback too.
   const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
   let exitCode: number;
+  let summary: string | null = null;
+  let lastWords: string | null = null;
   try {
     let tookMs: number | undefined;
-    const deps = session.deps(doc.runId, store, [
+    const deps = session.deps(open.runId, store, [
       (event) => {
         if (event.type === 'run.finished') tookMs = event.durationMs;
         notifier.listen(event);
       },
     ]);
-    let status = await continueRun(plan, doc, deps, options);
-    status = await askAtGates(status, () => doc, { plan, deps, ctx, flags, options });
+    let status = await drive(plan, doc, intent, deps, options);
+    if (ending.askAtGates) status = await askAtGates(status, () => store.document, { plan, deps, ctx, flags, options });
     await session.settle(store);
-    session.reporter.close();
-    if (!flags.json && !flags.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
-    if (status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(doc, sameRunFlags(flags))}\n`);
-    exitCode = status === 'paused' ? pausedExitCode(flags) : exitCodeFor(status, ctx.signal.reason);
+    const final = store.document;
+    if (final && !flags.json && !flags.quiet) summary = renderSummary(final, ctx.term.color, ending.ownDuration ? tookMs : undefined);
+    // After Ctrl-C, the last words say what is still live and how to go on.
+    if (final && status === 'interrupted' && ending.lastWords) lastWords = leftLiveAdvice(final, sameRunFlags(flags));
+    exitCode = ending.exitCode(status);
   } catch (error) {
     throw session.redact(error);
   } finally {
     await session.close();
+    ending.afterClose?.();
   }
+  if (summary !== null) ctx.term.out.write(`${summary}\n`);
+  if (lastWords !== null) ctx.term.err.write(`${lastWords}\n`);
+  // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
   await notifier.finish();
   return exitCode;
+}
+
+/** `resume`, `promote` and `abort`: a pause is exit 7 (or --paused-exit-code), the summary covers this command's part. */
+export function continuing(flags: DriveFlags, ctx: Pick<Context, 'signal'>): Ending {
+  return {
+    exitCode: (status) => (status === 'paused' ? pausedExitCode(flags) : exitCodeFor(status, ctx.signal.reason)),
+    ownDuration: true,
+    askAtGates: true,
+    lastWords: true,
+  };
 }
 
 export interface GateAsking {
@@ -63,13 +101,13 @@ export interface GateAsking {
   deps: EngineDeps;
   ctx: Pick<Context, 'term' | 'input' | 'signal' | 'clock' | 'env'>;
   flags: OutputMode;
-  options: RunOptions;
+  options: DriveOptions;
 }
 
 /**
  * At a terminal (stdin and stdout a TTY, not CI, not --json), a run that stopped at a gate asks
  * promote / abort / wait and, on promote or abort, goes on in this process with the lock still
- * held — through the same `continueRun` a later `rollout promote` would use. "wait", Ctrl-C or the
+ * held — through the same loop, with the same intent, a later `rollout promote` would start. "wait", Ctrl-C or the
  * end of input leave it paused exactly as without a terminal.
  */
 export async function askAtGates(status: FinalStatus, doc: () => StateDocument | null, asking: GateAsking): Promise<FinalStatus> {
@@ -93,7 +131,7 @@ export async function askAtGates(status: FinalStatus, doc: () => StateDocument |
       }
     }
     const decision = { decision: answer, by: actorFrom(ctx.env), reason: 'at the terminal' };
-    status = await continueRun(plan, current, deps, { ...options, decision });
+    status = await drive(plan, current, { kind: 'decide', gateId: gate.id, decision }, deps, options);
   }
   return status;
 }

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { InputError } from '../errors.js';
 import type { OutputMode } from '../output/create-reporter.js';
+import { describeUnfinished } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
 import type { Plan } from '../plan/types.js';
 import { MASK } from '../secrets/redact.js';
@@ -14,12 +15,13 @@ export interface ContinueFlags extends OutputMode, StateFlags {
   waitLock?: string;
 }
 
-/** A recorded run, opened under its lock to be continued: its plan (with the run's vars), session, state and store. */
+/** A run opened under its lock: its plan, session, state and store, ready for the loop (drive-run.ts). */
 export interface OpenRun {
+  runId: string;
   plan: Plan;
   session: Session;
-  /** The run's state as it stands under the lock; the store folds what follows into it. */
-  doc: StateDocument;
+  /** The run's state as it stands under the lock (null: a new run); the store folds what follows into it. */
+  doc: StateDocument | null;
   store: StateStore;
 }
 
@@ -36,15 +38,25 @@ export type ContinueCheck = (doc: StateDocument, plan: Plan, location: string) =
  * meanwhile), and stop whatever a dead process left running. Returns an exit code instead when
  * `check` says there is nothing to do.
  */
-export async function openRunToContinue(command: string, flags: ContinueFlags, ctx: Context, check: ContinueCheck): Promise<OpenRun | number> {
+export async function openRunToContinue(
+  command: string,
+  flags: ContinueFlags,
+  ctx: Context,
+  check: ContinueCheck,
+  /** `rollout rollback` undoes with the plan as it is now (its own vars), not with the run's. */
+  vars: 'recorded' | 'plan' = 'recorded',
+): Promise<(OpenRun & { doc: StateDocument }) | number> {
   const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env });
   const backend = await openPlanState(flags, located, ctx);
   let plan: Plan;
   let before: StateDocument | null;
   try {
     before = await backend.read();
-    if (!before) throw new InputError(`no rollout state at ${backend.location}: there is no run to ${command.replace('rollout ', '')}.`);
-    plan = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, vars: recordedVars(before) });
+    if (!before) {
+      const what = command === 'rollout rollback' ? 'there is nothing to roll back' : `there is no run to ${command.replace('rollout ', '')}`;
+      throw new InputError(`no rollout state at ${backend.location}: ${what}.`);
+    }
+    plan = vars === 'plan' ? located : await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, vars: recordedVars(before) });
     const early = check(before, plan, backend.location);
     if (early !== undefined) {
       await backend.close();
@@ -62,15 +74,42 @@ export async function openRunToContinue(command: string, flags: ContinueFlags, c
       await session.close();
       return early;
     }
-    const unrecorded = Object.keys(before.plan.vars ?? {}).filter((name) => !Object.hasOwn(recordedVars(before), name));
+    const unrecorded = vars === 'plan' ? [] : Object.keys(before.plan.vars ?? {}).filter((name) => !Object.hasOwn(recordedVars(before), name));
     if (unrecorded.length > 0)
       session.warn(
         `${unrecorded.length === 1 ? 'var' : 'vars'} ${unrecorded.join(', ')} ${unrecorded.length === 1 ? 'looks' : 'look'} secret, so run ${before.runId} did not record ` +
           `${unrecorded.length === 1 ? 'its value' : 'their values'}: continuing with the plan's`,
       );
     await session.stopLeftovers(doc);
-    session.reporter.continueRun?.(doc);
-    return { plan, session, doc, store: session.store(doc) };
+    return { runId: doc.runId, plan, session, doc, store: session.store(doc) };
+  } catch (error) {
+    await session.close();
+    throw session.redact(error);
+  }
+}
+
+/**
+ * `rollout run`'s open: refuse a damaged or unreachable state before touching anything, take the
+ * lock, and — under it — keep a run that never finished (archived, not overwritten) and say where,
+ * stopping what it left running.
+ */
+export async function openNewRun(plan: Plan, runId: string, flags: ContinueFlags, ctx: Context): Promise<OpenRun> {
+  const backend = await openPlanState(flags, plan, ctx);
+  try {
+    await backend.read();
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  const session = await openSession(ctx, { backend, runId, command: 'rollout run', waitLock: flags.waitLock, output: flags, plan });
+  try {
+    const previous = await backend.read();
+    if (previous && (previous.status === 'running' || previous.status === 'interrupted')) {
+      await session.stopLeftovers(previous);
+      const archive = await backend.archiveUnfinished(previous);
+      session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive.kept}; undo it with: ${archive.undo}`);
+    }
+    return { runId, plan, session, doc: null, store: session.store(null, previous) };
   } catch (error) {
     await session.close();
     throw session.redact(error);

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
-import { nextStep } from '../engine/next-step.js';
 import { ExitCode, InputError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
+import { whereRunIs } from '../run/where.js';
 import type { StateDocument } from '../state/document.js';
 import { type DriveFlags, driveRun } from './drive-run.js';
 import { type ContinueFlags, checkSamePlan, openRunToContinue } from './open-run.js';
@@ -12,7 +12,7 @@ export interface ResumeOptions extends ContinueFlags, DriveFlags, WindowOverride
 }
 
 /**
- * `rollout resume`: continue a run from where `nextStep` says it is. Stages that passed are not
+ * `rollout resume`: continue a run from where the run model (`next`) says it is. Stages that passed are not
  * touched; a stage that was soaking is soaked again from the start (health re-verified) without
  * redeploying; a stage that was deploying is deployed again; a pause that was cut short is waited
  * again; a rollback that was under way is finished; an expired gate acts on its `onTimeout`. A gate
@@ -25,26 +25,26 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
   if (typeof opened === 'number') return opened;
   if (opened.doc.plan.sha256 !== opened.plan.sha256)
     opened.session.warn(`the plan changed since run ${opened.doc.runId} started; resuming with the current plan (--allow-plan-change)`);
-  return driveRun(opened, ctx, options, { overrideWindow });
+  return driveRun(opened, ctx, options, { kind: 'forward' }, { overrideWindow });
 }
 
 function checkResumable(doc: StateDocument, plan: Plan, location: string, options: ResumeOptions, ctx: Context): number | undefined {
-  const step = nextStep(doc, ctx.clock.now());
-  if (step.kind === 'done' && step.status === 'succeeded') {
+  const step = whereRunIs(doc, ctx.clock.now());
+  if (step === null && doc.status === 'succeeded') {
     // A retried CI job resumes a run that already finished well: that is success, not bad input.
     (options.json ? ctx.term.err : ctx.term.out).write(
       `Run ${doc.runId} already succeeded${doc.finishedAt ? ` (finished ${doc.finishedAt})` : ''}: nothing to resume.\n`,
     );
     return ExitCode.ok;
   }
-  if (step.kind === 'done') {
+  if (step === null) {
     const next =
-      step.status === 'rollback_failed'
+      doc.status === 'rollback_failed'
         ? 'Fix what made the rollback fail, then run `rollout rollback`.'
         : 'Start a new one with `rollout run`, or undo what is left with `rollout rollback`.';
-    throw new InputError(`run ${doc.runId} in ${location} ended ${step.status.replace('_', ' ')}; there is nothing to resume. ${next}`);
+    throw new InputError(`run ${doc.runId} in ${location} ended ${doc.status.replace('_', ' ')}; there is nothing to resume. ${next}`);
   }
-  if (step.kind === 'gate-waiting' && !(ctx.term.canPrompt && !options.json)) {
+  if (step?.kind === 'wait' && !(ctx.term.canPrompt && !options.json)) {
     const { gate } = step;
     throw new InputError(
       `run ${doc.runId} waits at gate ${gate.id} after ${gate.stage}: continue it with \`rollout promote --gate ${gate.id} --reason "…"\` or undo it with \`rollout abort --reason "…"\`.`,

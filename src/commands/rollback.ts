@@ -1,16 +1,12 @@
 import type { Context } from '../context.js';
-import { rollBackRun } from '../engine/rollback.js';
 import { InputError } from '../errors.js';
 import { rollbackExitCode } from '../exit-status.js';
 import type { OutputMode } from '../output/create-reporter.js';
-import { renderSummary } from '../output/summary.js';
-import { loadPlan } from '../plan/load.js';
 import type { Plan, Stage } from '../plan/types.js';
+import { wasDeployed } from '../run/reduce.js';
 import type { StateDocument } from '../state/document.js';
-import { wasDeployed } from '../state/reduce.js';
-import { openPlanState } from './locate-state.js';
-import { openRunNotifier } from './run-notifier.js';
-import { openSession } from './session.js';
+import { driveRun } from './drive-run.js';
+import { openRunToContinue } from './open-run.js';
 
 export interface RollbackOptions extends OutputMode {
   config?: string;
@@ -21,71 +17,41 @@ export interface RollbackOptions extends OutputMode {
 
 /**
  * `rollout rollback`: undo what the last run deployed and has not been undone yet, newest first,
- * using the plan's current rollback commands. Safe to repeat after fixing a failed rollback.
+ * using the plan's current rollback commands. Safe to repeat after fixing a failed rollback. Opened
+ * and finished like every other command (open-run.ts, drive-run.ts): the loop with the intent `undo`.
  */
 export async function rollback(options: RollbackOptions, ctx: Context): Promise<number> {
-  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env });
-  const backend = await openPlanState(options, plan, ctx);
-  const statePath = backend.location;
-  let before: StateDocument | null;
-  try {
-    before = await backend.read();
-    if (!before) throw new InputError(`no rollout state at ${statePath}: there is nothing to roll back.`);
-    planStages(
-      plan,
-      before.stages.filter(wasDeployed).map((s) => s.name),
-      statePath,
-    ); // refuse before locking
-  } catch (error) {
-    await backend.close();
-    throw error;
-  }
-
-  const session = await openSession(ctx, { backend, runId: before.runId, command: 'rollout rollback', waitLock: options.waitLock, output: options, plan });
-  // A manual rollback is an end of the run like any other: webhooks hear it.
-  const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
-  let exitCode: number;
-  try {
-    // Re-read under the lock: the run we are undoing may have moved on since.
-    const doc = (await backend.read()) ?? before;
-    await session.stopLeftovers(doc);
-    const deployed = planStages(
-      plan,
-      doc.stages.filter(wasDeployed).map((s) => s.name),
-      statePath,
-    );
-    if (deployed.length === 0) {
-      (options.json ? ctx.term.err : ctx.term.out).write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
-      exitCode = 0;
-    } else {
-      exitCode = await undo(doc, deployed);
-    }
-  } catch (error) {
-    throw session.redact(error);
-  } finally {
+  // Refused before locking, and again under the lock: the run we are undoing may have moved on since.
+  const check = (doc: StateDocument, plan: Plan, location: string) => {
+    deployedStages(plan, doc, location);
+    return undefined;
+  };
+  const opened = await openRunToContinue('rollout rollback', options, ctx, check, 'plan');
+  if (typeof opened === 'number') return opened;
+  const { doc, plan, session } = opened;
+  if (deployedStages(plan, doc, session.backend.location).length === 0) {
+    (options.json ? ctx.term.err : ctx.term.out).write(`Nothing to roll back: run ${doc.runId} has no deployed stage left (status ${doc.status}).\n`);
     await session.close();
+    return 0;
   }
-  await notifier.finish();
-  return exitCode;
-
-  async function undo(doc: StateDocument, deployed: Stage[]): Promise<number> {
-    if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
-    session.reporter.continueRun?.(doc);
-    const store = session.store(doc);
+  if (doc.plan.sha256 !== plan.sha256) session.warn(`the plan changed since run ${doc.runId}; using its current rollback commands`);
+  return driveRun(
+    opened,
+    ctx,
+    options,
+    { kind: 'undo' },
+    {},
     // The summary reports this rollback's own duration, as its last line did, not the run's age.
-    let tookMs: number | undefined;
-    const deps = session.deps(doc.runId, store, [
-      (event) => {
-        if (event.type === 'run.finished') tookMs = event.durationMs;
-        notifier.listen(event);
-      },
-    ]);
-    const status = await rollBackRun(plan, deployed, doc.failure, deps);
-    await session.settle(store);
-    session.reporter.close();
-    if (!options.json && !options.quiet) ctx.term.out.write(`${renderSummary(doc, ctx.term.color, tookMs)}\n`);
-    return rollbackExitCode(status, ctx.signal.reason);
-  }
+    { exitCode: (status) => rollbackExitCode(status, ctx.signal.reason), ownDuration: true, askAtGates: false, lastWords: false },
+  );
+}
+
+function deployedStages(plan: Plan, doc: StateDocument, location: string): Stage[] {
+  return planStages(
+    plan,
+    doc.stages.filter(wasDeployed).map((s) => s.name),
+    location,
+  );
 }
 
 /** The plan's stages for names a run deployed; a stage missing from the plan cannot be undone by it. */

@@ -1,18 +1,12 @@
 import type { Context } from '../context.js';
-import { runRollout } from '../engine/run-rollout.js';
 import { exitCodeFor } from '../exit-status.js';
 import type { OutputMode } from '../output/create-reporter.js';
-import { renderSummary } from '../output/summary.js';
-import { describeUnfinished, leftLiveAdvice, sameRunFlags } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { newRunId } from '../run-id.js';
-import type { StateDocument } from '../state/document.js';
-import { askAtGates, pausedExitCode } from './drive-run.js';
-import { openPlanState } from './locate-state.js';
+import { driveRun, pausedExitCode } from './drive-run.js';
+import { openNewRun } from './open-run.js';
 import { reportAfterRun } from './report.js';
-import { openRunNotifier } from './run-notifier.js';
-import { openSession } from './session.js';
 import { type WindowOverrideOptions, windowOverride } from './window-override.js';
 
 export interface RunOptions extends OutputMode, WindowOverrideOptions {
@@ -26,53 +20,28 @@ export interface RunOptions extends OutputMode, WindowOverrideOptions {
   report?: string;
 }
 
-/** `rollout run`: validate everything first, then lock, then deploy stage by stage. */
+/** `rollout run`: validate everything first, then lock, then drive the loop forward from no document. */
 export async function run(options: RunOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
   const runId = newRunId(ctx.clock.now());
   const overrideWindow = windowOverride(options, ctx);
   if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);
-  const backend = await openPlanState(options, plan, ctx);
-  try {
-    await backend.read(); // a damaged or unreachable state is bad input: refuse before touching anything
-  } catch (error) {
-    await backend.close();
-    throw error;
-  }
-
-  const session = await openSession(ctx, { backend, runId, command: 'rollout run', waitLock: options.waitLock, output: options, plan });
-  const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
-  let exitCode: number;
-  let summary: string | null = null;
-  let finalDoc: StateDocument | null = null;
-  try {
-    // Under the lock: a run that never finished is kept, not overwritten, and we say where.
-    const previous = await backend.read();
-    if (previous && (previous.status === 'running' || previous.status === 'interrupted')) {
-      await session.stopLeftovers(previous);
-      const archive = await backend.archiveUnfinished(previous);
-      session.warn(`${describeUnfinished(previous)} Its record is kept in ${archive.kept}; undo it with: ${archive.undo}`);
-    }
-    const store = session.store(null, previous);
-    const deps = session.deps(runId, store, [(event) => notifier.listen(event)]);
-    const outcome = await runRollout(plan, deps, undefined, { overrideWindow });
-    // At a terminal, a gate is answered here and the run goes on under the same lock.
-    const status = await askAtGates(outcome.status, () => store.document, { plan, deps, ctx, flags: options, options: { overrideWindow } });
-    await session.settle(store);
-    exitCode = status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason);
-    finalDoc = store.document;
-    if (store.document && !options.json && !options.quiet) summary = renderSummary(store.document, ctx.term.color);
-  } catch (error) {
-    throw session.redact(error);
-  } finally {
-    await session.close();
-    // Also after a failure or an interrupt; a shared store has no local event log to draw from.
-    if (options.report !== undefined && session.eventLogAnchor) reportAfterRun(session.eventLogAnchor, runId, options.report, ctx);
-  }
-  // The rollout is decided and recorded; webhooks get a bounded wait, outside the lock (shorter when interrupted).
-  await notifier.finish();
-  if (summary !== null) ctx.term.out.write(`${summary}\n`);
-  // After Ctrl-C, the last words say what is still live and how to go on.
-  if (finalDoc?.status === 'interrupted') ctx.term.err.write(`${leftLiveAdvice(finalDoc, sameRunFlags(options))}\n`);
-  return exitCode;
+  const opened = await openNewRun(plan, runId, options, ctx);
+  return driveRun(
+    opened,
+    ctx,
+    options,
+    { kind: 'forward' },
+    { overrideWindow },
+    {
+      exitCode: (status) => (status === 'paused' ? pausedExitCode(options) : exitCodeFor(status, ctx.signal.reason)),
+      ownDuration: false,
+      askAtGates: true,
+      lastWords: true,
+      // Also after a failure or an interrupt; a shared store has no local event log to draw from.
+      afterClose: () => {
+        if (options.report !== undefined && opened.session.eventLogAnchor) reportAfterRun(opened.session.eventLogAnchor, runId, options.report, ctx);
+      },
+    },
+  );
 }

@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { startedBy } from '../actor.js';
 import { createMeasurer } from '../checks/measure.js';
-import { isoTime } from '../clock.js';
 import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
 import type { RolloutEvent } from '../engine/events.js';
 import { stopLeftoverGroup } from '../exec/leftover-group.js';
 import { runCommand } from '../exec/run-command.js';
 import { createHttpClient } from '../http/client.js';
-import { parseWaitLock } from '../option-values.js';
 import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import type { Plan } from '../plan/types.js';
@@ -19,10 +17,11 @@ import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import type { LockHandle, StateBackend } from '../state/backend.js';
 import { ciJobUrl } from '../state/ci-job.js';
 import { runningGroups } from '../state/document.js';
-import { currentIdentity, machineId, processStart } from '../state/identity.js';
+import { machineId, processStart } from '../state/identity.js';
 import { isRemoteLocation, localEventLogAnchor } from '../state/registry.js';
 import { StateStore, type StoreOptions } from '../state/store.js';
 import { lockLeftAdvice, STOPPED_BY, stateFailure } from '../state/write-failure.js';
+import { takeLock } from './take-lock.js';
 
 /**
  * What `run`, `resume` and `rollback` share: a reporter, the store's lock (its heartbeat belongs
@@ -72,32 +71,21 @@ export interface SessionOptions {
 
 export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
   const { backend, plan } = options;
-  const waitMs = options.waitLock === undefined ? 0 : parseWaitLock(options.waitLock);
   // Secrets first: under GitHub Actions their ::add-mask:: lines must precede any other output.
   const { redactor, warnings } = setUpSecrets(plan, ctx);
   const reporter = createReporter(ctx, options.output);
   const warn = redactWarnings(redactor, reporter);
   const polls = options.command !== 'rollout rollback';
   for (const message of [...warnings, ...(polls ? insecureWarnings(plan) : [])]) warn(message);
-  const now = isoTime(ctx.clock.now());
-  const identity = currentIdentity(ctx.pid);
   const ciJob = ciJobUrl(ctx.env);
   let lock: LockHandle;
   try {
-    lock = await backend.lock(
-      redactor.deep({
-        runId: options.runId,
-        pid: ctx.pid,
-        host: ctx.host,
-        startedAt: now,
-        command: options.command,
-        heartbeatAt: now,
-        ...(identity.machine ? { machine: identity.machine } : {}),
-        ...(identity.pidStart ? { pidStart: identity.pidStart } : {}),
-        token: identity.token,
-        ...(ciJob ? { ciJob } : {}),
-      }),
-      { warn, now: () => ctx.clock.now(), waitMs, sleep: (ms) => ctx.clock.sleep(ms, ctx.signal) },
+    lock = await takeLock(
+      ctx,
+      backend,
+      { runId: options.runId, command: options.command, waitLock: options.waitLock, ciJob },
+      (value) => redactor.deep(value),
+      warn,
     );
   } catch (error) {
     reporter.close();
@@ -141,7 +129,10 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
         by: redactor.text(by),
         onFailure: () => stop.abort(STOPPED_BY.stateWrite),
       };
-      return new StateStore(backend, doc, storeOptions, stored === undefined ? doc : stored);
+      const store = new StateStore(backend, doc, storeOptions, stored === undefined ? doc : stored);
+      // Reporters that report the outcome read the store's document: the one fold.
+      reporter.follow?.(() => store.document);
+      return store;
     },
     deps: (runId, store, listeners = []) => ({
       runId,

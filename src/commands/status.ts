@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import type { Context } from '../context.js';
-import { isExpired, nextStep } from '../engine/next-step.js';
 import { InputError } from '../errors.js';
 import { escapeControl, terminalSafeJson } from '../output/escape-control.js';
 import { describeGate } from '../output/gate-evidence.js';
@@ -9,6 +8,8 @@ import { describeNextStep } from '../output/next-step-text.js';
 import { renderSummary } from '../output/summary.js';
 import { describeUnfinished } from '../output/unfinished.js';
 import { DEFAULTS } from '../plan/normalise.js';
+import { isExpired } from '../run/gate-time.js';
+import { whereRunIs } from '../run/where.js';
 import type { StateBackend } from '../state/backend.js';
 import type { StateDocument } from '../state/document.js';
 import { isRemoteLocation } from '../state/registry.js';
@@ -46,7 +47,7 @@ export async function status(options: StatusOptions, ctx: Context): Promise<numb
 
 async function whatNext(doc: StateDocument, backend: StateBackend, ctx: Context): Promise<string | null> {
   const state = backend.location === resolve(ctx.cwd, DEFAULTS.state) ? '' : ` --state ${backend.location}`;
-  const will = describeNextStep(nextStep(doc, ctx.clock.now()), doc);
+  const will = describeNextStep(whereRunIs(doc, ctx.clock.now()), doc);
   const finish = `${will ? `${will}\n` : ''}Finish it with: rollout resume${state}   or undo it with: rollout rollback${state}`;
   if (doc.status === 'running' || doc.status === 'interrupted') {
     const saved = findErroredRecord(doc, isRemoteLocation(backend.location) ? [ctx.cwd] : [ctx.cwd, dirname(dirname(backend.location))]);

@@ -1,8 +1,8 @@
 import type { Measurement } from '../checks/kind.js';
-import { type Clock, isoTime } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { CommandResult, CommandSpec } from '../exec/run-command.js';
 import type { Check, Stage } from '../plan/types.js';
-import type { Emit, EmitInput, RolloutEvent } from './events.js';
+import type { Emit } from './events.js';
 import type { Look } from './looks.js';
 
 /** Everything the engine touches outside itself. The CLI passes the real things; tests may pass fakes. */
@@ -26,11 +26,6 @@ export interface EngineDeps {
 /** A gate's id: readable (the stage's name) and unique (a random suffix). */
 export function gateId(stageName: string, deps: Pick<EngineDeps, 'randomHex'>): string {
   return `${stageName.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 40)}-${deps.randomHex(3)}`;
-}
-
-/** Stamps time and run id on events. */
-export function eventEmitter(deps: Pick<EngineDeps, 'clock' | 'emit' | 'runId'>): EmitInput {
-  return (event) => deps.emit({ ...event, time: isoTime(deps.clock.now()), runId: deps.runId } as RolloutEvent);
 }
 
 /** Which signal stopped the run, for the state file and the exit code (130 vs 143). */

@@ -1,3 +1,5 @@
+import type { UnitRef } from '../run/ref.js';
+
 /**
  * Everything the engine does is said as one of these events. The state store folds them into
  * state.json; reporters render them. Events are plain data (JSON-serialisable) except
@@ -60,6 +62,8 @@ interface StageRef {
   stage: string;
   /** 0-based stage index. */
   index: number;
+  /** The unit of work the event is about (src/run/ref.ts): `{ stage }` today. Stamped by the engine's loop. */
+  ref?: UnitRef;
 }
 
 export interface RunStarted extends Base {
@@ -220,12 +224,15 @@ export interface RollbackStarted extends Base {
 /** A stage rollback command (stage set), or the plan-level one (stage null). */
 export interface RollbackStepStarted extends Base {
   type: 'rollback.step.started';
+  /** The stage's unit, or null for the plan-level rollback (stamped by the engine's loop). */
+  ref?: UnitRef | null;
   stage: string | null;
   index: number | null;
   command: string;
 }
 export interface RollbackStepFinished extends Base, CommandOutcome {
   type: 'rollback.step.finished';
+  ref?: UnitRef | null;
   stage: string | null;
   index: number | null;
   /** Stages this step undid: one for a stage rollback, every deployed stage for the plan's. */
@@ -286,7 +293,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 export type EventType = RolloutEvent['type'];
 /** An event before the emitter stamps `time` and `runId` on it. */
-export type EventInput = RolloutEvent extends infer E ? (E extends RolloutEvent ? Omit<E, 'time' | 'runId'> : never) : never;
+export type EventInput = RolloutEvent extends infer E ? (E extends RolloutEvent ? Omit<E, 'time' | 'runId' | 'ref'> : never) : never;
 /** Listeners may return a promise to slow the engine down (output backpressure). */
 export type Emit = (event: RolloutEvent) => void | Promise<void>;
 /** The engine's own emitter: takes events before `time` and `runId` are stamped on. */

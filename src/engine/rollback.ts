@@ -1,6 +1,6 @@
 import type { Plan, Stage } from '../plan/types.js';
 import { commandFailure, runPlanCommand } from './command.js';
-import { type EngineDeps, eventEmitter, interruptSignal } from './deps.js';
+import type { EngineDeps } from './deps.js';
 import type { EmitInput } from './events.js';
 
 export interface RollbackOutcome {
@@ -77,25 +77,4 @@ export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: Eng
 function withoutAborted<T extends { aborted: boolean }>(outcome: T): Omit<T, 'aborted'> {
   const { aborted: _aborted, ...rest } = outcome;
   return rest;
-}
-
-/**
- * `rollout rollback` on a finished or abandoned run: undo `deployed` and close the run's record
- * with the result.
- */
-export async function rollBackRun(
-  plan: Plan,
-  deployed: readonly Stage[],
-  failure: { stage: string; reason: string } | null,
-  deps: EngineDeps,
-  /** True when `rollout resume` is finishing a rollback an interrupted run had started. */
-  resumed = false,
-): Promise<'rolled_back' | 'rollback_failed' | 'interrupted'> {
-  const emit = eventEmitter(deps);
-  const started = deps.clock.now();
-  if (resumed) await emit({ type: 'run.resumed', mode: 'rollback', stage: null });
-  const outcome = await rollBack(plan, deployed, deps, emit);
-  const status = outcome.interrupted ? 'interrupted' : outcome.ok ? 'rolled_back' : 'rollback_failed';
-  await emit({ type: 'run.finished', status, durationMs: Math.round(deps.clock.now() - started), failure, signal: interruptSignal(deps, status) });
-  return status;
 }

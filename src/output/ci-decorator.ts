@@ -1,17 +1,16 @@
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
-import { applyEvent, initialState } from '../state/reduce.js';
 import { escapeControlDeep } from './escape-control.js';
 import type { Reporter } from './reporter.js';
 
 /**
  * A reporter that wraps another and adds a CI vendor's markers around what it prints. Markers go
  * to stderr, the stream command output goes to, so they frame that output in the log exactly.
- * It folds the events into its own copy of the state document, so a vendor can report the
- * outcome (job summary, outputs, annotation) when the run finishes.
+ * It reads the run's document as the state store folds it, so a vendor can report the outcome
+ * (job summary, outputs, annotation) of the whole run when this command's part of it finishes.
  */
 export abstract class CiDecorator implements Reporter {
-  protected doc: StateDocument | null = null;
+  private document: () => StateDocument | null = () => null;
   /** How long this command's part of the run took (the `run.finished` event's duration). */
   protected tookMs: number | undefined;
 
@@ -27,13 +26,13 @@ export abstract class CiDecorator implements Reporter {
     // The vendor's markers, annotations and summary quote the event: escaped (escape-control.ts). The
     // wrapped reporter gets it as it is: it escapes what it prints itself, and --json keeps the data.
     const event = escapeControlDeep(raw);
-    if (event.type === 'run.started') this.doc = initialState(event);
-    else if (this.doc) applyEvent(this.doc, event);
     if (event.type === 'run.finished') this.tookMs = event.durationMs;
     this.before(event);
     const result = this.inner.handle(raw);
     this.after(event);
-    if (event.type === 'run.finished' && this.doc) this.finish(this.doc);
+    const doc = event.type === 'run.finished' ? this.document() : null;
+    // Quoted in markers and summaries: escaped, as the events are.
+    if (doc) this.finish(escapeControlDeep(structuredClone(doc)));
     return result;
   }
 
@@ -49,10 +48,9 @@ export abstract class CiDecorator implements Reporter {
     this.inner.endPartialLines?.();
   }
 
-  /** The run that `resume` or `rollback` continues: the outcome then covers the whole run. */
-  continueRun(doc: StateDocument): void {
-    this.doc = escapeControlDeep(structuredClone(doc));
-    this.inner.continueRun?.(doc);
+  follow(document: () => StateDocument | null): void {
+    this.document = document;
+    this.inner.follow?.(document);
   }
 
   /** Called before the wrapped reporter sees a (non-output) event. */

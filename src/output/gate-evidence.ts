@@ -1,4 +1,4 @@
-import { isExpired } from '../engine/next-step.js';
+import { isExpired } from '../run/gate-time.js';
 import { lastMeasurement, type StateDocument } from '../state/document.js';
 import { gatePlace } from './gate-text.js';
 

@@ -14,6 +14,9 @@ export interface Reporter {
    * where the runner acts on it. Only vendors that have such a command implement it.
    */
   addMask?(escaped: string): void;
-  /** The recorded run that `resume` or `rollback` continues, before its first event. */
-  continueRun?(doc: StateDocument): void;
+  /**
+   * The run's document as the state store folds it (src/run/reduce.ts, the one fold): a reporter
+   * that reports the outcome (CI job summaries, outputs) reads it instead of folding events again.
+   */
+  follow?(document: () => StateDocument | null): void;
 }

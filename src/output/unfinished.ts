@@ -1,5 +1,5 @@
+import { wasDeployed } from '../run/reduce.js';
 import { runningGroups, type StateDocument } from '../state/document.js';
-import { wasDeployed } from '../state/reduce.js';
 import { escapeControl } from './escape-control.js';
 
 /** A sentence or two on a run that did not finish: where it stopped, what it left deployed, and any command it left running. */

@@ -1,4 +1,8 @@
+import type { RolloutEvent } from '../engine/events.js';
+import { applyEvent, initialState } from '../run/reduce.js';
+import type { StateDocument } from '../state/document.js';
 import { addPoint, type CheckDefinition, type CheckSeries, newSeries, type Outcome, type PolledRecord } from './check-series.js';
+import { laneStatus, planRollbackStatus } from './lanes.js';
 import type { Bar, CommandRow, Lane, LaneStatus, ReportModel } from './model.js';
 import type { LogRecord } from './records.js';
 
@@ -161,6 +165,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
         break;
     }
   }
+  statusFromTheFold(model, records);
   // Whatever is still open ran until the record ends (interrupted, or the process died).
   for (const key of [...openBars.keys()]) {
     const bar = openBars.get(key)!;
@@ -173,6 +178,27 @@ export function buildModel(records: LogRecord[]): ReportModel {
   }
   if (!model.finished) model.notes.push('The record ends without the run finishing: the process was killed, or the run is still going.');
   return model;
+}
+
+/**
+ * Where each stage ended up is the run document's word: the records are folded with the one
+ * reducer the state store and every reader use (src/run/reduce.ts), and each lane reads its stage.
+ */
+function statusFromTheFold(model: ReportModel, records: LogRecord[]): void {
+  let doc: StateDocument | null = null;
+  for (const record of records as unknown as RolloutEvent[]) {
+    if (record.type === 'run.started') doc = initialState(record);
+    else if (doc) applyEvent(doc, record); // log-only records (log.opened, command.tail, …) fold to nothing
+  }
+  if (!doc) return;
+  const folded = doc;
+  folded.stages.forEach((stage, index) => {
+    const lane = model.lanes[index];
+    if (lane?.name === stage.name) lane.status = laneStatus(stage, folded);
+  });
+  const plan = model.lanes.find((l) => l.name === PLAN_ROLLBACK);
+  const planStatus = planRollbackStatus(folded);
+  if (plan && planStatus) plan.status = planStatus;
 }
 
 function verdictOf(check: CheckSeries, stage: LaneStatus | undefined): Outcome | null {

@@ -1,15 +1,13 @@
 import type { RolloutEvent } from '../engine/events.js';
+import { refOf, type UnitRef } from './ref.js';
 
-/**
- * A unit of work: what one command at a time runs for. Today a stage; once a stage deploys to
- * several targets (hosts), one target of a stage. Several units may run at once, so whatever
- * belongs to a running command — its process group, its output prefix, the secret redactor's
- * held-back bytes — is keyed by its unit, never by the stage alone.
+export type { UnitRef };
+
+/*
+ * Whatever belongs to a running command — its process group, its output prefix, the secret
+ * redactor's held-back bytes — is keyed by its unit (ref.ts), never by the stage alone: several
+ * units may run at once.
  */
-export interface UnitRef {
-  stage: string;
-  target?: string;
-}
 
 /**
  * A unit's key: its stage name, or `stage/target`. A `/` or `%` inside a name is %-escaped, so
@@ -28,17 +26,10 @@ export function unitLabel(ref: UnitRef | null): string {
   return ref.target === undefined ? ref.stage : `${ref.stage} | ${ref.target}`;
 }
 
-/**
- * The unit an event is about, or null when it is about the run as a whole (`run.*`,
- * `rollback.started`/`finished`, the plan-level rollback step). Read from `stage` (and `target`
- * when present) until events carry a `ref`.
- */
+/** The unit an event is about (its `ref`, or for an event recorded before refs existed, what `refOf` reads), or null for the run as a whole. */
 export function eventUnit(event: RolloutEvent): UnitRef | null {
-  // Its stage is where the run goes on from, not a unit the event is about.
-  if (event.type === 'run.resumed') return null;
-  const { stage, target } = event as { stage?: unknown; target?: unknown };
-  if (typeof stage !== 'string') return null;
-  return typeof target === 'string' ? { stage, target } : { stage };
+  const stamped = (event as { ref?: UnitRef | null }).ref;
+  return stamped === undefined ? refOf(event) : stamped;
 }
 
 function escapeKeyPart(part: string): string {

@@ -5,7 +5,7 @@ export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'f
 
 /**
  * Where a stage is in its own short sequence: window check, deploy, soak, then (when it passed)
- * its pause and its gate. Folded from the events (src/state/reduce.ts); a document written before
+ * its pause and its gate. Folded from the events (src/run/reduce.ts); a document written before
  * the cursor existed has none, and `stageStep` derives it from the stage's status.
  */
 export type StageStep = 'window' | 'deploy' | 'soak' | 'pause' | 'gate' | 'done';

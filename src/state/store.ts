@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { RolloutEvent } from '../engine/events.js';
+import { applyEvent, initialState } from '../run/reduce.js';
 import { version } from '../version.js';
 import { type Expected, type StateBackend, storedRecord } from './backend.js';
 import type { ProcessGroupRecord, StateDocument } from './document.js';
-import { applyEvent, initialState } from './reduce.js';
 
 export { readState } from './read-state.js';
 

@@ -69,9 +69,9 @@ describe('deploy windows through the CLI', { timeout: 30_000 }, () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((event) => event.type === type)
         .map((event) => Object.keys(event).sort());
-    expect(fields(blocked.stdout, 'stage.blocked')).toEqual([['index', 'message', 'nextOpenAt', 'rule', 'runId', 'stage', 'time', 'type']]);
+    expect(fields(blocked.stdout, 'stage.blocked')).toEqual([['index', 'message', 'nextOpenAt', 'ref', 'rule', 'runId', 'stage', 'time', 'type']]);
     const resumed = await runCli(['resume', '--json', '--override-window', '--reason', 'r'], { cwd: ws.dir });
-    expect(fields(resumed.stdout, 'window.overridden')[0]).toEqual(['by', 'index', 'reason', 'rule', 'runId', 'stage', 'time', 'type']);
+    expect(fields(resumed.stdout, 'window.overridden')[0]).toEqual(['by', 'index', 'reason', 'ref', 'rule', 'runId', 'stage', 'time', 'type']);
   });
 
   it('onBlocked: pause stops at a window gate (exit 7); promote is refused while closed (exit 6), goes through with an override', async () => {

@@ -4,13 +4,14 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock.js';
+import { isoTime, systemClock } from '../../src/clock.js';
 import { openSession } from '../../src/commands/session.js';
 import type { Context } from '../../src/context.js';
 import { runPlanCommand } from '../../src/engine/command.js';
-import { eventEmitter } from '../../src/engine/deps.js';
+import type { EmitInput, RolloutEvent } from '../../src/engine/events.js';
 import { loadPlan } from '../../src/plan/load.js';
 import { writeReport } from '../../src/report/write-report.js';
+import { withRef } from '../../src/run/ref.js';
 import type { StateDocument } from '../../src/state/document.js';
 import { machineId, processStart } from '../../src/state/identity.js';
 import { openBackend } from '../../src/state/registry.js';
@@ -95,7 +96,8 @@ describe('two units running at once (issue 16 item 5)', { timeout: 60_000 }, () 
     const session = await openSession(ctx, { backend, runId, command: 'rollout run', plan });
     const store = session.store(null);
     const deps = session.deps(runId, store);
-    const emit = eventEmitter(deps);
+    // Stamped as the engine's loop stamps its events (src/engine/drive.ts).
+    const emit: EmitInput = (input) => deps.emit(withRef({ ...input, time: isoTime(deps.clock.now()), runId: deps.runId } as RolloutEvent));
     const stateText = () => (existsSync(plan.statePath) ? readFileSync(plan.statePath, 'utf8') : '');
     const units = () => ((JSON.parse(stateText() || '{}') as StateDocument).processGroups ?? []).map((group) => group.unit).sort();
     try {

@@ -2,9 +2,8 @@ import { PassThrough } from 'node:stream';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { askAtGates } from '../../src/commands/drive-run.js';
-import { runRollout } from '../../src/engine/run-rollout.js';
 import type { Plan } from '../../src/plan/types.js';
-import { approval, HOUR, harness, MINUTE, plan } from './run-harness.js';
+import { approval, HOUR, harness, MINUTE, plan, startRun } from './run-harness.js';
 import type { VirtualClock } from './virtual-clock.js';
 
 /**
@@ -28,7 +27,7 @@ async function atTerminal(rolloutPlan: Plan, answers: string[], options: { canPr
   });
   const term = { out, err: new PassThrough(), isTTY: true, isCI: false, color: new Chalk({ level: 0 }), canPrompt: options.canPrompt ?? true };
   const ctx = { term, input: () => input, signal: new AbortController().signal, clock: h.clock, env: { ROLLOUT_ACTOR: 'alice' } };
-  const first = await h.clock.runUntilSettled(runRollout(h.plan, deps));
+  const first = await h.clock.runUntilSettled(startRun(h.plan, deps));
   const status = await h.clock.runUntilSettled(askAtGates(first.status, h.state, { plan: h.plan, deps, ctx, flags: {}, options: {} }));
   return { ...h, status, screen: () => screen, asked: () => asked };
 }

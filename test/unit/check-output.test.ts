@@ -7,8 +7,8 @@ import { measurementLine } from '../../src/output/measurement.js';
 import { SoakStatus } from '../../src/output/soak-status.js';
 import { planTimeline } from '../../src/plan/timeline.js';
 import type { Plan } from '../../src/plan/types.js';
+import { applyEvent, initialState } from '../../src/run/reduce.js';
 import { lastMeasurement, SUMMARY_TEXT_MAX } from '../../src/state/document.js';
-import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { polled, soakCheck, testCheck } from '../helpers/checks.js';
 
 const c = new Chalk({ level: 0 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/report/build-model.js';
 import { parseLog } from '../../src/report/event-log.js';
-import { recordsFromState } from '../../src/report/from-state.js';
+import { modelFromState } from '../../src/report/model-from-state.js';
 import type { LogRecord } from '../../src/report/records.js';
 import { renderReport } from '../../src/report/render-page.js';
 import type { StateDocument } from '../../src/state/document.js';
@@ -201,7 +201,7 @@ describe('report model: folded from the recorded events', () => {
         },
       ],
     } as unknown as StateDocument;
-    const model = buildModel(recordsFromState(doc));
+    const model = modelFromState(doc);
     expect(model.status).toBe('succeeded');
     expect(model.bars.map((b) => [b.kind, b.state])).toEqual([
       ['deploy', 'ok'],

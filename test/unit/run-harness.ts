@@ -1,9 +1,12 @@
 /** A rollout's life across processes, in-process: plans, a fake exec and the state folded from events. */
+
 import type { EngineDeps } from '../../src/engine/deps.js';
+import { type DriveOptions, drive } from '../../src/engine/drive.js';
 import type { RolloutEvent } from '../../src/engine/events.js';
 import type { Approval, Plan, Stage } from '../../src/plan/types.js';
+import type { Decision, Failure, FinalStatus, Intent } from '../../src/run/actions.js';
+import { applyEvent, initialState } from '../../src/run/reduce.js';
 import type { StateDocument } from '../../src/state/document.js';
-import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { VirtualClock } from './virtual-clock.js';
 
 export const MINUTE = 60_000;
@@ -113,4 +116,20 @@ export function harness(rolloutPlan: Plan, failing: string[] = []) {
   const of = <T extends RolloutEvent['type']>(type: T) => events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
   const wait = (ms: number) => clock.runUntilSettled(clock.sleep(ms));
   return { plan: rolloutPlan, clock, events, commands, state, of, process, wait };
+}
+
+/** `rollout run`'s drive: the loop from no document, forward. */
+export async function startRun(plan: Plan, deps: EngineDeps, options: DriveOptions = {}): Promise<{ status: FinalStatus; failure: Failure | null }> {
+  let failure: Failure | null = null;
+  const emit: EngineDeps['emit'] = (event) => {
+    if (event.type === 'run.finished') failure = event.failure;
+    return deps.emit(event);
+  };
+  return { status: await drive(plan, null, { kind: 'forward' }, { ...deps, emit }, options), failure };
+}
+
+/** `rollout resume` (no decision) or a gate's decision (`promote`/`abort`, the terminal's prompt): the loop from the recorded document. */
+export function continueWith(plan: Plan, doc: StateDocument, deps: EngineDeps, decision?: Decision): Promise<FinalStatus> {
+  const intent: Intent = decision && doc.gate ? { kind: 'decide', gateId: doc.gate.id, decision } : { kind: 'forward' };
+  return drive(plan, doc, intent, deps);
 }

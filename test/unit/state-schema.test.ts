@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStarted } from '../../src/engine/events.js';
 import { describeUnfinished } from '../../src/output/unfinished.js';
+import { applyEvent, initialState } from '../../src/run/reduce.js';
 import { runningGroups, type StateDocument } from '../../src/state/document.js';
 import { validateStateDocument } from '../../src/state/document-schema.js';
 import { checkStateValue, isNewer } from '../../src/state/read-state.js';
-import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { polled, soakCheck } from '../helpers/checks.js';
 
 const stage = {

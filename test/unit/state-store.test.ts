@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineDeps } from '../../src/engine/deps.js';
-import { runRollout } from '../../src/engine/run-rollout.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { Expected, StateBackend, StoredRecord } from '../../src/state/backend.js';
 import { StateStore } from '../../src/state/store.js';
+import { startRun } from './run-harness.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
@@ -88,7 +88,7 @@ function harness(failAt?: number) {
 describe('state store behind the backend seam', () => {
   it('no command starts before its deploy.started transition is recorded; serials grow by one', async () => {
     const h = harness();
-    const outcome = await h.clock.runUntilSettled(runRollout(plan(['a', 'b', 'c']), h.deps));
+    const outcome = await h.clock.runUntilSettled(startRun(plan(['a', 'b', 'c']), h.deps));
     await h.store.close();
     expect(outcome.status).toBe('succeeded');
     expect(h.started.map((s) => s.command)).toEqual(['deploy a', 'deploy b', 'deploy c']);
@@ -106,7 +106,7 @@ describe('state store behind the backend seam', () => {
     [3, ['deploy a']],
   ])('a write failing (write #%i) stops the run: commands started %j, the failure kept', async (failAt, commands) => {
     const h = harness(failAt);
-    await h.clock.runUntilSettled(runRollout(plan(['a', 'b', 'c']), h.deps));
+    await h.clock.runUntilSettled(startRun(plan(['a', 'b', 'c']), h.deps));
     await h.store.close();
     expect(h.started.map((s) => s.command)).toEqual(commands);
     expect((h.store.failure as Error).message).toBe('disk full');

@@ -6,7 +6,6 @@ import { stripVTControlCharacters } from 'node:util';
 import { Chalk } from 'chalk';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Gate, RolloutEvent, RunStatus } from '../../src/engine/events.js';
-import { runRollout } from '../../src/engine/run-rollout.js';
 import { notifyPayload } from '../../src/notify/message.js';
 import { BuildkiteGroups } from '../../src/output/buildkite.js';
 import { GitHubActions } from '../../src/output/github.js';
@@ -19,16 +18,16 @@ import { renderSummary } from '../../src/output/summary.js';
 import type { Terminal } from '../../src/output/terminal.js';
 import { TtyReporter } from '../../src/output/tty-reporter.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
+import { applyEvent, initialState } from '../../src/run/reduce.js';
 import type { StageStatus, StateDocument } from '../../src/state/document.js';
-import { applyEvent, initialState } from '../../src/state/reduce.js';
 import { compileWindows } from '../../src/windows/evaluate.js';
 import type { RawWindows } from '../../src/windows/schema.js';
-import { fakeDeps, MINUTE, testPlan, stage as testStage } from './run-harness.js';
+import { fakeDeps, MINUTE, startRun, testPlan, stage as testStage } from './run-harness.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /**
  * Every run status, stage status and gate kind, rendered by every reporter, from events the engine
- * really emits (runRollout on a virtual clock with a scripted exec). The tables below are
+ * really emits (the engine's loop on a virtual clock with a scripted exec). The tables below are
  * `satisfies Record<Status, …>`: a status added to src/engine/events.ts or src/state/document.ts
  * does not compile here until someone says how each reporter shows it.
  */
@@ -90,7 +89,7 @@ async function record(scenario: Scenario): Promise<RolloutEvent[]> {
     },
     signal: interrupt.signal,
   });
-  await clock.runUntilSettled(runRollout(planFor(scenario), deps), 24 * 60 * MINUTE);
+  await clock.runUntilSettled(startRun(planFor(scenario), deps), 24 * 60 * MINUTE);
   return events;
 }
 
@@ -128,8 +127,15 @@ function terminal(level: 0 | 2): Terminal & { text: () => { out: string; err: st
   return { out, err, isTTY: level > 0, isCI: level === 0, color: new Chalk({ level }), text: () => ({ out: outText, err: errText }) };
 }
 
+/** As a session wires them: the store folds each event first, and reporters follow its document. */
 async function feed(reporter: Reporter, events: RolloutEvent[]): Promise<void> {
-  for (const event of events) await reporter.handle(event);
+  let doc: StateDocument | null = null;
+  reporter.follow?.(() => doc);
+  for (const event of events) {
+    if (event.type === 'run.started') doc = initialState(event);
+    else if (doc) applyEvent(doc, event);
+    await reporter.handle(event);
+  }
   reporter.close();
   await new Promise((resolve) => setImmediate(resolve)); // PassThrough delivers 'data' on the next tick
 }

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { checkWindowGate } from '../../src/commands/window-gate-check.js';
 import type { RolloutEvent } from '../../src/engine/events.js';
-import { runRollout } from '../../src/engine/run-rollout.js';
 import type { WindowOverride } from '../../src/engine/window-gate.js';
 import type { Plan, Stage } from '../../src/plan/types.js';
 import { compileWindows } from '../../src/windows/evaluate.js';
 import type { RawWindows } from '../../src/windows/schema.js';
-import { fakeDeps, MINUTE, testPlan, stage as testStage } from './run-harness.js';
+import { fakeDeps, MINUTE, startRun, testPlan, stage as testStage } from './run-harness.js';
 import { VirtualClock } from './virtual-clock.js';
 
 // The virtual clock starts at the epoch: Thursday 1970-01-01 00:00 UTC. Each stage soaks 20 minutes.
@@ -34,7 +33,7 @@ async function run(windows: RawWindows | null, options: { override?: WindowOverr
     signal: interrupt.signal,
   });
   if (options.interruptAtMs !== undefined) void clock.sleep(options.interruptAtMs).then(() => interrupt.abort('SIGTERM'));
-  const outcome = await clock.runUntilSettled(runRollout(plan(windows), deps, undefined, { overrideWindow: options.override ?? null }), 30 * 24 * 60 * MINUTE);
+  const outcome = await clock.runUntilSettled(startRun(plan(windows), deps, { overrideWindow: options.override ?? null }), 30 * 24 * 60 * MINUTE);
   const of = <T extends RolloutEvent['type']>(type: T) => events.filter((e): e is Extract<RolloutEvent, { type: T }> => e.type === type);
   return { outcome, commands, of, clock };
 }

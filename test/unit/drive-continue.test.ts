@@ -1,23 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { continueRun } from '../../src/engine/continue-run.js';
-import { nextStep } from '../../src/engine/next-step.js';
-import { runRollout } from '../../src/engine/run-rollout.js';
-import { approval, HOUR, harness, MINUTE, plan, stage } from './run-harness.js';
+import { whereRunIs } from '../../src/run/where.js';
+import { approval, continueWith as continueRun, HOUR, harness, MINUTE, plan, stage, startRun } from './run-harness.js';
 
-describe('continueRun: an expired gate acts on its onTimeout', () => {
+describe('the loop continuing a recorded run: an expired gate acts on its onTimeout', () => {
   it('onTimeout: abort rolls back what was deployed, decided by "timeout", the run rolled back', async () => {
     const h = harness(plan({ approval: approval(2 * HOUR, 'abort') }));
-    expect((await h.clock.runUntilSettled(runRollout(h.plan, h.process().deps))).status).toBe('paused');
+    expect((await h.clock.runUntilSettled(startRun(h.plan, h.process().deps))).status).toBe('paused');
     const gate = h.state().gate;
     expect(gate?.expiresAt).toBe('1970-01-01T02:00:00.000Z');
 
     await h.wait(HOUR); // not yet: the gate still waits, and continuing does nothing
-    expect(nextStep(h.state(), h.clock.now()).kind).toBe('gate-waiting');
+    expect(whereRunIs(h.state(), h.clock.now())?.kind).toBe('wait');
     expect(await continueRun(h.plan, h.state(), h.process().deps)).toBe('paused');
     expect(h.of('gate.decided')).toEqual([]);
 
     await h.wait(HOUR);
-    expect(nextStep(h.state(), h.clock.now())).toMatchObject({ kind: 'gate-expired', onTimeout: 'abort' });
+    expect(whereRunIs(h.state(), h.clock.now())).toMatchObject({ kind: 'decide', decision: { decision: 'abort', by: 'timeout' } });
     const status = await h.clock.runUntilSettled(continueRun(h.plan, h.state(), h.process().deps));
     expect(status).toBe('rolled_back');
     expect(h.commands).toEqual(['deploy canary', 'undo canary']);
@@ -30,13 +28,13 @@ describe('continueRun: an expired gate acts on its onTimeout', () => {
       gate: { decision: { decision: 'abort', by: 'timeout' } },
     });
     expect(h.state().stages.map((s) => s.status)).toEqual(['rolled_back', 'pending', 'pending']);
-    expect(nextStep(h.state(), h.clock.now())).toEqual({ kind: 'done', status: 'rolled_back' });
+    expect(whereRunIs(h.state(), h.clock.now())).toBeNull();
   });
 
   it('onTimeout: abort with a failing rollback ends rollback_failed (exit 3)', async () => {
     const p = plan({ approval: approval(MINUTE, 'abort') });
     const h = harness(p, ['undo canary']);
-    await h.clock.runUntilSettled(runRollout(p, h.process().deps));
+    await h.clock.runUntilSettled(startRun(p, h.process().deps));
     await h.wait(MINUTE);
     expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps))).toBe('rollback_failed');
     expect(h.state().status).toBe('rollback_failed');
@@ -45,7 +43,7 @@ describe('continueRun: an expired gate acts on its onTimeout', () => {
   it('onTimeout: fail records the run failed with the expiry as its reason, undoing nothing', async () => {
     const p = plan({ approval: approval(MINUTE, 'fail') });
     const h = harness(p);
-    await h.clock.runUntilSettled(runRollout(p, h.process().deps));
+    await h.clock.runUntilSettled(startRun(p, h.process().deps));
     const gate = h.state().gate;
     await h.wait(2 * MINUTE);
     expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps))).toBe('failed');
@@ -61,21 +59,21 @@ describe('continueRun: an expired gate acts on its onTimeout', () => {
   it('a person may still abort an expired gate: their decision is the one recorded', async () => {
     const p = plan({ approval: approval(MINUTE, 'fail') });
     const h = harness(p);
-    await h.clock.runUntilSettled(runRollout(p, h.process().deps));
+    await h.clock.runUntilSettled(startRun(p, h.process().deps));
     await h.wait(2 * MINUTE);
     const decision = { decision: 'abort', by: 'alice', reason: 'too late' } as const;
-    expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps, { decision }))).toBe('rolled_back');
+    expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps, decision))).toBe('rolled_back');
     expect(h.of('gate.decided')).toMatchObject([{ decision: 'abort', by: 'alice' }]);
   });
 });
 
-describe('continueRun: the rest of the run model', () => {
+describe('the loop continuing a recorded run: the rest of the run model', () => {
   it('a promote decision continues from the next stage in the same call', async () => {
     const p = plan({ approval: approval(null, 'abort') });
     const h = harness(p);
-    await h.clock.runUntilSettled(runRollout(p, h.process().deps));
+    await h.clock.runUntilSettled(startRun(p, h.process().deps));
     const decision = { decision: 'promote', by: 'alice', reason: 'at the terminal' } as const;
-    expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps, { decision }))).toBe('succeeded');
+    expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps, decision))).toBe('succeeded');
     expect(h.commands).toEqual(['deploy canary', 'deploy half', 'deploy full']);
     expect(h.state().gate?.decision).toMatchObject(decision);
     expect(h.state().stages.map((s) => s.step)).toEqual(['done', 'done', 'done']);
@@ -86,9 +84,9 @@ describe('continueRun: the rest of the run model', () => {
     const h = harness(p);
     const first = h.process();
     void h.clock.sleep(5 * MINUTE).then(() => first.interrupt.abort('SIGINT'));
-    expect((await h.clock.runUntilSettled(runRollout(p, first.deps))).status).toBe('interrupted');
+    expect((await h.clock.runUntilSettled(startRun(p, first.deps))).status).toBe('interrupted');
     expect(h.state().stages[0]).toMatchObject({ status: 'succeeded', step: 'pause' });
-    expect(nextStep(h.state(), h.clock.now())).toEqual({ kind: 'repause', stageIndex: 0, deployed: [0] });
+    expect(whereRunIs(h.state(), h.clock.now())).toEqual({ kind: 'pause', ref: { stage: 'canary' }, inconclusive: [] });
 
     const resumedAt = h.clock.now();
     expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps))).toBe('succeeded');
@@ -108,8 +106,8 @@ describe('continueRun: the rest of the run model', () => {
       if (spec.command === 'undo half') first.interrupt.abort('SIGTERM');
       return { exitCode: spec.command === 'deploy full' ? 1 : 0, signal: null, timedOut: false, aborted: false };
     };
-    expect((await h.clock.runUntilSettled(runRollout(p, first.deps))).status).toBe('interrupted');
-    expect(nextStep(h.state(), h.clock.now())).toMatchObject({ kind: 'rollback', deployed: [0] });
+    expect((await h.clock.runUntilSettled(startRun(p, first.deps))).status).toBe('interrupted');
+    expect(whereRunIs(h.state(), h.clock.now())).toMatchObject({ kind: 'undo', refs: [{ stage: 'canary' }] });
     h.commands.length = 0;
     expect(await h.clock.runUntilSettled(continueRun(p, h.state(), h.process().deps))).toBe('rolled_back');
     expect(h.commands).toEqual(['undo canary']);

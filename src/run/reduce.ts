@@ -1,5 +1,5 @@
 import type { RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
-import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX } from './document.js';
+import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX } from '../state/document.js';
 
 /** How an event changes the state file: a transition is written at once, progress is coalesced. */
 export type Change = 'transition' | 'progress' | 'none';
@@ -236,8 +236,9 @@ export function wasDeployed(stage: StageState): boolean {
   return ['deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rollback_failed'].includes(stage.status);
 }
 
-/** Display and reason texts cut to a bounded length: the full text is in the event log. */
-function shortText(text: string | null): string | null {
-  if (text === null || text.length <= SUMMARY_TEXT_MAX) return text;
+/** Display and reason texts cut to a bounded length: the full text is in the event log (an old log may have none). */
+function shortText(text: string | null | undefined): string | null {
+  if (text === null || text === undefined) return null;
+  if (text.length <= SUMMARY_TEXT_MAX) return text;
   return `${text.slice(0, SUMMARY_TEXT_MAX - 1)}…`;
 }

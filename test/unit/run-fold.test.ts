@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RolloutEvent } from '../../src/engine/events.js';
+import { applyEvent, initialState } from '../../src/run/reduce.js';
+import type { StateDocument } from '../../src/state/document.js';
+import { approval, continueWith, harness, MINUTE, plan, startRun } from './run-harness.js';
+
+/** Folds recorded events from nothing, as a reader of the event log would (the events as JSON: what the log keeps). */
+function refold(events: RolloutEvent[]): StateDocument | null {
+  let doc: StateDocument | null = null;
+  for (const event of JSON.parse(JSON.stringify(events.filter((e) => e.type !== 'command.output'))) as RolloutEvent[]) {
+    if (event.type === 'run.started') doc = initialState(event);
+    else if (doc) applyEvent(doc, event);
+  }
+  return doc;
+}
+
+const scenario = fc.record({
+  failing: fc.subarray(['deploy canary', 'deploy half', 'deploy full', 'undo canary', 'undo half']),
+  pauseMs: fc.constantFrom(0, 5 * MINUTE),
+  gate: fc.constantFrom('none', 'approval'),
+  interruptAtMs: fc.option(fc.integer({ min: 0, max: 8 * MINUTE }), { nil: null }),
+  then: fc.constantFrom('resume', 'promote', 'abort'),
+});
+
+describe('one fold: the document of an engine run is the fold of its events', () => {
+  it('folding the events afterwards gives the document folded live, across run, interrupt and continue', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ failing, pauseMs, gate, interruptAtMs, then }) => {
+        const p = plan({ pauseMs, approval: gate === 'approval' ? approval(null, 'abort') : null });
+        const h = harness(p, failing);
+        const first = h.process();
+        if (interruptAtMs !== null) void h.clock.sleep(interruptAtMs).then(() => first.interrupt.abort('SIGINT'));
+        await h.clock.runUntilSettled(startRun(p, first.deps));
+        expect(refold(h.events)).toEqual(h.state());
+        const status = h.state().status;
+        if (status === 'paused' || status === 'interrupted') {
+          const decision = then === 'resume' ? undefined : ({ decision: then, by: 'alice', reason: null } as const);
+          await h.clock.runUntilSettled(continueWith(p, h.state(), h.process().deps, decision));
+          expect(refold(h.events)).toEqual(h.state());
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
