@@ -3,4 +3,5 @@ export { type Count, fisherTest, type ProportionTest, proportionTest } from './c
 export { commonLanguageEffect, quantile, type Summary, summarise } from './describe.js';
 export { type Alternative, type RankTestOptions, type RankTestResult, rankTest } from './mann-whitney.js';
 export { dnorm, pnorm, qnorm } from './normal.js';
+export { type MixtureTest, mixtureCountTest } from './mixture-sprt.js';
 export { lookAlpha, pocockSpent } from './spending.js';

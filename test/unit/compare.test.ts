@@ -101,8 +101,21 @@ describe('comparing counts (fisher, twoProportion)', () => {
     const verdict = compareCounts({ events: 2, total: 2660 }, { events: 7, total: 140 }, counts(), { index: 2, count: 10 });
     expect(verdict.outcome).toBe('fail');
     expect(verdict.reason).toBe(
-      "canary errors 7/140 vs baseline 2/2,660: 5.0 % vs 0.075 %, p < 0.001 ≤ 0.0027 (look 2 of 10) (Fisher's exact); difference 4.9 % > 0 % allowed",
+      'canary errors 7/140 vs baseline 2/2,660: 5.0 % vs 0.075 %, p < 0.001 ≤ 0.02 (look 2) (mixture SPRT, valid at every look); difference 4.9 % > 0 % allowed',
     );
+  });
+
+  it('within a soak, fails at the second canary error against a baseline with none, at any look of a long soak', () => {
+    // 5 s into a soak of 31 looks: 10 req/s to the canary, 190 to the baseline.
+    const verdict = compareCounts({ events: 0, total: 950 }, { events: 2, total: 50 }, counts({ minRequests: 20 }), { index: 5, count: 31 });
+    expect(verdict.outcome).toBe('fail');
+    expect(verdict.detail).toMatchObject({ look: { index: 5, count: 31 } });
+    expect(verdict.detail.level).toBeCloseTo(0.02, 12);
+    expect(verdict.reason).toBe(
+      'canary errors 2/50 vs baseline 0/950: 4.0 % vs 0 %, p = 0.0071 ≤ 0.02 (look 5) (mixture SPRT, valid at every look); difference 4.0 % > 0 % allowed',
+    );
+    // One error is not evidence, however early or late.
+    expect(compareCounts({ events: 0, total: 950 }, { events: 1, total: 50 }, counts({ minRequests: 20 }), { index: 30, count: 31 }).outcome).toBe('pass');
   });
 
   it('passes zero errors on both sides, and is inconclusive below minRequests', () => {
