@@ -1,4 +1,5 @@
 import { type Alternative, type Count, fisherTest, mixtureCountTest, proportionTest } from '../stats/index.js';
+import { briefExplanation } from './explain.js';
 import { formatCount, formatLevel, formatP, formatShare, formatValue, percent } from './format.js';
 import type { CompareSettings } from './settings.js';
 import type { Comparison, ComparisonDetail, CountSummary, Look } from './verdict.js';
@@ -70,7 +71,7 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   if (effect.critical !== null && value >= effect.critical && pValue <= alpha) {
     return {
       outcome: 'fail',
-      display: `${sides}: ${shares}, ${effectText} ≥ ${bound(effect.critical)} critical`,
+      display: briefExplanation(detail, 'fail'),
       reason: `${because}; ${effectText} ≥ ${bound(effect.critical)} critical`,
       detail,
     };
@@ -78,14 +79,14 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   if (pValue <= level && value > effect.allowed) {
     return {
       outcome: 'fail',
-      display: `${sides}: ${shares}, ${formatP(pValue)}`,
+      display: briefExplanation(detail, 'fail'),
       reason: `${because}; ${effectText} > ${bound(effect.allowed)} allowed`,
       detail,
     };
   }
   const change = { increase: 'rise', decrease: 'drop', either: 'change' }[direction];
   const why = pValue <= level ? `${effectText} ≤ ${bound(effect.allowed)} allowed` : `no significant ${change}`;
-  return { outcome: 'pass', display: `${sides}: ${shares}, ${formatP(pValue)}`, reason: `${why}: ${because}`, detail };
+  return { outcome: 'pass', display: briefExplanation(detail, 'pass'), reason: `${why}: ${because}`, detail };
 }
 
 /** Oriented so that a bigger value is a worse canary. */

@@ -1,4 +1,5 @@
 import { type Alternative, commonLanguageEffect, lookAlpha, rankTest, type Summary, summarise } from '../stats/index.js';
+import { briefExplanation } from './explain.js';
 import { formatLevel, formatP, formatSigned, formatValue, percent } from './format.js';
 import type { CompareSettings } from './settings.js';
 import type { Comparison, ComparisonDetail, Look } from './verdict.js';
@@ -61,15 +62,15 @@ export function compareDistributions(baseline: readonly number[], canary: readon
   const because = `${sides}: ${shift}${evidence}`;
   if (critical) {
     const reason = `canary ${worse(direction)}: ${because}; ${effectText} ≥ ${formatValue(effect.critical as number)} critical`;
-    return { outcome: 'fail', display: `${effectText} ≥ ${formatValue(effect.critical as number)} critical`, reason, detail };
+    return { outcome: 'fail', display: briefExplanation(detail, 'fail'), reason, detail };
   }
   if (significant && value > effect.allowed) {
     const reason = `canary ${worse(direction)}: ${because}; ${effectText} > ${formatValue(effect.allowed)} allowed`;
-    return { outcome: 'fail', display: `${shift}${effectText} > ${formatValue(effect.allowed)} allowed`, reason, detail };
+    return { outcome: 'fail', display: briefExplanation(detail, 'fail'), reason, detail };
   }
   const why = significant ? `${effectText} ≤ ${formatValue(effect.allowed)} allowed` : `no significant ${direction === 'either' ? 'change' : direction}`;
   const reason = `${why}: ${because}; ${effectText}`;
-  return { outcome: 'pass', display: `${shift}${evidence}, ${effectText}`, reason, detail };
+  return { outcome: 'pass', display: briefExplanation(detail, 'pass'), reason, detail };
 }
 
 function worse(direction: CompareSettings['direction']): string {
