@@ -39,6 +39,7 @@ export async function readSeries(
   const failed = answers.find((a): a is Extract<RangeReading, { kind: 'error' }> => a.kind === 'error');
   if (failed) return { kind: 'error', reading: failed };
   const lastMs = startMs + Math.floor((endMs - startMs) / stepMs) * stepMs;
+  // Past this point nothing can fail: the kept series are changed in place.
   const merged = answers.map((answer, i) => {
     const before = fits ? (kept.queries[i] ?? new Map<string, Series>()) : new Map<string, Series>();
     return mergeSeries(before, answer.kind === 'range' ? answer.series : [], fromMs);
@@ -46,19 +47,25 @@ export async function readSeries(
   return { kind: 'series', series: merged.map((byLabels) => [...byLabels.values()]), kept: { startMs, stepMs, lastMs, queries: merged } };
 }
 
-/** Kept points before `fromMs`, then the new answer's points from it on, series matched by labels. */
+/**
+ * Kept points before `fromMs`, then the new answer's points from it on, series matched by labels.
+ * The kept arrays are this check's own and only cut at their tail and appended to, so a look costs
+ * the points it fetched, not the window (points are oldest first).
+ */
 function mergeSeries(before: Map<string, Series>, fresh: Series[], fromMs: number): Map<string, Series> {
-  const after = new Map<string, Series>();
   for (const [key, series] of before) {
-    const points = series.points.filter(([t]) => t < fromMs);
-    if (points.length > 0) after.set(key, { labels: series.labels, points });
+    let cut = series.points.length;
+    while (cut > 0 && (series.points[cut - 1] as [number, number])[0] >= fromMs) cut--;
+    if (cut === 0) before.delete(key);
+    else series.points.length = cut;
   }
   for (const series of fresh) {
     const key = labelKey(series.labels);
-    const old = after.get(key);
-    after.set(key, { labels: series.labels, points: old ? [...old.points, ...series.points] : [...series.points] });
+    const old = before.get(key);
+    if (old) for (const point of series.points) old.points.push(point);
+    else before.set(key, { labels: series.labels, points: [...series.points] });
   }
-  return after;
+  return before;
 }
 
 function labelKey(labels: Readonly<Record<string, string>>): string {
