@@ -45,6 +45,13 @@ export const compareShape = z
   .strict();
 
 export type RawCompare = z.infer<typeof compareShape>;
+
+/**
+ * The rules of a comparison without the sides' queries, for a kind whose one measurement yields both
+ * sides (a `command` check printing them): everything in `compareShape` but `baseline`, `canary`, `step`.
+ */
+export const compareRulesShape = compareShape.omit({ baseline: true, canary: true, step: true });
+export type RawCompareRules = z.infer<typeof compareRulesShape>;
 export type Method = 'mannWhitney' | 'fisher' | 'twoProportion';
 export type Direction = 'increase' | 'decrease' | 'either';
 export type EffectMeasure = 'meanRatio' | 'cles' | 'difference' | 'ratio';
@@ -67,11 +74,16 @@ export interface CompareSettings {
 export const COMPARE_DEFAULTS = { confidence: 0.98, minSamples: 10, minRequests: 100 } as const;
 
 /** Defaults applied; problems (a count method with a single query, an effect measure of the other family) reported by key. */
-export function normaliseCompare(raw: RawCompare, stepMs: number | null, problem: (key: (string | number)[], message: string) => void): CompareSettings {
+export function normaliseCompare(
+  raw: RawCompareRules & Partial<Pick<RawCompare, 'baseline' | 'canary'>>,
+  stepMs: number | null,
+  problem: (key: (string | number)[], message: string) => void,
+): CompareSettings {
   const method = raw.method ?? 'mannWhitney';
   const isCounts = method !== 'mannWhitney';
   for (const key of ['baseline', 'canary'] as const) {
     const query = raw[key];
+    if (query === undefined) continue;
     if (isCounts && typeof query === 'string') problem(['compare', key], `${method} compares counts: give {errors: <query>, total: <query>}`);
     if (!isCounts && typeof query !== 'string') problem(['compare', key], 'mannWhitney compares a distribution: give one query (or method: fisher for counts)');
   }
