@@ -98,7 +98,12 @@ export async function measureComparison<Raw, Query>(
   const look = ctx.look ? { index: ctx.look.index, count: ctx.look.count } : null;
   const verdict =
     compare.settings.method === 'mannWhitney'
-      ? compareDistributions(poolPoints(series[0] ?? []), poolPoints(series[1] ?? []), compare.settings, look)
+      ? compareDistributions(
+          poolPoints(series[0] ?? [], compare.settings.nan === 'zero'),
+          poolPoints(series[1] ?? [], compare.settings.nan === 'zero'),
+          compare.settings,
+          look,
+        )
       : compareCounts(
           { events: counterGrowth(series[0] ?? [], startMs), total: counterGrowth(series[1] ?? [], startMs) },
           { events: counterGrowth(series[2] ?? [], startMs), total: counterGrowth(series[3] ?? [], startMs) },
