@@ -61,7 +61,10 @@ describe('comparing a distribution (mannWhitney)', () => {
 
   it('critical: an effect beyond it fails at the plain level, before the sequential rule allows, never on noise', () => {
     const verdict = compareDistributions(around(1, 10), around(5, 10), settings({ effect: { critical: 3 }, minSamples: 10 }), { index: 1, count: 1000 });
-    expect(verdict).toMatchObject({ outcome: 'fail', display: 'n=10 med 4.9 p95 5.71 vs n=10 med 0.98 p95 1.14; +3.92 (CI 3.28–4.56); p<0.001>0.000034; ratio 5≥3 critical' });
+    expect(verdict).toMatchObject({
+      outcome: 'fail',
+      display: 'n=10 med 4.9 p95 5.71 vs n=10 med 0.98 p95 1.14; +3.92 (CI 3.28–4.56); p<0.001>0.000034; ratio 5≥3 critical',
+    });
     expect(compareDistributions(around(1, 10), around(5, 10), settings({ minSamples: 10 }), { index: 1, count: 1000 }).outcome).toBe('pass');
     // Three points a side: a ratio of 5, but p = 0.04 > 0.02: not evidence.
     expect(compareDistributions([1, 1.1, 0.9], [5, 5.5, 4.5], settings({ effect: { critical: 3 }, minSamples: 3 }), null).outcome).toBe('pass');
