@@ -1,0 +1,42 @@
+/**
+ * `value` with `leaf` applied to every string (and, with `bytes`, every Uint8Array) inside plain
+ * objects and arrays; anything else (numbers, class instances) is left as it is.
+ *
+ * Copy on write: an array or object none of whose leaves change is returned itself, not copied.
+ * Events and state documents pass through here several times each (redaction, terminal escaping),
+ * and almost never change: a soak of a thousand checks copied every measurement's event twice a
+ * poll before. So a caller must not mutate what it gets back, nor expect a fresh object. A copy
+ * gets its keys as own data properties (a `__proto__` key stays a key, never a prototype).
+ */
+export function deepMap(value: unknown, leaf: (text: string) => string, bytes?: (data: Uint8Array) => Uint8Array): unknown {
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return leaf(item);
+    if (item === null || typeof item !== 'object') return item;
+    if (bytes && item instanceof Uint8Array) return bytes(item);
+    if (Array.isArray(item)) return mapArray(item, walk);
+    const proto = Object.getPrototypeOf(item);
+    return proto === Object.prototype || proto === null ? mapObject(item as Record<string, unknown>, walk) : item;
+  };
+  return walk(value);
+}
+
+function mapArray(array: unknown[], walk: (item: unknown) => unknown): unknown[] {
+  for (let i = 0; i < array.length; i++) {
+    const walked = walk(array[i]);
+    if (Object.is(walked, array[i])) continue;
+    // The first change: the items before it are kept, the ones after it still to be walked.
+    return array.map((item, j) => (j < i ? item : j === i ? walked : walk(item)));
+  }
+  return array;
+}
+
+function mapObject(object: Record<string, unknown>, walk: (item: unknown) => unknown): unknown {
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const item = object[keys[i] as string];
+    const walked = walk(item);
+    if (Object.is(walked, item)) continue;
+    return Object.fromEntries(keys.map((key, j) => [key, j < i ? object[key] : j === i ? walked : walk(object[key])]));
+  }
+  return object;
+}
