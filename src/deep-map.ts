@@ -20,14 +20,19 @@ export function deepMap(value: unknown, leaf: (text: string) => string, bytes?: 
   return walk(value);
 }
 
+// The loops below hold no closure: one capturing the loop variable would allocate a context per
+// item, on the path taken for almost every value (nothing changes).
 function mapArray(array: unknown[], walk: (item: unknown) => unknown): unknown[] {
   for (let i = 0; i < array.length; i++) {
     const walked = walk(array[i]);
-    if (Object.is(walked, array[i])) continue;
-    // The first change: the items before it are kept, the ones after it still to be walked.
-    return array.map((item, j) => (j < i ? item : j === i ? walked : walk(item)));
+    if (!Object.is(walked, array[i])) return copyArray(array, i, walked, walk);
   }
   return array;
+}
+
+/** The first change is at `at`: the items before it are kept, the ones after it still to be walked. */
+function copyArray(array: unknown[], at: number, walked: unknown, walk: (item: unknown) => unknown): unknown[] {
+  return array.map((item, j) => (j < at ? item : j === at ? walked : walk(item)));
 }
 
 function mapObject(object: Record<string, unknown>, walk: (item: unknown) => unknown): unknown {
@@ -35,8 +40,11 @@ function mapObject(object: Record<string, unknown>, walk: (item: unknown) => unk
   for (let i = 0; i < keys.length; i++) {
     const item = object[keys[i] as string];
     const walked = walk(item);
-    if (Object.is(walked, item)) continue;
-    return Object.fromEntries(keys.map((key, j) => [key, j < i ? object[key] : j === i ? walked : walk(object[key])]));
+    if (!Object.is(walked, item)) return copyObject(object, keys, i, walked, walk);
   }
   return object;
+}
+
+function copyObject(object: Record<string, unknown>, keys: string[], at: number, walked: unknown, walk: (item: unknown) => unknown): unknown {
+  return Object.fromEntries(keys.map((key, j) => [key, j < at ? object[key] : j === at ? walked : walk(object[key])]));
 }
