@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliEnv, measure, measureCli, median, percentile, removeDir, round, row, tempDir, writePlan } from './lib/common.js';
@@ -34,8 +34,9 @@ export async function bench({ runs = 3, checks = 1000, seconds = 30, intervalMs 
         ],
       });
       server.reset();
-      const ours = await measureCli(['run', '--config', plan, '--state', path.join(dir, `state-${run}.json`)], { env, cwd: dir, withTime: true });
-      sides.ours.push({ ...ours, ...scheduleJitter(server.arrivals, paths, intervalMs) });
+      const statePath = path.join(dir, `state-${run}.json`);
+      const ours = await measureCli(['run', '--config', plan, '--state', statePath], { env, cwd: dir, withTime: true });
+      sides.ours.push({ ...ours, ...scheduleJitter(server.arrivals, paths, intervalMs), stateBytes: statSync(statePath).size });
 
       server.reset();
       if (!existsSync(CURL)) continue;
@@ -60,6 +61,7 @@ export async function bench({ runs = 3, checks = 1000, seconds = 30, intervalMs 
       sides.curl.map((s) => (s.cpuSeconds === null || s.polls === 0 ? null : (s.cpuSeconds / s.polls) * oursPolls)).filter((v) => v !== null),
     );
     const oursRss = stat('ours', (s) => s.peakRssMb);
+    const statePerCheck = stat('ours', (s) => s.stateBytes) / checks;
     return [
       row({
         id: 'polling.jitter.p50',
@@ -100,6 +102,16 @@ export async function bench({ runs = 3, checks = 1000, seconds = 30, intervalMs 
         target: '≤ 150 MB',
         pass: oursRss === null ? null : oursRss <= 150,
         note: 'baseline: largest single process of the loop',
+      }),
+      row({
+        id: 'polling.state',
+        figure: `polling ${label}: state per check`,
+        unit: 'B',
+        ours: Math.round(statePerCheck),
+        baseline: null,
+        target: '≤ 1 KB',
+        pass: statePerCheck <= 1024,
+        note: `the state file after the run, ${round(stat('ours', (s) => s.stateBytes) / 1024)} KB for ${checks} checks`,
       }),
     ];
   } finally {

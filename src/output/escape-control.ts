@@ -1,3 +1,5 @@
+import { deepMap } from '../deep-map.js';
+
 /**
  * The one rule for text rollout quotes from outside — names from a plan, response bodies, reasons,
  * messages from servers, anything read back from a state file: its control characters are shown,
@@ -24,21 +26,12 @@ export function escapeControl(text: string): string {
   });
 }
 
-/** Every string inside plain objects and arrays escaped; anything else (bytes, numbers) left as it is. */
+/**
+ * Every string inside plain objects and arrays escaped; anything else (bytes, numbers) left as it
+ * is. What has nothing to escape is returned itself, not copied (deep-map.ts): do not mutate it.
+ */
 export function escapeControlDeep<T>(value: T): T {
-  return walk(value) as T;
-}
-
-function walk(value: unknown): unknown {
-  if (typeof value === 'string') return escapeControl(value);
-  if (Array.isArray(value)) return value.map(walk);
-  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
-  if (proto === Object.prototype || proto === null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value as object)) out[key] = walk(item);
-    return out;
-  }
-  return value;
+  return deepMap(value, escapeControl) as T;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { deepMap } from '../deep-map.js';
 import { secretVars } from './secret-name.js';
 
 /** What a secret value is replaced with, everywhere the tool writes. */
@@ -53,20 +54,17 @@ export class Redactor {
     return this.buffer(Buffer.from(text)).toString();
   }
 
-  /** Strings anywhere inside plain objects and arrays; bytes are redacted as bytes. */
+  /**
+   * Strings anywhere inside plain objects and arrays; bytes are redacted as bytes. What holds no
+   * secret is returned itself, not copied (deep-map.ts): do not mutate it.
+   */
   deep<T>(value: T): T {
     if (!this.active) return value;
-    return this.walk(value) as T;
-  }
-
-  private walk(value: unknown): unknown {
-    if (typeof value === 'string') return this.text(value);
-    if (value instanceof Uint8Array) return this.buffer(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-    if (Array.isArray(value)) return value.map((item) => this.walk(item));
-    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item)]));
-    }
-    return value;
+    return deepMap(
+      value,
+      (text) => this.text(text),
+      (bytes) => this.buffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+    ) as T;
   }
 
   /** Redacts every complete occurrence in `buf`. */

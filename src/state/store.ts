@@ -12,6 +12,18 @@ const GROUP_RECORD_MS = 100;
 
 /** Poll results are coalesced: at most one write per this interval while only counters change. */
 const PROGRESS_FLUSH_MS = 1000;
+/** ...and at most this much progress written a second: a big document is rewritten less often. */
+const PROGRESS_BYTES_PER_S = 256 * 1024;
+
+/**
+ * How long poll counters wait to be written, after a write of `documentBytes`: a second, or longer
+ * for a document over 256 KB (a thousand checks, ~1 MB: every 4 s). Rewriting a megabyte every
+ * second (a row update on PostgreSQL, a file with two fsyncs that block the event loop) cost more
+ * than the polls; counters are all a crash can lose by it, transitions are written at once.
+ */
+export function progressFlushMs(documentBytes: number): number {
+  return Math.max(PROGRESS_FLUSH_MS, Math.ceil((documentBytes / PROGRESS_BYTES_PER_S) * 1000));
+}
 
 /**
  * Transitions after which a command starts, or the run ends: the engine awaits their record
@@ -53,6 +65,8 @@ export class StateStore {
   private queue: Promise<void> = Promise.resolve();
   private expected: Expected;
   private failed: { error: unknown } | null = null;
+  /** Length of the last text written (progressFlushMs). */
+  private writtenBytes = 0;
   /** Lineage and serial of the last write that reached the backend. */
   lastGood: Expected;
 
@@ -86,7 +100,7 @@ export class StateStore {
       this.immediate ??= setImmediate(() => void this.flush());
     } else if (change === 'progress') {
       this.dirty = true;
-      this.timer ??= setTimeout(() => void this.flush(), PROGRESS_FLUSH_MS);
+      this.timer ??= setTimeout(() => void this.flush(), progressFlushMs(this.writtenBytes));
     }
     return undefined;
   };
@@ -127,6 +141,7 @@ export class StateStore {
     this.doc.serial++;
     this.doc.rolloutctlVersion = version; // the last writer: a release older than it says who to use instead
     const record = storedRecord(this.doc, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`));
+    this.writtenBytes = record.text.length;
     const expected = this.expected;
     this.expected = { lineage: record.lineage, serial: record.serial };
     this.queue = this.queue.then(async () => {

@@ -26,6 +26,7 @@ const figureIds = [
   'polling.jitter.p99',
   'polling.cpu',
   'polling.rss',
+  'polling.state',
   'detect.p50',
   'detect.p95',
   'output.throughput',

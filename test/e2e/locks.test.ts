@@ -86,7 +86,7 @@ describe('locks', { timeout: 40_000 }, () => {
     await writeFile(lockPath(statePath()), JSON.stringify(hostile));
     const result = await runCli(['unlock', '--run-id', 'r-elsewhere'], { cwd: dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
-    expect(result.stdout).not.toMatch(/\u001b/);
+    expect(result.stdout).not.toContain(String.fromCharCode(27));
     expect(result.stdout).toContain('on ci\\x1b]0;owned\\x07\\x1b[2J');
   });
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -111,6 +112,14 @@ describe('the HTTP client', { timeout: 30_000 }, () => {
     const result = await pending;
     expect(result.error).toEqual({ kind: 'network', message: 'request cancelled' });
     expect(result.latencyMs).toBeLessThan(5_000);
+  });
+
+  it("leaves nothing on the caller's signal once a request is over", async () => {
+    // A check's signal lives for the whole soak: a listener (or a composed signal) left on it per
+    // request would keep every poll's request in memory until the soak ends.
+    const controller = new AbortController();
+    for (const path of ['/ok', '/big', '/reset', '/hang']) await client.request({ url: server.url(path), timeoutMs: 300, signal: controller.signal });
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
 

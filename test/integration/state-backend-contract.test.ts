@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,32 @@ describe.each(backends)('state backend contract: %s', (_name, open) => {
       await lock.release();
     } finally {
       await b.close();
+    }
+  });
+});
+
+describe('the local file backend', () => {
+  it('sees another writer between two of its writes, whether it renamed a file in or wrote in place', async () => {
+    // Our own writes are not read back (written-file.ts): what anyone else does must still be seen.
+    const key = `k${n++}`;
+    const ours = await openBackend(path.join(tempDir, `${key}/state.json`), { key, env: {}, host: 'h', clock: systemClock, baseDir: tempDir });
+    const theirs = await openBackend(path.join(tempDir, `${key}/state.json`), { key, env: {}, host: 'h', clock: systemClock, baseDir: tempDir });
+    try {
+      await write(ours, doc('r1', 'L1', 1), null);
+      await write(ours, doc('r1', 'L1', 2), { lineage: 'L1', serial: 1 });
+      await write(theirs, doc('r1', 'L1', 3), { lineage: 'L1', serial: 2 });
+      await expect(write(ours, doc('r1', 'L1', 3), { lineage: 'L1', serial: 2 })).rejects.toBeInstanceOf(StaleWriteError);
+
+      await write(ours, doc('r1', 'L1', 4), { lineage: 'L1', serial: 3 });
+      // The same length, the same inode, within the same clock tick: only the bytes differ.
+      const file = path.join(tempDir, `${key}/state.json`);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"serial":4', '"serial":7'));
+      await expect(write(ours, doc('r1', 'L1', 5), { lineage: 'L1', serial: 4 })).rejects.toBeInstanceOf(StaleWriteError);
+      await write(ours, doc('r1', 'L1', 8), { lineage: 'L1', serial: 7 });
+      expect((await theirs.read())?.serial).toBe(8);
+    } finally {
+      await ours.close();
+      await theirs.close();
     }
   });
 });

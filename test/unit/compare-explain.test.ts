@@ -5,8 +5,8 @@ import type { RolloutEvent } from '../../src/engine/events.js';
 import { notifyPayload } from '../../src/notify/message.js';
 import { renderJobSummary } from '../../src/output/job-summary.js';
 import { measurementLine } from '../../src/output/measurement.js';
-import { SUMMARY_TEXT_MAX } from '../../src/state/document.js';
 import { applyEvent, initialState } from '../../src/run/reduce.js';
+import { SUMMARY_TEXT_MAX } from '../../src/state/document.js';
 import { polled, soakCheck } from '../helpers/checks.js';
 
 const base = { time: '2026-11-25T10:00:00.000Z', runId: 'r', stage: 'canary', index: 0 };

@@ -20,13 +20,13 @@ const scenario = fc.record({
   pauseMs: fc.constantFrom(0, 5 * MINUTE),
   gate: fc.constantFrom('none', 'approval'),
   interruptAtMs: fc.option(fc.integer({ min: 0, max: 8 * MINUTE }), { nil: null }),
-  then: fc.constantFrom('resume', 'promote', 'abort'),
+  afterwards: fc.constantFrom('resume', 'promote', 'abort'),
 });
 
 describe('one fold: the document of an engine run is the fold of its events', () => {
   it('folding the events afterwards gives the document folded live, across run, interrupt and continue', async () => {
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ failing, pauseMs, gate, interruptAtMs, then }) => {
+      fc.asyncProperty(scenario, async ({ failing, pauseMs, gate, interruptAtMs, afterwards }) => {
         const p = plan({ pauseMs, approval: gate === 'approval' ? approval(null, 'abort') : null });
         const h = harness(p, failing);
         const first = h.process();
@@ -35,7 +35,7 @@ describe('one fold: the document of an engine run is the fold of its events', ()
         expect(refold(h.events)).toEqual(h.state());
         const status = h.state().status;
         if (status === 'paused' || status === 'interrupted') {
-          const decision = then === 'resume' ? undefined : ({ decision: then, by: 'alice', reason: null } as const);
+          const decision = afterwards === 'resume' ? undefined : ({ decision: afterwards, by: 'alice', reason: null } as const);
           await h.clock.runUntilSettled(continueWith(p, h.state(), h.process().deps, decision));
           expect(refold(h.events)).toEqual(h.state());
         }

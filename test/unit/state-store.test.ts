@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineDeps } from '../../src/engine/deps.js';
 import type { Plan } from '../../src/plan/types.js';
 import type { Expected, StateBackend, StoredRecord } from '../../src/state/backend.js';
-import { StateStore } from '../../src/state/store.js';
+import { progressFlushMs, StateStore } from '../../src/state/store.js';
 import { startRun } from './run-harness.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -133,5 +133,12 @@ describe('running commands in the state, one per unit (issue 16 item 5)', () => 
     expect(store.text()).toContain('"unit": "b"');
     store.recordProcessGroup('b', null);
     expect(groups()).toEqual([]);
+  });
+
+  it('writes poll counters at most once a second, and a big document less often', () => {
+    expect(progressFlushMs(0)).toBe(1000);
+    expect(progressFlushMs(200 * 1024)).toBe(1000);
+    expect(progressFlushMs(1024 ** 2)).toBe(4000);
+    expect(progressFlushMs(4 * 1024 ** 2)).toBe(16_000);
   });
 });

@@ -10,6 +10,7 @@ import { StaleWriteError } from '../errors.js';
 import { acquireLock, HEARTBEAT_MS, pidIsAlive, readLockHolder, removeLock, staleReason } from '../lock.js';
 import { readState } from '../read-state.js';
 import { FileHistory } from './history.js';
+import { noteWritten, stillWritten, type WrittenFile } from './written-file.js';
 
 export interface FileBackendOptions {
   host: string;
@@ -25,6 +26,8 @@ export interface FileBackendOptions {
  */
 export class FileBackend implements StateBackend {
   private readonly past: FileHistory;
+  /** The file as our last write left it, and the identity it holds (see storedIdentity). */
+  private written: { file: WrittenFile; lineage: string; serial: number } | null = null;
 
   constructor(
     readonly location: string,
@@ -42,7 +45,10 @@ export class FileBackend implements StateBackend {
     const same = stored === null ? expected === null : expected !== null && stored.lineage === expected.lineage && stored.serial === expected.serial;
     if (!same) throw new StaleWriteError(this.location, expected, stored);
     if (stored !== null && stored.lineage !== record.lineage) this.past.keepCurrent();
+    this.written = null;
     writeFileAtomic(this.location, record.text, { backup: backupOf(record.status) });
+    const file = noteWritten(this.location, record.text);
+    if (file) this.written = { file, lineage: record.lineage, serial: record.serial };
   }
 
   async replace(doc: StateDocument): Promise<void> {
@@ -50,6 +56,7 @@ export class FileBackend implements StateBackend {
       // A stored record that cannot be read (`state push --force` over it) has no history to keep.
       const stored = this.storedIdentityIfReadable();
       if (stored !== null && stored.lineage !== doc.lineage) this.past.keepCurrent();
+      this.written = null;
       writeFileAtomic(this.location, `${JSON.stringify(doc, null, 2)}\n`, { backup: backupOf(doc.status) });
     } catch (error) {
       throw unusableLocation(this.location, error);
@@ -65,8 +72,13 @@ export class FileBackend implements StateBackend {
     }
   }
 
-  /** The stored record's lineage and serial; null when there is none. */
+  /**
+   * The stored record's lineage and serial; null when there is none. Not read back when the file
+   * is still the one our last write left (written-file.ts): a soak writes again and again.
+   */
   private storedIdentity(): { lineage: string; serial: number } | null {
+    const written = this.written;
+    if (written !== null && stillWritten(this.location, written.file)) return { lineage: written.lineage, serial: written.serial };
     let text: string;
     try {
       text = readFileSync(this.location, 'utf8');
