@@ -1,3 +1,4 @@
+import type { ConditionBounds } from '../conditions/bounds.js';
 import type { UnitRef } from '../run/ref.js';
 
 /**
@@ -39,6 +40,11 @@ export interface SoakCheck {
   dryRun: boolean;
   pass: string | null;
   fail: string | null;
+  /**
+   * The conditions' shapes as compiled, for charts: each one's bounds when it is a plain comparison
+   * of one field of `result` with numbers, else null (also null when there is no such condition).
+   */
+  bounds: { pass: ConditionBounds | null; fail: ConditionBounds | null };
   onNoData: 'inconclusive' | 'fail' | 'pass';
 }
 

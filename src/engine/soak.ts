@@ -1,4 +1,6 @@
 import { setMaxListeners } from 'node:events';
+import type { Measurement } from '../checks/kind.js';
+import { boundsOf } from '../conditions/bounds.js';
 import type { Check, OnInconclusive, Stage } from '../plan/types.js';
 import type { EngineDeps } from './deps.js';
 import type { EmitInput, SoakCheck } from './events.js';
@@ -64,7 +66,7 @@ export async function soakStage(
         kind: check.kind,
         ok: judged.outcome === 'pass',
         outcome: judged.outcome,
-        status: measurement.status ?? null,
+        status: legacyStatus(measurement),
         latencyMs: measurement.latencyMs,
         error: pollError(judged),
         value: jsonValue(measurement.value),
@@ -136,6 +138,12 @@ export async function soakStage(
   return { kind: 'passed', inconclusive: inconclusive.map((c) => c.name) };
 }
 
+/** `check.polled`'s `status`, kept for 0.1.0's readers: the kind's own `status` detail when it is a number. */
+function legacyStatus(measurement: Measurement): number | null {
+  const status = measurement.detail?.status;
+  return typeof status === 'number' ? status : null;
+}
+
 /** How `soak.started` announces a check. */
 export function soakCheck(check: Check): SoakCheck {
   return {
@@ -150,6 +158,7 @@ export function soakCheck(check: Check): SoakCheck {
     dryRun: check.dryRun,
     pass: check.pass,
     fail: check.fail,
+    bounds: { pass: check.pass === null ? null : boundsOf(check.pass), fail: check.fail === null ? null : boundsOf(check.fail) },
     onNoData: check.onNoData,
   };
 }

@@ -34,6 +34,8 @@ export const commandKind: CheckKind<RawCommand, CommandCheckSpec> = {
     return { kind: 'command', run, env };
   },
   measure: measureCommand,
+  // What the command printed last is the value; its exit code is the kind's own verdict.
+  presentation: { label: 'result', unit: '', plot: [], rule: 'pass: exit 0 · fail: exit 1' },
   describe: (spec) => `run: ${spec.run}`,
   show: (spec) => ({ run: spec.run, args: Object.keys(spec.env) }),
 };
