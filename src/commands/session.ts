@@ -12,7 +12,7 @@ import type { Reporter } from '../output/reporter.js';
 import type { Plan } from '../plan/types.js';
 import { recordEvents } from '../report/record.js';
 import { unitKey } from '../run/unit-key.js';
-import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
+import { redactError, redactEvents } from '../secrets/redact-events.js';
 import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import type { LockHandle, StateBackend } from '../state/backend.js';
 import { ciJobUrl } from '../state/ci-job.js';
@@ -22,6 +22,7 @@ import { isRemoteLocation, localEventLogAnchor } from '../state/registry.js';
 import { StateStore, type StoreOptions } from '../state/store.js';
 import { lockLeftAdvice, STOPPED_BY, stateFailure } from '../state/write-failure.js';
 import { takeLock } from './take-lock.js';
+import { createWarnings } from './warnings.js';
 
 /**
  * What `run`, `resume` and `rollback` share: a reporter, the store's lock (its heartbeat belongs
@@ -36,7 +37,7 @@ export interface Session {
   eventLogAnchor: string | null;
   reporter: Reporter;
   backend: StateBackend;
-  /** Warns through the reporter, secrets redacted. */
+  /** Says a warning: a `warning` event (secrets redacted) to the reporter and the event log. */
   warn(message: string): void;
   /** Redacts secrets from an error escaping the command (its class and exit code kept). */
   redact(error: unknown): unknown;
@@ -72,11 +73,12 @@ export interface SessionOptions {
 export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
   const { backend, plan } = options;
   // Secrets first: under GitHub Actions their ::add-mask:: lines must precede any other output.
-  const { redactor, warnings } = setUpSecrets(plan, ctx);
+  const { redactor, warnings: secretWarnings } = setUpSecrets(plan, ctx);
   const reporter = createReporter(ctx, options.output);
-  const warn = redactWarnings(redactor, reporter);
+  const said = createWarnings(ctx, options.runId, redactor, reporter);
+  const warn = said.warn;
   const polls = options.command !== 'rollout rollback';
-  for (const message of [...warnings, ...(polls ? insecureWarnings(plan) : [])]) warn(message);
+  for (const message of [...secretWarnings, ...(polls ? insecureWarnings(plan) : [])]) warn(message);
   const ciJob = ciJobUrl(ctx.env);
   let lock: LockHandle;
   try {
@@ -97,9 +99,16 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   // For `rollout report`: the run's events, redacted, in a log beside the local state file (with a
   // shared store, in the plan's .rollout/ of this runner, where `run --report` and `report` find it).
   const eventLogAnchor = isRemoteLocation(backend.location) ? localEventLogAnchor(options.plan.dir) : backend.location;
+  // The log's own trouble is said to the reporter only: it cannot record that it cannot record.
   const eventLog = eventLogAnchor
-    ? recordEvents(ctx, { statePath: eventLogAnchor, runId: options.runId, command: options.command }, (value) => redactor.deep(value), warn)
+    ? recordEvents(
+        ctx,
+        { statePath: eventLogAnchor, runId: options.runId, command: options.command },
+        (value) => redactor.deep(value),
+        (message) => reporter.warn(redactor.text(message)),
+      )
     : null;
+  if (eventLog) said.record(eventLog);
 
   // Stops the engine the way a cancel does, without a signal: a lost lock, or a state write that failed.
   // Its reason is what the record says stopped the run (`interruptedBy`); the error itself is kept for settle().

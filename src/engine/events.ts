@@ -269,7 +269,19 @@ export interface CommandOutput extends Base {
   chunk: Uint8Array;
 }
 
+/**
+ * Something worth a person's attention that is not a step of the run (a stale lock taken over, a
+ * webhook not delivered, TLS verification off): every reporter renders it and the event log records
+ * it. Said by the command around the engine, never about a unit; `--json` keeps it on stderr, so
+ * `run.finished` stays the last line on stdout.
+ */
+export interface Warning extends Base {
+  type: 'warning';
+  message: string;
+}
+
 export type RolloutEvent =
+  | Warning
   | RunStarted
   | RunResumed
   | StageStarted

@@ -39,7 +39,8 @@ export function pendingStage(name: string): StageState {
 
 /** Folds one event into the document (in place) and says how urgently it must reach disk. */
 export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
-  if (event.type === 'command.output') return 'none';
+  // Neither changes where the run is: output is the event log's, a warning the reporters' and the log's.
+  if (event.type === 'command.output' || event.type === 'warning') return 'none';
   doc.updatedAt = event.time;
   const stage = 'index' in event && event.index !== null ? doc.stages[event.index] : undefined;
   switch (event.type) {
