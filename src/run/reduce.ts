@@ -106,7 +106,8 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
     }
     case 'stage.passed':
       if (stage) Object.assign(stage, { status: 'succeeded', step: 'done', finishedAt: event.time });
-      if (stage && event.inconclusive.length > 0) stage.health.inconclusive = event.inconclusive;
+      // Event logs written before `inconclusive` existed (0.1.0's) have none.
+      if (stage && (event.inconclusive ?? []).length > 0) stage.health.inconclusive = event.inconclusive;
       return 'transition';
     case 'stage.failed':
       if (stage) Object.assign(stage, { status: 'failed', step: 'done', finishedAt: event.time });

@@ -44,3 +44,14 @@ describe('one fold: the document of an engine run is the fold of its events', ()
     );
   });
 });
+
+describe('the fold reads event logs of earlier releases', () => {
+  it('a stage.passed without `inconclusive` (as 0.1.0 wrote it) folds, with nothing let through', () => {
+    const base = { time: '2026-11-25T10:00:00.000Z', runId: 'r' };
+    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
+    const old = JSON.parse(JSON.stringify({ ...base, type: 'stage.passed', stage: 'canary', index: 0, durationMs: 5 })) as RolloutEvent;
+    applyEvent(doc, old);
+    expect(doc.stages[0]).toMatchObject({ status: 'succeeded' });
+    expect(doc.stages[0]?.health.inconclusive).toBeUndefined();
+  });
+});
