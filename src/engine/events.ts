@@ -1,3 +1,4 @@
+import type { Outcome } from '../checks/kind.js';
 import type { ConditionBounds } from '../conditions/bounds.js';
 import type { UnitRef } from '../run/ref.js';
 
@@ -20,8 +21,9 @@ export interface PollError {
   message: string;
 }
 
-/** A measurement's outcome: see docs/checks.md. */
-export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'error';
+/** A measurement's outcome (docs/checks.md): defined once, by the check-kind seam. */
+export type { Outcome } from '../checks/kind.js';
+
 /** A check's verdict over the soak. */
 export type CheckVerdict = Outcome;
 export type OutcomeCounts = Record<Outcome, number>;

@@ -1,9 +1,10 @@
+import type { Outcome } from '../checks/kind.js';
 import { presentationOf } from '../checks/presentation.js';
 import { boundsOf, type ConditionBounds } from '../conditions/bounds.js';
 import type { CheckPolled } from '../engine/events.js';
 import { type ChartCondition, conditionText, type Threshold, thresholdOf } from './threshold.js';
 
-export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'error';
+export type { Outcome } from '../checks/kind.js';
 
 /** A check's definition as `soak.started` announces it; the contract's fields are optional (older runs lack them). */
 export interface CheckDefinition {
