@@ -29,7 +29,7 @@ export async function soakStage(
   emit: EmitInput,
   policy: { onInconclusive: OnInconclusive } = { onInconclusive: 'fail' },
 ): Promise<SoakOutcome> {
-  if (stage.health.length === 0) {
+  if (stage.checks.length === 0) {
     await deps.clock.sleep(stage.soakMs, deps.signal);
     return deps.signal.aborted ? { kind: 'interrupted' } : { kind: 'passed', inconclusive: [] };
   }
@@ -115,8 +115,8 @@ export async function soakStage(
   try {
     // First measurements are spread 1 ms apart (within one interval), so a thousand checks do not
     // all fire at the same instant; each check then keeps its own regular schedule.
-    setMaxListeners(stage.health.length + 10, stop.signal);
-    await Promise.all(stage.health.map((check, i) => watch(check, Math.floor(i * Math.min(1, check.intervalMs / stage.health.length)))));
+    setMaxListeners(stage.checks.length + 10, stop.signal);
+    await Promise.all(stage.checks.map((check, i) => watch(check, Math.floor(i * Math.min(1, check.intervalMs / stage.checks.length)))));
     if (failure === null && !stop.signal.aborted) await deps.clock.sleep(soakEnd - deps.clock.now(), stop.signal);
   } finally {
     deps.signal.removeEventListener('abort', onInterrupt);

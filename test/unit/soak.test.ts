@@ -16,7 +16,7 @@ const stage = (soakMs: number, health: Check[]): Stage => ({
   rollback: null,
   soakMs,
   timeoutMs: 1000,
-  health,
+  checks: health,
   pauseMs: 0,
   approval: null,
 });
