@@ -92,7 +92,7 @@ stages:
     expect(events.find((e) => e.type === 'stage.skipped')).toMatchObject({ stage: 'last', index: 3 });
     // The same events built the state file.
     expect(state.status).toBe('rolled_back');
-    expect(events.filter((e) => e.type === 'check.polled' && e.stage === 'canary').length).toBe(state.stages.find((s) => s.name === 'canary')?.health.polls);
+    expect(events.filter((e) => e.type === 'check.polled' && e.stage === 'canary').length).toBe(state.stages.find((s) => s.name === 'canary')?.checkResults.polls);
   });
 
   it('rollout resume --json emits run.resumed with its documented fields, and only JSON on stdout', async () => {
