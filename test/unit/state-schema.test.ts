@@ -101,7 +101,7 @@ describe('the state document schema', () => {
     expect(checkStateValue({ hello: 'world' })).toMatchObject({ ok: false, newer: false, problem: 'not a rolloutctl state document (version 2)' });
   });
 
-  it('reads a version-1 document (0.1.0) as version 2, in place: `health` is `checkResults`, a check\'s `url` its `description`', () => {
+  it("reads a version-1 document (0.1.0) as version 2, in place: `health` is `checkResults`, a check's `url` its `description`", () => {
     const old = doc() as Record<string, unknown> & { stages: Record<string, unknown>[] };
     (old.stages[0] as { health: { checks: unknown[] } }).health.checks.push({
       name: 'smoke',
@@ -120,7 +120,8 @@ describe('the state document schema', () => {
     expect(old.version).toBe(2);
     expect(old.stages[0]).not.toHaveProperty('health');
     expect(old.stages[0]?.checkResults).toMatchObject({ polls: 0, checks: [{ name: 'smoke', description: 'run: ./smoke.sh' }] });
-    expect((old.stages[0]?.checkResults as { checks: object[] }).checks[0]).not.toHaveProperty('url');
+    const migrated = old.stages[0]?.checkResults as { checks: object[] };
+    expect(migrated.checks[0]).not.toHaveProperty('url');
     // Version 2 as written: validates as it is; a version-2 document with version 1's names is refused, naming the field.
     expect(validateStateDocument(JSON.parse(JSON.stringify(old)))).toMatchObject({ ok: true });
     expect(validateStateDocument({ ...doc(), version: 2 })).toMatchObject({ ok: false, problems: ['stages[0].checkResults: expected object, found nothing'] });
