@@ -45,7 +45,7 @@ stages:
     expect(await exists(path.join(ws.dir, 'rollback.log'))).toBe(false);
 
     const state = await readState(defaultStatePath(ws.dir));
-    expect(state.version).toBe(1);
+    expect(state.version).toBe(2);
     expect(state.status).toBe('succeeded');
     expect(state.runId).toEqual(expect.any(String));
     expect(state.runId.length).toBeGreaterThan(0);
