@@ -148,6 +148,7 @@ function legacyStatus(measurement: Measurement): number | null {
 export function soakCheck(check: Check): SoakCheck {
   return {
     name: check.name,
+    description: check.description,
     url: check.description,
     kind: check.kind,
     intervalMs: check.intervalMs,

@@ -9,6 +9,8 @@ export type { Outcome } from '../checks/kind.js';
 /** A check's definition as `soak.started` announces it; the contract's fields are optional (older runs lack them). */
 export interface CheckDefinition {
   name: string;
+  /** Absent in logs written before 0.2.0, which name it `url`. */
+  description?: string;
   url: string;
   intervalMs: number;
   failureThreshold: number;
@@ -68,7 +70,7 @@ export function newSeries(stage: string, stageIndex: number, def: CheckDefinitio
     stageIndex,
     name: def.name,
     kind,
-    describe: def.url,
+    describe: def.description ?? def.url,
     pass: def.pass ?? null,
     fail: def.fail ?? null,
     dryRun: def.dryRun ?? false,

@@ -185,7 +185,8 @@ function startSoak(stage: StageState, event: SoakStarted): void {
     lastError: null,
     checks: event.checks.map((c) => ({
       name: c.name,
-      description: c.url,
+      // Logs written before 0.2.0 (the report folds them too) have only `url`.
+      description: c.description ?? c.url,
       polls: 0,
       failures: 0,
       consecutiveFailures: 0,
