@@ -95,4 +95,24 @@ normal_out <- c(
   vapply(ps, function(p) obj(p = num(p), q = num(qnorm(p))), "")
 )
 write_cases(normal_out, "normal.json")
-cat("wrote test/fixtures/stats/{wilcox,counts,summary,normal}.json\n")
+
+# --- IQR outlier removal: what R keeps within [Q1 - k*IQR, Q3 + k*IQR] (quantile type 7) ----------
+set.seed(4)
+spiky <- c(round(rnorm(30, 20, 2), 2), 95, 140, -40)
+outlier_cases <- list(
+  list(name = "latencies with spikes", x = spiky, k = 1.5),
+  list(name = "no outliers", x = c(1, 2, 3, 4, 5, 6), k = 1.5),
+  list(name = "a wider fence", x = spiky, k = 3),
+  list(name = "constant with one spike", x = c(5, 5, 5, 5, 5, 9), k = 1.5),
+  list(name = "n = 1", x = c(3), k = 1.5),
+  list(name = "ties at the fence", x = c(1, 2, 2, 2, 3, 4, 4, 10), k = 1.5)
+)
+outlier_out <- vapply(outlier_cases, function(c) {
+  q <- quantile(c$x, c(0.25, 0.75), type = 7, names = FALSE)
+  fence <- c$k * (q[2] - q[1])
+  kept <- c$x[c$x >= q[1] - fence & c$x <= q[2] + fence]
+  w <- if (length(kept) > 1) wilcox.test(kept, c(1, 2, 3, 4, 5, 6, 7, 8, 9, 10) * mean(kept) / 5, exact = FALSE, correct = TRUE)$p.value else NaN
+  obj(name = str(c$name), values = arr(c$x), k = num(c$k), kept = arr(kept), pAgainstRamp = num(w))
+}, "")
+write_cases(outlier_out, "outliers.json")
+cat("wrote test/fixtures/stats/{wilcox,counts,summary,normal,outliers}.json\n")

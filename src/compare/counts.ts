@@ -1,4 +1,5 @@
-import { type Alternative, type Count, fisherTest, lookAlpha, proportionTest } from '../stats/index.js';
+import { type Alternative, type Count, fisherTest, mixtureCountTest, proportionTest } from '../stats/index.js';
+import { briefExplanation } from './explain.js';
 import { formatCount, formatLevel, formatP, formatShare, formatValue, percent } from './format.js';
 import type { CompareSettings } from './settings.js';
 import type { Comparison, ComparisonDetail, CountSummary, Look } from './verdict.js';
@@ -7,10 +8,11 @@ import type { Comparison, ComparisonDetail, CountSummary, Look } from './verdict
  * Judges errors out of requests, on the counts over the window so far (method fisher or
  * twoProportion) — never on per-interval rates, which sparse errors make meaningless:
  * 1. fewer than `minRequests` on either side → inconclusive (never a pass);
- * 2. Fisher's exact test (or the two-proportion test) of "the canary's share is higher" at this
- *    look's share of alpha;
+ * 2. within a soak (a look), the mixture SPRT on the errors' sides (stats/mixture-sprt.ts): its
+ *    p-value is valid at every look, so each look tests at 1 − confidence; without a look (a single
+ *    reading), Fisher's exact test (or the two-proportion test) of "the canary's share is higher";
  * 3. significant and the effect (difference of shares, or their ratio) beyond `allowed` → fail;
- *    beyond `critical` needs only the look-by-look level 1 − confidence (not its share of it);
+ *    beyond `critical` as well (the same level: the sequential test has no per-look share to skip);
  * 4. otherwise pass. No error on either side is a pass with p = 1.
  */
 export function compareCounts(baseline: Count, canary: Count, settings: CompareSettings, look: Look | null): Comparison {
@@ -44,30 +46,32 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   // The chi-squared approximation behind the two-proportion test fails when a cell expects fewer than
   // 5 events (R warns); its p-value and interval then disagree. Fisher's exact test decides instead.
   const exact = settings.method === 'fisher' || smallestExpected(canary, baseline) < 5;
-  const raw = exact ? fisherTest(canary, baseline, alternative) : prop.pValue;
+  const raw = look !== null ? mixtureCountTest(canary, baseline, alternative).pValue : exact ? fisherTest(canary, baseline, alternative) : prop.pValue;
   const pValue = Number.isNaN(raw) ? 1 : raw; // no error anywhere: nothing to tell apart
-  const level = look === null ? alpha : lookAlpha(alpha, look.index, look.count);
+  const level = alpha;
   const difference = c.share - b.share;
   const ratio = b.share === 0 ? (c.share === 0 ? 1 : Number.POSITIVE_INFINITY) : c.share / b.share;
   const value = effectOf(effect.measure, direction, difference, ratio);
   Object.assign(detail, { shift: difference, interval: shown.confInt, pValue, level, effect: { ...detail.effect, value } });
 
-  const lookText = look === null ? '' : ` (look ${look.index} of ${look.count})`;
+  const lookText = look === null ? '' : ` (look ${look.index})`;
   const shares = `${formatShare(c.share)} vs ${formatShare(b.share)}`;
   const evidence = `${formatP(pValue)} ${pValue <= level ? '≤' : '>'} ${formatLevel(level)}${lookText}`;
   const effectText = effect.measure === 'ratio' ? `ratio ${formatValue(value)}` : `difference ${formatShare(value)}`;
   const bound = (limit: number) => (effect.measure === 'ratio' ? formatValue(limit) : formatShare(limit));
   const testName =
-    settings.method === 'fisher'
-      ? "Fisher's exact"
-      : exact
-        ? "Fisher's exact: too few events for the two-proportion test"
-        : `two-proportion, ${percent(settings.confidence)} CI ${formatShare(shown.confInt[0])} to ${formatShare(shown.confInt[1])}`;
+    look !== null
+      ? 'mixture SPRT, valid at every look'
+      : settings.method === 'fisher'
+        ? "Fisher's exact"
+        : exact
+          ? "Fisher's exact: too few events for the two-proportion test"
+          : `two-proportion, ${percent(settings.confidence)} CI ${formatShare(shown.confInt[0])} to ${formatShare(shown.confInt[1])}`;
   const because = `${sides}: ${shares}, ${evidence} (${testName})`;
   if (effect.critical !== null && value >= effect.critical && pValue <= alpha) {
     return {
       outcome: 'fail',
-      display: `${sides}: ${shares}, ${effectText} ≥ ${bound(effect.critical)} critical`,
+      display: briefExplanation(detail, 'fail'),
       reason: `${because}; ${effectText} ≥ ${bound(effect.critical)} critical`,
       detail,
     };
@@ -75,14 +79,14 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   if (pValue <= level && value > effect.allowed) {
     return {
       outcome: 'fail',
-      display: `${sides}: ${shares}, ${formatP(pValue)}`,
+      display: briefExplanation(detail, 'fail'),
       reason: `${because}; ${effectText} > ${bound(effect.allowed)} allowed`,
       detail,
     };
   }
   const change = { increase: 'rise', decrease: 'drop', either: 'change' }[direction];
   const why = pValue <= level ? `${effectText} ≤ ${bound(effect.allowed)} allowed` : `no significant ${change}`;
-  return { outcome: 'pass', display: `${sides}: ${shares}, ${formatP(pValue)}`, reason: `${why}: ${because}`, detail };
+  return { outcome: 'pass', display: briefExplanation(detail, 'pass'), reason: `${why}: ${because}`, detail };
 }
 
 /** Oriented so that a bigger value is a worse canary. */

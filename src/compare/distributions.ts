@@ -1,4 +1,5 @@
-import { type Alternative, commonLanguageEffect, lookAlpha, rankTest, type Summary, summarise } from '../stats/index.js';
+import { type Alternative, commonLanguageEffect, lookAlpha, rankTest, removeOutliers, type Summary, summarise } from '../stats/index.js';
+import { briefExplanation } from './explain.js';
 import { formatLevel, formatP, formatSigned, formatValue, percent } from './format.js';
 import type { CompareSettings } from './settings.js';
 import type { Comparison, ComparisonDetail, Look } from './verdict.js';
@@ -14,7 +15,9 @@ import type { Comparison, ComparisonDetail, Look } from './verdict.js';
  *    never fails on a difference the test cannot tell from noise;
  * 4. otherwise pass. The shift shown is the Hodges–Lehmann estimate with its two-sided interval.
  */
-export function compareDistributions(baseline: readonly number[], canary: readonly number[], settings: CompareSettings, look: Look | null): Comparison {
+export function compareDistributions(rawBaseline: readonly number[], rawCanary: readonly number[], settings: CompareSettings, look: Look | null): Comparison {
+  const baseline = cleanPoints(rawBaseline, settings);
+  const canary = cleanPoints(rawCanary, settings);
   const b = summarise(baseline);
   const c = summarise(canary);
   const alpha = 1 - settings.confidence;
@@ -33,7 +36,11 @@ export function compareDistributions(baseline: readonly number[], canary: readon
     effect: { measure: effect.measure, value: null, allowed: effect.allowed, critical: effect.critical },
     short: null,
   };
-  const sides = `canary n=${c.n} median ${formatValue(c.median)} p95 ${formatValue(c.p95)} vs baseline n=${b.n} median ${formatValue(b.median)} p95 ${formatValue(b.p95)}`;
+  const removed =
+    settings.outliers === 'iqr'
+      ? ` (IQR outliers removed: canary ${finiteCount(rawCanary, settings) - c.n}, baseline ${finiteCount(rawBaseline, settings) - b.n})`
+      : '';
+  const sides = `canary n=${c.n} median ${formatValue(c.median)} p95 ${formatValue(c.p95)} vs baseline n=${b.n} median ${formatValue(b.median)} p95 ${formatValue(b.p95)}${removed}`;
   if (c.n < settings.minSamples || b.n < settings.minSamples) {
     detail.short = `${c.n < settings.minSamples ? `canary ${c.n}` : `baseline ${b.n}`} of ${settings.minSamples} points (minSamples)`;
     return { outcome: 'inconclusive', display: detail.short, reason: `not enough data: ${detail.short}; ${sides}`, detail };
@@ -61,15 +68,25 @@ export function compareDistributions(baseline: readonly number[], canary: readon
   const because = `${sides}: ${shift}${evidence}`;
   if (critical) {
     const reason = `canary ${worse(direction)}: ${because}; ${effectText} ≥ ${formatValue(effect.critical as number)} critical`;
-    return { outcome: 'fail', display: `${effectText} ≥ ${formatValue(effect.critical as number)} critical`, reason, detail };
+    return { outcome: 'fail', display: briefExplanation(detail, 'fail'), reason, detail };
   }
   if (significant && value > effect.allowed) {
     const reason = `canary ${worse(direction)}: ${because}; ${effectText} > ${formatValue(effect.allowed)} allowed`;
-    return { outcome: 'fail', display: `${shift}${effectText} > ${formatValue(effect.allowed)} allowed`, reason, detail };
+    return { outcome: 'fail', display: briefExplanation(detail, 'fail'), reason, detail };
   }
   const why = significant ? `${effectText} ≤ ${formatValue(effect.allowed)} allowed` : `no significant ${direction === 'either' ? 'change' : direction}`;
   const reason = `${why}: ${because}; ${effectText}`;
-  return { outcome: 'pass', display: `${shift}${evidence}, ${effectText}`, reason, detail };
+  return { outcome: 'pass', display: briefExplanation(detail, 'pass'), reason, detail };
+}
+
+/** The NaN policy (removed, or read as 0), then Tukey's fences when `outliers: iqr`: the points judged. */
+function cleanPoints(points: readonly number[], settings: CompareSettings): number[] {
+  const finite = (settings.nan === 'zero' ? points.map((v) => (Number.isNaN(v) ? 0 : v)) : points).filter(Number.isFinite);
+  return settings.outliers === 'iqr' ? removeOutliers(finite) : finite;
+}
+
+function finiteCount(points: readonly number[], settings: CompareSettings): number {
+  return points.filter((v) => Number.isFinite(v) || (settings.nan === 'zero' && Number.isNaN(v))).length;
 }
 
 function worse(direction: CompareSettings['direction']): string {

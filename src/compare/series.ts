@@ -6,9 +6,13 @@ export interface PointSeries {
   points: readonly (readonly [number, number])[];
 }
 
-/** Every point of every series (a distribution pools its instances); NaN points are no data and dropped. */
-export function poolPoints(series: readonly PointSeries[]): number[] {
-  return series.flatMap((s) => s.points.map(([, v]) => v)).filter((v) => !Number.isNaN(v));
+/**
+ * Every point of every series (a distribution pools its instances); NaN points are no data and
+ * dropped, unless `keepNaN` (the comparison's `nan: zero` reads them as 0: compareDistributions).
+ */
+export function poolPoints(series: readonly PointSeries[], keepNaN = false): number[] {
+  const points = series.flatMap((s) => s.points.map(([, v]) => v));
+  return keepNaN ? points : points.filter((v) => !Number.isNaN(v));
 }
 
 /**

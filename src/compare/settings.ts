@@ -39,12 +39,27 @@ export const compareShape = z
       .describe(
         'Effect size: a significant change fails only beyond `allowed`; one beyond `critical` fails at the plain level 1 − confidence, without waiting for the sequential rule. mannWhitney: meanRatio (default, allowed 1.2) or cles; counts: difference (default, allowed 0) or ratio.',
       ),
+    outliers: z
+      .enum(['none', 'iqr'])
+      .optional()
+      .describe("mannWhitney: iqr drops each side's points beyond Tukey's fences (1.5 × IQR outside the quartiles) before judging. Default none."),
+    nan: z
+      .enum(['remove', 'zero'])
+      .optional()
+      .describe('mannWhitney: a NaN point (0/0: a ratio with no traffic) is no data and removed (default), or read as 0.'),
     minSamples: wholeNumber(1).optional().describe('mannWhitney: points needed on each side; fewer is inconclusive, never a pass. Default 10.'),
     minRequests: wholeNumber(1).optional().describe('Counts: events (requests) needed on each side; fewer is inconclusive. Default 100.'),
   })
   .strict();
 
 export type RawCompare = z.infer<typeof compareShape>;
+
+/**
+ * The rules of a comparison without the sides' queries, for a kind whose one measurement yields both
+ * sides (a `command` check printing them): everything in `compareShape` but `baseline`, `canary`, `step`.
+ */
+export const compareRulesShape = compareShape.omit({ baseline: true, canary: true, step: true });
+export type RawCompareRules = z.infer<typeof compareRulesShape>;
 export type Method = 'mannWhitney' | 'fisher' | 'twoProportion';
 export type Direction = 'increase' | 'decrease' | 'either';
 export type EffectMeasure = 'meanRatio' | 'cles' | 'difference' | 'ratio';
@@ -60,6 +75,10 @@ export interface CompareSettings {
   effect: { measure: EffectMeasure; allowed: number; critical: number | null };
   minSamples: number;
   minRequests: number;
+  /** mannWhitney: drop points beyond Tukey's fences first. */
+  outliers: 'none' | 'iqr';
+  /** mannWhitney: a NaN point is removed, or read as 0. */
+  nan: 'remove' | 'zero';
   /** ms; null: the check's interval. */
   stepMs: number | null;
 }
@@ -67,11 +86,16 @@ export interface CompareSettings {
 export const COMPARE_DEFAULTS = { confidence: 0.98, minSamples: 10, minRequests: 100 } as const;
 
 /** Defaults applied; problems (a count method with a single query, an effect measure of the other family) reported by key. */
-export function normaliseCompare(raw: RawCompare, stepMs: number | null, problem: (key: (string | number)[], message: string) => void): CompareSettings {
+export function normaliseCompare(
+  raw: RawCompareRules & Partial<Pick<RawCompare, 'baseline' | 'canary'>>,
+  stepMs: number | null,
+  problem: (key: (string | number)[], message: string) => void,
+): CompareSettings {
   const method = raw.method ?? 'mannWhitney';
   const isCounts = method !== 'mannWhitney';
   for (const key of ['baseline', 'canary'] as const) {
     const query = raw[key];
+    if (query === undefined) continue;
     if (isCounts && typeof query === 'string') problem(['compare', key], `${method} compares counts: give {errors: <query>, total: <query>}`);
     if (!isCounts && typeof query !== 'string') problem(['compare', key], 'mannWhitney compares a distribution: give one query (or method: fisher for counts)');
   }
@@ -82,6 +106,8 @@ export function normaliseCompare(raw: RawCompare, stepMs: number | null, problem
   const critical = raw.effect?.critical ?? null;
   if (critical !== null && critical < allowed) problem(['compare', 'effect', 'critical'], `must be at least allowed (${allowed})`);
   if (isCounts && raw.tolerance !== undefined) problem(['compare', 'tolerance'], 'applies to mannWhitney; for counts use effect.allowed');
+  for (const key of ['outliers', 'nan'] as const)
+    if (isCounts && raw[key] !== undefined) problem(['compare', key], 'applies to mannWhitney (points), not to counts');
   return {
     method,
     direction: raw.direction ?? 'increase',
@@ -90,6 +116,8 @@ export function normaliseCompare(raw: RawCompare, stepMs: number | null, problem
     effect: { measure, allowed, critical },
     minSamples: raw.minSamples ?? COMPARE_DEFAULTS.minSamples,
     minRequests: raw.minRequests ?? COMPARE_DEFAULTS.minRequests,
+    outliers: raw.outliers ?? 'none',
+    nan: raw.nan ?? 'remove',
     stepMs,
   };
 }

@@ -49,7 +49,9 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
       const name = event.check ?? poll?.check ?? null;
       const shown = event.value ?? poll?.display ?? null;
       // The reason usually names the value already; say it only when it does not.
-      const value = name !== null && shown !== null && !event.reason.includes(shown) ? ` (deciding value of ${name}: ${shown})` : '';
+      // A comparison's reason already is its explanation (its display says it again, shorter: check.display).
+      const compared = poll?.error?.kind === 'compare';
+      const value = name !== null && shown !== null && !compared && !event.reason.includes(shown) ? ` (deciding value of ${name}: ${shown})` : '';
       return {
         ...base,
         event: event.type,

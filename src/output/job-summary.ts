@@ -29,7 +29,11 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
   }
   if (doc.failure) {
     const { check, value } = doc.failure;
-    const deciding = check && value && !doc.failure.reason.includes(value) ? ` (deciding value of ${text(check)}: ${text(value)})` : '';
+    // A comparison's reason already is its explanation; its display only says it again, shorter.
+    const deciding =
+      check && value && !doc.failure.reason.includes(value) && !isComparison(doc, doc.failure.stage, check)
+        ? ` (deciding value of ${text(check)}: ${text(value)})`
+        : '';
     lines.push('', `**Failed at ${text(doc.failure.stage)}:** ${text(doc.failure.reason)}${deciding}`);
   }
   return `${lines.join('\n')}\n\n`;
@@ -43,7 +47,14 @@ function checkCell(c: StateDocument['stages'][number]['checkResults']['checks'][
   if (c.verdict === 'inconclusive') return `❔ ${text(c.verdictReason ?? 'inconclusive')}${dry}`;
   if (c.verdict === 'error') return `⚠️ ${text(c.verdictReason ?? 'could not measure')}${dry}`;
   if (c.lastOk) return `✅${last ? ` ${text(last.display)}` : ''}${dry}`;
+  // A comparison's display is its whole explanation, bounded (src/compare/explain.ts); its reason is cut in the state.
+  if (c.lastError?.kind === 'compare' && last) return `❌ ${text(last.display)}${dry}`;
   return `❌ ${text(last?.condition ? `${last.display} (${last.condition})` : (c.lastError?.message ?? ''))}${dry}`;
+}
+
+function isComparison(doc: StateDocument, stage: string, check: string): boolean {
+  const state = doc.stages.find((s) => s.name === stage)?.checkResults.checks.find((c) => c.name === check);
+  return state?.lastError?.kind === 'compare';
 }
 
 /** One line for CI outputs: `failed at canary, rolled back`. */

@@ -140,7 +140,7 @@ stages:
     expect(result.exitCode, describeResult(result)).toBe(1);
     const reason = String(failure(result)?.reason);
     expect(reason).toMatch(
-      /^prometheus check errors failed once: canary errors \d+\/\d+ vs baseline 0\/[\d,]+: [\d.]+ % vs 0 %, p (<|=) [\d.]+ ≤ [\d.]+ \(look \d+ of 9\) \(Fisher's exact\); difference [\d.]+ % > 0 % allowed$/,
+      /^prometheus check errors failed once: canary errors \d+\/\d+ vs baseline 0\/[\d,]+: [\d.]+ % vs 0 %, p (<|=) [\d.]+ ≤ [\d.]+ \(look \d+\) \(mixture SPRT, valid at every look\); difference [\d.]+ % > 0 % allowed$/,
     );
     const [, errorsSeen, requests] = /canary errors (\d+)\/(\d+)/.exec(reason) ?? [];
     expect(Number(errorsSeen) / Number(requests)).toBeGreaterThan(0.03);

@@ -61,7 +61,10 @@ describe('comparing a distribution (mannWhitney)', () => {
 
   it('critical: an effect beyond it fails at the plain level, before the sequential rule allows, never on noise', () => {
     const verdict = compareDistributions(around(1, 10), around(5, 10), settings({ effect: { critical: 3 }, minSamples: 10 }), { index: 1, count: 1000 });
-    expect(verdict).toMatchObject({ outcome: 'fail', display: 'mean ratio 5 ≥ 3 critical' });
+    expect(verdict).toMatchObject({
+      outcome: 'fail',
+      display: 'n=10 med 4.9 p95 5.71 vs n=10 med 0.98 p95 1.14; +3.92 (CI 3.28–4.56); p<0.001>0.000034; ratio 5≥3 critical',
+    });
     expect(compareDistributions(around(1, 10), around(5, 10), settings({ minSamples: 10 }), { index: 1, count: 1000 }).outcome).toBe('pass');
     // Three points a side: a ratio of 5, but p = 0.04 > 0.02: not evidence.
     expect(compareDistributions([1, 1.1, 0.9], [5, 5.5, 4.5], settings({ effect: { critical: 3 }, minSamples: 3 }), null).outcome).toBe('pass');
@@ -101,8 +104,21 @@ describe('comparing counts (fisher, twoProportion)', () => {
     const verdict = compareCounts({ events: 2, total: 2660 }, { events: 7, total: 140 }, counts(), { index: 2, count: 10 });
     expect(verdict.outcome).toBe('fail');
     expect(verdict.reason).toBe(
-      "canary errors 7/140 vs baseline 2/2,660: 5.0 % vs 0.075 %, p < 0.001 ≤ 0.0027 (look 2 of 10) (Fisher's exact); difference 4.9 % > 0 % allowed",
+      'canary errors 7/140 vs baseline 2/2,660: 5.0 % vs 0.075 %, p < 0.001 ≤ 0.02 (look 2) (mixture SPRT, valid at every look); difference 4.9 % > 0 % allowed',
     );
+  });
+
+  it('within a soak, fails at the second canary error against a baseline with none, at any look of a long soak', () => {
+    // 5 s into a soak of 31 looks: 10 req/s to the canary, 190 to the baseline.
+    const verdict = compareCounts({ events: 0, total: 950 }, { events: 2, total: 50 }, counts({ minRequests: 20 }), { index: 5, count: 31 });
+    expect(verdict.outcome).toBe('fail');
+    expect(verdict.detail).toMatchObject({ look: { index: 5, count: 31 } });
+    expect(verdict.detail.level).toBeCloseTo(0.02, 12);
+    expect(verdict.reason).toBe(
+      'canary errors 2/50 vs baseline 0/950: 4.0 % vs 0 %, p = 0.0071 ≤ 0.02 (look 5) (mixture SPRT, valid at every look); difference 4.0 % > 0 % allowed',
+    );
+    // One error is not evidence, however early or late.
+    expect(compareCounts({ events: 0, total: 950 }, { events: 1, total: 50 }, counts({ minRequests: 20 }), { index: 30, count: 31 }).outcome).toBe('pass');
   });
 
   it('passes zero errors on both sides, and is inconclusive below minRequests', () => {

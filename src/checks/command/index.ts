@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CompareSettings, compareRulesShape, normaliseCompare } from '../../compare/index.js';
 import { command } from '../../plan/schema-parts.js';
 import { varEnvName } from '../../plan/vars.js';
 import type { CheckKind, PlaceholderRef } from '../kind.js';
@@ -8,6 +9,11 @@ const commandShape = z.object({
   run: command.describe(
     'Shell command; exit 0 = pass, 1 = fail, anything else or a timeout = could not measure. A number or JSON on its last line of output is `result`.',
   ),
+  compare: compareRulesShape
+    .optional()
+    .describe(
+      'Instead of pass:/fail:, judge the canary against the baseline: the command prints both sides as JSON on its last line (docs/checks.md, "Comparisons").',
+    ),
 });
 type RawCommand = z.infer<typeof commandShape>;
 
@@ -17,6 +23,8 @@ export interface CommandCheckSpec {
   run: string;
   /** Per-stage arguments as ROLLOUT_ARG_<NAME>, on top of the deploy environment. */
   env: Record<string, string>;
+  /** With `compare:`: the command prints both sides, judged by src/compare. */
+  compare?: CompareSettings;
 }
 
 /**
@@ -31,13 +39,19 @@ export const commandKind: CheckKind<RawCommand, CommandCheckSpec> = {
     const run = ctx.substitute(raw.run, ['run'], (_value, ref) => `"$${envNameOf(ref)}"`);
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(ctx.args)) env[argEnvName(name)] = value;
-    return { kind: 'command', run, env };
+    const compare = raw.compare && normaliseCompare(raw.compare, null, (key, message) => ctx.problem(key, message));
+    const { pass, fail } = raw as { pass?: unknown; fail?: unknown };
+    if (compare && (pass !== undefined || fail !== undefined))
+      ctx.problem(['compare'], 'a comparison decides by itself: give either pass:/fail: or compare:, not both');
+    return { kind: 'command', run, env, ...(compare ? { compare } : {}) };
   },
   measure: measureCommand,
   // What the command printed last is the value; its exit code is the kind's own verdict.
   presentation: { label: 'result', unit: '', plot: [], rule: 'pass: exit 0 · fail: exit 1' },
-  describe: (spec) => `run: ${spec.run}`,
-  show: (spec) => ({ run: spec.run, args: Object.keys(spec.env) }),
+  describe: (spec) => (spec.compare ? `run: ${spec.run} (compare ${spec.compare.method}: canary against baseline)` : `run: ${spec.run}`),
+  show: (spec) => ({ run: spec.run, args: Object.keys(spec.env), ...(spec.compare ? { compare: spec.compare } : {}) }),
+  // A comparison already waits for enough evidence: its first fail decides (as for metric checks).
+  settingDefaults: (spec) => (spec.compare ? { failureThreshold: 1 } : {}),
 };
 
 function envNameOf(ref: PlaceholderRef): string {

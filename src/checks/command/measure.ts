@@ -1,19 +1,22 @@
 import type { MeasureContext, Measurement } from '../kind.js';
+import { comparisonEnv, judgeComparison } from './compare.js';
 import type { CommandCheckSpec } from './index.js';
 
 /** Output kept from a check command: its last line is all that matters, and memory must stay flat. */
 const KEEP_BYTES = 4096;
+/** A comparing command prints both sides' points on its last line: room for some thousands of them. */
+const KEEP_COMPARE_BYTES = 1024 * 1024;
 
 /** Exit 0 = pass, 1 = fail, anything else (other code, signal, timeout, cannot start) = could not measure. */
 export async function measureCommand(spec: CommandCheckSpec, ctx: MeasureContext, signal: AbortSignal): Promise<Measurement> {
   const { timeoutMs } = ctx;
   const started = performance.now();
-  const stdout = new Tail();
+  const stdout = new Tail(spec.compare ? KEEP_COMPARE_BYTES : KEEP_BYTES);
   const stderr = new Tail();
   const result = await ctx.exec({
     command: spec.run,
     cwd: ctx.dir,
-    env: { ...ctx.env, ...spec.env, ROLLOUT_PHASE: 'check' },
+    env: { ...ctx.env, ...spec.env, ROLLOUT_PHASE: 'check', ...(spec.compare ? comparisonEnv(ctx) : {}) },
     timeoutMs,
     killGraceMs: ctx.killGraceMs,
     signal,
@@ -35,6 +38,12 @@ export async function measureCommand(spec: CommandCheckSpec, ctx: MeasureContext
   if (result.exitCode !== 0 && result.exitCode !== 1) return error(`exit ${result.exitCode}`);
 
   const line = stdout.lastLine();
+  // A comparing command reports data; its verdict is the comparison's, so exit 1 is no verdict of its own.
+  if (spec.compare) {
+    if (result.exitCode !== 0) return error(`exit ${result.exitCode} (a compare: command reports both sides and exits 0)`);
+    const judged = judgeComparison(line, spec.compare, ctx, latencyMs);
+    return typeof judged === 'string' ? error(judged) : judged;
+  }
   const value = parseValue(line);
   const display = line === '' ? `exit ${result.exitCode}` : line.length > 80 ? `${line.slice(0, 80)}…` : line;
   if (result.exitCode === 1) return { value, display, verdict: 'fail', reasonKind: 'exit', reason: `exit 1${lastWords(line)}${stderrTail(said)}`, latencyMs };
@@ -69,8 +78,10 @@ function lastWords(line: string): string {
 class Tail {
   private text = '';
 
+  constructor(private readonly keep = KEEP_BYTES) {}
+
   add(chunk: Uint8Array): void {
-    this.text = (this.text + Buffer.from(chunk).toString('utf8')).slice(-KEEP_BYTES);
+    this.text = (this.text + Buffer.from(chunk).toString('utf8')).slice(-this.keep);
   }
 
   lastLine(): string {

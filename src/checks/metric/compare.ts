@@ -10,7 +10,8 @@ import {
 } from '../../compare/index.js';
 import { parseDuration } from '../../plan/duration.js';
 import type { MeasureContext, Measurement, NormaliseContext } from '../kind.js';
-import type { MetricSource, MetricSpec, RangeReading, SourceIo } from './source.js';
+import { type KeptSeries, readSeries } from './kept-series.js';
+import type { MetricSource, MetricSpec, SourceIo } from './source.js';
 
 /** `compare:` on a metric check whose source answers range queries (Prometheus today). */
 export const compareKey = compareShape
@@ -31,6 +32,9 @@ export interface MetricCompare<Query> {
 const DEFAULT_STEPS = 60;
 /** Servers refuse very many points per series (Prometheus: 11,000): widen the step instead. */
 const MAX_POINTS = 10_000;
+
+/** Each compared check's series between looks (keyed by its normalised compare block: one per check). */
+const kept = new WeakMap<object, KeptSeries>();
 
 /** Can this source compare? It must read ranges and turn a query text into its own query. */
 export function comparable<Raw, Query>(
@@ -83,14 +87,23 @@ export async function measureComparison<Raw, Query>(
   const startMs = Math.floor(ctx.look ? Math.min(ctx.look.soakStartedAt, endMs) : endMs - DEFAULT_STEPS * wantedStepMs);
   const stepMs = Math.max(wantedStepMs, Math.ceil((endMs - startMs) / MAX_POINTS));
   const sides = [compare.baseline, compare.canary].flatMap((side) => (isCounts(side) ? [side.errors, side.total] : [side]));
-  const answers = await Promise.all(sides.map((query) => source.queryRange({ ...spec, query }, { startMs, endMs, stepMs }, io)));
-  const failed = answers.find((a): a is Extract<RangeReading, { kind: 'error' }> => a.kind === 'error');
-  if (failed) return { value: null, display: failed.error.message, error: failed.error };
-  const series = answers.map((a) => (a.kind === 'range' ? a.series : []));
+  // Within a soak, the series so far are kept between looks and only the new points fetched.
+  const keep = ctx.look !== undefined;
+  const read = await readSeries(keep ? kept.get(compare) : undefined, sides.length, { startMs, endMs, stepMs }, (i, range) =>
+    source.queryRange({ ...spec, query: sides[i] as Query }, range, io),
+  );
+  if (read.kind === 'error') return { value: null, display: read.reading.error.message, error: read.reading.error };
+  if (keep) kept.set(compare, read.kept);
+  const { series } = read;
   const look = ctx.look ? { index: ctx.look.index, count: ctx.look.count } : null;
   const verdict =
     compare.settings.method === 'mannWhitney'
-      ? compareDistributions(poolPoints(series[0] ?? []), poolPoints(series[1] ?? []), compare.settings, look)
+      ? compareDistributions(
+          poolPoints(series[0] ?? [], compare.settings.nan === 'zero'),
+          poolPoints(series[1] ?? [], compare.settings.nan === 'zero'),
+          compare.settings,
+          look,
+        )
       : compareCounts(
           { events: counterGrowth(series[0] ?? [], startMs), total: counterGrowth(series[1] ?? [], startMs) },
           { events: counterGrowth(series[2] ?? [], startMs), total: counterGrowth(series[3] ?? [], startMs) },
