@@ -28,9 +28,24 @@ export interface Measurement {
   reasonKind?: string;
   /** True when the source answered but had no data (Prometheus empty vector). */
   noData?: boolean;
-  /** HTTP status, when the kind speaks HTTP; kept on `check.polled` for existing consumers. */
-  status?: number | null;
+  /**
+   * The kind's own fields, beyond the shared ones (http: `{ status }`). Only the kind gives them a
+   * meaning; `check.polled` copies a numeric `status` into its field of that name for 0.1.0's readers.
+   */
+  detail?: Readonly<Record<string, string | number | boolean | null>>;
   latencyMs: number;
+}
+
+/**
+ * How readers show a kind's measurement without knowing the kind: what a chart plots when no
+ * condition picks a field (`plot`, a path inside `result`), its axis label and unit, and the
+ * kind's own verdict in words for a check with no `pass:`/`fail:` condition.
+ */
+export interface MeasurementPresentation {
+  label: string;
+  unit: string;
+  plot: string[];
+  rule: string;
 }
 
 /** A `${scope.name}` placeholder, e.g. `${vars.version}` is { scope: 'vars', name: 'version' }. */
@@ -94,6 +109,8 @@ export interface CheckKind<Raw, Spec extends { kind: string }> {
   /** Load-time step allowed to read files and the environment (CA files, proxy choice). */
   prepare?(spec: Spec, ctx: PrepareContext): Spec;
   measure(spec: Spec, ctx: MeasureContext, signal: AbortSignal): Promise<Measurement>;
+  /** How reporters and the report show this kind's measurements. */
+  presentation: MeasurementPresentation;
   /** One line: "GET https://canary/status", "run: ./smoke.sh". Never contains `${env.X}` values. */
   describe(spec: Spec): string;
   /**

@@ -19,7 +19,7 @@ export function prepareChecks(
   const seen = new Set<string>();
   const stages = plan.stages.map((stage) => ({
     ...stage,
-    health: stage.health.map((check) => {
+    checks: stage.checks.map((check) => {
       const kind = checkKind(check.kind);
       if (!kind.prepare) return check;
       const spec = kind.prepare(check.spec, {
@@ -41,6 +41,6 @@ export function prepareChecks(
 /** Plan-time warnings from the kinds (e.g. TLS verification off), one line each. */
 export function checkWarnings(plan: Pick<Plan, 'stages'>): string[] {
   return plan.stages.flatMap((stage) =>
-    stage.health.flatMap((check) => (checkKind(check.kind).warnings?.(check.spec) ?? []).map((text) => `${stage.name}: check ${check.name} ${text}`)),
+    stage.checks.flatMap((check) => (checkKind(check.kind).warnings?.(check.spec) ?? []).map((text) => `${stage.name}: check ${check.name} ${text}`)),
   );
 }

@@ -1,5 +1,6 @@
 import { actorFrom } from '../actor.js';
 import type { Context } from '../context.js';
+import type { GateDecision } from '../engine/events.js';
 import { InputError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 import { isExpired } from '../run/gate-time.js';
@@ -15,7 +16,8 @@ export interface DecideOptions extends ContinueFlags, DriveFlags, WindowOverride
   reason?: string;
 }
 
-type Decision = 'promote' | 'abort';
+/** What a person decides at a gate (`fail` is a timeout's, never a person's). */
+type Choice = Exclude<GateDecision, 'fail'>;
 
 /**
  * `rollout promote` continues a run paused at a gate from the next stage; `rollout abort` rolls back
@@ -24,7 +26,7 @@ type Decision = 'promote' | 'abort';
  * not expired. The decision, who made it and why are recorded before anything runs, so a gate is
  * decided once: a second promote finds no open gate.
  */
-export async function decide(decision: Decision, options: DecideOptions, ctx: Context): Promise<number> {
+export async function decide(decision: Choice, options: DecideOptions, ctx: Context): Promise<number> {
   // Window gates (onBlocked: pause): promote needs the window open now, or this override.
   const overrideWindow = decision === 'promote' ? windowOverride(options, ctx) : null;
   let gateId = '';
@@ -40,7 +42,7 @@ export async function decide(decision: Decision, options: DecideOptions, ctx: Co
   return driveRun(opened, ctx, options, { kind: 'decide', gateId, decision: { decision, by: actorFrom(ctx.env), reason } }, { overrideWindow });
 }
 
-function checkGate(decision: Decision, doc: StateDocument, plan: Plan, options: DecideOptions, ctx: Context) {
+function checkGate(decision: Choice, doc: StateDocument, plan: Plan, options: DecideOptions, ctx: Context) {
   // Where the run is, as the one model says: also a run that died between opening its gate and recording the pause.
   const step = whereRunIs(doc, ctx.clock.now());
   const gate = step?.kind === 'wait' || step?.kind === 'decide' ? step.gate : null;

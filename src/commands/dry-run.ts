@@ -42,7 +42,7 @@ export function dryRun(loaded: Plan, runId: string, options: DryRunOptions, ctx:
       stage: stage.name,
       phase: 'soak',
       soakMs: stage.soakMs,
-      checks: stage.health.map((c) => ({
+      checks: stage.checks.map((c) => ({
         name: c.name,
         url: c.description,
         intervalMs: c.intervalMs,

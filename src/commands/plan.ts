@@ -48,7 +48,7 @@ export function planDocument(p: Plan, timeline: Timeline) {
       rollback: s.rollback,
       timeoutMs: s.timeoutMs,
       soakMs: s.soakMs,
-      health: s.health.map(checkDocument),
+      health: s.checks.map(checkDocument),
       /** Wait after the stage passed, before the next one (0: none). */
       pauseMs: s.pauseMs,
       /** The gate after this stage (on the last stage: the sign-off before the run counts as succeeded), or null. */
@@ -72,7 +72,7 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
     lines.push('', `${stage.index + 1}. ${c.bold.cyan(stage.name)}  soak ${d(stage.soakMs)}, command timeout ${d(stage.timeoutMs)}`);
     lines.push(`   deploy:   ${stage.deploy}`);
     lines.push(`   rollback: ${p.rollback !== null ? "(the plan's rollback)" : (stage.rollback ?? c.dim('none'))}`);
-    for (const check of stage.health) lines.push(`   check ${describeCheck(check)}`);
+    for (const check of stage.checks) lines.push(`   check ${describeCheck(check)}`);
     if (stage.pauseMs > 0) lines.push(`   pause:    ${d(stage.pauseMs)} before the next stage`);
     if (stage.approval) lines.push(`   approval: ${describeApproval(stage.approval, p.stages[stage.index + 1]?.name ?? null)}`);
   }

@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { loadConditionEngine } from '../conditions/condition.js';
 import type { Context } from '../context.js';
 import { loadPlan } from '../plan/load.js';
 import { writeReport } from '../report/write-report.js';
@@ -19,6 +20,8 @@ export async function report(options: ReportOptions, ctx: Context): Promise<numb
   await backend.close();
   // A shared store keeps no event logs: a run on this runner left its log in the plan's .rollout/.
   const statePath = isRemoteLocation(backend.location) ? localEventLogAnchor(await planDir(options, ctx)) : backend.location;
+  // Logs written before `soak.started` carried the conditions' bounds: the compiler reads their text.
+  await loadConditionEngine();
   const written = writeReportFor(statePath, options, ctx);
   ctx.term.out.write(`${shown(written.path, ctx)}\n`);
   return 0;

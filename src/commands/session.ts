@@ -1,27 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import { startedBy } from '../actor.js';
-import { createMeasurer } from '../checks/measure.js';
 import type { Context } from '../context.js';
 import type { EngineDeps } from '../engine/deps.js';
 import type { RolloutEvent } from '../engine/events.js';
-import { stopLeftoverGroup } from '../exec/leftover-group.js';
-import { runCommand } from '../exec/run-command.js';
 import { createHttpClient } from '../http/client.js';
 import { createReporter, type OutputMode } from '../output/create-reporter.js';
 import type { Reporter } from '../output/reporter.js';
 import type { Plan } from '../plan/types.js';
 import { recordEvents } from '../report/record.js';
-import { unitKey } from '../run/unit-key.js';
-import { redactError, redactEvents, redactWarnings } from '../secrets/redact-events.js';
+import { redactError } from '../secrets/redact-events.js';
 import { insecureWarnings, setUpSecrets } from '../secrets/setup.js';
 import type { LockHandle, StateBackend } from '../state/backend.js';
 import { ciJobUrl } from '../state/ci-job.js';
-import { runningGroups } from '../state/document.js';
-import { machineId, processStart } from '../state/identity.js';
 import { isRemoteLocation, localEventLogAnchor } from '../state/registry.js';
-import { StateStore, type StoreOptions } from '../state/store.js';
+import type { StateStore } from '../state/store.js';
 import { lockLeftAdvice, STOPPED_BY, stateFailure } from '../state/write-failure.js';
+import { engineDeps } from './engine-deps.js';
+import { storeFactory } from './session-store.js';
+import { stopLeftovers } from './stop-leftovers.js';
 import { takeLock } from './take-lock.js';
+import { createWarnings } from './warnings.js';
 
 /**
  * What `run`, `resume` and `rollback` share: a reporter, the store's lock (its heartbeat belongs
@@ -36,7 +33,7 @@ export interface Session {
   eventLogAnchor: string | null;
   reporter: Reporter;
   backend: StateBackend;
-  /** Warns through the reporter, secrets redacted. */
+  /** Says a warning: a `warning` event (secrets redacted) to the reporter and the event log. */
   warn(message: string): void;
   /** Redacts secrets from an error escaping the command (its class and exit code kept). */
   redact(error: unknown): unknown;
@@ -72,11 +69,12 @@ export interface SessionOptions {
 export async function openSession(ctx: Context, options: SessionOptions): Promise<Session> {
   const { backend, plan } = options;
   // Secrets first: under GitHub Actions their ::add-mask:: lines must precede any other output.
-  const { redactor, warnings } = setUpSecrets(plan, ctx);
+  const { redactor, warnings: secretWarnings } = setUpSecrets(plan, ctx);
   const reporter = createReporter(ctx, options.output);
-  const warn = redactWarnings(redactor, reporter);
+  const said = createWarnings(ctx, options.runId, redactor, reporter);
+  const warn = said.warn;
   const polls = options.command !== 'rollout rollback';
-  for (const message of [...warnings, ...(polls ? insecureWarnings(plan) : [])]) warn(message);
+  for (const message of [...secretWarnings, ...(polls ? insecureWarnings(plan) : [])]) warn(message);
   const ciJob = ciJobUrl(ctx.env);
   let lock: LockHandle;
   try {
@@ -97,9 +95,16 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
   // For `rollout report`: the run's events, redacted, in a log beside the local state file (with a
   // shared store, in the plan's .rollout/ of this runner, where `run --report` and `report` find it).
   const eventLogAnchor = isRemoteLocation(backend.location) ? localEventLogAnchor(options.plan.dir) : backend.location;
+  // The log's own trouble is said to the reporter only: it cannot record that it cannot record.
   const eventLog = eventLogAnchor
-    ? recordEvents(ctx, { statePath: eventLogAnchor, runId: options.runId, command: options.command }, (value) => redactor.deep(value), warn)
+    ? recordEvents(
+        ctx,
+        { statePath: eventLogAnchor, runId: options.runId, command: options.command },
+        (value) => redactor.deep(value),
+        (message) => reporter.warn(redactor.text(message)),
+      )
     : null;
+  if (eventLog) said.record(eventLog);
 
   // Stops the engine the way a cancel does, without a signal: a lost lock, or a state write that failed.
   // Its reason is what the record says stopped the run (`interruptedBy`); the error itself is kept for settle().
@@ -123,71 +128,13 @@ export async function openSession(ctx: Context, options: SessionOptions): Promis
     warn,
     redact: (error) => redactError(redactor, error),
     lock,
-    store: (doc, stored) => {
-      const storeOptions: StoreOptions = {
-        sanitise: (text) => redactor.text(text),
-        by: redactor.text(by),
-        onFailure: () => stop.abort(STOPPED_BY.stateWrite),
-      };
-      const store = new StateStore(backend, doc, storeOptions, stored === undefined ? doc : stored);
-      // Reporters that report the outcome read the store's document: the one fold.
-      reporter.follow?.(() => store.document);
-      return store;
-    },
-    deps: (runId, store, listeners = []) => ({
-      runId,
-      clock: ctx.clock,
-      env: ctx.env,
-      // Each running command's process group goes into the state, under its unit: a later run
-      // stops them if we die. Reported by the command itself, not watched globally: with units
-      // running at once (or a check's command), a watcher would record another's group.
-      exec: async (spec) => {
-        const unit = unitKey(spec.unit ?? null);
-        const onStart = (pgid: number) => {
-          const startTicks = processStart(pgid);
-          const machine = machineId();
-          if (startTicks && machine) store.recordProcessGroup(unit, { pgid, startTicks, machine, host: ctx.host, command: redactor.text(spec.command) });
-        };
-        try {
-          return await runCommand({ ...spec, onStart });
-        } finally {
-          store.recordProcessGroup(unit, null);
-        }
-      },
-      measure: createMeasurer(options.plan, { env: ctx.env, exec: runCommand, runId, clock: ctx.clock, http }),
-      // Redacted before anything sees them: the store, webhooks and the reporter get no secret.
-      emit: redactEvents(
-        redactor,
-        (event: RolloutEvent) => {
-          const recorded = store.handle(event);
-          eventLog?.append(event);
-          for (const listener of listeners) listener(event);
-          const shown = reporter.handle(event);
-          return recorded && shown ? Promise.all([recorded, shown]).then(() => undefined) : (recorded ?? shown);
-        },
-        // Under GitHub Actions, a deploy's own ::add-mask:: is honoured (redacted here, re-emitted there).
-        reporter.addMask ? (escaped) => reporter.addMask?.(escaped) : undefined,
-      ),
-      signal,
-      hardSignal,
-      randomHex: (bytes) => randomBytes(bytes).toString('hex'),
+    store: storeFactory(backend, reporter, {
+      sanitise: (text) => redactor.text(text),
+      by: redactor.text(by),
+      onFailure: () => stop.abort(STOPPED_BY.stateWrite),
     }),
-    async stopLeftovers(doc) {
-      if (!doc) return;
-      // Every group the dead run left, whichever release wrote the document (0.1.0 kept one slot).
-      await Promise.all(
-        runningGroups(doc).map(async (group) => {
-          const outcome = await stopLeftoverGroup(group, plan.killGraceMs, (ms) => ctx.clock.sleep(ms));
-          if (outcome.kind === 'stopped') {
-            warn(`run ${doc.runId} died leaving its command running (${group.command}, process group ${group.pgid}); stopped it before going on`);
-          } else if (outcome.kind === 'unverifiable') {
-            warn(`run ${doc.runId} may have left its command running (${group.command}, process group ${group.pgid}), but ${outcome.why}: check it by hand`);
-          }
-        }),
-      );
-      delete doc.processGroup;
-      if (doc.processGroups) doc.processGroups = [];
-    },
+    deps: engineDeps({ ctx, plan, redactor, reporter, eventLog, http, signal, hardSignal }),
+    stopLeftovers: (doc) => stopLeftovers(doc, plan.killGraceMs, ctx.clock, warn),
     async settle(store) {
       await store.close();
       if (!stop.signal.aborted) return;

@@ -15,7 +15,7 @@ export interface ValidateOptions {
 /** `rollout validate`: load the plan exactly as `run` would; print a one-line summary. */
 export async function validate(options: ValidateOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: parseVarFlags(options.var ?? []) });
-  const checks = plan.stages.reduce((sum, stage) => sum + stage.health.length, 0);
+  const checks = plan.stages.reduce((sum, stage) => sum + stage.checks.length, 0);
   const soak = plan.stages.reduce((sum, stage) => sum + stage.soakMs, 0);
   const c = ctx.term.color;
   ctx.term.out.write(
@@ -31,7 +31,7 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
   );
   // Valid, but a check that cannot gather enough measurements in its soak can never pass.
   for (const stage of plan.stages)
-    for (const check of stage.health)
+    for (const check of stage.checks)
       for (const warning of checkSampling(check, stage.soakMs).warnings)
         ctx.term.err.write(`${c.yellow('warning')}: ${stage.name}: check ${check.name}: ${warning}\n`);
   return 0;

@@ -3,7 +3,7 @@ import { formatCount, formatP, formatShare, formatSigned, formatValue } from './
 import type { ComparisonDetail, CountSummary } from './verdict.js';
 
 /** What the state keeps of a display (src/state/document.ts SUMMARY_TEXT_MAX). */
-export const BRIEF_MAX = 120;
+export const BRIEF_MAX = 112;
 
 /**
  * A decided comparison in one line short enough for the state, a job summary's cell and a

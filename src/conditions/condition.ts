@@ -48,6 +48,16 @@ export function compileCondition(text: string): Compiled {
   return { ok: true };
 }
 
+/**
+ * The syntax tree of a condition that compiles, for readers of its shape (conditions/bounds.ts);
+ * null when it does not compile or no plan with conditions was loaded in this process.
+ */
+export function conditionTree(text: string): unknown {
+  if (environment === null) return null;
+  if (!cache.has(text) && !compileCondition(text).ok) return null;
+  return (cache.get(text) as ParseResult).ast;
+}
+
 export type Evaluation = { ok: true; holds: boolean } | { ok: false; message: string };
 
 /** Evaluates a compiled condition against one measured value. Never throws. */

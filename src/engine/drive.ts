@@ -20,7 +20,8 @@ export interface DriveOptions {
 }
 
 /** How an action changes this process's memory of the drive, or how the drive ends. */
-type Outcome = { update: (drive: Drive) => Drive } | { end: FinalStatus };
+/** What finishing an action does to the loop: updates its memory, or ends the run. */
+type StepResult = { update: (drive: Drive) => Drive } | { end: FinalStatus };
 
 /**
  * The engine: one loop. Ask the model what may start now (`next`), start it through the deps, let
@@ -46,7 +47,7 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
     return stage;
   };
 
-  const start = async (action: Action, memory: Drive): Promise<Outcome> => {
+  const start = async (action: Action, memory: Drive): Promise<StepResult> => {
     switch (action.kind) {
       case 'start':
         await emit({
@@ -105,7 +106,7 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
   };
 
   /** A passed stage's pause and gate: settled when neither stops the run. */
-  const settle = async (stage: Stage, inconclusive: string[]): Promise<Outcome> => {
+  const settle = async (stage: Stage, inconclusive: string[]): Promise<StepResult> => {
     const after = await afterStage(plan, stage, inconclusive, deps, emit);
     if (after.kind === 'interrupted') return interrupted;
     return after.kind === 'go' ? { update: (d) => ({ ...d, settled: [...d.settled, stage.name] }) } : same;
@@ -126,5 +127,5 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
   }
 }
 
-const same: Outcome = { update: (d) => d };
-const interrupted: Outcome = { update: (d) => ({ ...d, interrupted: true }) };
+const same: StepResult = { update: (d) => d };
+const interrupted: StepResult = { update: (d) => ({ ...d, interrupted: true }) };

@@ -1,3 +1,5 @@
+import type { Outcome } from '../checks/kind.js';
+import type { ConditionBounds } from '../conditions/bounds.js';
 import type { UnitRef } from '../run/ref.js';
 
 /**
@@ -19,8 +21,9 @@ export interface PollError {
   message: string;
 }
 
-/** A measurement's outcome: see docs/checks.md. */
-export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'error';
+/** A measurement's outcome (docs/checks.md): defined once, by the check-kind seam. */
+export type { Outcome } from '../checks/kind.js';
+
 /** A check's verdict over the soak. */
 export type CheckVerdict = Outcome;
 export type OutcomeCounts = Record<Outcome, number>;
@@ -28,7 +31,9 @@ export type OutcomeCounts = Record<Outcome, number>;
 /** A check as announced when its soak starts. */
 export interface SoakCheck {
   name: string;
-  /** The kind's one-line description (e.g. `GET https://…`, `run: ./smoke.sh`); named `url` for compatibility. */
+  /** The kind's one-line description (e.g. `GET https://…`, `run: ./smoke.sh`). Absent in logs before 0.2.0. */
+  description: string;
+  /** The same text, under the name 0.1.0 gave it: kept for existing consumers; read `description`. */
   url: string;
   kind: string;
   intervalMs: number;
@@ -39,6 +44,11 @@ export interface SoakCheck {
   dryRun: boolean;
   pass: string | null;
   fail: string | null;
+  /**
+   * The conditions' shapes as compiled, for charts: each one's bounds when it is a plain comparison
+   * of one field of `result` with numbers, else null (also null when there is no such condition).
+   */
+  bounds: { pass: ConditionBounds | null; fail: ConditionBounds | null };
   onNoData: 'inconclusive' | 'fail' | 'pass';
 }
 
@@ -263,7 +273,19 @@ export interface CommandOutput extends Base {
   chunk: Uint8Array;
 }
 
+/**
+ * Something worth a person's attention that is not a step of the run (a stale lock taken over, a
+ * webhook not delivered, TLS verification off): every reporter renders it and the event log records
+ * it. Said by the command around the engine, never about a unit; `--json` keeps it on stderr, so
+ * `run.finished` stays the last line on stdout.
+ */
+export interface Warning extends Base {
+  type: 'warning';
+  message: string;
+}
+
 export type RolloutEvent =
+  | Warning
   | RunStarted
   | RunResumed
   | StageStarted

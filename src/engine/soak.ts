@@ -1,4 +1,6 @@
 import { setMaxListeners } from 'node:events';
+import type { Measurement } from '../checks/kind.js';
+import { boundsOf } from '../conditions/bounds.js';
 import type { Check, OnInconclusive, Stage } from '../plan/types.js';
 import type { EngineDeps } from './deps.js';
 import type { EmitInput, SoakCheck } from './events.js';
@@ -27,7 +29,7 @@ export async function soakStage(
   emit: EmitInput,
   policy: { onInconclusive: OnInconclusive } = { onInconclusive: 'fail' },
 ): Promise<SoakOutcome> {
-  if (stage.health.length === 0) {
+  if (stage.checks.length === 0) {
     await deps.clock.sleep(stage.soakMs, deps.signal);
     return deps.signal.aborted ? { kind: 'interrupted' } : { kind: 'passed', inconclusive: [] };
   }
@@ -64,7 +66,7 @@ export async function soakStage(
         kind: check.kind,
         ok: judged.outcome === 'pass',
         outcome: judged.outcome,
-        status: measurement.status ?? null,
+        status: legacyStatus(measurement),
         latencyMs: measurement.latencyMs,
         error: pollError(judged),
         value: jsonValue(measurement.value),
@@ -113,8 +115,8 @@ export async function soakStage(
   try {
     // First measurements are spread 1 ms apart (within one interval), so a thousand checks do not
     // all fire at the same instant; each check then keeps its own regular schedule.
-    setMaxListeners(stage.health.length + 10, stop.signal);
-    await Promise.all(stage.health.map((check, i) => watch(check, Math.floor(i * Math.min(1, check.intervalMs / stage.health.length)))));
+    setMaxListeners(stage.checks.length + 10, stop.signal);
+    await Promise.all(stage.checks.map((check, i) => watch(check, Math.floor(i * Math.min(1, check.intervalMs / stage.checks.length)))));
     if (failure === null && !stop.signal.aborted) await deps.clock.sleep(soakEnd - deps.clock.now(), stop.signal);
   } finally {
     deps.signal.removeEventListener('abort', onInterrupt);
@@ -136,10 +138,17 @@ export async function soakStage(
   return { kind: 'passed', inconclusive: inconclusive.map((c) => c.name) };
 }
 
+/** `check.polled`'s `status`, kept for 0.1.0's readers: the kind's own `status` detail when it is a number. */
+function legacyStatus(measurement: Measurement): number | null {
+  const status = measurement.detail?.status;
+  return typeof status === 'number' ? status : null;
+}
+
 /** How `soak.started` announces a check. */
 export function soakCheck(check: Check): SoakCheck {
   return {
     name: check.name,
+    description: check.description,
     url: check.description,
     kind: check.kind,
     intervalMs: check.intervalMs,
@@ -150,6 +159,7 @@ export function soakCheck(check: Check): SoakCheck {
     dryRun: check.dryRun,
     pass: check.pass,
     fail: check.fail,
+    bounds: { pass: check.pass === null ? null : boundsOf(check.pass), fail: check.fail === null ? null : boundsOf(check.fail) },
     onNoData: check.onNoData,
   };
 }

@@ -8,7 +8,7 @@ import { type SoakOutcome, soakCheck, soakStage } from './soak.js';
  * say the stage passed or failed. What follows a pass (its pause and gate) is the loop's.
  */
 export async function soakUnit(plan: Plan, stage: Stage, deps: EngineDeps, emit: EmitInput, elapsed: () => number): Promise<SoakOutcome> {
-  emit({ type: 'soak.started', stage: stage.name, index: stage.index, soakMs: stage.soakMs, checks: stage.health.map(soakCheck) });
+  emit({ type: 'soak.started', stage: stage.name, index: stage.index, soakMs: stage.soakMs, checks: stage.checks.map(soakCheck) });
   const soak = await soakStage(stage, deps, emit, plan);
   if (soak.kind === 'failed') {
     const { reason, check, value } = soak;

@@ -23,6 +23,8 @@ export abstract class CiDecorator implements Reporter {
 
   handle(raw: RolloutEvent): void | Promise<void> {
     if (raw.type === 'command.output') return this.inner.handle(raw);
+    // The vendor may mark a warning its own way (GitHub's ::warning annotation).
+    if (raw.type === 'warning') return this.warn(raw.message);
     // The vendor's markers, annotations and summary quote the event: escaped (escape-control.ts). The
     // wrapped reporter gets it as it is: it escapes what it prints itself, and --json keeps the data.
     const event = escapeControlDeep(raw);

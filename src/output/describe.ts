@@ -74,6 +74,8 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
       return `${statusWord(event.status, c, event.failure !== null)}${by} in ${formatDuration(event.durationMs)}${event.failure ? `: ${event.failure.stage}: ${event.failure.reason}` : ''}`;
     }
     case 'command.output':
+    // Reporters render a warning apart: no timestamp, on its own line (PlainReporter.warn).
+    case 'warning':
       return null;
   }
 }

@@ -11,7 +11,7 @@ type OpenGate = NonNullable<StateDocument['gate']>;
  */
 export function describeGate(doc: StateDocument, gate: OpenGate, now: number): string {
   const checks =
-    doc.stages[gate.index]?.health.checks.map(
+    doc.stages[gate.index]?.checkResults.checks.map(
       (c) => `    ${c.name}: ${c.verdict ?? (c.lastOk ? 'pass' : 'fail')}${lastMeasurement(c) ? ` (last ${lastMeasurement(c)?.display})` : ''}`,
     ) ?? [];
   return [

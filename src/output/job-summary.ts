@@ -21,10 +21,10 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
   for (const stage of doc.stages) {
     const end = stage.finishedAt ?? doc.finishedAt ?? doc.updatedAt;
     const duration = stage.startedAt ? formatDuration(Math.max(0, Date.parse(end) - Date.parse(stage.startedAt))) : '–';
-    const checks = stage.health.checks.map((c) => `${text(c.name)} ${checkCell(c)}`).join('<br>');
+    const checks = stage.checkResults.checks.map((c) => `${text(c.name)} ${checkCell(c)}`).join('<br>');
     const failed = failedPolls(stage);
     lines.push(
-      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.health.polls} | ${failed.deciding}${failed.dryRun ? ` (+${failed.dryRun} dryRun)` : ''} |`,
+      `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.checkResults.polls} | ${failed.deciding}${failed.dryRun ? ` (+${failed.dryRun} dryRun)` : ''} |`,
     );
   }
   if (doc.failure) {
@@ -40,7 +40,7 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
 }
 
 /** ✅ with the last value, ❌ with why, ❔ inconclusive, ⚠️ could not measure; dryRun checks say so. */
-function checkCell(c: StateDocument['stages'][number]['health']['checks'][number]): string {
+function checkCell(c: StateDocument['stages'][number]['checkResults']['checks'][number]): string {
   if (c.lastOk === null) return '–';
   const last = lastMeasurement(c);
   const dry = c.dryRun ? ' (dryRun)' : '';
@@ -53,7 +53,7 @@ function checkCell(c: StateDocument['stages'][number]['health']['checks'][number
 }
 
 function isComparison(doc: StateDocument, stage: string, check: string): boolean {
-  const state = doc.stages.find((s) => s.name === stage)?.health.checks.find((c) => c.name === check);
+  const state = doc.stages.find((s) => s.name === stage)?.checkResults.checks.find((c) => c.name === check);
   return state?.lastError?.kind === 'compare';
 }
 

@@ -21,6 +21,8 @@ export class JsonReporter extends PlainReporter {
 
   override handle(event: RolloutEvent): void | Promise<void> {
     if (event.type === 'command.output') return this.writeOutput(event);
+    // On stderr, as before warnings were events: stdout stays the run's steps, `run.finished` last.
+    if (event.type === 'warning') return this.warn(event.message);
     this.endPartialLines();
     if (this.outGone) return;
     const { type, time, runId, ...fields } = event;

@@ -49,6 +49,8 @@ export class PlainReporter implements Reporter {
 
   handle(raw: RolloutEvent): void | Promise<void> {
     if (raw.type === 'command.output') return this.writeOutput(raw);
+    // Before the run starts or after it ends as often as during it: no timestamp, and no effect on elapsed times.
+    if (raw.type === 'warning') return this.warn(raw.message);
     // What an event quotes (names, reasons, bodies) is shown, never obeyed; command output is relayed as is.
     const event = escapeControlDeep(raw);
     this.endPartialLines();
@@ -66,6 +68,7 @@ export class PlainReporter implements Reporter {
     if (text !== null) this.line(event.time, text);
   }
 
+  /** Renders a warning (a `warning` event, or the reporter's own trouble writing a CI file). */
   warn(message: string): void {
     this.print(`${this.term.color.yellow('warning:')} ${escapeControl(message)}`);
   }

@@ -4,7 +4,11 @@ import type { StateDocument } from '../state/document.js';
 /** Renders events for a person or a machine. `handle` may return a promise to apply backpressure. */
 export interface Reporter {
   handle(event: RolloutEvent): void | Promise<void>;
-  /** Something worth a human's attention that is not an event (a stale lock taken over, …). */
+  /**
+   * Renders a warning. Warnings of the run are `warning` events (they reach `handle`, which calls
+   * this, and the event log); called directly only for a reporter's own trouble (a CI file it
+   * cannot write) and before any run exists.
+   */
   warn(message: string): void;
   close(): void;
   /** Ends a half-written line of command output, so a marker line written next stands on its own. */

@@ -17,8 +17,8 @@ export function renderSummary(recorded: StateDocument, c: ChalkInstance, tookMs?
     stage.name,
     stageStatus(stage, c),
     stage.startedAt ? formatDuration(durationOf(stage, doc)) : '-',
-    stage.health.polls > 0 ? String(stage.health.polls) : '-',
-    stage.health.polls > 0 ? failedCell(stage, c) : '-',
+    stage.checkResults.polls > 0 ? String(stage.checkResults.polls) : '-',
+    stage.checkResults.polls > 0 ? failedCell(stage, c) : '-',
     lastHealth(stage),
   ]);
   const header = ['STAGE', 'STATUS', 'DURATION', 'POLLS', 'FAILED', 'LAST HEALTH'];
@@ -68,9 +68,9 @@ function stageStatus(stage: StageState, c: ChalkInstance): string {
  * check, not here. Older documents have no per-check counts: their stage totals stand.
  */
 export function failedPolls(stage: StageState): { deciding: number; dryRun: number } {
-  const checks = stage.health.checks;
+  const checks = stage.checkResults.checks;
   if (checks.length === 0 || checks.some((check) => check.counts === undefined)) {
-    return { deciding: stage.health.failures, dryRun: stage.health.dryRunFailures ?? 0 };
+    return { deciding: stage.checkResults.failures, dryRun: stage.checkResults.dryRunFailures ?? 0 };
   }
   const failed = { deciding: 0, dryRun: 0 };
   for (const check of checks) failed[check.dryRun ? 'dryRun' : 'deciding'] += (check.counts?.fail ?? 0) + (check.counts?.error ?? 0);
@@ -89,8 +89,8 @@ function durationOf(stage: StageState, doc: StateDocument): number {
 }
 
 function lastHealth(stage: StageState): string {
-  if (stage.health.checks.length === 0) return '';
-  return stage.health.checks
+  if (stage.checkResults.checks.length === 0) return '';
+  return stage.checkResults.checks
     .map((check) => {
       const name = check.dryRun ? `${check.name} [dryRun]` : check.name;
       if (check.lastOk === null) return `${name}: not polled`;

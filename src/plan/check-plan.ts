@@ -61,7 +61,7 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   // The kinds' load-time step (CA files, proxies) on every check normalisation found nothing wrong with.
   const troubled = normalised.problems.map((p) => dotted(p.path));
   const sound = (check: Check) => !troubled.some((t) => t === dotted(check.source) || t.startsWith(`${dotted(check.source)}.`));
-  const stages = normalised.plan.stages.map((stage) => ({ ...stage, health: stage.health.filter(sound) }));
+  const stages = normalised.plan.stages.map((stage) => ({ ...stage, checks: stage.checks.filter(sound) }));
   const prepared = prepareChecks({ ...normalised.plan, stages }, input.env);
   if (!prepared.ok) problems.push(...locate(prepared.problems));
   if (problems.length > 0 || !prepared.ok) return { ok: false, problems: uniqueProblems(problems) };

@@ -65,7 +65,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       rollback: stage.rollback ?? null,
       soakMs: ms(stage.soak ?? defaults.soak, DEFAULTS.soakMs),
       timeoutMs,
-      health: checks,
+      checks,
       pauseMs: ms(stage.pause, 0),
       approval: approvalOf(stage.approval, ms),
     };

@@ -43,12 +43,12 @@ export function detectMs(check: Check): number | null {
 
 export function stageTimeline(stage: Stage, shared: ReadonlySet<string> = new Set()): StageTimeline {
   let worst: { name: string; ms: number } | null = null;
-  const checks = stage.health.map((check) => {
+  const checks = stage.checks.map((check) => {
     const ms = detectMs(check);
     if (ms !== null && (worst === null || ms > worst.ms)) worst = { name: check.name, ms };
     return { name: check.name, detectMs: ms, dryRun: check.dryRun, ...checkSampling(check, stage.soakMs) };
   });
-  const deciding = stage.health.filter((c) => !c.dryRun);
+  const deciding = stage.checks.filter((c) => !c.dryRun);
   const onlyShared = deciding.length > 0 && deciding.every((c) => c.entryPoint !== null && shared.has(c.entryPoint));
   const found = worst as { name: string; ms: number } | null;
   return {
@@ -70,7 +70,7 @@ export function planTimeline(plan: Plan): Timeline {
 /** Entry points that every stage of a multi-stage plan watches. */
 function sharedEntryPoints(plan: Plan): Set<string> {
   if (plan.stages.length < 2) return new Set();
-  const perStage = plan.stages.map((s) => new Set(s.health.filter((c) => !c.dryRun).map((c) => c.entryPoint)));
+  const perStage = plan.stages.map((s) => new Set(s.checks.filter((c) => !c.dryRun).map((c) => c.entryPoint)));
   const [first, ...rest] = perStage;
   return new Set([...(first ?? [])].filter((e): e is string => e !== null && rest.every((set) => set.has(e))));
 }

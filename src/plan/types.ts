@@ -68,7 +68,7 @@ export interface Stage {
   /** Limit for one deploy or rollback command. */
   timeoutMs: number;
   /** Every check the stage runs: `defaults.checks`, its `checks:` list, then its inline `health:`. */
-  health: Check[];
+  checks: Check[];
   /** Wait after the stage passed, before the next one (ms; 0: none). */
   pauseMs: number;
   approval: Approval | null;

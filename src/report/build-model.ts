@@ -60,8 +60,12 @@ export function buildModel(records: LogRecord[]): ReportModel {
     const at = time(record);
     const loose = record as unknown as { type: string; index?: number; check?: string; verdict?: Outcome };
     if (loose.type === 'check.finished' && loose.verdict) verdicts.set(`${loose.index}\0${loose.check}`, loose.verdict);
-    if (Number.isFinite(at)) model.endedAt = Math.max(model.endedAt, at);
+    // A warning (a webhook given up on while draining) is said after the run's end: not part of its time.
+    if (Number.isFinite(at) && loose.type !== 'warning') model.endedAt = Math.max(model.endedAt, at);
     switch (record.type) {
+      case 'warning':
+        model.notes.push(`Warning: ${record.message}`);
+        break;
       case 'log.opened':
         model.openings.push(record);
         break;

@@ -1,17 +1,23 @@
+import type { Outcome } from '../checks/kind.js';
+import { presentationOf } from '../checks/presentation.js';
+import { boundsOf, type ConditionBounds } from '../conditions/bounds.js';
 import type { CheckPolled } from '../engine/events.js';
-import { conditionText, type Threshold, thresholdOf } from './threshold.js';
+import { type ChartCondition, conditionText, type Threshold, thresholdOf } from './threshold.js';
 
-export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'error';
+export type { Outcome } from '../checks/kind.js';
 
 /** A check's definition as `soak.started` announces it; the contract's fields are optional (older runs lack them). */
 export interface CheckDefinition {
   name: string;
+  /** Absent in logs written before 0.2.0, which name it `url`. */
+  description?: string;
   url: string;
   intervalMs: number;
   failureThreshold: number;
   kind?: string;
   pass?: string | null;
   fail?: string | null;
+  bounds?: { pass: ConditionBounds | null; fail: ConditionBounds | null };
   dryRun?: boolean;
 }
 
@@ -42,6 +48,8 @@ export interface CheckSeries {
   /** What the y axis shows, and its unit ('' for a plain number). */
   valueLabel: string;
   unit: string;
+  /** The field of each measured value that is plotted ([] for the value itself). */
+  plot: string[];
   t: number[];
   v: (number | null)[];
   o: Outcome[];
@@ -54,20 +62,22 @@ export interface CheckSeries {
 }
 
 export function newSeries(stage: string, stageIndex: number, def: CheckDefinition): CheckSeries {
-  const threshold = thresholdOf(def.pass, def.fail);
+  const threshold = thresholdOf(chartCondition(def.pass, def.bounds?.pass), chartCondition(def.fail, def.bounds?.fail));
+  // Before check kinds (issue 8) every check was an HTTP check.
+  const kind = def.kind ?? 'http';
   return {
     stage,
     stageIndex,
     name: def.name,
-    kind: def.kind ?? 'http',
-    describe: def.url,
+    kind,
+    describe: def.description ?? def.url,
     pass: def.pass ?? null,
     fail: def.fail ?? null,
     dryRun: def.dryRun ?? false,
     failureThreshold: def.failureThreshold,
     intervalMs: def.intervalMs,
     threshold,
-    ...(def.kind === undefined ? LATENCY : { valueLabel: threshold?.path.length ? `result.${threshold.path.join('.')}` : 'result', unit: '' }),
+    ...axisOf(kind, threshold),
     t: [],
     v: [],
     o: [],
@@ -81,14 +91,15 @@ export function newSeries(stage: string, stageIndex: number, def: CheckDefinitio
 /** Adds one measurement. Before check kinds, a poll's value is its latency and `ok` its outcome. */
 export function addPoint(series: CheckSeries, polled: PolledRecord, time: number): void {
   const outcome: Outcome = polled.outcome ?? (polled.ok ? 'pass' : 'fail');
-  if (polled.condition && !series.threshold) {
+  if (polled.condition && series.pass === null && series.fail === null && !series.threshold) {
+    // A log whose `soak.started` predates the conditions' fields: the deciding condition names one.
     const { which, text } = conditionText(polled.condition);
-    series.threshold = thresholdOf(which === 'fail' ? null : text, which === 'fail' ? text : null);
+    const condition = chartCondition(text, undefined);
+    series.threshold = thresholdOf(which === 'fail' ? null : condition, which === 'fail' ? condition : null);
+    Object.assign(series, axisOf(series.kind, series.threshold));
   }
-  const path = series.threshold?.path ?? [];
-  const value = 'value' in polled ? plotValue(polled.value, path) : (polled as { latencyMs: number }).latencyMs;
-  // What is plotted names the axis: an HTTP answer (an object with no number of its own) is its latency.
-  if ('value' in polled && path.length === 0 && plotsLatency(polled.value)) Object.assign(series, LATENCY);
+  // Before check kinds a poll's record had no value: what it measured was its latency.
+  const value = 'value' in polled ? plotValue(polled.value, series.plot) : (polled as { latencyMs: number }).latencyMs;
   const display = polled.display ?? describePoll(polled);
   const reason = polled.reason ?? polled.error?.message ?? null;
   const index = series.t.length;
@@ -105,11 +116,17 @@ function describePoll(polled: PolledRecord): string {
   return polled.status === null ? `${polled.latencyMs} ms` : `HTTP ${polled.status} in ${polled.latencyMs} ms`;
 }
 
-const LATENCY = { valueLabel: 'latency (ms)', unit: 'ms' };
+/** A condition as the chart reads it: its bounds as the plan compiled them, else (older logs) as the compiler reads its text. */
+function chartCondition(text: string | null | undefined, bounds: ConditionBounds | null | undefined): ChartCondition {
+  if (!text) return null;
+  return { bounds: bounds === undefined ? boundsOf(text) : bounds };
+}
 
-/** Whether `plotValue(value, [])` falls back to the measurement's latency. */
-function plotsLatency(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'latencyMs' in value;
+/** What is plotted and how the axis is named: the field a threshold compares, else what the kind declares. */
+function axisOf(kind: string, threshold: Threshold | null): Pick<CheckSeries, 'valueLabel' | 'unit' | 'plot'> {
+  if (threshold?.path.length) return { valueLabel: `result.${threshold.path.join('.')}`, unit: '', plot: threshold.path };
+  const shown = presentationOf(kind);
+  return { valueLabel: shown.label, unit: shown.unit, plot: shown.plot };
 }
 
 /** A number to plot: the compared field of an object, a list's largest entry, true/false as 1/0. */
@@ -124,6 +141,5 @@ export function plotValue(value: unknown, path: string[]): number | null {
     const numbers = current.map((item) => plotValue(item, [])).filter((n): n is number => n !== null);
     return numbers.length ? Math.max(...numbers) : null;
   }
-  if (current !== null && typeof current === 'object' && path.length === 0 && 'latencyMs' in current) return plotValue(current, ['latencyMs']);
   return null;
 }

@@ -1,3 +1,4 @@
+import { presentationOf } from '../checks/presentation.js';
 import type { CheckSeries, Outcome } from './check-series.js';
 import { clockTime, formatDuration, formatNumber, offset } from './format.js';
 import { type Html, html } from './html.js';
@@ -20,7 +21,7 @@ export function renderChecks(model: ReportModel): Html {
 
 function renderCheck(check: CheckSeries, index: number, model: ReportModel): Html {
   const conditions = [check.pass ? `pass: ${check.pass}` : null, check.fail ? `fail: ${check.fail}` : null].filter(Boolean).join(' · ');
-  const rule = conditions || (check.kind === 'http' ? 'pass: HTTP 2xx within the timeout' : "the kind's own verdict");
+  const rule = conditions || presentationOf(check.kind).rule;
   const every = check.intervalMs > 0 ? ` · every ${formatDuration(check.intervalMs)}` : '';
   return html`<article class="check verdict-${check.verdict ?? 'none'}${check.decisive ? ' decisive' : ''}" data-check="${index}" data-stage="${check.stage}" data-name="${check.name}" data-points="${check.t.length}">
   <header>

@@ -117,7 +117,7 @@ function forward(doc: StateDocument, drive: Drive): Action[] {
   const ref = { stage: stage.name };
   switch (stage.status) {
     case 'succeeded':
-      return [{ kind: 'pause', ref, inconclusive: stage.health.inconclusive ?? [] }];
+      return [{ kind: 'pause', ref, inconclusive: stage.checkResults.inconclusive ?? [] }];
     case 'soaking':
       return [{ kind: 'soak', ref }];
     case 'deploying':

@@ -6,7 +6,7 @@ export type Change = 'transition' | 'progress' | 'none';
 
 export function initialState(event: RunStarted): StateDocument {
   return {
-    version: 1,
+    version: 2,
     runId: event.runId,
     lineage: '',
     serial: 0,
@@ -32,14 +32,15 @@ export function pendingStage(name: string): StageState {
     finishedAt: null,
     deploy: { command: null, exitCode: null, signal: null, timedOut: false, durationMs: null },
     soak: { ms: null, startedAt: null },
-    health: { polls: 0, failures: 0, lastError: null, checks: [] },
+    checkResults: { polls: 0, failures: 0, lastError: null, checks: [] },
     rollback: { command: null, exitCode: null, durationMs: null, timedOut: false, skipped: null },
   };
 }
 
 /** Folds one event into the document (in place) and says how urgently it must reach disk. */
 export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
-  if (event.type === 'command.output') return 'none';
+  // Neither changes where the run is: output is the event log's, a warning the reporters' and the log's.
+  if (event.type === 'command.output' || event.type === 'warning') return 'none';
   doc.updatedAt = event.time;
   const stage = 'index' in event && event.index !== null ? doc.stages[event.index] : undefined;
   switch (event.type) {
@@ -64,13 +65,13 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'transition';
     case 'check.polled': {
       if (!stage) return 'none';
-      stage.health.polls++;
+      stage.checkResults.polls++;
       // A dryRun check's misses are shown apart: counted with the deciding ones they would read as
       // reasons the stage failed.
-      if (!event.ok && event.dryRun) stage.health.dryRunFailures = (stage.health.dryRunFailures ?? 0) + 1;
-      else if (!event.ok) stage.health.failures++;
-      if (event.error) stage.health.lastError = `${event.check}: ${event.error.message}`;
-      const check = stage.health.checks.find((c) => c.name === event.check);
+      if (!event.ok && event.dryRun) stage.checkResults.dryRunFailures = (stage.checkResults.dryRunFailures ?? 0) + 1;
+      else if (!event.ok) stage.checkResults.failures++;
+      if (event.error) stage.checkResults.lastError = `${event.check}: ${event.error.message}`;
+      const check = stage.checkResults.checks.find((c) => c.name === event.check);
       if (check) {
         Object.assign(check, {
           polls: event.polls,
@@ -99,14 +100,14 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'progress';
     }
     case 'check.finished': {
-      const check = stage?.health.checks.find((c) => c.name === event.check);
+      const check = stage?.checkResults.checks.find((c) => c.name === event.check);
       if (check) Object.assign(check, { verdict: event.verdict, verdictReason: event.reason });
       return 'progress';
     }
     case 'stage.passed':
       if (stage) Object.assign(stage, { status: 'succeeded', step: 'done', finishedAt: event.time });
       // Event logs written before `inconclusive` existed (0.1.0's) have none.
-      if (stage && (event.inconclusive ?? []).length > 0) stage.health.inconclusive = event.inconclusive;
+      if (stage && (event.inconclusive ?? []).length > 0) stage.checkResults.inconclusive = event.inconclusive;
       return 'transition';
     case 'stage.failed':
       if (stage) Object.assign(stage, { status: 'failed', step: 'done', finishedAt: event.time });
@@ -178,13 +179,14 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
 function startSoak(stage: StageState, event: SoakStarted): void {
   stage.status = 'soaking';
   stage.soak = { ms: event.soakMs, startedAt: event.time };
-  stage.health = {
+  stage.checkResults = {
     polls: 0,
     failures: 0,
     lastError: null,
     checks: event.checks.map((c) => ({
       name: c.name,
-      url: c.url,
+      // Logs written before 0.2.0 (the report folds them too) have only `url`.
+      description: c.description ?? c.url,
       polls: 0,
       failures: 0,
       consecutiveFailures: 0,

@@ -18,6 +18,7 @@ export function refOf(event: RolloutEvent): UnitRef | null {
     case 'rollback.started':
     case 'rollback.finished':
     case 'run.finished':
+    case 'warning':
       return null;
     case 'rollback.step.started':
     case 'rollback.step.finished':
@@ -40,6 +41,7 @@ export function sameRef(a: UnitRef, b: UnitRef): boolean {
 
 /** Which events are about a unit of work (and carry its `ref`); the others are about the whole run. */
 const ABOUT_A_UNIT = {
+  warning: false,
   'run.started': false,
   'run.resumed': false,
   'stage.started': true,

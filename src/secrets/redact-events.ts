@@ -1,5 +1,4 @@
 import type { Emit, RolloutEvent } from '../engine/events.js';
-import type { Reporter } from '../output/reporter.js';
 import { eventUnit, unitKey } from '../run/unit-key.js';
 import { MaskCommandReader, type OutputPiece, unescapeMaskValue } from './mask-commands.js';
 import { type Redactor, StreamRedactor } from './redact.js';
@@ -63,11 +62,6 @@ export function redactEvents(redactor: Redactor, emit: Emit, onMask?: (escaped: 
     flush(event.type === 'run.finished' ? null : unitKey(eventUnit(event)));
     return emit(redactor.deep(event));
   };
-}
-
-/** A reporter whose warnings are redacted too (they may quote commands or paths). */
-export function redactWarnings(redactor: Redactor, reporter: Reporter): (message: string) => void {
-  return (message) => reporter.warn(redactor.text(message));
 }
 
 /** Redacts an error's message in place, keeping its class and exit code, and returns it. */

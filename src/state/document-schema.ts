@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { StateDocument } from './document.js';
+import { migrateFromV1, type StateDocumentV1 } from './migrate.js';
 
 /**
- * The state document (version 1) as a reader may trust it: every field a command reads, with its
+ * The state document (versions 1 and 2) as a reader may trust it: every field a command reads, with its
  * type, so a document that parses but holds bad values is refused naming the field instead of
  * crashing whoever reads it. Objects are loose (docs/versioning.md: readers ignore fields they do
  * not know, a minor release may add some). Fields added after the first release are optional: a
@@ -15,9 +16,9 @@ const outcome = z.enum(['pass', 'fail', 'inconclusive', 'error']);
 const pollError = z.looseObject({ kind: str, message: str });
 
 const measurement = z.looseObject({ at: str, outcome, value: z.unknown().optional(), display: str, condition: strOrNull, reason: strOrNull });
-const check = z.looseObject({
+// Version 2 renamed what misled (migrate.ts): a check's `url` holds its description, a stage's `health` every check.
+const checkFields = {
   name: str,
-  url: str,
   kind: str.optional(),
   dryRun: z.boolean().optional(),
   counts: z.record(z.string(), z.number()).optional(),
@@ -35,11 +36,15 @@ const check = z.looseObject({
   lastLatencyMs: numOrNull,
   lastError: pollError.nullable(),
   lastPolledAt: strOrNull,
-});
+};
+const checkV1 = z.looseObject({ ...checkFields, url: str });
+const checkV2 = z.looseObject({ ...checkFields, description: str });
+const results = (check: typeof checkV1 | typeof checkV2) =>
+  z.looseObject({ polls: z.number(), failures: z.number(), lastError: strOrNull, checks: z.array(check), inconclusive: z.array(str).optional() });
 
 const processGroup = z.looseObject({ pgid: z.number().int(), startTicks: str, machine: str, host: str, command: str, unit: str.optional() });
 
-const stage = z.looseObject({
+const stageFields = {
   name: str,
   status: z.enum(['pending', 'deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed', 'skipped']),
   step: z.enum(['window', 'deploy', 'soak', 'pause', 'gate', 'done']).optional(),
@@ -47,9 +52,10 @@ const stage = z.looseObject({
   finishedAt: strOrNull,
   deploy: z.looseObject({ command: strOrNull, exitCode: numOrNull, signal: strOrNull, timedOut: z.boolean(), durationMs: numOrNull }),
   soak: z.looseObject({ ms: numOrNull, startedAt: strOrNull }),
-  health: z.looseObject({ polls: z.number(), failures: z.number(), lastError: strOrNull, checks: z.array(check), inconclusive: z.array(str).optional() }),
   rollback: z.looseObject({ command: strOrNull, exitCode: numOrNull, durationMs: numOrNull, timedOut: z.boolean(), skipped: strOrNull }),
-});
+};
+const stageV1 = z.looseObject({ ...stageFields, health: results(checkV1) });
+const stageV2 = z.looseObject({ ...stageFields, checkResults: results(checkV2) });
 
 const gate = z.looseObject({
   id: str,
@@ -67,8 +73,7 @@ const gate = z.looseObject({
   decision: z.looseObject({ decision: z.enum(['promote', 'abort', 'fail']), by: str, reason: strOrNull, at: str }).nullable(),
 });
 
-export const stateDocumentSchema = z.looseObject({
-  version: z.literal(1),
+const documentFields = {
   runId: str.min(1),
   lineage: str,
   serial: z.number().int().nonnegative(),
@@ -79,7 +84,6 @@ export const stateDocumentSchema = z.looseObject({
   startedAt: str,
   updatedAt: str,
   finishedAt: strOrNull,
-  stages: z.array(stage),
   failure: z.looseObject({ stage: str, reason: str, check: strOrNull.optional(), value: strOrNull.optional() }).nullable(),
   blocked: z.looseObject({ stage: str, rule: str, nextOpenAt: strOrNull, message: str }).nullable().optional(),
   gate: gate.nullable().optional(),
@@ -89,16 +93,23 @@ export const stateDocumentSchema = z.looseObject({
   processGroups: z.array(processGroup).optional(),
   processGroup: processGroup.nullable().optional(),
   rolloutctlVersion: str.optional(),
-});
+};
+/** Version 1: written by 0.1.0 (read, then migrated to version 2 in memory: migrate.ts). */
+export const stateDocumentV1Schema = z.looseObject({ ...documentFields, version: z.literal(1), stages: z.array(stageV1) });
+export const stateDocumentSchema = z.looseObject({ ...documentFields, version: z.literal(2), stages: z.array(stageV2) });
 
 /** At most this many problems are named; the rest are counted. */
 const MAX_PROBLEMS = 5;
 
-/** The document if it is a valid version-1 state document; else each problem as `json.path: what is wrong`. */
+/**
+ * The document if it is a valid state document of version 1 (migrated to 2, in place) or 2; else each
+ * problem as `json.path: what is wrong`, named as the document has it.
+ */
 export function validateStateDocument(value: unknown): { ok: true; doc: StateDocument } | { ok: false; problems: string[] } {
-  const result = stateDocumentSchema.safeParse(value, { reportInput: true });
-  // The original object, not zod's copy: what is stored again is exactly what was read.
-  if (result.success) return { ok: true, doc: value as StateDocument };
+  const v1 = (value as { version?: unknown }).version === 1;
+  const result = (v1 ? stateDocumentV1Schema : stateDocumentSchema).safeParse(value, { reportInput: true });
+  // The original object, not zod's copy: what is stored again is exactly what was read (migrated).
+  if (result.success) return { ok: true, doc: v1 ? migrateFromV1(value as StateDocumentV1) : (value as StateDocument) };
   const issues = result.error.issues;
   const problems = issues.slice(0, MAX_PROBLEMS).map((issue) => `${jsonPath(issue.path)}: ${describeIssue(issue)}`);
   if (issues.length > MAX_PROBLEMS) problems.push(`… and ${issues.length - MAX_PROBLEMS} more`);

@@ -1,6 +1,6 @@
 import type { CheckVerdict, Gate, GateDecision, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
 
-/** The state file's shape. Version 1; additive changes only within a version. */
+/** The state file's shape. Version 2 (0.2.0: names that say what they hold); additive changes only within a version. */
 export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed' | 'skipped';
 
 /**
@@ -11,7 +11,7 @@ export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'f
 export type StageStep = 'window' | 'deploy' | 'soak' | 'pause' | 'gate' | 'done';
 
 /** The longest display or reason text a check keeps in the state (every measurement is in the event log). */
-export const SUMMARY_TEXT_MAX = 120;
+export const SUMMARY_TEXT_MAX = 112;
 
 /**
  * One measurement as the state keeps it: what it was judged, and its short display. The value
@@ -30,8 +30,8 @@ export interface MeasurementState {
 
 export interface CheckState {
   name: string;
-  /** The kind's description (e.g. `GET https://…`); named `url` for compatibility. */
-  url: string;
+  /** The kind's one-line description (`GET https://…`, `run: ./smoke.sh`); `url` in version 1. */
+  description: string;
   kind?: string;
   dryRun?: boolean;
   /** Measurements by outcome. */
@@ -65,7 +65,8 @@ export interface StageState {
   finishedAt: string | null;
   deploy: { command: string | null; exitCode: number | null; signal: string | null; timedOut: boolean; durationMs: number | null };
   soak: { ms: number | null; startedAt: string | null };
-  health: {
+  /** What the soak's checks measured: totals and one summary per check (`health` in version 1). */
+  checkResults: {
     polls: number;
     /** Measurements of deciding checks that were not a pass. */
     failures: number;
@@ -79,7 +80,8 @@ export interface StageState {
 }
 
 export interface StateDocument {
-  version: 1;
+  /** 2 since 0.2.0 (migrate.ts reads version 1). */
+  version: 2;
   runId: string;
   /** Fixed for a run's whole life, across resumes; tells two runs with a reused state path apart. */
   lineage: string;

@@ -11,7 +11,8 @@ export const HEARTBEAT_MS = 10_000;
 /** A lock from another host is stale once its heartbeat is this old (6 missed heartbeats). */
 export const STALE_AFTER_MS = 60_000;
 
-export interface LockHandle {
+/** The lock file on disk, as its holder keeps it (the file backend wraps it in the backend's `LockHandle`). */
+export interface LockFile {
   path: string;
   /** Refreshes the heartbeat; false when the lock is no longer ours (someone removed it). */
   heartbeat(nowIso: string): boolean;
@@ -36,7 +37,7 @@ export interface AcquireOptions {
  * A stale lock (holder dead on this host, or heartbeat older than STALE_AFTER_MS from another
  * host) is taken over with a warning; a live one makes us wait (`waitMs`) or fail with exit 4.
  */
-export async function acquireLock(path: string, info: LockInfo, options: AcquireOptions): Promise<LockHandle> {
+export async function acquireLock(path: string, info: LockInfo, options: AcquireOptions): Promise<LockFile> {
   const deadline = options.now() + (options.waitMs ?? 0);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (;;) {
@@ -141,7 +142,7 @@ function takeOver(path: string, stale: LockInfo): boolean {
   return false;
 }
 
-function handle(path: string, info: LockInfo): LockHandle {
+function handle(path: string, info: LockInfo): LockFile {
   let released = false;
   const ours = () => {
     const holder = readHolder(path);

@@ -3,7 +3,11 @@ import { InputError } from '../errors.js';
 import { version as ourVersion } from '../version.js';
 import type { StateDocument } from './document.js';
 import { validateStateDocument } from './document-schema.js';
+
 import { CHOOSE_ANOTHER_PATH } from './ensure-directory.js';
+
+/** The state document version this release writes; it reads this one and version 1 (migrate.ts). */
+const STATE_VERSION = 2;
 
 /** Reads a state file; `null` when there is none. A damaged or newer file is an error, never silently replaced. */
 export function readState(path: string): StateDocument | null {
@@ -42,20 +46,21 @@ function parseState(text: string): Parsed {
 }
 
 /**
- * Checks a parsed document (a file's, or a database row's) against the version-1 schema
- * (document-schema.ts). A newer document version, or invalid values from a newer rolloutctl, is
+ * Checks a parsed document (a file's, or a database row's) against the schema of its version
+ * (document-schema.ts; version 1 is migrated to 2). A newer document version, or invalid values from a newer rolloutctl, is
  * said as such: this release cannot judge it.
  */
 export function checkStateValue(value: unknown): Parsed {
   const d = value as { version?: unknown; runId?: unknown; stages?: unknown; rolloutctlVersion?: unknown } | null;
   if (d === null || typeof d !== 'object' || Array.isArray(d) || (d.version === undefined && d.runId === undefined && d.stages === undefined)) {
-    return { ok: false, problem: 'not a rolloutctl state document (version 1)', newer: false };
+    return { ok: false, problem: `not a rolloutctl state document (version ${STATE_VERSION})`, newer: false };
   }
   const writer = typeof d.rolloutctlVersion === 'string' ? d.rolloutctlVersion : null;
-  if (typeof d.version === 'number' && d.version > 1) return { ok: false, problem: newerProblem(d.version, writer), newer: true };
+  if (typeof d.version === 'number' && d.version > STATE_VERSION) return { ok: false, problem: newerProblem(d.version, writer), newer: true };
   const valid = validateStateDocument(value);
   if (valid.ok) return valid;
-  if (writer !== null && isNewer(writer, ourVersion)) return { ok: false, problem: newerProblem(1, writer), newer: true };
+  if (writer !== null && isNewer(writer, ourVersion))
+    return { ok: false, problem: newerProblem(typeof d.version === 'number' ? d.version : STATE_VERSION, writer), newer: true };
   return { ok: false, problem: `invalid values: ${valid.problems.join('; ')}`, newer: false };
 }
 
@@ -64,7 +69,7 @@ function newerProblem(docVersion: number, writer: string | null): string {
   const by = writer ? `rolloutctl ${writer}` : 'a newer rolloutctl';
   const use = writer ? `\`npx rolloutctl@${writer} …\` (or newer)` : `a rolloutctl that reads state version ${docVersion}`;
   return (
-    `was written by ${by} (state document version ${docVersion}); this is rolloutctl ${ourVersion}, which reads state document version 1 only. ` +
+    `was written by ${by} (state document version ${docVersion}); this is rolloutctl ${ourVersion}, which reads state document versions 1 and 2 only. ` +
     `It was left exactly as it is (do not restore an older backup over it: that would lose the newer record). Use ${use} for this state.`
   );
 }

@@ -97,7 +97,7 @@ stages:
       expect(result.exitCode, describeResult(result)).toBe(0);
       expect(result.stderr).toMatch(/canary new-slo HTTP 200 in \d+ms ✗ \(pass: result\.body\.errors < 0\.01\)/);
       expect(result.stderr).toContain('dryRun check new-slo ended fail (not deciding)');
-      const check = (await readState(defaultStatePath(dir))).stages[0]?.health.checks[0];
+      const check = (await readState(defaultStatePath(dir))).stages[0]?.checkResults.checks[0];
       expect(check).toMatchObject({ dryRun: true, verdict: 'fail' });
       expect(check?.polls).toBeGreaterThan(1);
       expect(check?.lastBad).toMatchObject({ outcome: 'fail', condition: 'pass: result.body.errors < 0.01' });
@@ -124,7 +124,7 @@ stages:
     const result = await run();
     expect(result.exitCode, describeResult(result)).toBe(exitCode);
     const state = await readState(defaultStatePath(dir));
-    expect(state.stages[0]?.health.checks[0]).toMatchObject({ verdict: 'inconclusive' });
+    expect(state.stages[0]?.checkResults.checks[0]).toMatchObject({ verdict: 'inconclusive' });
     if (policy === 'fail') expect(state.failure?.reason).toMatch(/^check quiet was inconclusive: .*no data.*\(onInconclusive: fail\)$/);
     else expect(result.stderr).toContain('inconclusive, let through by onInconclusive: pass: quiet');
   });
@@ -208,7 +208,7 @@ stages:
     expect(result.stderr).toContain('canary error-rate 0.034 ✗ (pass: result < 0.01) (1 of 2 in a row)');
     expect(result.stderr).toContain('command check error-rate failed 2 times in a row: 0.034 does not meet pass: result < 0.01');
     const state = await readState(defaultStatePath(dir));
-    expect(state.stages[0]?.health.checks[0]).toMatchObject({ counts: { fail: 2 }, last: { display: '0.034', outcome: 'fail' } });
+    expect(state.stages[0]?.checkResults.checks[0]).toMatchObject({ counts: { fail: 2 }, last: { display: '0.034', outcome: 'fail' } });
   });
 
   it('a condition typo is a plan error (exit 2) with its line and column, before anything runs', async () => {

@@ -53,7 +53,7 @@ stages:
     expect(polled).toHaveLength(1);
     expect(polled[0]).toMatchObject({ outcome: 'fail', value: { method: 'mannWhitney', look: { index: 1 } } });
     const state = await readState(defaultStatePath(dir));
-    expect(state.stages[0]?.health.checks[0]?.lastBad?.display).toMatch(
+    expect(state.stages[0]?.checkResults.checks[0]?.lastBad?.display).toMatch(
       /^n=40 med 23\.9 p95 26 vs n=40 med 12 p95 13; \+12 \(CI .*\); p<0\.001≤[\d.]+; ratio 2>1\.2$/,
     );
   });

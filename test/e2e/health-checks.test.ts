@@ -86,8 +86,8 @@ async function startHostileServer(): Promise<HostileServer> {
 }
 
 function checkNamed(state: StateDocument, name: string) {
-  const check = state.stages.flatMap((s) => s.health.checks).find((c) => c.name === name);
-  if (!check) throw new Error(`no check ${name} in state: ${JSON.stringify(state.stages.map((s) => s.health))}`);
+  const check = state.stages.flatMap((s) => s.checkResults.checks).find((c) => c.name === name);
+  if (!check) throw new Error(`no check ${name} in state: ${JSON.stringify(state.stages.map((s) => s.checkResults))}`);
   return check;
 }
 
@@ -133,7 +133,7 @@ describe('health checks that do not lie', { timeout: 60_000 }, () => {
     expect(result.stderr).toMatch(/✗ (huge|endless): body too large/);
     // Each poll stops reading after 64 KiB: the server could push only what fits in socket buffers,
     // not the 50 MiB (or endless stream) it offered for every poll.
-    const polls = state.stages[0]?.health.polls ?? 0;
+    const polls = state.stages[0]?.checkResults.polls ?? 0;
     expect(server.bytesSent['/huge'] ?? 0).toBeLessThan(Math.max(polls, 1) * 8 * 1024 * 1024);
     expect(server.bytesSent['/endless'] ?? 0).toBeLessThan(Math.max(polls, 1) * 8 * 1024 * 1024);
     expect(peakRss, 'peak resident memory of the CLI').toBeLessThan(200 * 1024 * 1024);
@@ -239,7 +239,7 @@ stages:
 
     expect(result.exitCode, describeResult(result)).toBe(1);
     const state = await readState(defaultStatePath(dir));
-    expect(state.stages[0]?.health.polls).toBe(1001);
+    expect(state.stages[0]?.checkResults.polls).toBe(1001);
     expect(samples).toBeGreaterThan(0);
     expect(server.connections, 'connections opened for 1,001 polls').toBeLessThanOrEqual(5);
     expect(peakSockets, 'sockets the CLI held to the server at once').toBeLessThanOrEqual(2);

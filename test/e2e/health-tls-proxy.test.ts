@@ -52,7 +52,7 @@ describe('health checks over TLS and through proxies', { timeout: 60_000 }, () =
       await planWithCheck(tlsServer.url());
       const result = await run();
       expect(result.exitCode, describeResult(result)).toBe(1);
-      expect((await state()).stages[0]?.health.checks[0]?.lastError).toEqual({ kind: 'tls', message: expect.stringMatching(/self[- ]signed/i) });
+      expect((await state()).stages[0]?.checkResults.checks[0]?.lastError).toEqual({ kind: 'tls', message: expect.stringMatching(/self[- ]signed/i) });
       expect(tlsServer.requestCount()).toBe(0);
     });
 
@@ -140,7 +140,7 @@ describe('health checks over TLS and through proxies', { timeout: 60_000 }, () =
       const result = await run({ HTTPS_PROXY: proxy.url });
       expect(result.timedOut, 'the CLI hung on the wedged proxy').toBe(false);
       expect(result.exitCode, describeResult(result)).toBe(1);
-      expect((await state()).stages[0]?.health.checks[0]?.lastError?.kind).toBe('timeout');
+      expect((await state()).stages[0]?.checkResults.checks[0]?.lastError?.kind).toBe('timeout');
     });
 
     it('names the proxy when it cannot be reached', async () => {
@@ -148,7 +148,7 @@ describe('health checks over TLS and through proxies', { timeout: 60_000 }, () =
       await proxy.close();
       const result = await run({ HTTP_PROXY: proxy.url });
       expect(result.exitCode, describeResult(result)).toBe(1);
-      expect((await state()).stages[0]?.health.checks[0]?.lastError).toEqual({
+      expect((await state()).stages[0]?.checkResults.checks[0]?.lastError).toEqual({
         kind: 'refused',
         message: `connection refused (ECONNREFUSED) (via proxy 127.0.0.1:${proxy.port})`,
       });

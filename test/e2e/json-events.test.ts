@@ -61,7 +61,7 @@ stages:
     expect(result.stderr).toContain('canary | canary-rollback-output');
 
     const documented = await documentedEvents();
-    expect(documented.size).toBe(23);
+    expect(documented.size).toBe(24);
     const state = await readState(defaultStatePath(ws.dir));
     for (const event of events) {
       expect(Object.keys(event).slice(0, 3)).toEqual(['type', 'time', 'runId']);
@@ -81,8 +81,18 @@ stages:
       ).toEqual([]);
     }
     // Every documented type was seen but run.resumed, which only `rollout resume` emits (next test), and the
-    // deploy-window events, which only a plan with `windows:` emits (windows.test.ts checks their fields).
-    const elsewhere = new Set(['run.resumed', 'stage.blocked', 'window.waiting', 'window.overridden', 'stage.pausing', 'gate.opened', 'gate.decided']);
+    // deploy-window events, which only a plan with `windows:` emits (windows.test.ts checks their fields), and
+    // `warning`, which --json renders on stderr (test/unit/warning-events.test.ts; the event log records it).
+    const elsewhere = new Set([
+      'warning',
+      'run.resumed',
+      'stage.blocked',
+      'window.waiting',
+      'window.overridden',
+      'stage.pausing',
+      'gate.opened',
+      'gate.decided',
+    ]);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set([...documented.keys()].filter((type) => !elsewhere.has(type))));
     expect(events[0]?.type).toBe('run.started');
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'rolled_back', failure: { stage: 'bad' } });
@@ -91,7 +101,9 @@ stages:
     expect(events.find((e) => e.type === 'stage.skipped')).toMatchObject({ stage: 'last', index: 3 });
     // The same events built the state file.
     expect(state.status).toBe('rolled_back');
-    expect(events.filter((e) => e.type === 'check.polled' && e.stage === 'canary').length).toBe(state.stages.find((s) => s.name === 'canary')?.health.polls);
+    expect(events.filter((e) => e.type === 'check.polled' && e.stage === 'canary').length).toBe(
+      state.stages.find((s) => s.name === 'canary')?.checkResults.polls,
+    );
   });
 
   it('rollout resume --json emits run.resumed with its documented fields, and only JSON on stdout', async () => {

@@ -176,7 +176,7 @@ stages:
     expect(await rolledBack(file)).toBe(false);
     // Its misses are counted apart from the deciding checks' (the FAILED column is not "why it failed").
     const state = await readState(`${dir}/state/${file}.json`);
-    expect(state.stages[0]?.health).toMatchObject({ failures: 0, dryRunFailures: failing.length });
+    expect(state.stages[0]?.checkResults).toMatchObject({ failures: 0, dryRunFailures: failing.length });
     const status = await runCli(['status', '-c', `${file}.yml`], { cwd: dir, env: { NO_COLOR: '1' } });
     expect(status.stdout).toMatch(new RegExp(`canary +succeeded +\\S+ +\\d+ +0 \\+${failing.length} dryRun +error-rate \\[dryRun\\]: `));
   });

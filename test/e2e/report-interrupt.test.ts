@@ -22,7 +22,7 @@ describe('rollout run --report: written however the run ends', { timeout: 40_000
 `,
     );
     const cli = startCli(['run', '--report', 'report.html'], { cwd: ws.dir });
-    await waitForState(defaultStatePath(ws.dir), (s) => (s.stages[0]?.health.polls ?? 0) >= 2);
+    await waitForState(defaultStatePath(ws.dir), (s) => (s.stages[0]?.checkResults.polls ?? 0) >= 2);
     cli.kill('SIGINT');
     const result = toCliResult(await cli);
     expect(result.exitCode, describeResult(result)).toBe(130);

@@ -82,7 +82,7 @@ stages:
     expect(state.lineage).toBe(interrupted.lineage);
     expect(state.resumes).toBe(1);
     expect(state.stages.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    expect(state.stages[1]?.health.polls).toBeGreaterThan(0);
+    expect(state.stages[1]?.checkResults.polls).toBeGreaterThan(0);
   });
 
   it('redeploys the stage that was deploying', async () => {

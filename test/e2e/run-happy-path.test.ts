@@ -45,7 +45,7 @@ stages:
     expect(await exists(path.join(ws.dir, 'rollback.log'))).toBe(false);
 
     const state = await readState(defaultStatePath(ws.dir));
-    expect(state.version).toBe(1);
+    expect(state.version).toBe(2);
     expect(state.status).toBe('succeeded');
     expect(state.runId).toEqual(expect.any(String));
     expect(state.runId.length).toBeGreaterThan(0);
@@ -70,11 +70,11 @@ stages:
     }
 
     const canary = stageOf(state, 'canary');
-    expect(canary.health.polls).toBeGreaterThanOrEqual(2);
-    expect(canary.health.failures).toBe(0);
-    expect(canary.health.polls).toBe(ws.server.requestCount('/canary'));
-    expect(stageOf(state, 'half').health.polls).toBe(ws.server.requestCount('/half'));
-    expect(stageOf(state, 'half').health.polls).toBeGreaterThanOrEqual(1);
+    expect(canary.checkResults.polls).toBeGreaterThanOrEqual(2);
+    expect(canary.checkResults.failures).toBe(0);
+    expect(canary.checkResults.polls).toBe(ws.server.requestCount('/canary'));
+    expect(stageOf(state, 'half').checkResults.polls).toBe(ws.server.requestCount('/half'));
+    expect(stageOf(state, 'half').checkResults.polls).toBeGreaterThanOrEqual(1);
 
     // The lock is released when the run ends.
     expect(await exists(lockPath(defaultStatePath(ws.dir)))).toBe(false);
@@ -128,7 +128,7 @@ stages:
     expect(ws.server.requestCount('/b')).toBeGreaterThanOrEqual(1);
     const state = await readState(defaultStatePath(ws.dir));
     expect(state.status).toBe('succeeded');
-    expect(stageOf(state, 'only').health.polls).toBeGreaterThanOrEqual(2);
+    expect(stageOf(state, 'only').checkResults.polls).toBeGreaterThanOrEqual(2);
   });
 
   it('accepts a non-200 2xx by default and an explicit expectStatus list', async () => {

@@ -56,10 +56,10 @@ stages:
       ['full', 'skipped'],
     ]);
     const half = stageOf(state, 'half');
-    expect(half.health.failures).toBeGreaterThanOrEqual(2);
+    expect(half.checkResults.failures).toBeGreaterThanOrEqual(2);
     // 30 s at 100 ms would be ~300 polls; failing after two bad answers means a handful.
-    expect(half.health.polls).toBeLessThan(20);
-    expect(half.health.lastError).toMatch(/503/);
+    expect(half.checkResults.polls).toBeLessThan(20);
+    expect(half.checkResults.lastError).toMatch(/503/);
     expect(half.rollback.exitCode).toBe(0);
     expect(stageOf(state, 'canary').rollback.exitCode).toBe(0);
     expect(stageOf(state, 'full').deploy.exitCode).toBeNull();
@@ -91,7 +91,7 @@ stages:
     expect(result.exitCode, describeResult(result)).toBe(0);
     const state = await readState(defaultStatePath(ws.dir));
     expect(state.status).toBe('succeeded');
-    expect(stageOf(state, 'flaky').health.failures).toBeGreaterThanOrEqual(1);
+    expect(stageOf(state, 'flaky').checkResults.failures).toBeGreaterThanOrEqual(1);
   });
 
   it('never passes a stage on a check that never answered healthy, even below the threshold', async () => {
@@ -187,7 +187,7 @@ stages:
     expect(result.exitCode, describeResult(result)).toBe(1);
     const state = await readState(defaultStatePath(ws.dir));
     expect(state.failure?.stage).toBe('canary');
-    expect(stageOf(state, 'canary').health.lastError).toEqual(expect.any(String));
+    expect(stageOf(state, 'canary').checkResults.lastError).toEqual(expect.any(String));
     expect(result.all).not.toMatch(STACK_TRACE);
   });
 

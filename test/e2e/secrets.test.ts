@@ -94,7 +94,7 @@ stages:
       expect(result.exitCode, describeResult(result)).toBe(1);
       const state = await readState(defaultStatePath(ws.dir));
       expect(state.failure?.reason).toMatch(/\*\*\*/);
-      expect(state.stages[0]?.health.checks[0]?.lastError?.kind).toBe('tls');
+      expect(state.stages[0]?.checkResults.checks[0]?.lastError?.kind).toBe('tls');
       for (const text of await written(result)) expect(text).not.toContain('127.0.0.1');
     } finally {
       await tlsServer.close();

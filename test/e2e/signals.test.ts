@@ -81,7 +81,7 @@ describe('CI cancellation: SIGINT and SIGTERM', { timeout: 40_000 }, () => {
     );
     const cli = startCli(['run'], { cwd: dir });
     const statePath = path.join(dir, '.rollout/state.json');
-    await waitForState(statePath, (s) => s.stages[0]?.status === 'soaking' && s.stages[0].health.polls > 0);
+    await waitForState(statePath, (s) => s.stages[0]?.status === 'soaking' && s.stages[0].checkResults.polls > 0);
     cli.kill('SIGINT');
     const result = await cli;
     expect(result.exitCode, result.all).toBe(130);

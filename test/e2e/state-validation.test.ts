@@ -21,7 +21,7 @@ const PLAN =
 const corruptions: [string, (doc: Doc) => void, RegExp][] = [
   ['a run status no release writes', (d) => (d.status = 'weird'), /status: expected one of "running", .*found "weird"/],
   ['a stage without its name', (d) => delete d.stages[0]?.name, /stages\[0\]\.name: expected string, found nothing/],
-  ['health: null', (d) => ((d.stages[1] as Doc).health = null), /stages\[1\]\.health: expected object, found null/],
+  ['checkResults: null', (d) => ((d.stages[1] as Doc).checkResults = null), /stages\[1\]\.checkResults: expected object, found null/],
   ['a serial that is not a number', (d) => (d.serial = 'seven'), /serial: expected number, found "seven"/],
 ];
 
@@ -85,11 +85,11 @@ describe('a state document from a newer rolloutctl (issue 18 item 5)', { timeout
   const ws = useWorkspace();
 
   it.each([
-    ['a newer document version', (d: Doc) => Object.assign(d, { version: 2, rolloutctlVersion: '9.1.0' }), 'state document version 2'],
+    ['a newer document version', (d: Doc) => Object.assign(d, { version: 3, rolloutctlVersion: '9.1.0' }), 'state document version 3'],
     [
-      'a version-1 document with a value this release does not know',
+      'a version-2 document with a value this release does not know',
       (d: Doc) => Object.assign(d, { status: 'canarying', rolloutctlVersion: '9.1.0' }),
-      'state document version 1',
+      'state document version 2',
     ],
   ])('%s: said as such, naming the release; nothing touched, no backup advice', async (_, newer, version) => {
     await writePlan(ws.dir, PLAN);
@@ -167,13 +167,13 @@ describe('a bad record in PostgreSQL (issue 18 item 4)', { timeout: 180_000 }, (
     expect((await runCli(['run'], { cwd: ws.dir, env, timeout: 120_000 })).exitCode).toBe(0);
     const good = path.join(ws.dir, 'good.json');
     expect((await runCli(['state', 'pull', '--out', good], { cwd: ws.dir, env })).exitCode).toBe(0);
-    await server.query(`UPDATE validation.state SET doc = jsonb_set(doc, '{stages,0,health}', 'null') WHERE key = 'bad-values'`);
+    await server.query(`UPDATE validation.state SET doc = jsonb_set(doc, '{stages,0,checkResults}', 'null') WHERE key = 'bad-values'`);
 
     for (const command of [['status'], ['run'], ['resume']]) {
       const result = await runCli(command, { cwd: ws.dir, env, timeout: 120_000 });
       expect(result.exitCode, `${command.join(' ')}: ${describeResult(result)}`).toBe(2);
       expect(result.stderr).toMatch(
-        /the current record for key bad-values in postgres:\/\/\S+ is damaged \(invalid values: stages\[0\]\.health: expected object, found null\)/,
+        /the current record for key bad-values in postgres:\/\/\S+ is damaged \(invalid values: stages\[0\]\.checkResults: expected object, found null\)/,
       );
       expect(result.stderr).toContain('rollout state push FILE --force --reason');
       expect(result.all).not.toContain(PG_PASSWORD);

@@ -43,7 +43,7 @@ export function testCheck(name: string, overrides: Partial<CheckSettings & Pick<
 
 /** How `soak.started` announces `testCheck(name)` (polled every 5 s), as the engine builds it. */
 export function soakCheck(name: string, overrides: Partial<SoakCheck> = {}): SoakCheck {
-  return { ...announce(testCheck(name, { intervalMs: 5000 })), url: `GET http://x/${name}`, ...overrides };
+  return { ...announce(testCheck(name, { intervalMs: 5000 })), description: `GET http://x/${name}`, url: `GET http://x/${name}`, ...overrides };
 }
 
 type PolledBase = Pick<CheckPolled, 'time' | 'runId' | 'stage' | 'index' | 'check'>;

@@ -46,7 +46,7 @@ const lockOptions = { warn: () => {}, now: () => Date.now(), waitMs: 0, sleep: (
 function doc(runId: string, lineage: string, serial: number, status: StateDocument['status'] = 'running'): StateDocument {
   const t = new Date(Date.parse('2026-11-25T00:00:00Z') + serial * 1000 + Number(runId.replace(/\D/g, '') || 0) * 60_000).toISOString();
   return {
-    version: 1,
+    version: 2,
     runId,
     lineage,
     serial,

@@ -39,7 +39,7 @@ describe('what people see of a measurement', () => {
     for (let i = 0; i < 50; i++)
       applyEvent(doc, polled({ ...base, check: 'm' }, { value: i, display: String(i), counts: { pass: i + 1, fail: 0, inconclusive: 0, error: 0 } }));
     applyEvent(doc, { ...base, type: 'check.finished', check: 'm', verdict: 'pass', reason: null, dryRun: false, samples: 50 });
-    const check = doc.stages[0]?.health.checks[0];
+    const check = doc.stages[0]?.checkResults.checks[0];
     expect(check).toMatchObject({ verdict: 'pass', counts: { pass: 50 }, last: { display: '49', outcome: 'pass' }, lastBad: null });
     expect(check?.last).not.toHaveProperty('value');
     // A big value (an HTTP body) and a long reason stay in the event log; the state keeps a bounded summary.
@@ -56,7 +56,7 @@ describe('what people see of a measurement', () => {
   it('a 0.1.0 document’s `recent` list still gives the last measurement, and is replaced once the check polls again', () => {
     const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
     applyEvent(doc, { ...base, type: 'soak.started', soakMs: 1000, checks: [soakCheck('m')] });
-    const check = doc.stages[0]?.health.checks[0];
+    const check = doc.stages[0]?.checkResults.checks[0];
     if (!check) throw new Error('no check');
     delete check.last;
     check.recent = [{ at: base.time, outcome: 'pass', value: 1, display: 'old', condition: null, reason: null }];
@@ -89,7 +89,7 @@ describe('what people see of a measurement', () => {
 describe('rollout plan’s detection bound', () => {
   const plan = (stages: [string, ReturnType<typeof testCheck>[]][]): Plan =>
     ({
-      stages: stages.map(([name, health], index) => ({ name, index, deploy: 'true', rollback: null, soakMs: 60_000, timeoutMs: 1000, health })),
+      stages: stages.map(([name, health], index) => ({ name, index, deploy: 'true', rollback: null, soakMs: 60_000, timeoutMs: 1000, checks: health })),
     }) as unknown as Plan;
 
   it('warns when a stage only watches an entry point every stage watches', () => {
@@ -126,8 +126,8 @@ describe('rollout plan’s detection bound', () => {
 
   it('counts the measurements each check gets by the end of its soak, its last instant included, and warns when minSamples cannot be reached or leaves no margin', () => {
     const soak = (soakMs: number, health: ReturnType<typeof testCheck>[]) =>
-      planTimeline({ stages: [{ name: 'canary', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, health }] } as unknown as Plan).stages[0]
-        ?.checks;
+      planTimeline({ stages: [{ name: 'canary', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, checks: health }] } as unknown as Plan)
+        .stages[0]?.checks;
     // 8 s soak at 1 s after a 5 s delay: at 5, 6, 7 and 8 s.
     const [margin, none, never, dry] =
       soak(8000, [

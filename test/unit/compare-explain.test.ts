@@ -71,7 +71,7 @@ describe('a comparison explains itself in a line the state keeps whole', () => {
     applyEvent(doc, poll);
     const failed: RolloutEvent = { ...base, type: 'stage.failed', reason, durationMs: 5, check: 'errors', value: verdict.display };
     applyEvent(doc, failed);
-    expect(doc.stages[0]?.health.checks[0]?.lastBad?.display).toBe(verdict.display);
+    expect(doc.stages[0]?.checkResults.checks[0]?.lastBad?.display).toBe(verdict.display);
     const summary = renderJobSummary(doc);
     expect(summary).toContain(`errors ❌ ${verdict.display.replaceAll('>', '&gt;')}`);
     // Said once: the reason is the explanation, so no "deciding value" repeats it.

@@ -48,7 +48,7 @@ stages:
       - url: \${vars.base}/inline
         dryRun: true
 `);
-    const checks = plan.stages[0]?.health ?? [];
+    const checks = plan.stages[0]?.checks ?? [];
     expect(checks.map((c) => [c.name, c.kind, c.intervalMs, c.failureThreshold, c.dryRun])).toEqual([
       ['ping', 'http', 2000, 4, false],
       ['smoke', 'command', 2000, 4, false],
@@ -65,7 +65,7 @@ stages:
 
   it('keeps every existing inline plan shape: a url alone is an http check', async () => {
     const plan = await load('stages:\n  - name: a\n    deploy: "true"\n    health: [{ url: "http://127.0.0.1:9/hz", expectStatus: 204 }]\n');
-    expect(plan.stages[0]?.health[0]).toMatchObject({ kind: 'http', name: 'http://127.0.0.1:9/hz', failureThreshold: 3, intervalMs: 5000 });
+    expect(plan.stages[0]?.checks[0]).toMatchObject({ kind: 'http', name: 'http://127.0.0.1:9/hz', failureThreshold: 3, intervalMs: 5000 });
   });
 
   it('names an unknown named check, with a suggestion, at its line', async () => {
@@ -91,7 +91,7 @@ stages:
     const plan = await load(
       'vars: { base: "https://canary.example" }\nstages:\n  - name: a\n    deploy: "true"\n    health: [{ url: "${vars.base}/healthz" }]\n',
     );
-    expect((plan.stages[0]?.health[0]?.spec as HttpSpec | undefined)?.url).toBe('https://canary.example/healthz');
+    expect((plan.stages[0]?.checks[0]?.spec as HttpSpec | undefined)?.url).toBe('https://canary.example/healthz');
     const err = await problems('vars: { base: "ftp://x" }\nstages:\n  - name: a\n    deploy: "true"\n    health: [{ url: "${vars.base}/healthz" }]\n');
     expect(err).toContain('must be an http:// or https:// URL; after substitution it is "ftp://x/healthz"');
   });

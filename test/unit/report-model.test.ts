@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConditionEngine } from '../../src/conditions/condition.js';
 import { buildModel } from '../../src/report/build-model.js';
 import { parseLog } from '../../src/report/event-log.js';
 import { modelFromState } from '../../src/report/model-from-state.js';
@@ -12,6 +13,9 @@ const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 10, 0, 0) + s * 1000).
 const base = (s: number) => ({ time: at(s), runId });
 const ref = (s: number, index: number) => ({ ...base(s), stage: ['canary', 'full'][index]!, index });
 const outcome = { signal: null, timedOut: false };
+
+// These logs predate `soak.started`'s `bounds`: the report reads their conditions with the compiler, as `rollout report` does.
+beforeAll(loadConditionEngine);
 
 /** A run as the contract's events tell it: a Prometheus error-rate check fails the canary. */
 function contractRun(): LogRecord[] {

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { presentationOf } from '../../src/checks/presentation.js';
+import { boundsOf } from '../../src/conditions/bounds.js';
+import { loadConditionEngine } from '../../src/conditions/condition.js';
 import { plotValue } from '../../src/report/check-series.js';
-import { conditionText, thresholdOf } from '../../src/report/threshold.js';
+import { conditionText, thresholdOf as thresholdOfBounds } from '../../src/report/threshold.js';
+
+/** A condition as the plan carries it to the chart: its bounds read from the compiled tree. */
+const thresholdOf = (pass: string | null, fail: string | null) =>
+  thresholdOfBounds(pass === null ? null : { bounds: boundsOf(pass) }, fail === null ? null : { bounds: boundsOf(fail) });
+
+beforeAll(loadConditionEngine);
 
 describe('report thresholds: read from plain conditions, nothing guessed from richer ones', () => {
   it.each([
@@ -41,9 +50,23 @@ describe('report thresholds: read from plain conditions, nothing guessed from ri
       ],
     ],
     ['result < 100', 'result > 500', [], [100, 500], [[500, null]]],
-    ['result >= 1_000', null, [], [1000], [[null, 1000]]],
+    ['result >= 1e3', null, [], [1000], [[null, 1000]]],
+    [null, 'result < -5', [], [-5], [[null, -5]]],
+    ['result > 1 && result < 5 && result != 3', null, null, null, null],
   ] as const)('pass %s / fail %s', (pass, fail, path, lines, bad) => {
-    expect(thresholdOf(pass, fail)).toEqual({ path, lines, bad, unsure: expect.any(Array) });
+    expect(thresholdOf(pass, fail)).toEqual(path === null ? null : { path, lines, bad, unsure: expect.any(Array) });
+  });
+
+  it('reads the compiled tree, not the text: a comparison inside a string is no bound', () => {
+    expect(boundsOf('result.name == "result < 5"')).toBeNull();
+    expect(boundsOf('result.a.b < 2 || result.a.b > 8')).toEqual({
+      path: ['a', 'b'],
+      join: 'or',
+      clauses: [
+        { op: '<', number: 2 },
+        { op: '>', number: 8 },
+      ],
+    });
   });
 
   it('shades where neither condition holds as inconclusive', () => {
@@ -74,7 +97,8 @@ describe('report thresholds: read from plain conditions, nothing guessed from ri
     ['NaN', [], null],
     ['+Inf', [], null],
     [[0.1, 0.7, 0.3], [], 0.7],
-    [{ latencyMs: 42, status: 200 }, [], 42],
+    [{ latencyMs: 42, status: 200 }, presentationOf('http').plot, 42],
+    [{ latencyMs: 42, status: 200 }, [], null],
     [{ a: { b: 7 } }, ['a', 'b'], 7],
     [{ a: 1 }, ['__proto__'], null],
     [null, [], null],

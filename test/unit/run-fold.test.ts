@@ -52,6 +52,6 @@ describe('the fold reads event logs of earlier releases', () => {
     const old = JSON.parse(JSON.stringify({ ...base, type: 'stage.passed', stage: 'canary', index: 0, durationMs: 5 })) as RolloutEvent;
     applyEvent(doc, old);
     expect(doc.stages[0]).toMatchObject({ status: 'succeeded' });
-    expect(doc.stages[0]?.health.inconclusive).toBeUndefined();
+    expect(doc.stages[0]?.checkResults.inconclusive).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ export const stage = (name: string, index: number, extra: Partial<Stage> = {}): 
   rollback: `undo ${name}`,
   soakMs: 0,
   timeoutMs: MINUTE,
-  health: [],
+  checks: [],
   pauseMs: 0,
   approval: null,
   ...extra,

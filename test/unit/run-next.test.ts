@@ -27,7 +27,7 @@ function doc(status: RunStatus, stages: string[], extra: { failure?: StateDocume
   const gate = extra.gate;
   const expiresInMs = gate?.expiresInMs === undefined ? 72 * HOUR : gate.expiresInMs;
   return {
-    version: 1,
+    version: 2,
     runId: 'r1',
     lineage: 'l',
     serial: 1,

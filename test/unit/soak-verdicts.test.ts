@@ -49,7 +49,7 @@ async function soak(soakMs: number, checks: [Check, Answer[]][], onInconclusive:
     rollback: null,
     soakMs,
     timeoutMs: 1000,
-    health: checks.map(([c]) => c),
+    checks: checks.map(([c]) => c),
     pauseMs: 0,
     approval: null,
   };

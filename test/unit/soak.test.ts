@@ -16,7 +16,7 @@ const stage = (soakMs: number, health: Check[]): Stage => ({
   rollback: null,
   soakMs,
   timeoutMs: 1000,
-  health,
+  checks: health,
   pauseMs: 0,
   approval: null,
 });
@@ -35,8 +35,16 @@ function harness(healthy: (check: string, atMs: number) => boolean, pollLatencyM
       await clock.sleep(pollLatencyMs, signal);
       const ok = healthy(c.name, at);
       return ok
-        ? { value: { status: 200 }, display: 'HTTP 200', verdict: 'pass', status: 200, latencyMs: pollLatencyMs }
-        : { value: { status: 503 }, display: 'HTTP 503', verdict: 'fail', reason: 'HTTP 503', reasonKind: 'status', status: 503, latencyMs: pollLatencyMs };
+        ? { value: { status: 200 }, display: 'HTTP 200', verdict: 'pass', detail: { status: 200 }, latencyMs: pollLatencyMs }
+        : {
+            value: { status: 503 },
+            display: 'HTTP 503',
+            verdict: 'fail',
+            reason: 'HTTP 503',
+            reasonKind: 'status',
+            detail: { status: 503 },
+            latencyMs: pollLatencyMs,
+          };
     },
     emit: (event) => {
       events.push(event);

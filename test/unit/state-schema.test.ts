@@ -72,11 +72,11 @@ describe('the state document schema', () => {
     applyEvent(state, polled({ ...ref, check: 'm' }, { ok: false, outcome: 'fail', display: '0.5' }));
     applyEvent(state, polled({ ...ref, check: 'm' }, { display: '0.1' }));
     expect(validateStateDocument(JSON.parse(JSON.stringify(state)))).toEqual({ ok: true, doc: expect.anything() });
-    const check = state.stages[0]?.health.checks[0] as unknown as { lastBad: { outcome: string } };
+    const check = state.stages[0]?.checkResults.checks[0] as unknown as { lastBad: { outcome: string } };
     check.lastBad.outcome = 'maybe';
     const result = validateStateDocument(JSON.parse(JSON.stringify(state)));
     expect(result.ok).toBe(false);
-    expect(JSON.stringify(result)).toContain('stages[0].health.checks[0].lastBad.outcome');
+    expect(JSON.stringify(result)).toContain('stages[0].checkResults.checks[0].lastBad.outcome');
   });
 
   it('names each bad field by its JSON path, what it expected and what it found', () => {
@@ -94,10 +94,37 @@ describe('the state document schema', () => {
   });
 
   it('a newer document, or bad values from a newer release, is "newer", not damaged', () => {
-    expect(checkStateValue({ ...doc(), version: 2 })).toMatchObject({ ok: false, newer: true });
+    expect(checkStateValue({ ...doc(), version: 3 })).toMatchObject({ ok: false, newer: true });
+    expect(checkStateValue({ ...doc(), version: 3 })).toMatchObject({ problem: expect.stringContaining('which reads state document versions 1 and 2 only') });
     expect(checkStateValue({ ...doc(), status: 'canarying', rolloutctlVersion: '99.0.0' })).toMatchObject({ ok: false, newer: true });
     expect(checkStateValue({ ...doc(), status: 'canarying', rolloutctlVersion: '0.0.1' })).toMatchObject({ ok: false, newer: false });
-    expect(checkStateValue({ hello: 'world' })).toMatchObject({ ok: false, newer: false, problem: 'not a rolloutctl state document (version 1)' });
+    expect(checkStateValue({ hello: 'world' })).toMatchObject({ ok: false, newer: false, problem: 'not a rolloutctl state document (version 2)' });
+  });
+
+  it("reads a version-1 document (0.1.0) as version 2, in place: `health` is `checkResults`, a check's `url` its `description`", () => {
+    const old = doc() as Record<string, unknown> & { stages: Record<string, unknown>[] };
+    (old.stages[0] as { health: { checks: unknown[] } }).health.checks.push({
+      name: 'smoke',
+      url: 'run: ./smoke.sh',
+      polls: 1,
+      failures: 0,
+      consecutiveFailures: 0,
+      lastOk: true,
+      lastStatus: null,
+      lastLatencyMs: 3,
+      lastError: null,
+      lastPolledAt: 't',
+    });
+    const result = validateStateDocument(old);
+    expect(result).toEqual({ ok: true, doc: old });
+    expect(old.version).toBe(2);
+    expect(old.stages[0]).not.toHaveProperty('health');
+    expect(old.stages[0]?.checkResults).toMatchObject({ polls: 0, checks: [{ name: 'smoke', description: 'run: ./smoke.sh' }] });
+    const migrated = old.stages[0]?.checkResults as { checks: object[] };
+    expect(migrated.checks[0]).not.toHaveProperty('url');
+    // Version 2 as written: validates as it is; a version-2 document with version 1's names is refused, naming the field.
+    expect(validateStateDocument(JSON.parse(JSON.stringify(old)))).toMatchObject({ ok: true });
+    expect(validateStateDocument({ ...doc(), version: 2 })).toMatchObject({ ok: false, problems: ['stages[0].checkResults: expected object, found nothing'] });
   });
 
   it('compares release versions by number', () => {

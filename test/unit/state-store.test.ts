@@ -35,7 +35,7 @@ function plan(stages: string[]): Plan {
       rollback: null,
       soakMs: 0,
       timeoutMs: 1000,
-      health: [],
+      checks: [],
       pauseMs: 0,
       approval: null,
     })),

@@ -46,6 +46,8 @@ export const commandKind: CheckKind<RawCommand, CommandCheckSpec> = {
     return { kind: 'command', run, env, ...(compare ? { compare } : {}) };
   },
   measure: measureCommand,
+  // What the command printed last is the value; its exit code is the kind's own verdict.
+  presentation: { label: 'result', unit: '', plot: [], rule: 'pass: exit 0 · fail: exit 1' },
   describe: (spec) => (spec.compare ? `run: ${spec.run} (compare ${spec.compare.method}: canary against baseline)` : `run: ${spec.run}`),
   show: (spec) => ({ run: spec.run, args: Object.keys(spec.env), ...(spec.compare ? { compare: spec.compare } : {}) }),
   // A comparison already waits for enough evidence: its first fail decides (as for metric checks).

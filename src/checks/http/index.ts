@@ -37,6 +37,8 @@ export const httpKind: CheckKind<RawHttp, HttpSpec> = {
   },
   prepare: (spec, ctx) => ({ ...spec, ...prepareConnection(spec.url, 'url', spec.caFile, ctx) }),
   measure: measureHttp,
+  // An answer is an object (status, body, headers): what a chart shows of it is how long it took.
+  presentation: { label: 'latency (ms)', unit: 'ms', plot: ['latencyMs'], rule: 'pass: HTTP 2xx within the timeout' },
   describe: (spec) => `GET ${spec.displayUrl}`,
   entryPoint: (spec) => spec.displayUrl,
   show: (spec) => ({

@@ -25,21 +25,21 @@ export async function measureHttp(spec: HttpSpec, ctx: Pick<MeasureContext, 'tim
       verdict: 'fail',
       reason: answer.error.message,
       reasonKind: answer.error.kind,
-      status: answer.status,
+      detail: { status: answer.status },
       latencyMs,
     };
   }
   const { status, body } = answer;
   const value = { status, latencyMs, body: parseBody(body, answer.headers['content-type']), headers: answer.headers };
   const display = `HTTP ${status} in ${Math.round(latencyMs)}ms`;
-  const failed = (reasonKind: string, reason: string): Measurement => ({ value, display, verdict: 'fail', reason, reasonKind, status, latencyMs });
+  const failed = (reasonKind: string, reason: string): Measurement => ({ value, display, verdict: 'fail', reason, reasonKind, detail: { status }, latencyMs });
 
   const statusOk = spec.expectStatus ? spec.expectStatus.includes(status) : status >= 200 && status < 300;
   if (!statusOk) return failed('status', `HTTP ${status} (expected ${spec.expectStatus ? spec.expectStatus.join(' or ') : '2xx'})${quote(body)}`);
   if (spec.bodyMatches !== null && !new RegExp(spec.bodyMatches).test(body)) return failed('body', `body does not match /${spec.bodyMatches}/${quote(body)}`);
   if (spec.maxLatencyMs !== null && latencyMs > spec.maxLatencyMs)
     return failed('latency', `answered in ${Math.round(latencyMs)}ms (max ${spec.maxLatencyMs}ms)`);
-  return { value, display, verdict: 'pass', status, latencyMs };
+  return { value, display, verdict: 'pass', detail: { status }, latencyMs };
 }
 
 function parseBody(body: string, contentType: string | undefined): unknown {

@@ -84,6 +84,7 @@ export function metricKind<Raw, Query>(source: MetricSource<Raw, Query>): CheckK
       }
       return { value: value.value, display: value.display, latencyMs, ...(value.noData ? { noData: true } : {}) };
     },
+    presentation: { label: 'result', unit: '', plot: [], rule: "the kind's own verdict" },
     describe: (spec) =>
       spec.compare ? `${source.describe(spec.query)} (compare ${spec.compare.settings.method}: canary against baseline)` : source.describe(spec.query),
     show: (spec) => ({
