@@ -31,7 +31,7 @@ export type OutcomeCounts = Record<Outcome, number>;
 /** A check as announced when its soak starts. */
 export interface SoakCheck {
   name: string;
-  /** The kind's one-line description (e.g. `GET https://…`, `run: ./smoke.sh`). Absent in logs before 0.2.0. */
+  /** The kind's one-line description (e.g. `GET https://…`, `run: ./smoke.sh`). Absent in logs written by 0.1.0. */
   description: string;
   /** The same text, under the name 0.1.0 gave it: kept for existing consumers; read `description`. */
   url: string;

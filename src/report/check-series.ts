@@ -9,7 +9,7 @@ export type { Outcome } from '../checks/kind.js';
 /** A check's definition as `soak.started` announces it; the contract's fields are optional (older runs lack them). */
 export interface CheckDefinition {
   name: string;
-  /** Absent in logs written before 0.2.0, which name it `url`. */
+  /** Absent in logs written by 0.1.0, which name it `url`. */
   description?: string;
   url: string;
   intervalMs: number;

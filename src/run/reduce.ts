@@ -185,7 +185,7 @@ function startSoak(stage: StageState, event: SoakStarted): void {
     lastError: null,
     checks: event.checks.map((c) => ({
       name: c.name,
-      // Logs written before 0.2.0 (the report folds them too) have only `url`.
+      // Logs written by 0.1.0 (the report folds them too) have only `url`.
       description: c.description ?? c.url,
       polls: 0,
       failures: 0,

@@ -1,6 +1,6 @@
 import type { CheckVerdict, Gate, GateDecision, JsonValue, Outcome, OutcomeCounts, PollError, RunStatus } from '../engine/events.js';
 
-/** The state file's shape. Version 2 (0.2.0: names that say what they hold); additive changes only within a version. */
+/** The state file's shape. Version 2 (after 0.1.0: names that say what they hold); additive changes only within a version. */
 export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'failed' | 'rolling_back' | 'rolled_back' | 'rollback_failed' | 'skipped';
 
 /**
@@ -80,7 +80,7 @@ export interface StageState {
 }
 
 export interface StateDocument {
-  /** 2 since 0.2.0 (migrate.ts reads version 1). */
+  /** 2 after 0.1.0, which wrote 1 (migrate.ts reads it). */
   version: 2;
   runId: string;
   /** Fixed for a run's whole life, across resumes; tells two runs with a reused state path apart. */

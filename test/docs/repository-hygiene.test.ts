@@ -33,10 +33,10 @@ describe('repository hygiene', () => {
     const dir = await makeTempDir();
     try {
       const state = path.join(dir, 'state.json');
-      fs.writeFileSync(state, JSON.stringify({ version: 2, runId: 'x', stages: [] }));
+      fs.writeFileSync(state, JSON.stringify({ version: 3, runId: 'x', stages: [] }));
       const result = await runCli(['status', '--state', state], { cwd: dir });
       expect(result.exitCode).toBe(2);
-      expect(result.stderr).toContain('version 1');
+      expect(result.stderr).toContain('reads state document versions 1 and 2 only');
     } finally {
       await removeTempDir(dir);
     }
