@@ -21,7 +21,8 @@ export function renderChecks(model: ReportModel): Html {
 
 function renderCheck(check: CheckSeries, index: number, model: ReportModel): Html {
   const conditions = [check.pass ? `pass: ${check.pass}` : null, check.fail ? `fail: ${check.fail}` : null].filter(Boolean).join(' · ');
-  const rule = conditions || presentationOf(check.kind).rule;
+  // A comparison's rule is its own verdict on both sides, not the kind's plain rule (e.g. a command's exit code).
+  const rule = conditions || (check.compare ? 'judged canary against baseline' : presentationOf(check.kind).rule);
   const every = check.intervalMs > 0 ? ` · every ${formatDuration(check.intervalMs)}` : '';
   return html`<article class="check verdict-${check.verdict ?? 'none'}${check.decisive ? ' decisive' : ''}" data-check="${index}" data-stage="${check.stage}" data-name="${check.name}" data-points="${check.t.length}">
   <header>

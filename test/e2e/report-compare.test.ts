@@ -72,8 +72,44 @@ stages:
     expect(hi).toBeGreaterThan(lo);
     // Mean ratio allowed 1.2: the band's top is the baseline's mean × 1.2.
     expect(cmp?.allowed[0]).toBeCloseTo(12 * 1.2, 0);
-    expect(html).toMatch(/<p class="compare-explain">[^]*canary n=40 median 23\.9 p95 26 vs baseline n=40 median 12 p95 13: shift \+12 \(98 % CI [\d.]+ to [\d.]+\), p &#60; 0\.001 ≤ [\d.]+ \(look 1 of \d+\); mean ratio 2 &#62; 1\.2 allowed/);
+    expect(html).toMatch(
+      /<p class="compare-explain">[\s\S]*canary n=40 median 23\.9 p95 26 vs baseline n=40 median 12 p95 13: shift \+12 \(98 % CI [\d.]+ to [\d.]+\), p &#60; 0\.001 ≤ [\d.]+ \(look 1 of \d+\); mean ratio 2 &#62; 1\.2 allowed/,
+    );
     expect(html).toContain('allowed band');
+  });
+
+  it('draws the overlay, the interval ribbon and the band across the looks of a passing soak', async () => {
+    const json = JSON.stringify({ baseline: around(12, 40), canary: around(12.4, 40) });
+    await writePlan(
+      dir,
+      `checks:
+  compared:
+    type: command
+    run: ${JSON.stringify(`echo '${json}'`)}
+    interval: 200ms
+    compare: { direction: increase, effect: { allowed: 1.2 } }
+stages:
+  - name: canary
+    deploy: "true"
+    soak: 1s
+    checks: [compared]
+`,
+    );
+    const run = await runCli(['run', '--report', 'passed.html'], { cwd: dir });
+    expect(run.exitCode, describeResult(run)).toBe(0);
+    const opened = await openInChromium(path.join(dir, 'passed.html'));
+    try {
+      const { page } = opened;
+      await page.waitForSelector('html[data-charts]');
+      expect(opened.errors).toEqual([]);
+      const looks = Number(await page.locator('[data-interval-looks]').getAttribute('data-interval-looks'));
+      expect(looks).toBeGreaterThan(2);
+      expect(await page.locator('.compare-explain').textContent()).toMatch(/n=40 med 12\.4 p95 13\.5 vs n=40 med 12 p95 13; \+[\d.]+ \(CI -?[\d.]+–[\d.]+\); p=[\d.]+>[\d.]+; ratio 1\.03≤1\.2$/);
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.locator('article.check').screenshot({ path: path.join(ARTIFACTS, 'report-comparison-passed.png') });
+    } finally {
+      await opened.close();
+    }
   });
 
   it('draws them in Chromium with no console error', async () => {
