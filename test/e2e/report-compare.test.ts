@@ -104,7 +104,9 @@ stages:
       expect(opened.errors).toEqual([]);
       const looks = Number(await page.locator('[data-interval-looks]').getAttribute('data-interval-looks'));
       expect(looks).toBeGreaterThan(2);
-      expect(await page.locator('.compare-explain').textContent()).toMatch(/n=40 med 12\.4 p95 13\.5 vs n=40 med 12 p95 13; \+[\d.]+ \(CI -?[\d.]+–[\d.]+\); p=[\d.]+>[\d.]+; ratio 1\.03≤1\.2$/);
+      expect(await page.locator('.compare-explain').textContent()).toMatch(
+        /n=40 med 12\.4 p95 13\.5 vs n=40 med 12 p95 13; \+[\d.]+ \(CI -?[\d.]+–[\d.]+\); p=[\d.]+>[\d.]+; ratio 1\.03≤1\.2$/,
+      );
       await mkdir(ARTIFACTS, { recursive: true });
       await page.locator('article.check').screenshot({ path: path.join(ARTIFACTS, 'report-comparison-passed.png') });
     } finally {
