@@ -2,6 +2,7 @@ import type { Outcome } from '../checks/kind.js';
 import { presentationOf } from '../checks/presentation.js';
 import { boundsOf, type ConditionBounds } from '../conditions/bounds.js';
 import type { CheckPolled } from '../engine/events.js';
+import { addLook, type ComparisonSeries, comparisonOf, newComparison } from './comparison-series.js';
 import { type ChartCondition, conditionText, type Threshold, thresholdOf } from './threshold.js';
 
 export type { Outcome } from '../checks/kind.js';
@@ -59,6 +60,8 @@ export interface CheckSeries {
   verdict: Outcome | null;
   /** This check's failure decided its stage. */
   decisive: boolean;
+  /** Both sides of a comparison check, look by look (its `v` is then the canary's centre). */
+  compare: ComparisonSeries | null;
 }
 
 export function newSeries(stage: string, stageIndex: number, def: CheckDefinition): CheckSeries {
@@ -85,6 +88,7 @@ export function newSeries(stage: string, stageIndex: number, def: CheckDefinitio
     counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 },
     verdict: null,
     decisive: false,
+    compare: null,
   };
 }
 
@@ -99,9 +103,18 @@ export function addPoint(series: CheckSeries, polled: PolledRecord, time: number
     Object.assign(series, axisOf(series.kind, series.threshold));
   }
   // Before check kinds a poll's record had no value: what it measured was its latency.
-  const value = 'value' in polled ? plotValue(polled.value, series.plot) : (polled as { latencyMs: number }).latencyMs;
   const display = polled.display ?? describePoll(polled);
   const reason = polled.reason ?? polled.error?.message ?? null;
+  const detail = 'value' in polled ? comparisonOf(polled.value) : null;
+  if (detail && !series.compare) {
+    series.compare = newComparison();
+    series.valueLabel = 'canary and baseline';
+  }
+  const value = detail
+    ? addLook(series.compare as ComparisonSeries, detail, reason ?? display)
+    : 'value' in polled
+      ? plotValue(polled.value, series.plot)
+      : (polled as { latencyMs: number }).latencyMs;
   const index = series.t.length;
   series.t.push(time);
   series.v.push(value);

@@ -26,6 +26,7 @@ export const CLIENT_SCRIPT = `(function () {
     var lo = Infinity, hi = -Infinity;
     check.v.forEach(function (v) { if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); } });
     (check.lines || []).forEach(function (v) { lo = Math.min(lo, v); hi = Math.max(hi, v); });
+    if (check.cmp) ['b', 'lo', 'hi', 'allowed'].forEach(function (k) { check.cmp[k].forEach(function (v) { if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }); });
     if (lo === Infinity) { lo = 0; hi = 1; }
     if (lo > 0 && lo < hi * 0.5) lo = 0;
     var padding = (hi - lo) * 0.12 || Math.abs(hi) * 0.12 || 1;
@@ -38,12 +39,19 @@ export const CLIENT_SCRIPT = `(function () {
     var outcome = function (code) { return check.v.map(function (v, i) { return check.o[i] === code ? v : null; }); };
     // Pass points only while they fit apart: dense passes are the grey line and the green strip.
     var sparse = xs.length * 5 < width;
-    var series = [{}, { label: check.label, stroke: '#8c959f', width: 1.25, points: { show: false } }];
+    // A comparison: the canary's line is blue, the baseline's grey (its own series, drawn after the dots' list).
+    var series = [{}, { label: check.cmp ? 'canary' : check.label, stroke: check.cmp ? '#0969da' : '#8c959f', width: check.cmp ? 2 : 1.25, points: { show: false } }];
     ['p', 'f', 'i', 'e'].forEach(function (code) {
       var show = code !== 'p' || sparse;
       series.push({ label: NAMES[code], stroke: COLORS[code], fill: COLORS[code], width: 0, paths: function () { return null; },
         points: { show: show, size: sparse ? (code === 'p' ? 6 : 8) : 5, stroke: COLORS[code], fill: COLORS[code], width: 1 } });
     });
+    var columns = [xs, check.v].concat(['p', 'f', 'i', 'e'].map(outcome));
+    if (check.cmp) {
+      series.push({ label: 'baseline', stroke: '#6e7781', width: 2, points: { show: sparse, size: 4, stroke: '#6e7781', fill: '#6e7781' } });
+      series.push({ label: 'allowed', stroke: '#1a7f37', width: 1.5, dash: [6, 4], points: { show: false } });
+      columns.push(check.cmp.b, check.cmp.allowed);
+    }
     var yr = range(check);
     var failX = check.failAt === null ? null : check.failAt / 1000;
     var xMin = xs.length ? xs[0] : 0, xMax = xs.length ? xs[xs.length - 1] : (data.end - data.start) / 1000;
@@ -59,7 +67,7 @@ export const CLIENT_SCRIPT = `(function () {
       cursor: { points: { size: 9 }, drag: { x: false, y: false } },
       series: series,
       hooks: {
-        drawClear: [function (u) { band(u, check); failure(u, failX, check); }],
+        drawClear: [function (u) { band(u, check); interval(u, check); failure(u, failX, check); }],
         // The labels' boxes, for a test to check that none covers another (canvas text is not in the DOM).
         draw: [function (u) { lines(u, check); strip(u, check); failureLabel(u); el.setAttribute('data-labels', JSON.stringify(u._labels)); }],
         setCursor: [function (u) {
@@ -70,13 +78,31 @@ export const CLIENT_SCRIPT = `(function () {
         }]
       }
     };
-    var u = new uPlot(opts, [xs, check.v].concat(['p', 'f', 'i', 'e'].map(outcome)), el);
+    var u = new uPlot(opts, columns, el);
     charts.push({ u: u, el: el });
     el.setAttribute('data-rendered-points', String(xs.length));
   }
   function band(u, check) {
     shade(u, check.bad, 'rgba(207,34,46,0.10)');
     shade(u, check.unsure, 'rgba(191,135,0,0.12)');
+  }
+  // The shift's interval, look by look, on the canary's scale: a ribbon around the baseline's line.
+  function interval(u, check) {
+    if (!check.cmp) return;
+    var ctx = u.ctx, top = [], bottom = [];
+    check.t.forEach(function (t, i) {
+      var lo = check.cmp.lo[i], hi = check.cmp.hi[i];
+      if (lo === null || hi === null) return;
+      var x = u.valToPos(t / 1000, 'x', true);
+      top.push([x, u.valToPos(hi, 'y', true)]); bottom.unshift([x, u.valToPos(lo, 'y', true)]);
+    });
+    if (!top.length) return;
+    u.root.setAttribute('data-interval-looks', String(top.length));
+    // A single look is a ribbon as wide as a measurement interval.
+    if (top.length === 1) { var w = 6 * (window.devicePixelRatio || 1); top = [[top[0][0] - w, top[0][1]], [top[0][0] + w, top[0][1]]]; bottom = [[bottom[0][0] + w, bottom[0][1]], [bottom[0][0] - w, bottom[0][1]]]; }
+    ctx.save(); ctx.fillStyle = 'rgba(9,105,218,0.16)'; ctx.beginPath();
+    top.concat(bottom).forEach(function (p, i) { if (i === 0) ctx.moveTo(p[0], p[1]); else ctx.lineTo(p[0], p[1]); });
+    ctx.closePath(); ctx.fill(); ctx.restore();
   }
   function shade(u, ranges, color) {
     var ctx = u.ctx, b = u.bbox;

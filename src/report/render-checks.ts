@@ -14,14 +14,15 @@ export function renderChecks(model: ReportModel): Html {
   if (model.checks.length === 0) return html`<section id="checks"><h2>Checks</h2><p class="dim">No health check ran in this run.</p></section>`;
   return html`<section id="checks" aria-labelledby="checks-title">
   <h2 id="checks-title">Checks</h2>
-  <ul class="legend">${OUTCOMES.map((o) => html`<li><i class="dot dot-${o}"></i>${o}</li>`)}<li><i class="swatch swatch-band"></i>failing range</li>${model.checks.some((c) => c.threshold?.unsure.length) ? html`<li><i class="swatch swatch-unsure"></i>inconclusive range</li>` : ''}<li><i class="swatch swatch-threshold"></i>threshold</li></ul>
+  <ul class="legend">${OUTCOMES.map((o) => html`<li><i class="dot dot-${o}"></i>${o}</li>`)}<li><i class="swatch swatch-band"></i>failing range</li>${model.checks.some((c) => c.threshold?.unsure.length) ? html`<li><i class="swatch swatch-unsure"></i>inconclusive range</li>` : ''}<li><i class="swatch swatch-threshold"></i>threshold</li>${model.checks.some((c) => c.compare) ? html`<li><i class="swatch swatch-canary"></i>canary</li><li><i class="swatch swatch-baseline"></i>baseline</li><li><i class="swatch swatch-interval"></i>interval</li><li><i class="swatch swatch-allowed"></i>allowed band</li>` : ''}</ul>
   <div class="check-grid">${model.checks.map((check, i) => renderCheck(check, i, model))}</div>
 </section>`;
 }
 
 function renderCheck(check: CheckSeries, index: number, model: ReportModel): Html {
   const conditions = [check.pass ? `pass: ${check.pass}` : null, check.fail ? `fail: ${check.fail}` : null].filter(Boolean).join(' · ');
-  const rule = conditions || presentationOf(check.kind).rule;
+  // A comparison's rule is its own verdict on both sides, not the kind's plain rule (e.g. a command's exit code).
+  const rule = conditions || (check.compare ? 'judged canary against baseline' : presentationOf(check.kind).rule);
   const every = check.intervalMs > 0 ? ` · every ${formatDuration(check.intervalMs)}` : '';
   return html`<article class="check verdict-${check.verdict ?? 'none'}${check.decisive ? ' decisive' : ''}" data-check="${index}" data-stage="${check.stage}" data-name="${check.name}" data-points="${check.t.length}">
   <header>
@@ -31,6 +32,7 @@ function renderCheck(check: CheckSeries, index: number, model: ReportModel): Htm
   <p class="describe"><span class="kind">${check.kind}</span> ${check.describe && check.describe !== check.name ? html`<code>${check.describe}</code>` : ''}${check.dryRun ? html` <span class="badge badge-none">dry run</span>` : ''}</p>
   <p class="rule">${rule} · ${check.failureThreshold} failure${check.failureThreshold === 1 ? '' : 's'} in a row fail${check.failureThreshold === 1 ? 's' : ''} the stage${every}</p>
   ${explain(check, model)}
+  ${check.compare ? html`<p class="compare-explain">Canary against baseline (${check.compare.centre} per look; shaded: the shift's interval around the baseline; dashed: the allowed effect): <q>${check.compare.text}</q></p>` : ''}
   <p class="counts">${check.t.length} measurement${check.t.length === 1 ? '' : 's'}: ${OUTCOMES.filter((o) => check.counts[o] > 0).map((o) => html`<span class="count count-${o}">${check.counts[o]} ${o}</span> `)}</p>
   <div class="chart" id="chart-${index}" role="img" aria-label="${check.valueLabel} of ${check.name} in ${check.stage} over time"></div>
   <p class="readout" id="readout-${index}">Point at the chart for each measurement.</p>

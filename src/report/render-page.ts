@@ -65,6 +65,7 @@ function chartData(model: ReportModel) {
       label: check.valueLabel,
       unit: check.unit,
       interval: check.intervalMs,
+      cmp: check.compare && { b: check.compare.b, c: check.compare.c, lo: check.compare.lo, hi: check.compare.hi, allowed: check.compare.allowed },
       failAt: model.failure?.time != null && model.failure.stage === check.stage ? model.failure.time - model.startedAt : null,
     })),
   };

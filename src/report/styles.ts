@@ -55,6 +55,8 @@ details summary { cursor:pointer; color:var(--dim); margin-top:10px; }
 .swatch.marker-failure, .swatch.marker-interrupt, .swatch.marker-resume, .swatch.marker-blocked { width:0; height:14px; border-radius:0; border-left:2px solid var(--fail); }
 .swatch.marker-interrupt, .swatch.marker-blocked { border-left:2px dashed var(--inconclusive); } .swatch.marker-resume { border-left:2px dotted var(--deploy); }
 .swatch-failed { box-shadow:inset 0 0 0 2px var(--fail); background:#ffebe9; }
+.swatch-canary { height:0; border-top:2px solid #0969da; border-radius:0; } .swatch-baseline { height:0; border-top:2px solid #6e7781; border-radius:0; }
+.swatch-interval { background:rgba(9,105,218,.16); } .swatch-allowed { height:0; border-top:2px dashed #1a7f37; border-radius:0; } .compare-explain { font-size:.9em; }
 .swatch-band { background:rgba(207,34,46,.12); } .swatch-unsure { background:rgba(191,135,0,.16); } .swatch-threshold { height:0; border-top:2px dashed var(--fail); border-radius:0; }
 .dot { display:inline-block; width:9px; height:9px; border-radius:50%; }
 .dot-pass { background:var(--pass); } .dot-fail { background:var(--fail); } .dot-inconclusive { background:var(--inconclusive); } .dot-error { background:var(--error); }
