@@ -2,7 +2,7 @@ import { type Alternative, type Count, fisherTest, mixtureCountTest, proportionT
 import { briefExplanation } from './explain.js';
 import { formatCount, formatLevel, formatP, formatShare, formatValue, percent } from './format.js';
 import type { CompareSettings } from './settings.js';
-import type { Comparison, ComparisonDetail, CountSummary, Look } from './verdict.js';
+import { type Comparison, type CountSummary, type Look, undecidedDetail } from './verdict.js';
 
 /**
  * Judges errors out of requests, on the counts over the window so far (method fisher or
@@ -20,20 +20,7 @@ export function compareCounts(baseline: Count, canary: Count, settings: CompareS
   const b = countSummary(baseline);
   const c = countSummary(canary);
   const alpha = 1 - settings.confidence;
-  const detail: ComparisonDetail = {
-    method: settings.method,
-    direction,
-    baseline: b,
-    canary: c,
-    shift: null,
-    interval: null,
-    confidence: settings.confidence,
-    pValue: null,
-    level: null,
-    look,
-    effect: { measure: effect.measure, value: null, allowed: effect.allowed, critical: effect.critical },
-    short: null,
-  };
+  const detail = undecidedDetail(settings, b, c, look);
   const sides = `canary errors ${formatCount(c.events)}/${formatCount(c.total)} vs baseline ${formatCount(b.events)}/${formatCount(b.total)}`;
   if (c.total < settings.minRequests || b.total < settings.minRequests) {
     detail.short = `${c.total < settings.minRequests ? `canary ${formatCount(c.total)}` : `baseline ${formatCount(b.total)}`} of ${formatCount(settings.minRequests)} requests (minRequests)`;

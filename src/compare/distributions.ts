@@ -2,7 +2,7 @@ import { type Alternative, commonLanguageEffect, lookAlpha, rankTest, removeOutl
 import { briefExplanation } from './explain.js';
 import { formatLevel, formatP, formatSigned, formatValue, percent } from './format.js';
 import type { CompareSettings } from './settings.js';
-import type { Comparison, ComparisonDetail, Look } from './verdict.js';
+import { type Comparison, type Look, undecidedDetail } from './verdict.js';
 
 /**
  * Judges a canary's points against the baseline's over the window so far (method mannWhitney):
@@ -22,20 +22,7 @@ export function compareDistributions(rawBaseline: readonly number[], rawCanary: 
   const c = summarise(canary);
   const alpha = 1 - settings.confidence;
   const { direction, effect } = settings;
-  const detail: ComparisonDetail = {
-    method: 'mannWhitney',
-    direction,
-    baseline: b,
-    canary: c,
-    shift: null,
-    interval: null,
-    confidence: settings.confidence,
-    pValue: null,
-    level: null,
-    look,
-    effect: { measure: effect.measure, value: null, allowed: effect.allowed, critical: effect.critical },
-    short: null,
-  };
+  const detail = undecidedDetail(settings, b, c, look);
   const removed =
     settings.outliers === 'iqr'
       ? ` (IQR outliers removed: canary ${finiteCount(rawCanary, settings) - c.n}, baseline ${finiteCount(rawBaseline, settings) - b.n})`

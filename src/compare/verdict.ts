@@ -1,4 +1,5 @@
 import type { Summary } from '../stats/index.js';
+import type { CompareSettings } from './settings.js';
 
 /** Which look at the data this is, out of how many the soak holds (for the sequential rule). */
 export interface Look {
@@ -41,4 +42,28 @@ export interface CountSummary {
   events: number;
   total: number;
   share: number;
+}
+
+/** A comparison's detail before anything is decided: both sides, the settings, no test yet (filled in as the test runs). */
+export function undecidedDetail(
+  settings: CompareSettings,
+  baseline: ComparisonDetail['baseline'],
+  canary: ComparisonDetail['canary'],
+  look: Look | null,
+): ComparisonDetail {
+  const { effect } = settings;
+  return {
+    method: settings.method,
+    direction: settings.direction,
+    baseline,
+    canary,
+    shift: null,
+    interval: null,
+    confidence: settings.confidence,
+    pValue: null,
+    level: null,
+    look,
+    effect: { measure: effect.measure, value: null, allowed: effect.allowed, critical: effect.critical },
+    short: null,
+  };
 }
