@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fisherTest, lookAlpha, mixtureCountTest } from '../../src/stats/index.js';
-
-/** mulberry32: the same simulation on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../helpers/seeded-random.js';
 
 const ALPHA = 0.02;
 

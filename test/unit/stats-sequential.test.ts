@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fisherTest, lookAlpha, pocockSpent, rankTest } from '../../src/stats/index.js';
+import { seededRandom as random } from '../helpers/seeded-random.js';
 
-/** A small seeded generator (mulberry32), so the simulation is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function normal(next: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 }
