@@ -72,14 +72,21 @@ interface StageRef {
   stage: string;
   /** 0-based stage index. */
   index: number;
-  /** The unit of work the event is about (src/run/ref.ts): `{ stage }` today. Stamped by the engine's loop. */
+  /** The unit of work the event is about (src/run/ref.ts): `{ stage }`, or `{ stage, target }` in a fleet. Stamped by the engine's loop. */
   ref?: UnitRef;
+}
+
+/** Events that can be about one deploy target of a fleet stage name it; absent: about the stage itself. */
+interface TargetRef {
+  target?: string;
 }
 
 export interface RunStarted extends Base {
   type: 'run.started';
   plan: { name: string; path: string; sha256: string; vars: Record<string, string> };
   stages: string[];
+  /** Fleet stages' targets, batch by batch (names), by stage name; absent when no stage has targets. */
+  targets?: Record<string, string[][]>;
 }
 /** `rollout resume` picked up an interrupted or abandoned run. */
 export interface RunResumed extends Base {
@@ -91,20 +98,20 @@ export interface RunResumed extends Base {
 export interface StageStarted extends Base, StageRef {
   type: 'stage.started';
 }
-export interface DeployStarted extends Base, StageRef {
+export interface DeployStarted extends Base, StageRef, TargetRef {
   type: 'deploy.started';
   command: string;
 }
-export interface DeployFinished extends Base, StageRef, CommandOutcome {
+export interface DeployFinished extends Base, StageRef, TargetRef, CommandOutcome {
   type: 'deploy.finished';
 }
-export interface SoakStarted extends Base, StageRef {
+export interface SoakStarted extends Base, StageRef, TargetRef {
   type: 'soak.started';
   soakMs: number;
   checks: SoakCheck[];
 }
 /** One measurement of one check. */
-export interface CheckPolled extends Base, StageRef {
+export interface CheckPolled extends Base, StageRef, TargetRef {
   type: 'check.polled';
   check: string;
   kind: string;
@@ -133,7 +140,7 @@ export interface CheckPolled extends Base, StageRef {
   consecutiveErrors: number;
 }
 /** A check's verdict over the soak: once per check per soak (when the stage ends, or when it decides). */
-export interface CheckFinished extends Base, StageRef {
+export interface CheckFinished extends Base, StageRef, TargetRef {
   type: 'check.finished';
   check: string;
   verdict: CheckVerdict;
@@ -151,6 +158,10 @@ export interface StagePassed extends Base, StageRef {
 export interface StageFailed extends Base, StageRef {
   type: 'stage.failed';
   reason: string;
+  /** A fleet stage: the targets that failed (absent otherwise). */
+  failedTargets?: string[];
+  /** A fleet stage whose failure budget was exceeded: which rule (absent otherwise). */
+  budget?: 'perBatch' | 'total' | 'minHealthy';
   durationMs: number;
   /** The check that decided, when one did. */
   check: string | null;
@@ -232,7 +243,7 @@ export interface RollbackStarted extends Base {
   stages: string[];
 }
 /** A stage rollback command (stage set), or the plan-level one (stage null). */
-export interface RollbackStepStarted extends Base {
+export interface RollbackStepStarted extends Base, TargetRef {
   type: 'rollback.step.started';
   /** The stage's unit, or null for the plan-level rollback (stamped by the engine's loop). */
   ref?: UnitRef | null;
@@ -240,7 +251,7 @@ export interface RollbackStepStarted extends Base {
   index: number | null;
   command: string;
 }
-export interface RollbackStepFinished extends Base, CommandOutcome {
+export interface RollbackStepFinished extends Base, CommandOutcome, TargetRef {
   type: 'rollback.step.finished';
   ref?: UnitRef | null;
   stage: string | null;
@@ -248,7 +259,7 @@ export interface RollbackStepFinished extends Base, CommandOutcome {
   /** Stages this step undid: one for a stage rollback, every deployed stage for the plan's. */
   stages: string[];
 }
-export interface RollbackStepSkipped extends Base, StageRef {
+export interface RollbackStepSkipped extends Base, StageRef, TargetRef {
   type: 'rollback.step.skipped';
   reason: string;
 }
@@ -265,12 +276,71 @@ export interface RunFinished extends Base {
   /** The signal that interrupted the run, when status is `interrupted`. */
   signal: string | null;
 }
-export interface CommandOutput extends Base {
+export interface CommandOutput extends Base, TargetRef {
   type: 'command.output';
   stage: string | null;
   phase: Phase;
   stream: 'stdout' | 'stderr';
   chunk: Uint8Array;
+}
+
+/** A fleet stage starts one of its batches (1-based `batch` of `batches`). */
+export interface BatchStarted extends Base, StageRef {
+  type: 'batch.started';
+  batch: number;
+  batches: number;
+  targets: string[];
+}
+/** A deploy target's turn: its deploy, verify and checks follow (a target found mid-deploy starts again). */
+export interface TargetStarted extends Base, StageRef {
+  type: 'target.started';
+  target: string;
+  batch: number;
+}
+/** `verify:` ran on a target after its deploy: what it printed (trimmed, bounded) and whether that was expected. */
+export interface VerifyFinished extends Base, StageRef, CommandOutcome {
+  type: 'verify.finished';
+  target: string;
+  ok: boolean;
+  output: string;
+  expected: string | null;
+}
+/** A target runs the new version: deployed, verified, and its checks passed their soak. */
+export interface TargetPassed extends Base, StageRef {
+  type: 'target.passed';
+  target: string;
+  durationMs: number;
+}
+/** A target failed its deploy, verify or checks; the budget decides what that means for the stage. */
+export interface TargetFailed extends Base, StageRef {
+  type: 'target.failed';
+  target: string;
+  reason: string;
+  durationMs: number;
+  check: string | null;
+  value: string | null;
+}
+/** `rollout resume --retry-failed`: a failed target goes back to pending, to be deployed again. */
+export interface TargetRetrying extends Base, StageRef {
+  type: 'target.retrying';
+  target: string;
+}
+/** A batch is over: its targets are done and its bake (with the fleet checks) ended. `budget` says what is left. */
+export interface BatchFinished extends Base, StageRef {
+  type: 'batch.finished';
+  batch: number;
+  batches: number;
+  updated: number;
+  failed: number;
+  /** Failures still tolerated over the stage (null: no limit). */
+  budgetLeft: number | null;
+}
+/** A fleet stage waits between batches; its fleet checks (if any) are measured meanwhile (`soak.started` without a target). */
+export interface BatchBaking extends Base, StageRef {
+  type: 'batch.baking';
+  batch: number;
+  bakeMs: number;
+  until: string;
 }
 
 /**
@@ -309,7 +379,15 @@ export type RolloutEvent =
   | RollbackStepSkipped
   | RollbackFinished
   | RunFinished
-  | CommandOutput;
+  | CommandOutput
+  | BatchStarted
+  | TargetStarted
+  | VerifyFinished
+  | TargetPassed
+  | TargetFailed
+  | TargetRetrying
+  | BatchBaking
+  | BatchFinished;
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

@@ -73,6 +73,23 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance): string | n
       const by = event.status === 'interrupted' && event.signal && !event.signal.startsWith('SIG') ? ` by ${event.signal}` : '';
       return `${statusWord(event.status, c, event.failure !== null)}${by} in ${formatDuration(event.durationMs)}${event.failure ? `: ${event.failure.stage}: ${event.failure.reason}` : ''}`;
     }
+    case 'batch.started':
+      return `${stage(event.stage)} batch ${event.batch}/${event.batches}: ${event.targets.join(', ')}`;
+    case 'target.started':
+    case 'target.retrying':
+      return null;
+    case 'verify.finished':
+      return event.ok
+        ? null
+        : `${stage(event.stage)} ${event.target} ${c.red('verify failed')}: printed ${JSON.stringify(event.output)}${event.expected === null ? '' : `, expected ${JSON.stringify(event.expected)}`}`;
+    case 'target.passed':
+      return `${stage(event.stage)} ${event.target} ${c.green('✓ updated')} in ${formatDuration(event.durationMs)}`;
+    case 'target.failed':
+      return `${stage(event.stage)} ${event.target} ${c.red('✗ failed')}: ${event.reason}`;
+    case 'batch.baking':
+      return event.bakeMs > 0 ? `${stage(event.stage)} baking ${formatDuration(event.bakeMs)} after batch ${event.batch}` : null;
+    case 'batch.finished':
+      return `${stage(event.stage)} batch ${event.batch}/${event.batches}: ${event.updated} updated, ${event.failed} failed${event.budgetLeft === null ? '' : ` (budget ${event.budgetLeft} left)`}`;
     case 'command.output':
     // Reporters render a warning apart: no timestamp, on its own line (PlainReporter.warn).
     case 'warning':

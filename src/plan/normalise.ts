@@ -68,6 +68,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       checks,
       pauseMs: ms(stage.pause, 0),
       approval: approvalOf(stage.approval, ms),
+      fleet: null,
     };
   });
 
@@ -96,6 +97,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       onInconclusive: raw.onInconclusive ?? 'fail',
       killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
       rollback: raw.rollback ?? null,
+      targets: [],
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       // The backend registry alone knows which locations are stores and which are file paths.
       statePath: isRemoteLocation(state) ? state : resolve(input.dir, state),

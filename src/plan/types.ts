@@ -72,6 +72,61 @@ export interface Stage {
   /** Wait after the stage passed, before the next one (ms; 0: none). */
   pauseMs: number;
   approval: Approval | null;
+  /** The stage's deploy targets, rolled out in batches (`targets:`); null: the stage is one unit, as before fleets. */
+  fleet: Fleet | null;
+}
+
+/** A deploy target named under the plan's `targets:`: any unit the deploy command understands (a host, a region, a cluster). */
+export interface Target {
+  name: string;
+  /** Its attributes as written (`host: eu-1.internal`): `${target.host}` in checks, `ROLLOUT_TARGET_HOST` in commands. */
+  attributes: Record<string, string>;
+}
+
+/** How many failures a fleet stage tolerates: the budget is exceeded on failure N+1 (docs/fleets.md). */
+export interface FailureBudget {
+  /** Failed targets tolerated in one batch, as written: a count, or a percentage of the batch (rounded down). null: no per-batch limit. */
+  perBatch: Amount | null;
+  /** Failed targets tolerated over the stage: a count, or a percentage of the stage's targets (rounded down). */
+  total: Amount;
+  /** The fewest targets that must be healthy (not failed, not being deployed), checked before each batch starts and after it ends. */
+  minHealthy: Amount | null;
+}
+
+/** A count, or a percentage of some whole (resolved where the whole is known). */
+export type Amount = { count: number } | { percent: number };
+
+export type OnBudgetExceeded = 'rollback-stage' | 'rollback-all' | 'stop';
+
+/** A stage with targets: who it deploys to, in which batches, and what failures it tolerates. */
+export interface Fleet {
+  /** The stage's targets, in the order they are deployed. */
+  targets: Target[];
+  /** Target names per batch, computed from `batch:` at load time (`rollout plan` shows them). */
+  batches: string[][];
+  /** Deploys running at once inside a batch. */
+  maxParallel: number;
+  /** Wait after each batch (fleet checks are measured during it); `firstBakeMs` after the first one. */
+  bakeMs: number;
+  firstBakeMs: number;
+  budget: FailureBudget;
+  onBudgetExceeded: OnBudgetExceeded;
+  /** `rollback`: a failed target is rolled back at once; `keep`: left as it is (for debugging). */
+  onTargetFailure: 'rollback' | 'keep';
+  /** Proof a target runs the new version before it counts as updated; null: the deploy's exit status is enough. */
+  verify: Verify | null;
+  /** Each target's own checks (the stage's checks with `${target.…}` filled in), by target name. */
+  targetChecks: Record<string, Check[]>;
+  /** Checks measured once for the whole stage, during each bake (`fleetChecks:`). */
+  fleetChecks: Check[];
+}
+
+/** `verify:` — a command that prints what a target runs; `expect` is compared with its trimmed stdout. */
+export interface Verify {
+  command: string;
+  /** The text the command must print (trimmed); null: exit status 0 is enough. */
+  expect: string | null;
+  timeoutMs: number;
 }
 
 export interface Plan {
@@ -101,6 +156,8 @@ export interface Plan {
   /** Environment variable names whose values are redacted everywhere the tool writes. */
   secrets: string[];
   stages: Stage[];
+  /** Every target the plan names (`targets:`), in the order written; empty when it names none. */
+  targets: Target[];
   /** Deploy windows and freezes, checked before each stage starts; null when the plan has none. */
   windows: Windows | null;
   /** Webhooks to notify (`notify:`); absent or empty when none. */

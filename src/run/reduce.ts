@@ -1,5 +1,6 @@
 import type { RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
-import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX } from '../state/document.js';
+import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX, type TargetState } from '../state/document.js';
+import { isTargetDeployed, pendingTarget, targetOf, undoneStatus } from './targets.js';
 
 /** How an event changes the state file: a transition is written at once, progress is coalesced. */
 export type Change = 'transition' | 'progress' | 'none';
@@ -17,10 +18,18 @@ export function initialState(event: RunStarted): StateDocument {
     startedAt: event.time,
     updatedAt: event.time,
     finishedAt: null,
-    stages: event.stages.map(pendingStage),
+    stages: event.stages.map((name) => withTargets(pendingStage(name), event.targets?.[name])),
     failure: null,
     rollback: null,
   };
+}
+
+/** A fleet stage's document: its batches and each target, pending. */
+function withTargets(stage: StageState, batches: string[][] | undefined): StageState {
+  if (batches === undefined) return stage;
+  stage.fleet = { batches: batches.length, batch: 0, finished: 0 };
+  stage.targets = batches.flatMap((names, i) => names.map((name) => pendingTarget(name, i + 1)));
+  return stage;
 }
 
 export function pendingStage(name: string): StageState {
@@ -43,6 +52,9 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
   if (event.type === 'command.output' || event.type === 'warning') return 'none';
   doc.updatedAt = event.time;
   const stage = 'index' in event && event.index !== null ? doc.stages[event.index] : undefined;
+  // Events about one target of a fleet stage change that target's records, not the stage's.
+  const target = stage && 'target' in event && typeof event.target === 'string' ? targetOf(stage, event.target) : undefined;
+  const unit: StageState | TargetState | undefined = target ?? stage;
   switch (event.type) {
     case 'run.started':
       return 'transition';
@@ -51,19 +63,30 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'transition';
     case 'stage.started':
       finishPreviousPause(doc, event.index);
-      if (stage) Object.assign(stage, { status: 'deploying', step: 'deploy', startedAt: event.time, finishedAt: null });
+      if (stage) Object.assign(stage, { status: 'deploying', step: stage.targets ? 'batches' : 'deploy', startedAt: event.time, finishedAt: null });
       return 'transition';
     case 'deploy.started':
-      if (stage) stage.deploy = { command: event.command, exitCode: null, signal: null, timedOut: false, durationMs: null };
+      if (unit) unit.deploy = { command: event.command, exitCode: null, signal: null, timedOut: false, durationMs: null };
       return 'transition';
     case 'deploy.finished':
-      if (stage) Object.assign(stage.deploy, { exitCode: event.exitCode, signal: event.signal, timedOut: event.timedOut, durationMs: event.durationMs });
+      if (unit) Object.assign(unit.deploy, { exitCode: event.exitCode, signal: event.signal, timedOut: event.timedOut, durationMs: event.durationMs });
+      if (target && event.exitCode === 0 && !event.timedOut) target.status = 'verifying';
       return 'transition';
     case 'soak.started':
-      if (stage) startSoak(stage, event);
-      if (stage) stage.step = 'soak';
+      if (target) {
+        target.status = 'soaking';
+        target.checkResults = freshResults(event);
+      } else if (stage?.targets) {
+        // A fleet stage's bake: its fleet checks are the stage's own results; the stage stays at its batches.
+        stage.soak = { ms: event.soakMs, startedAt: event.time };
+        stage.checkResults = freshResults(event);
+      } else if (stage) {
+        startSoak(stage, event);
+        stage.step = 'soak';
+      }
       return 'transition';
     case 'check.polled': {
+      const stage = unit;
       if (!stage) return 'none';
       stage.checkResults.polls++;
       // A dryRun check's misses are shown apart: counted with the deciding ones they would read as
@@ -100,7 +123,7 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       return 'progress';
     }
     case 'check.finished': {
-      const check = stage?.checkResults.checks.find((c) => c.name === event.check);
+      const check = unit?.checkResults.checks.find((c) => c.name === event.check);
       if (check) Object.assign(check, { verdict: event.verdict, verdictReason: event.reason });
       return 'progress';
     }
@@ -140,9 +163,17 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       doc.windowOverrides = [...(doc.windowOverrides ?? []), { stage: event.stage, rule: event.rule, reason: event.reason, by: event.by, at: event.time }];
       return 'transition';
     case 'rollback.started':
+      // A fleet stage is being undone as a whole once the run's rollback names it (a failed target's own rollback is not).
+      for (const name of event.stages) {
+        const undoing = doc.stages.find((s) => s.name === name);
+        if (undoing?.targets && wasDeployed(undoing)) undoing.status = 'rolling_back';
+      }
       return 'transition';
     case 'rollback.step.started':
-      if (stage) {
+      if (target) {
+        target.status = 'rolling_back';
+        target.rollback = { command: event.command, exitCode: null, durationMs: null, timedOut: false, skipped: null };
+      } else if (stage) {
         stage.status = 'rolling_back';
         stage.rollback = { command: event.command, exitCode: null, durationMs: null, timedOut: false, skipped: null };
       } else {
@@ -154,16 +185,69 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       const ok = event.exitCode === 0 && !event.timedOut && event.error === undefined;
       const result = { exitCode: event.exitCode, durationMs: event.durationMs, timedOut: event.timedOut };
       if (event.stage === null && doc.rollback) Object.assign(doc.rollback, result);
-      for (const name of event.stages) {
-        const target = doc.stages.find((s) => s.name === name);
-        if (!target) continue;
-        Object.assign(target.rollback, result, event.stage === null ? { command: doc.rollback?.command ?? null } : {});
+      if (target && stage) {
+        Object.assign(target.rollback, result);
         target.status = ok ? 'rolled_back' : 'rollback_failed';
+        settleFleetUndo(stage);
+      }
+      for (const name of event.stages) {
+        const undone = doc.stages.find((s) => s.name === name);
+        if (!undone) continue;
+        Object.assign(undone.rollback, result, event.stage === null ? { command: doc.rollback?.command ?? null } : {});
+        undone.status = ok ? 'rolled_back' : 'rollback_failed';
+        // The plan's one rollback command undoes every target a fleet stage deployed.
+        for (const t of undone.targets ?? []) if (isTargetDeployed(t)) t.status = undoneStatus(ok);
       }
       return 'transition';
     }
     case 'rollback.step.skipped':
-      if (stage) stage.rollback.skipped = event.reason;
+      if (unit) unit.rollback.skipped = event.reason;
+      if (target && stage) {
+        // Nothing to run: the target stays as it is (failed, or on the new version), and the stage's undo is over for it.
+        settleFleetUndo(stage);
+      }
+      return 'transition';
+    case 'batch.started':
+      if (stage?.fleet) stage.fleet.batch = event.batch;
+      return 'transition';
+    case 'target.started':
+      if (target) {
+        Object.assign(target, {
+          status: 'deploying',
+          startedAt: event.time,
+          finishedAt: null,
+          attempts: target.attempts + 1,
+          reason: null,
+          failed: false,
+          verify: null,
+        });
+        Object.assign(target, {
+          deploy: pendingTarget('', 0).deploy,
+          checkResults: pendingTarget('', 0).checkResults,
+          rollback: pendingTarget('', 0).rollback,
+        });
+      }
+      return 'transition';
+    case 'verify.finished':
+      if (target) target.verify = { ok: event.ok, output: shortText(event.output) ?? '', expected: event.expected };
+      return 'transition';
+    case 'target.passed':
+      if (target) Object.assign(target, { status: 'updated', finishedAt: event.time });
+      return 'transition';
+    case 'target.failed':
+      if (target) Object.assign(target, { status: 'failed', failed: true, reason: shortText(event.reason), finishedAt: event.time });
+      return 'transition';
+    case 'target.retrying':
+      if (target) Object.assign(target, { status: 'pending', reason: null, failed: false });
+      if (stage?.fleet && target) stage.fleet.batch = Math.min(stage.fleet.batch, target.batch - 1);
+      if (stage?.fleet && target) stage.fleet.finished = Math.min(stage.fleet.finished, target.batch - 1);
+      if (stage && stage.status === 'failed') Object.assign(stage, { status: 'deploying', step: 'batches', finishedAt: null });
+      if (doc.failure?.stage === stage?.name) doc.failure = null;
+      return 'transition';
+    case 'batch.baking':
+      return 'progress';
+    case 'batch.finished':
+      if (stage?.fleet) stage.fleet.finished = event.batch;
       return 'transition';
     case 'rollback.finished':
       return 'transition';
@@ -179,7 +263,19 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
 function startSoak(stage: StageState, event: SoakStarted): void {
   stage.status = 'soaking';
   stage.soak = { ms: event.soakMs, startedAt: event.time };
-  stage.checkResults = {
+  stage.checkResults = freshResults(event);
+}
+
+/** A fleet stage being undone is undone once none of its targets is deployed any more. */
+function settleFleetUndo(stage: StageState): void {
+  if (stage.status !== 'rolling_back' || !stage.targets) return;
+  const left = stage.targets.filter((t) => t.status === 'rolling_back' || isTargetDeployed(t));
+  if (left.some((t) => t.status !== 'rollback_failed')) return; // still being undone
+  stage.status = left.length === 0 ? 'rolled_back' : 'rollback_failed';
+}
+
+function freshResults(event: SoakStarted): StageState['checkResults'] {
+  return {
     polls: 0,
     failures: 0,
     lastError: null,
@@ -236,11 +332,13 @@ export function stageStep(stage: StageState): StageStep {
 
 /** A stage whose deploy command started (so something may need undoing), and is not undone yet. */
 export function wasDeployed(stage: StageState): boolean {
+  // A fleet stage is deployed where any of its targets is: one whose batch never started changed nothing.
+  if (stage.targets && stage.status !== 'rolling_back' && stage.status !== 'rollback_failed') return stage.targets.some(isTargetDeployed);
   return ['deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rollback_failed'].includes(stage.status);
 }
 
 /** Display and reason texts cut to a bounded length: the full text is in the event log (an old log may have none). */
-function shortText(text: string | null | undefined): string | null {
+export function shortText(text: string | null | undefined): string | null {
   if (text === null || text === undefined) return null;
   if (text.length <= SUMMARY_TEXT_MAX) return text;
   return `${text.slice(0, SUMMARY_TEXT_MAX - 1)}…`;

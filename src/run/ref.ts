@@ -67,6 +67,14 @@ const ABOUT_A_UNIT = {
   'rollback.finished': false,
   'run.finished': false,
   'command.output': false,
+  'batch.started': true,
+  'target.started': true,
+  'verify.finished': true,
+  'target.passed': true,
+  'target.failed': true,
+  'target.retrying': true,
+  'batch.baking': true,
+  'batch.finished': true,
 } as const satisfies Record<EventType, boolean>;
 
 /** The event with its unit's `ref` stamped on, as the engine emits it (events about the whole run unchanged). */

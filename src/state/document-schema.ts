@@ -47,7 +47,7 @@ const processGroup = z.looseObject({ pgid: z.number().int(), startTicks: str, ma
 const stageFields = {
   name: str,
   status: z.enum(['pending', 'deploying', 'soaking', 'succeeded', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed', 'skipped']),
-  step: z.enum(['window', 'deploy', 'soak', 'pause', 'gate', 'done']).optional(),
+  step: z.enum(['window', 'deploy', 'soak', 'batches', 'pause', 'gate', 'done']).optional(),
   startedAt: strOrNull,
   finishedAt: strOrNull,
   deploy: z.looseObject({ command: strOrNull, exitCode: numOrNull, signal: strOrNull, timedOut: z.boolean(), durationMs: numOrNull }),
@@ -55,7 +55,23 @@ const stageFields = {
   rollback: z.looseObject({ command: strOrNull, exitCode: numOrNull, durationMs: numOrNull, timedOut: z.boolean(), skipped: strOrNull }),
 };
 const stageV1 = z.looseObject({ ...stageFields, health: results(checkV1) });
-const stageV2 = z.looseObject({ ...stageFields, checkResults: results(checkV2) });
+// A fleet stage's targets (added after 0.1.0, so optional): the same records per target.
+const target = z.looseObject({
+  name: str,
+  batch: z.number().int().positive(),
+  status: z.enum(['pending', 'deploying', 'verifying', 'soaking', 'updated', 'failed', 'rolling_back', 'rolled_back', 'rollback_failed', 'skipped']),
+  startedAt: strOrNull,
+  finishedAt: strOrNull,
+  attempts: z.number().int().nonnegative(),
+  reason: strOrNull,
+  failed: z.boolean(),
+  deploy: stageFields.deploy,
+  verify: z.looseObject({ ok: z.boolean(), output: str, expected: strOrNull }).nullable(),
+  checkResults: results(checkV2),
+  rollback: stageFields.rollback,
+});
+const fleet = z.looseObject({ batches: z.number().int().nonnegative(), batch: z.number().int().nonnegative(), finished: z.number().int().nonnegative() });
+const stageV2 = z.looseObject({ ...stageFields, checkResults: results(checkV2), fleet: fleet.optional(), targets: z.array(target).optional() });
 
 const gate = z.looseObject({
   id: str,

@@ -6,9 +6,10 @@ export type StageStatus = 'pending' | 'deploying' | 'soaking' | 'succeeded' | 'f
 /**
  * Where a stage is in its own short sequence: window check, deploy, soak, then (when it passed)
  * its pause and its gate. Folded from the events (src/run/reduce.ts); a document written before
- * the cursor existed has none, and `stageStep` derives it from the stage's status.
+ * the cursor existed has none, and `stageStep` derives it from the stage's status. A fleet stage
+ * goes from `window` to `batches` (its targets each have their own status) and on to its pause.
  */
-export type StageStep = 'window' | 'deploy' | 'soak' | 'pause' | 'gate' | 'done';
+export type StageStep = 'window' | 'deploy' | 'soak' | 'batches' | 'pause' | 'gate' | 'done';
 
 /** The longest display or reason text a check keeps in the state (every measurement is in the event log). */
 export const SUMMARY_TEXT_MAX = 112;
@@ -77,6 +78,55 @@ export interface StageState {
     inconclusive?: string[];
   };
   rollback: { command: string | null; exitCode: number | null; durationMs: number | null; timedOut: boolean; skipped: string | null };
+  /** A fleet stage: where its batches are (absent for a stage without targets). */
+  fleet?: FleetState;
+  /** A fleet stage's targets, in deploy order: the units of work below the stage (absent without targets). */
+  targets?: TargetState[];
+}
+
+export interface FleetState {
+  batches: number;
+  /** The batch under way or last started (1-based); 0 before the first. */
+  batch: number;
+  /** Batches finished (their bake over). */
+  finished: number;
+}
+
+/**
+ * A deploy target's own status. `updated` is the only success: deployed, verified, checks passed.
+ * A failed target is `failed` until its rollback ran (`rolled_back` / `rollback_failed`), or stays
+ * `failed` with `onTargetFailure: keep`.
+ */
+export type TargetStatus =
+  | 'pending'
+  | 'deploying'
+  | 'verifying'
+  | 'soaking'
+  | 'updated'
+  | 'failed'
+  | 'rolling_back'
+  | 'rolled_back'
+  | 'rollback_failed'
+  | 'skipped';
+
+/** One target of a fleet stage: the same records as a stage's, kept per target. */
+export interface TargetState {
+  name: string;
+  /** The batch it belongs to (1-based). */
+  batch: number;
+  status: TargetStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** How many times its deploy started (a resume or --retry-failed starts it again). */
+  attempts: number;
+  /** Why it failed (bounded), while it is failed or was rolled back after failing. */
+  reason: string | null;
+  /** It failed (kept after its rollback, so `--retry-failed` and reports know). */
+  failed: boolean;
+  deploy: StageState['deploy'];
+  verify: { ok: boolean; output: string; expected: string | null } | null;
+  checkResults: StageState['checkResults'];
+  rollback: StageState['rollback'];
 }
 
 export interface StateDocument {

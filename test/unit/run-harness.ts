@@ -22,6 +22,7 @@ export const stage = (name: string, index: number, extra: Partial<Stage> = {}): 
   checks: [],
   pauseMs: 0,
   approval: null,
+  fleet: null,
   ...extra,
 });
 
@@ -43,6 +44,7 @@ export function testPlan(stages: Stage[], extra: Partial<Plan> = {}): Plan {
     statePath: '/p/.rollout/state.json',
     secrets: [],
     stages,
+    targets: [],
     windows: null,
     ...extra,
   };

@@ -52,6 +52,7 @@ async function soak(soakMs: number, checks: [Check, Answer[]][], onInconclusive:
     checks: checks.map(([c]) => c),
     pauseMs: 0,
     approval: null,
+    fleet: null,
   };
   const outcome = await clock.runUntilSettled(soakStage(stage, deps, emit, { onInconclusive }));
   const polls = events.filter((e): e is CheckPolled => e.type === 'check.polled');

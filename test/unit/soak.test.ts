@@ -19,6 +19,7 @@ const stage = (soakMs: number, health: Check[]): Stage => ({
   checks: health,
   pauseMs: 0,
   approval: null,
+  fleet: null,
 });
 
 /** A poller whose answer is decided by the check name and the virtual time of the poll. */

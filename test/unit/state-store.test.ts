@@ -27,6 +27,7 @@ function plan(stages: string[]): Plan {
     rollbackTimeoutMs: 1000,
     statePath: '/p/.rollout/state.json',
     windows: null,
+    targets: [],
     secrets: [],
     stages: stages.map((name, index) => ({
       name,
@@ -38,6 +39,7 @@ function plan(stages: string[]): Plan {
       checks: [],
       pauseMs: 0,
       approval: null,
+      fleet: null,
     })),
   };
 }
