@@ -178,6 +178,7 @@ program
   .addOption(stateOption())
   .addOption(keyOption())
   .option('--allow-plan-change', 'resume even though the plan file changed since the run started')
+  .option('--retry-failed', 'deploy again only the targets that failed (stages with targets), then go on')
   .addOption(waitLockOption())
   .option('--override-window', 'start stages even when a deploy window blocks them (needs --reason; recorded)')
   .option('--reason <text>', 'why the deploy window is overridden (recorded in the state, events and summary)')
@@ -185,7 +186,7 @@ program
   .addOption(jsonOption())
   .addOption(quietOption())
   .addOption(verboseOption())
-  .addHelpText('after', '\nExamples:\n  $ rollout resume\n  $ rollout resume --state .rollout/prod.json --allow-plan-change')
+  .addHelpText('after', '\nExamples:\n  $ rollout resume\n  $ rollout resume --retry-failed\n  $ rollout resume --state .rollout/prod.json --allow-plan-change')
   .action(async (options) => {
     const { resume } = await import('./commands/resume.js');
     process.exitCode = await resume(options, await loadContext());

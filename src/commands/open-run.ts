@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { OutputMode } from '../output/create-reporter.js';
 import { describeUnfinished } from '../output/unfinished.js';
 import { loadPlan } from '../plan/load.js';
-import type { Plan } from '../plan/types.js';
+import type { Fleet, Plan } from '../plan/types.js';
 import { MASK } from '../secrets/redact.js';
 import { looksSecret } from '../secrets/secret-name.js';
 import type { StateDocument } from '../state/document.js';
@@ -128,6 +128,18 @@ export function checkSamePlan(doc: StateDocument, plan: Plan, allowPlanChange: b
   const now = plan.stages.map((s) => s.name).join(', ');
   if (before !== now)
     throw new InputError(`the run's stages (${before}) are not the plan's stages (${now}); a run can only be resumed with the same stages, in the same order.`);
+  for (const stage of doc.stages) checkSameTargets(stage, plan.stages[plan.stages.findIndex((s) => s.name === stage.name)]?.fleet ?? null);
+}
+
+/** A fleet stage's targets, batch by batch, as the run recorded them and as the plan makes them now: they must agree. */
+function checkSameTargets(stage: StateDocument['stages'][number], fleet: Fleet | null): void {
+  const recorded = (stage.targets ?? []).map((t) => `${t.batch}:${t.name}`).join(', ');
+  const now = (fleet?.batches ?? []).flatMap((names, i) => names.map((name) => `${i + 1}:${name}`)).join(', ');
+  if (recorded === now) return;
+  const words = (text: string) => (text === '' ? 'no targets' : text.length > 200 ? `${text.slice(0, 199)}…` : text);
+  throw new InputError(
+    `stage ${stage.name}'s targets (batch:target) in the run (${words(recorded)}) are not the plan's (${words(now)}); a run can only be resumed with the same targets in the same batches. Change the plan back, or start a new run.`,
+  );
 }
 
 /** The run's vars as recorded, less secret ones (recorded as `***`): for those the plan's value stands. */

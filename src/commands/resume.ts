@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { ExitCode, InputError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
+import { failedTargetRefs } from '../run/next.js';
 import { whereRunIs } from '../run/where.js';
 import type { StateDocument } from '../state/document.js';
 import { type DriveFlags, driveRun } from './drive-run.js';
@@ -9,6 +10,8 @@ import { type WindowOverrideOptions, windowOverride } from './window-override.js
 
 export interface ResumeOptions extends ContinueFlags, DriveFlags, WindowOverrideOptions {
   allowPlanChange?: boolean;
+  /** Deploy again only the targets that failed (fleet stages), then go on. */
+  retryFailed?: boolean;
 }
 
 /**
@@ -25,10 +28,11 @@ export async function resume(options: ResumeOptions, ctx: Context): Promise<numb
   if (typeof opened === 'number') return opened;
   if (opened.doc.plan.sha256 !== opened.plan.sha256)
     opened.session.warn(`the plan changed since run ${opened.doc.runId} started; resuming with the current plan (--allow-plan-change)`);
-  return driveRun(opened, ctx, options, { kind: 'forward' }, { overrideWindow });
+  return driveRun(opened, ctx, options, { kind: 'forward', ...(options.retryFailed ? { retryFailed: true } : {}) }, { overrideWindow });
 }
 
 function checkResumable(doc: StateDocument, plan: Plan, location: string, options: ResumeOptions, ctx: Context): number | undefined {
+  if (options.retryFailed) return checkRetryable(doc, plan, location, options);
   const step = whereRunIs(doc, ctx.clock.now());
   if (step === null && doc.status === 'succeeded') {
     // A retried CI job resumes a run that already finished well: that is success, not bad input.
@@ -53,3 +57,37 @@ function checkResumable(doc: StateDocument, plan: Plan, location: string, option
   checkSamePlan(doc, plan, options.allowPlanChange === true);
   return undefined;
 }
+
+/**
+ * `--retry-failed`: there must be failed targets, and what they failed in must still stand — a
+ * fleet stage undone as a whole (or a run rolled back) is started again with `rollout run`.
+ */
+function checkRetryable(doc: StateDocument, plan: Plan, location: string, options: ResumeOptions): undefined {
+  const failed = failedTargetRefs(doc);
+  if (failed.length === 0) throw new InputError(`run ${doc.runId} in ${location} has no failed targets to retry (--retry-failed is for stages with targets).`);
+  if (!RETRYABLE[doc.status])
+    throw new InputError(
+      `run ${doc.runId} in ${location} ended ${doc.status.replace('_', ' ')}: its targets were undone, so there is nothing to retry on. Start a new run with \`rollout run\`.`,
+    );
+  const undone = doc.stages.find(
+    (s) => s.targets && failed.some((ref) => ref.stage === s.name) && ['rolling_back', 'rolled_back', 'rollback_failed'].includes(s.status),
+  );
+  if (undone)
+    throw new InputError(
+      `stage ${undone.name} of run ${doc.runId} was rolled back as a whole; start a new run with \`rollout run\` instead of retrying its failed targets.`,
+    );
+  checkSamePlan(doc, plan, options.allowPlanChange === true);
+  return undefined;
+}
+
+/** Run statuses after which failed targets may be deployed again. */
+const RETRYABLE = {
+  running: true,
+  interrupted: true,
+  blocked: true,
+  paused: false,
+  succeeded: true,
+  failed: true,
+  rolled_back: false,
+  rollback_failed: false,
+} as const satisfies Record<StateDocument['status'], boolean>;

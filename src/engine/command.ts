@@ -1,4 +1,4 @@
-import type { Plan, Stage } from '../plan/types.js';
+import type { Plan, Stage, Target } from '../plan/types.js';
 import { varEnvName } from '../plan/vars.js';
 import type { EngineDeps } from './deps.js';
 import type { CommandOutcome, EmitInput, Phase } from './events.js';
@@ -11,6 +11,10 @@ export interface CommandRun {
   /** Event stage name: null for the plan-level rollback. */
   eventStage: string | null;
   timeoutMs: number;
+  /** Sees the output as it comes (verify reads what a target says it runs). */
+  onStdout?: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void;
+  /** The deploy target the command is for (a fleet stage), and its batch: said to it as ROLLOUT_TARGET*. */
+  target?: { target: Target; batch: number };
 }
 
 /**
@@ -19,6 +23,7 @@ export interface CommandRun {
  */
 export async function runPlanCommand(plan: Plan, run: CommandRun, deps: EngineDeps, emit: EmitInput): Promise<CommandOutcome & { aborted: boolean }> {
   const started = deps.clock.now();
+  const target = run.target?.target.name;
   // Stopped before it began (a cancel, or a state write that failed): start nothing.
   if (deps.signal.aborted) return { exitCode: null, signal: null, timedOut: false, durationMs: 0, aborted: true };
   const result = await deps.exec({
@@ -28,8 +33,11 @@ export async function runPlanCommand(plan: Plan, run: CommandRun, deps: EngineDe
     timeoutMs: run.timeoutMs,
     killGraceMs: plan.killGraceMs,
     signal: deps.signal,
-    unit: run.eventStage === null ? null : { stage: run.eventStage },
-    onOutput: (stream, chunk) => emit({ type: 'command.output', stage: run.eventStage, phase: run.phase, stream, chunk }),
+    unit: run.eventStage === null ? null : { stage: run.eventStage, ...(target ? { target } : {}) },
+    onOutput: (stream, chunk) => {
+      run.onStdout?.(stream, chunk);
+      return emit({ type: 'command.output', stage: run.eventStage, phase: run.phase, stream, chunk, ...(target ? { target } : {}) });
+    },
   });
   return {
     exitCode: result.exitCode,
@@ -41,7 +49,7 @@ export async function runPlanCommand(plan: Plan, run: CommandRun, deps: EngineDe
   };
 }
 
-export function commandEnv(plan: Plan, run: Pick<CommandRun, 'phase' | 'stage'>, deps: Pick<EngineDeps, 'env' | 'runId'>): Record<string, string> {
+export function commandEnv(plan: Plan, run: Pick<CommandRun, 'phase' | 'stage' | 'target'>, deps: Pick<EngineDeps, 'env' | 'runId'>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(deps.env)) if (value !== undefined) env[name] = value;
   for (const [name, value] of Object.entries(plan.vars)) env[varEnvName(name)] = value;
@@ -52,6 +60,14 @@ export function commandEnv(plan: Plan, run: Pick<CommandRun, 'phase' | 'stage'>,
   env.ROLLOUT_STAGE_INDEX = String(run.stage.index + 1);
   env.ROLLOUT_STAGE_COUNT = String(plan.stages.length);
   env.ROLLOUT_PHASE = run.phase;
+  if (run.target) Object.assign(env, targetEnv(run.target.target), { ROLLOUT_BATCH: String(run.target.batch) });
+  return env;
+}
+
+/** `ROLLOUT_TARGET` and one `ROLLOUT_TARGET_<ATTR>` per attribute (upper-cased; other than A-Z 0-9 becomes `_`). */
+export function targetEnv(target: Target): Record<string, string> {
+  const env: Record<string, string> = { ROLLOUT_TARGET: target.name };
+  for (const [name, value] of Object.entries(target.attributes)) env[`ROLLOUT_TARGET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = value;
   return env;
 }
 

@@ -1,13 +1,18 @@
 import { isoTime } from '../clock.js';
-import type { Plan, Stage } from '../plan/types.js';
+import type { Fleet, Plan, Stage } from '../plan/types.js';
 import type { Action, Drive, FinalStatus, Intent, Undone } from '../run/actions.js';
 import { newDrive } from '../run/actions.js';
 import { next } from '../run/next.js';
 import { applyEvent, initialState } from '../run/reduce.js';
 import { type UnitRef, withRef } from '../run/ref.js';
+import { unitKey } from '../run/unit-key.js';
 import type { StateDocument } from '../state/document.js';
 import { type EngineDeps, interruptSignal } from './deps.js';
 import type { EmitInput, RolloutEvent } from './events.js';
+import { bakeBatch, failedNames } from './fleet/bake.js';
+import { openFleetStage } from './fleet/open-stage.js';
+import { targetTurn } from './fleet/target-turn.js';
+import { undoTarget } from './fleet/undo-target.js';
 import { afterStage } from './gate.js';
 import { rollBack } from './rollback.js';
 import { deployUnit } from './unit-deploy.js';
@@ -54,6 +59,7 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
           type: 'run.started',
           plan: { name: plan.name, path: plan.path, sha256: plan.sha256, vars: plan.vars },
           stages: plan.stages.map((s) => s.name),
+          ...fleetTargets(plan),
         });
         return { update: (d) => ({ ...d, said: 'forward' }) };
       case 'announce':
@@ -68,6 +74,10 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
         if (deps.signal.aborted) return interrupted;
         const stage = stageOf(action.ref);
         unitStart.set(stage.name, deps.clock.now());
+        if (stage.fleet !== null) {
+          const opened = await openFleetStage(plan, stage, deps, emit, options.overrideWindow ?? null);
+          return opened === 'interrupted' ? interrupted : same;
+        }
         const result = await deployUnit(plan, stage, deps, emit, options.overrideWindow ?? null, elapsed(stage));
         if (result === 'interrupted') return interrupted;
         return { update: (d) => (result === 'deployed' ? { ...d, deployed: [...d.deployed, stage.name] } : d) };
@@ -89,9 +99,8 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
         for (const ref of action.refs) emit({ type: 'stage.skipped', stage: ref.stage, index: stageOf(ref).index });
         return same;
       case 'undo': {
-        const stages = action.refs.map((ref) => plan.stages.find((s) => s.name === ref.stage)).filter((s) => s !== undefined);
         // A runner with a long grace period can ask for the deployed stages to be undone on cancel: only a second signal stops that.
-        const outcome = await rollBack(plan, stages, action.hard ? { ...deps, signal: deps.hardSignal } : deps, emit);
+        const outcome = await rollBack(plan, action.refs, action.hard ? { ...deps, signal: deps.hardSignal } : deps, emit);
         const undone: Undone = outcome.interrupted ? 'interrupted' : outcome.nothingToDo ? 'nothing' : outcome.ok ? 'ok' : 'failed';
         return { update: (d) => ({ ...d, undone }) };
       }
@@ -102,7 +111,73 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
       }
       case 'wait':
         return { end: 'paused' };
+      case 'batch': {
+        if (deps.signal.aborted) return interrupted;
+        const stage = stageOf(action.ref);
+        if (!unitStart.has(stage.name)) unitStart.set(stage.name, deps.clock.now());
+        const names = fleetOf(stage).batches[action.batch - 1] ?? [];
+        await emit({
+          type: 'batch.started',
+          stage: stage.name,
+          index: stage.index,
+          batch: action.batch,
+          batches: fleetOf(stage).batches.length,
+          targets: names,
+        });
+        return same;
+      }
+      case 'target': {
+        if (deps.signal.aborted) return interrupted;
+        const stage = stageOf(action.ref);
+        const fleet = fleetOf(stage);
+        const target = fleet.targets.find((t) => t.name === action.ref.target);
+        if (!target) throw new Error(`target ${action.ref.target} is not in stage ${stage.name}`); // checkSamePlan refuses a changed plan first
+        const turn = await targetTurn(plan, stage, fleet, target, deps, emit);
+        return turn === 'interrupted' ? interrupted : same;
+      }
+      case 'target-undo': {
+        const stage = stageOf(action.ref);
+        const fleet = fleetOf(stage);
+        const target = fleet.targets.find((t) => t.name === action.ref.target);
+        if (target) await undoTarget(plan, stage, fleet, target, deps, emit);
+        return deps.signal.aborted ? interrupted : same;
+      }
+      case 'bake': {
+        if (deps.signal.aborted) return interrupted;
+        const stage = stageOf(action.ref);
+        const baked = await bakeBatch(plan, stage, fleetOf(stage), action.batch, () => doc?.stages[stage.index], deps, emit, elapsed(stage));
+        return baked === 'interrupted' ? interrupted : same;
+      }
+      case 'fleet-pass': {
+        if (deps.signal.aborted) return interrupted;
+        const stage = stageOf(action.ref);
+        await emit({ type: 'stage.passed', stage: stage.name, index: stage.index, durationMs: elapsed(stage)(), inconclusive: [] });
+        return settle(stage, []);
+      }
+      case 'fleet-fail': {
+        const stage = stageOf(action.ref);
+        const failedTargets = failedNames(doc?.stages[stage.index]);
+        await emit({
+          type: 'stage.failed',
+          stage: stage.name,
+          index: stage.index,
+          reason: action.reason,
+          durationMs: elapsed(stage)(),
+          check: null,
+          value: null,
+          failedTargets,
+          budget: action.budget,
+        });
+        return same;
+      }
+      case 'retry':
+        for (const ref of action.refs) await emit({ type: 'target.retrying', stage: ref.stage, index: stageOf(ref).index, target: ref.target as string });
+        return { update: (d) => ({ ...d, retried: true }) };
     }
+  };
+  const fleetOf = (stage: Stage): Fleet => {
+    if (stage.fleet === null) throw new Error(`stage ${stage.name} has no targets`); // next() offers fleet actions only for a stage with targets
+    return stage.fleet;
   };
 
   /** A passed stage's pause and gate: settled when neither stops the run. */
@@ -114,17 +189,38 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
   const elapsed = (stage: Stage) => () => Math.round(deps.clock.now() - (unitStart.get(stage.name) ?? deps.clock.now()));
 
   let memory = newDrive(intent);
+  // The actions under way, by key: a fleet's targets run side by side, everything else alone.
+  const running = new Map<string, Promise<{ key: string; result: StepResult }>>();
   for (;;) {
-    const actions = next(plan, doc, memory, deps.clock.now());
-    // Nothing left to do: the run had ended before this drive (its status says how).
-    if (actions.length === 0) return (doc as StateDocument | null)?.status as FinalStatus;
-    // Today `next` offers one action at a time; several would start together, their updates applied in order.
-    const outcomes = await Promise.all(actions.map((action) => start(action, memory)));
-    for (const outcome of outcomes) {
-      if ('end' in outcome) return outcome.end;
-      memory = outcome.update(memory);
+    const actions = next(plan, doc, { ...memory, running: [...running.keys()] }, deps.clock.now());
+    for (const action of actions) {
+      const key = actionKey(action);
+      if (running.has(key)) continue;
+      running.set(
+        key,
+        start(action, memory).then((result) => ({ key, result })),
+      );
     }
+    // Nothing left to do: the run had ended before this drive (its status says how).
+    if (running.size === 0) return (doc as StateDocument | null)?.status as FinalStatus;
+    const { key, result } = await Promise.race(running.values());
+    running.delete(key);
+    // `next` offers an action that ends the drive only when nothing else runs.
+    if ('end' in result) return result.end;
+    memory = result.update(memory);
   }
+}
+
+/** Each fleet stage's batches of target names, for `run.started` (absent when no stage has targets). */
+function fleetTargets(plan: Plan): { targets?: Record<string, string[][]> } {
+  const fleets = plan.stages.filter((s) => s.fleet !== null);
+  if (fleets.length === 0) return {};
+  return { targets: Object.fromEntries(fleets.map((s) => [s.name, (s.fleet as Fleet).batches])) };
+}
+
+/** What tells two running actions apart: a target's unit key, or (for what runs alone) its kind. */
+function actionKey(action: Action): string {
+  return action.kind === 'target' || action.kind === 'target-undo' ? unitKey(action.ref) : `:${action.kind}`;
 }
 
 const same: StepResult = { update: (d) => d };

@@ -1,7 +1,9 @@
 import type { Plan, Stage } from '../plan/types.js';
+import type { UnitRef } from '../run/ref.js';
 import { commandFailure, runPlanCommand } from './command.js';
 import type { EngineDeps } from './deps.js';
 import type { EmitInput } from './events.js';
+import { undoTarget } from './fleet/undo-target.js';
 
 export interface RollbackOutcome {
   ok: boolean;
@@ -13,12 +15,16 @@ export interface RollbackOutcome {
 }
 
 /**
- * Undoes `deployed` (in deploy order), newest first. With a plan-level `rollback` that one command
- * runs once instead. A failing rollback does not stop the others: leaving more deployed than
- * necessary is the worse outcome, and the exit code (3) already says a human must look.
+ * Undoes `units` (in deploy order: stages, and a fleet stage's targets one by one), newest first —
+ * a fleet's targets `maxParallel` at a time. With a plan-level `rollback` that one command runs
+ * once instead. A failing rollback does not stop the others: leaving more deployed than necessary
+ * is the worse outcome, and the exit code (3) already says a human must look.
  */
-export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: EngineDeps, emit: EmitInput): Promise<RollbackOutcome> {
-  const newestFirst = [...deployed].reverse();
+export async function rollBack(plan: Plan, units: readonly UnitRef[], deps: EngineDeps, emit: EmitInput): Promise<RollbackOutcome> {
+  const stageOf = (ref: UnitRef) => plan.stages.find((s) => s.name === ref.stage);
+  const newestUnits = [...units].reverse().filter((ref) => stageOf(ref) !== undefined);
+  // The stages being undone, newest first, each once.
+  const newestFirst = [...new Set(newestUnits.map(stageOf))].filter((s): s is Stage => s !== undefined);
   const newest = newestFirst[0];
   if (!newest) return { ok: true, failedStages: [], interrupted: false, nothingToDo: true };
   if (plan.rollback === null && newestFirst.every((stage) => stage.rollback === null)) {
@@ -43,10 +49,21 @@ export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: Eng
     interrupted = outcome.aborted;
     if (commandFailure('rollback', outcome, plan.rollbackTimeoutMs) !== null) failedStages.push(...names);
   } else {
-    for (const stage of newestFirst) {
+    for (const group of groupTargets(newestUnits)) {
       if (deps.signal.aborted) {
         interrupted = true;
         break;
+      }
+      const stage = stageOf(group[0] as UnitRef) as Stage;
+      if (stage.fleet !== null && group[0]?.target !== undefined) {
+        const fleet = stage.fleet;
+        const outcomes = await inParallel(group, fleet.maxParallel, async (ref) => {
+          const target = fleet.targets.find((t) => t.name === ref.target);
+          return target ? undoTarget(plan, stage, fleet, target, deps, emit) : { ok: true, interrupted: false };
+        });
+        if (outcomes.some((o) => o.interrupted)) interrupted = true;
+        if (stage.rollback !== null && outcomes.some((o) => !o.ok)) failedStages.push(stage.name);
+        continue;
       }
       if (stage.rollback === null) {
         skip(stage);
@@ -66,12 +83,38 @@ export async function rollBack(plan: Plan, deployed: readonly Stage[], deps: Eng
   }
 
   const ok = failedStages.length === 0 && !interrupted;
-  emit({ type: 'rollback.finished', ok, failedStages });
-  return { ok, failedStages, interrupted, nothingToDo: false };
+  const failed = [...new Set(failedStages)];
+  emit({ type: 'rollback.finished', ok, failedStages: failed });
+  return { ok, failedStages: failed, interrupted, nothingToDo: false };
 
   function skip(stage: Stage) {
     emit({ type: 'rollback.step.skipped', stage: stage.name, index: stage.index, reason: 'no rollback command' });
   }
+}
+
+/** Consecutive target units of one stage go together (undone side by side); any other unit alone. */
+function groupTargets(units: readonly UnitRef[]): UnitRef[][] {
+  const groups: UnitRef[][] = [];
+  for (const ref of units) {
+    const last = groups.at(-1);
+    if (ref.target !== undefined && last?.[0]?.target !== undefined && last[0].stage === ref.stage) last.push(ref);
+    else groups.push([ref]);
+  }
+  return groups;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, starting them in order. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let nextIndex = 0;
+  const worker = async () => {
+    while (nextIndex < items.length) {
+      const i = nextIndex++;
+      results[i] = await work(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
 
 function withoutAborted<T extends { aborted: boolean }>(outcome: T): Omit<T, 'aborted'> {

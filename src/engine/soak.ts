@@ -27,7 +27,7 @@ export async function soakStage(
   stage: Stage,
   deps: EngineDeps,
   emit: EmitInput,
-  policy: { onInconclusive: OnInconclusive } = { onInconclusive: 'fail' },
+  policy: { onInconclusive: OnInconclusive /** A fleet target's own soak: its events name it. */; target?: string } = { onInconclusive: 'fail' },
 ): Promise<SoakOutcome> {
   if (stage.checks.length === 0) {
     await deps.clock.sleep(stage.soakMs, deps.signal);
@@ -41,7 +41,7 @@ export async function soakStage(
   const soakEnd = start + stage.soakMs;
   let failure: Extract<SoakOutcome, { kind: 'failed' }> | null = null;
   const inconclusive: { name: string; reason: string | null; value: string | null }[] = [];
-  const ref = { stage: stage.name, index: stage.index };
+  const ref = { stage: stage.name, index: stage.index, ...(policy.target === undefined ? {} : { target: policy.target }) };
 
   const watch = async (check: Check, offsetMs: number) => {
     // One relay per check, not one listener per poll on the shared signal: a thousand checks would

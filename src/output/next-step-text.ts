@@ -15,13 +15,27 @@ export function describeNextStep(action: Action | null, doc: StateDocument): str
     case 'undo':
       return action.refs.length > 0
         ? `\`rollout resume\` will finish the rollback: ${action.refs
-            .map((r) => r.stage)
+            .map((r) => (r.target === undefined ? r.stage : `${r.stage}/${r.target}`))
             .reverse()
             .join(', ')}, newest first.`
         : '`rollout resume` will record the rollback as finished: nothing deployed is left.';
     case 'finish':
       if (action.status === 'succeeded') return '`rollout resume` will record the run as finished: every stage passed.';
       return action.failure ? `\`rollout resume\` will record the run failed: ${action.failure.reason}.` : null;
+    case 'target':
+    case 'target-undo': {
+      const stage = doc.stages.find((s) => s.name === action.ref.stage);
+      const left = (stage?.targets ?? []).filter((t) => t.batch === stage?.fleet?.batch && t.status !== 'updated' && !t.failed).length;
+      return `\`rollout resume\` will go on with ${action.ref.stage}'s batch ${stage?.fleet?.batch ?? '?'}: ${left} target${left === 1 ? '' : 's'} left to deploy (a deploy that was cut short is started again), then the batches after it.`;
+    }
+    case 'batch':
+      return `\`rollout resume\` will start batch ${action.batch} of ${action.ref.stage}, then go on.`;
+    case 'bake':
+      return `\`rollout resume\` will bake ${action.ref.stage}'s batch ${action.batch} again from its start, then go on.`;
+    case 'fleet-pass':
+      return `\`rollout resume\` will record ${action.ref.stage} passed (every batch finished), then go on.`;
+    case 'fleet-fail':
+      return `\`rollout resume\` will record ${action.ref.stage} failed: ${action.reason}.`;
     default:
       return null; // a gate says it in its own lines; nothing left to do
   }

@@ -22,7 +22,10 @@ export interface Decision {
  * What a command asks of the run: go forward (`run`, `resume`), decide the gate it waits at
  * (`promote`, `abort`, the terminal's prompt), or undo what is deployed (`rollback`).
  */
-export type Intent = { kind: 'forward' } | { kind: 'decide'; gateId: string; decision: Decision } | { kind: 'undo' };
+export type Intent =
+  | { kind: 'forward' /** `--retry-failed`: failed targets go back to pending first. */; retryFailed?: boolean }
+  | { kind: 'decide'; gateId: string; decision: Decision }
+  | { kind: 'undo' };
 
 /** How this drive's rollback went. */
 export type Undone = 'ok' | 'failed' | 'interrupted' | 'nothing';
@@ -43,10 +46,14 @@ export interface Drive {
   undone: Undone | null;
   /** A signal stopped forward work. */
   interrupted: boolean;
+  /** Unit keys (unit-key.ts) of the actions running right now: a fleet's targets run side by side. */
+  running: readonly string[];
+  /** `--retry-failed` put the failed targets back to pending. */
+  retried: boolean;
 }
 
 export function newDrive(intent: Intent): Drive {
-  return { intent, said: 'nothing', deployed: [], settled: [], undone: null, interrupted: false };
+  return { intent, said: 'nothing', deployed: [], settled: [], undone: null, interrupted: false, running: [], retried: false };
 }
 
 /**
@@ -74,4 +81,18 @@ export type Action =
   /** `run.finished`. */
   | { kind: 'finish'; status: FinalStatus; failure: RunFailure | null }
   /** A gate waits for a person and this drive did not open it: the run is left as it is (paused). */
-  | { kind: 'wait'; gate: Gate };
+  | { kind: 'wait'; gate: Gate }
+  /** A fleet stage starts its next batch (`batch.started`), or fails it when `minHealthy` would not hold. */
+  | { kind: 'batch'; ref: UnitRef; batch: number }
+  /** One target's turn: deploy, verify, soak its checks; passed or failed (and, failed, rolled back on its own). */
+  | { kind: 'target'; ref: UnitRef }
+  /** A failed target whose own rollback was cut short (the process died): roll it back now. */
+  | { kind: 'target-undo'; ref: UnitRef }
+  /** A batch is done: bake (the fleet checks measured meanwhile), then `batch.finished`. */
+  | { kind: 'bake'; ref: UnitRef; batch: number }
+  /** Every batch finished: `stage.passed`, then its pause and gate. */
+  | { kind: 'fleet-pass'; ref: UnitRef }
+  /** The failure budget is exceeded: `stage.failed` naming the rule. */
+  | { kind: 'fleet-fail'; ref: UnitRef; reason: string; budget: 'perBatch' | 'total' | 'minHealthy' }
+  /** `--retry-failed`: `target.retrying` for each failed target. */
+  | { kind: 'retry'; refs: UnitRef[] };

@@ -1,12 +1,14 @@
 import type { Gate, RunStatus } from '../engine/events.js';
-import type { Plan } from '../plan/types.js';
+import type { Fleet, OnBudgetExceeded, Plan, Stage } from '../plan/types.js';
 import type { StageState, StateDocument } from '../state/document.js';
 import type { Action, Decision, Drive, Failure, FinalStatus, RunFailure, Undone } from './actions.js';
+import { deployedTargets, fleetActions } from './fleet-next.js';
 import { isExpired, timeoutDecision } from './gate-time.js';
 import { stageStep, wasDeployed } from './reduce.js';
+import type { UnitRef } from './ref.js';
 
 /** What `next` reads of the plan: only a drive that went forward consults it (status passes null). */
-export type RunPolicy = Pick<Plan, 'onFailure' | 'onInterrupt'> | null;
+export type RunPolicy = (Pick<Plan, 'onFailure' | 'onInterrupt'> & { stages?: readonly Pick<Stage, 'name' | 'fleet'>[] }) | null;
 
 /** Run statuses after which nothing is left to do but an explicit `rollout rollback`. */
 const FINISHED = {
@@ -41,7 +43,18 @@ const UNDOING = {
  * starts them, folds the events they emit, and asks again.
  */
 export function next(plan: RunPolicy, doc: StateDocument | null, drive: Drive, now: number): Action[] {
+  const actions = decide(plan, doc, drive, now);
+  // While a fleet's targets run, only more of them may start: everything else waits until they end.
+  return drive.running.length > 0 ? actions.filter((a) => a.kind === 'target' || a.kind === 'target-undo') : actions;
+}
+
+function decide(plan: RunPolicy, doc: StateDocument | null, drive: Drive, now: number): Action[] {
   if (doc === null) return [{ kind: 'start' }];
+  if (drive.intent.kind === 'forward' && drive.intent.retryFailed && !drive.retried) {
+    const failed = failedTargetRefs(doc);
+    if (drive.said === 'nothing') return [{ kind: 'announce', mode: 'forward', stage: failed[0]?.stage ?? null }];
+    return [{ kind: 'retry', refs: failed }];
+  }
   if (drive.intent.kind === 'undo') return undoing(doc, drive, doc.failure);
   if (FINISHED[doc.status] && drive.said === 'nothing') return [];
   if (drive.interrupted) {
@@ -54,7 +67,7 @@ export function next(plan: RunPolicy, doc: StateDocument | null, drive: Drive, n
   if (gate && gate.decision === null) return atGate(gate, drive, now);
   if (gate?.decision && gate.decision.decision !== 'promote') return afterDecision(doc, gate, gate.decision, drive);
   if (doc.failure !== null || doc.stages.some((s) => UNDOING[s.status])) return afterFailure(plan, doc, drive);
-  return forward(doc, drive);
+  return forward(plan, doc, drive);
 }
 
 /** A gate undecided: decided now (the person's decision, or its `onTimeout` once expired), or the drive stops at it. */
@@ -76,22 +89,51 @@ function afterDecision(doc: StateDocument, gate: Gate, decision: Decision, drive
   return undoing(doc, drive, { stage: gate.stage, reason });
 }
 
-/** After a failure: the stages it leaves undone are skipped, then what is deployed is rolled back (or left, onFailure: stop). */
+/**
+ * After a failure: the stages it leaves undone are skipped, then what is deployed is rolled back
+ * (or left, onFailure: stop). A failed fleet stage says how far with its `onBudgetExceeded`:
+ * everything, its own targets only, or nothing.
+ */
 function afterFailure(plan: RunPolicy, doc: StateDocument, drive: Drive): Action[] {
+  const mode = drive.said === 'forward' ? failureMode(plan, doc) : 'rollback-all';
   if (drive.said === 'forward' && drive.undone === null) {
     const left = doc.stages.filter((s) => s.status === 'pending').map((s) => ({ stage: s.name }));
     if (left.length > 0) return [{ kind: 'skip', refs: left }];
-    if (plan?.onFailure === 'stop') return [finish('failed', forwardFailure(doc))];
+    if (mode === 'stop') return [finish('failed', forwardFailure(doc))];
   }
-  return undoing(doc, drive, drive.said === 'forward' ? forwardFailure(doc) : doc.failure);
+  const failure = drive.said === 'forward' ? forwardFailure(doc) : doc.failure;
+  if (mode === 'rollback-stage' && doc.failure) return undoing(doc, drive, failure, doc.failure.stage);
+  return undoing(doc, drive, failure);
 }
 
-/** Undo what is deployed, newest first, then close the run with how that went. */
-function undoing(doc: StateDocument, drive: Drive, failure: RunFailure | null): Action[] {
-  if (drive.undone !== null) return [finish(statusAfterUndo(drive.undone, drive), failure)];
+/** How far a forward failure is undone: the failed fleet stage's `onBudgetExceeded`, else the plan's `onFailure`. */
+function failureMode(plan: RunPolicy, doc: StateDocument): OnBudgetExceeded {
+  const fleet: Fleet | null | undefined = plan?.stages?.find((s) => s.name === doc.failure?.stage)?.fleet;
+  if (fleet) return fleet.onBudgetExceeded;
+  return plan?.onFailure === 'stop' ? 'stop' : 'rollback-all';
+}
+
+/**
+ * Undo what is deployed (or only `stage`'s targets: onBudgetExceeded: rollback-stage), newest
+ * first, then close the run with how that went.
+ */
+function undoing(doc: StateDocument, drive: Drive, failure: RunFailure | null, stage?: string): Action[] {
+  if (drive.undone !== null) {
+    // Only one stage undone: the run failed, whatever its rollback did (earlier stages stay deployed).
+    const status =
+      stage === undefined
+        ? statusAfterUndo(drive.undone, drive)
+        : drive.undone === 'failed'
+          ? 'rollback_failed'
+          : drive.undone === 'interrupted'
+            ? 'interrupted'
+            : 'failed';
+    return [finish(status, failure)];
+  }
   // A rollback decided at a gate just now is the run going on; otherwise it continues one that was cut short.
   if (drive.said === 'nothing' && drive.intent.kind !== 'undo') return [{ kind: 'announce', mode: 'rollback', stage: null }];
-  return [{ kind: 'undo', refs: deployedRefs(doc), hard: false }];
+  const refs = deployedRefs(doc).filter((ref) => stage === undefined || ref.stage === stage);
+  return [{ kind: 'undo', refs, hard: false }];
 }
 
 /**
@@ -109,12 +151,13 @@ function statusAfterUndo(undone: Undone, drive: Drive): FinalStatus {
 }
 
 /** Forward: the first stage not done yet, at its step; every stage done: the run succeeded. */
-function forward(doc: StateDocument, drive: Drive): Action[] {
+function forward(plan: RunPolicy, doc: StateDocument, drive: Drive): Action[] {
   const at = doc.stages.findIndex((stage) => !isPast(stage) && !drive.settled.includes(stage.name));
   if (drive.said !== 'forward') return [{ kind: 'announce', mode: 'forward', stage: doc.stages[at]?.name ?? null }];
   const stage = doc.stages[at];
   if (!stage) return [finish('succeeded', null)];
   const ref = { stage: stage.name };
+  if (stage.targets && stage.status === 'deploying') return fleetActions(plan?.stages?.find((s) => s.name === stage.name)?.fleet ?? null, stage, drive);
   switch (stage.status) {
     case 'succeeded':
       return [{ kind: 'pause', ref, inconclusive: stage.checkResults.inconclusive ?? [] }];
@@ -142,7 +185,12 @@ function forwardFailure(doc: StateDocument): Failure | null {
   return doc.failure ? { stage: doc.failure.stage, reason: doc.failure.reason } : null;
 }
 
-/** The units whose deploy started and that are not undone yet, in deploy order. */
-export function deployedRefs(doc: StateDocument): { stage: string }[] {
-  return doc.stages.filter(wasDeployed).map((s) => ({ stage: s.name }));
+/** The units whose deploy started and that are not undone yet, in deploy order: a fleet stage's targets one by one. */
+export function deployedRefs(doc: StateDocument): UnitRef[] {
+  return doc.stages.filter(wasDeployed).flatMap((s) => (s.targets ? deployedTargets(s).map((t) => ({ stage: s.name, target: t.name })) : [{ stage: s.name }]));
+}
+
+/** Targets that failed (and were rolled back, or kept), for `--retry-failed`. */
+export function failedTargetRefs(doc: StateDocument): UnitRef[] {
+  return doc.stages.flatMap((s) => (s.targets ?? []).filter((t) => t.failed && t.status !== 'pending').map((t) => ({ stage: s.name, target: t.name })));
 }

@@ -241,8 +241,11 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       if (target) Object.assign(target, { status: 'pending', reason: null, failed: false });
       if (stage?.fleet && target) stage.fleet.batch = Math.min(stage.fleet.batch, target.batch - 1);
       if (stage?.fleet && target) stage.fleet.finished = Math.min(stage.fleet.finished, target.batch - 1);
-      if (stage && stage.status === 'failed') Object.assign(stage, { status: 'deploying', step: 'batches', finishedAt: null });
+      if (stage && (stage.status === 'failed' || stage.status === 'succeeded'))
+        Object.assign(stage, { status: 'deploying', step: 'batches', finishedAt: null });
       if (doc.failure?.stage === stage?.name) doc.failure = null;
+      // The stages the failure left undone go again after it.
+      for (const later of doc.stages.slice((event.index ?? 0) + 1)) if (later.status === 'skipped') Object.assign(later, { status: 'pending', step: 'window' });
       return 'transition';
     case 'batch.baking':
       return 'progress';

@@ -63,6 +63,8 @@ export class StateStore {
   private dirty = false;
   private readonly groupTimers = new Map<string, NodeJS.Timeout>();
   private queue: Promise<void> = Promise.resolve();
+  /** The write queued and not started yet (see flush). */
+  private waiting: Promise<void> | null = null;
   private expected: Expected;
   private failed: { error: unknown } | null = null;
   /** Length of the last text written (progressFlushMs). */
@@ -130,7 +132,12 @@ export class StateStore {
     } else if (wasRecorded) this.dirty = true;
   }
 
-  /** Queues a write of the document as it is now; resolves once it is stored (or has failed for good). */
+  /**
+   * Queues a write of the document; resolves once it is stored (or has failed for good). A write
+   * already queued and not started yet takes the document as it is when it starts, so it serves
+   * every flush asked meanwhile: fifty targets starting their deploys at once cost one or two
+   * writes, not fifty (and never a document older than the event that asked).
+   */
   flush(): Promise<void> {
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
@@ -138,14 +145,16 @@ export class StateStore {
     this.timer = undefined;
     this.dirty = false;
     if (!this.doc || this.failed) return this.queue;
-    this.doc.serial++;
-    this.doc.rolloutctlVersion = version; // the last writer: a release older than it says who to use instead
-    const record = storedRecord(this.doc, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`));
-    this.writtenBytes = record.text.length;
-    const expected = this.expected;
-    this.expected = { lineage: record.lineage, serial: record.serial };
-    this.queue = this.queue.then(async () => {
-      if (this.failed) return;
+    if (this.waiting) return this.waiting;
+    const write = this.queue.then(async () => {
+      this.waiting = null;
+      if (this.failed || !this.doc) return;
+      this.doc.serial++;
+      this.doc.rolloutctlVersion = version; // the last writer: a release older than it says who to use instead
+      const record = storedRecord(this.doc, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`));
+      this.writtenBytes = record.text.length;
+      const expected = this.expected;
+      this.expected = { lineage: record.lineage, serial: record.serial };
       try {
         await this.backend.write(record, expected);
         this.lastGood = { lineage: record.lineage, serial: record.serial };
@@ -154,7 +163,9 @@ export class StateStore {
         this.options.onFailure?.(error);
       }
     });
-    return this.queue;
+    this.waiting = write;
+    this.queue = write;
+    return write;
   }
 
   /** The document's text as it would be stored (for a fallback file). */
