@@ -19,6 +19,8 @@ interface Step {
   soakMs?: number;
   checks?: { name: string; url: string; intervalMs: number; timeoutMs: number; failureThreshold: number }[];
   env?: Record<string, string>;
+  /** A fleet stage: its batches of targets and how many deploy at once (`env` is the first target's). */
+  targets?: { batches: string[][]; maxParallel: number; verify: string | null };
 }
 
 /**
@@ -32,12 +34,15 @@ export function dryRun(loaded: Plan, runId: string, options: DryRunOptions, ctx:
   // The plan's declared secrets are redacted like everywhere else, on top of secret-looking var names.
   const { redactor } = setUpSecrets(plan, ctx);
   const env = (stage: Stage, phase: 'deploy' | 'rollback') => {
-    const all = commandEnv(plan, { stage, phase }, { env: {}, runId });
+    // A fleet stage's commands each get their target's environment: shown for its first target.
+    const first = stage.fleet?.targets[0];
+    const all = commandEnv(plan, { stage, phase, ...(first ? { target: { target: first, batch: 1 } } : {}) }, { env: {}, runId });
     return Object.fromEntries(Object.entries(all).map(([name, value]) => [name, redactor.text(redactValue(name, value))]));
   };
   const steps: Step[] = [];
   for (const stage of plan.stages) {
-    steps.push({ stage: stage.name, phase: 'deploy', command: stage.deploy, timeoutMs: stage.timeoutMs, env: env(stage, 'deploy') });
+    const fleet = stage.fleet ? { targets: { batches: stage.fleet.batches, maxParallel: stage.fleet.maxParallel, verify: stage.fleet.verify?.command ?? null } } : {};
+    steps.push({ stage: stage.name, phase: 'deploy', command: stage.deploy, timeoutMs: stage.timeoutMs, env: env(stage, 'deploy'), ...fleet });
     steps.push({
       stage: stage.name,
       phase: 'soak',
@@ -68,6 +73,11 @@ export function dryRun(loaded: Plan, runId: string, options: DryRunOptions, ctx:
   for (const step of steps) {
     if (step.phase === 'deploy') {
       out.push('', `${++n}. ${c.bold.cyan(step.stage ?? '')} deploy (timeout ${formatDuration(step.timeoutMs ?? 0)}): ${step.command}`);
+      if (step.targets) {
+        const { batches, maxParallel, verify } = step.targets;
+        out.push(`   on each of ${batches.flat().length} targets, in ${batches.length} batch${batches.length === 1 ? '' : 'es'} (${maxParallel} at once); shown for ${batches[0]?.[0] ?? ''}:`);
+        if (verify !== null) out.push(`   then verify on each target: ${verify}`);
+      }
       for (const [name, value] of Object.entries(step.env ?? {})) out.push(`     ${c.dim(`${name}=${value}`)}`);
     } else {
       const checks = step.checks ?? [];
