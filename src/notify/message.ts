@@ -1,7 +1,9 @@
-import type { CheckPolled, GateDecision, RolloutEvent, RunStatus } from '../engine/events.js';
+import type { GateDecision, RolloutEvent, RunStatus } from '../engine/events.js';
 import { gatePlace } from '../output/gate-text.js';
 import { formatDuration } from '../plan/duration.js';
 import type { NotifyEvent } from '../plan/types.js';
+import type { StageState, StateDocument } from '../state/document.js';
+import { type DecidingCheck, decidingCheck, type MeasuredValue, wasCompared } from './deciding-check.js';
 
 /** The JSON body POSTed to a webhook. `text` is what Slack and Teams show; the rest is for machines. */
 export interface NotifyPayload {
@@ -14,16 +16,7 @@ export interface NotifyPayload {
   status?: string;
   reason?: string;
   /** The check that failed the stage, with its deciding value. */
-  check?: {
-    name: string;
-    status: number | null;
-    error: string | null;
-    latencyMs: number;
-    value: unknown;
-    display: string;
-    outcome: string;
-    condition: string | null;
-  };
+  check?: DecidingCheck;
 }
 
 const STATUS_TEXT = {
@@ -36,8 +29,16 @@ const STATUS_TEXT = {
   paused: '✋ waiting at a gate for a person to promote or abort',
 } satisfies Record<Exclude<RunStatus, 'running'>, string>;
 
-/** The webhook message for an event of interest, or null for events no one is told about. */
-export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll: CheckPolled | undefined): NotifyPayload | null {
+const noValues: MeasuredValue = () => undefined;
+
+/**
+ * The webhook message for an event of interest, or null for events no one is told about: a pure
+ * function of the event and the run's document as the one fold (src/run/reduce.ts) left it after
+ * that event — what the state store holds. `measured` only adds the deciding measurement's value,
+ * which the document does not keep (the event log does).
+ */
+export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured: MeasuredValue = noValues): NotifyPayload | null {
+  const plan = doc.plan.name;
   const base = { runId: event.runId, plan, time: event.time };
   switch (event.type) {
     case 'run.started':
@@ -45,33 +46,20 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
     case 'stage.passed':
       return { ...base, event: event.type, stage: event.stage, text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}` };
     case 'stage.failed': {
-      const poll = lastFailedPoll?.stage === event.stage && (event.check === null || lastFailedPoll.check === event.check) ? lastFailedPoll : undefined;
-      const name = event.check ?? poll?.check ?? null;
-      const shown = event.value ?? poll?.display ?? null;
+      const stage = stageIn(doc, event.stage, event.index);
+      const check = stage && event.check !== null ? decidingCheck(stage, event.check, measured) : null;
+      const shown = event.value ?? check?.display ?? null;
       // The reason usually names the value already; say it only when it does not.
       // A comparison's reason already is its explanation (its display says it again, shorter: check.display).
-      const compared = poll?.error?.kind === 'compare';
-      const value = name !== null && shown !== null && !compared && !event.reason.includes(shown) ? ` (deciding value of ${name}: ${shown})` : '';
+      const compared = stage !== undefined && event.check !== null && wasCompared(stage, event.check);
+      const value = event.check !== null && shown !== null && !compared && !event.reason.includes(shown) ? ` (deciding value of ${event.check}: ${shown})` : '';
       return {
         ...base,
         event: event.type,
         stage: event.stage,
         reason: event.reason,
         text: `❌ ${plan}: stage ${event.stage} failed: ${event.reason}${value}`,
-        ...(poll
-          ? {
-              check: {
-                name: poll.check,
-                status: poll.status,
-                error: poll.error?.message ?? null,
-                latencyMs: poll.latencyMs,
-                value: poll.value,
-                display: poll.display,
-                outcome: poll.outcome,
-                condition: poll.condition,
-              },
-            }
-          : {}),
+        ...(check ? { check } : {}),
       };
     }
     case 'gate.opened':
@@ -110,6 +98,12 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
     default:
       return null;
   }
+}
+
+/** The stage an event is about, by its index (checked against its name: a document is the run's own). */
+function stageIn(doc: StateDocument, name: string, index: number): StageState | undefined {
+  const byIndex = doc.stages[index];
+  return byIndex?.name === name ? byIndex : doc.stages.find((s) => s.name === name);
 }
 
 /** How a gate's decision reads; `fail` is an expired gate's `onTimeout: fail`. */
