@@ -4,6 +4,7 @@ import { formatDuration } from '../plan/duration.js';
 import type { NotifyEvent } from '../plan/types.js';
 import type { StageState, StateDocument } from '../state/document.js';
 import { type DecidingCheck, decidingCheck, type MeasuredValue, wasCompared } from './deciding-check.js';
+import { failedTargetsText, type StageTargets, stageTargets } from './fleet-targets.js';
 
 /** The JSON body POSTed to a webhook. `text` is what Slack and Teams show; the rest is for machines. */
 export interface NotifyPayload {
@@ -17,6 +18,12 @@ export interface NotifyPayload {
   reason?: string;
   /** The check that failed the stage, with its deciding value. */
   check?: DecidingCheck;
+  /** A fleet stage's targets (`stage.passed`, `stage.failed`): counts by status and the failed ones named. */
+  targets?: StageTargets;
+  /** A fleet stage whose failure budget was exceeded: which rule (`stage.failed`). */
+  budget?: 'perBatch' | 'total' | 'minHealthy';
+  /** Every fleet stage of the run with its targets (`run.finished`; absent when no stage has targets). */
+  fleet?: StageTargets[];
 }
 
 const STATUS_TEXT = {
@@ -43,8 +50,16 @@ export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured:
   switch (event.type) {
     case 'run.started':
       return { ...base, event: event.type, text: `🚀 rollout ${plan} started: ${event.stages.join(' → ')} (run ${event.runId})` };
-    case 'stage.passed':
-      return { ...base, event: event.type, stage: event.stage, text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}` };
+    case 'stage.passed': {
+      const targets = fleetOf(stageIn(doc, event.stage, event.index));
+      return {
+        ...base,
+        event: event.type,
+        stage: event.stage,
+        ...targets,
+        text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}${failedTargetsText(targets.targets ?? null)}`,
+      };
+    }
     case 'stage.failed': {
       const stage = stageIn(doc, event.stage, event.index);
       const check = stage && event.check !== null ? decidingCheck(stage, event.check, measured) : null;
@@ -53,13 +68,16 @@ export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured:
       // A comparison's reason already is its explanation (its display says it again, shorter: check.display).
       const compared = stage !== undefined && event.check !== null && wasCompared(stage, event.check);
       const value = event.check !== null && shown !== null && !compared && !event.reason.includes(shown) ? ` (deciding value of ${event.check}: ${shown})` : '';
+      const targets = fleetOf(stage);
       return {
         ...base,
         event: event.type,
         stage: event.stage,
         reason: event.reason,
-        text: `❌ ${plan}: stage ${event.stage} failed: ${event.reason}${value}`,
+        text: `❌ ${plan}: stage ${event.stage} failed: ${event.reason}${value}${failedTargetsText(targets.targets ?? null)}`,
         ...(check ? { check } : {}),
+        ...targets,
+        ...(event.budget ? { budget: event.budget } : {}),
       };
     }
     case 'gate.opened':
@@ -86,12 +104,15 @@ export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured:
         text: event.ok ? `↩️ ${plan}: rollback finished` : `🚨 ${plan}: rollback failed for ${event.failedStages.join(', ')}: a human must look`,
       };
     case 'run.finished': {
-      const failure = event.failure ? ` at stage ${event.failure.stage}: ${event.failure.reason}` : '';
+      const fleet = doc.stages.flatMap((stage) => stageTargets(stage) ?? []);
+      const failing = event.failure ? fleet.find((f) => f.stage === event.failure?.stage) : undefined;
+      const failure = event.failure ? ` at stage ${event.failure.stage}: ${event.failure.reason}${failedTargetsText(failing ?? null)}` : '';
       return {
         ...base,
         event: event.type,
         status: event.status,
         ...(event.failure ? { stage: event.failure.stage, reason: event.failure.reason } : {}),
+        ...(fleet.length > 0 ? { fleet } : {}),
         text: `${STATUS_TEXT[event.status] ?? event.status}: rollout ${plan} run ${event.runId} in ${formatDuration(event.durationMs)}${failure}`,
       };
     }
@@ -104,6 +125,12 @@ export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured:
 function stageIn(doc: StateDocument, name: string, index: number): StageState | undefined {
   const byIndex = doc.stages[index];
   return byIndex?.name === name ? byIndex : doc.stages.find((s) => s.name === name);
+}
+
+/** `{ targets }` for a fleet stage, nothing for a stage without targets. */
+function fleetOf(stage: StageState | undefined): { targets?: StageTargets } {
+  const targets = stage ? stageTargets(stage) : null;
+  return targets ? { targets } : {};
 }
 
 /** How a gate's decision reads; `fail` is an expired gate's `onTimeout: fail`. */
