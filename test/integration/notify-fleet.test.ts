@@ -173,7 +173,8 @@ describe('webhooks name a fleet stage’s failed targets (real HTTP)', { timeout
     expect(targets).toMatchObject({ failedCount: 25, counts: { rolled_back: 25 } });
     expect(failed?.text).toBe(`❌ shop: stage all failed: every target failed (failed targets: ${names.slice(0, 20).join(', ')} and 5 more)`);
     expect(finished).toMatchObject({ fleet: [{ stage: 'all', failedCount: 25 }] });
-    expect((finished?.fleet as { failed: unknown[] }[])[0]?.failed).toHaveLength(FAILED_TARGETS_NAMED);
+    const fleet = (finished?.fleet ?? []) as { failed: unknown[] }[];
+    expect(fleet[0]?.failed).toHaveLength(FAILED_TARGETS_NAMED);
   });
 
   it('a fleet stage that tolerated a failure passes, and its webhook still names the failed target', async () => {
