@@ -1,43 +1,54 @@
 import type { JsonValue } from '../engine/events.js';
 import type { CheckState, MeasurementState, StageState } from '../state/document.js';
 
-/** The check that failed a stage, as a webhook carries it. */
+/** The check that failed a stage, as a webhook carries it: its deciding measurement. */
 export interface DecidingCheck {
   name: string;
-  /** The check's last measurement: HTTP status (http checks), why it was not a pass, how long it took. */
+  /** HTTP status (http checks), why the measurement was not a pass, how long it took. */
   status: number | null;
   error: string | null;
   latencyMs: number;
-  /** The deciding measurement: its value, short display, outcome and the condition that judged it. */
   value: unknown;
   display: string;
   outcome: string;
+  /** The condition that judged it. */
   condition: string | null;
 }
 
+/** What the state does not keep of a measurement it summarises: the event log's (`check.polled`). */
+export interface MeasurementDetail {
+  value: JsonValue;
+  status: number | null;
+  latencyMs: number;
+  /** Uncut (the state cuts texts at SUMMARY_TEXT_MAX). */
+  error: string | null;
+}
+
 /**
- * Where a measurement's value comes from: the state keeps only its display (a response's headers and
- * body, a query's series are the event log's), so the notifier looks the value up among the
- * measurements it heard. `at` is the measurement's time, as the document records it.
+ * Where a measurement's detail comes from: the state keeps its display, outcome and condition, not
+ * its value (a response's headers and body, a query's series are the event log's), so the notifier
+ * looks it up among the measurements it heard. `at` is the measurement's time, as the document records it.
  */
-export type MeasuredValue = (stage: string, check: string, at: string) => JsonValue | undefined;
+export type MeasuredDetail = (stage: string, check: string, at: string) => MeasurementDetail | undefined;
 
 /**
  * The named check of a stage, from the reduced document: its last measurement that was not a pass
  * decides (what a fail or inconclusive verdict rests on). Null when the stage has no such check or
- * it never measured anything.
+ * it never measured anything. Without the measurement's detail (a command that did not hear it,
+ * such as a resume), status, error and latency are the check's last measurement's, as the state has them.
  */
-export function decidingCheck(stage: StageState, name: string, measured: MeasuredValue): DecidingCheck | null {
+export function decidingCheck(stage: StageState, name: string, measured: MeasuredDetail): DecidingCheck | null {
   const check = stage.checkResults.checks.find((c) => c.name === name);
   const deciding = check && lastBad(check);
   if (!check || !deciding) return null;
+  const detail = measured(stage.name, check.name, deciding.at);
   return {
     name: check.name,
-    status: check.lastStatus,
-    error: check.lastError?.message ?? null,
-    latencyMs: check.lastLatencyMs ?? 0,
+    status: detail ? detail.status : check.lastStatus,
+    error: detail ? detail.error : (check.lastError?.message ?? null),
+    latencyMs: detail?.latencyMs ?? check.lastLatencyMs ?? 0,
     // A 0.1.0 document kept the value itself.
-    value: measured(stage.name, check.name, deciding.at) ?? deciding.value ?? null,
+    value: detail?.value ?? deciding.value ?? null,
     display: deciding.display,
     outcome: deciding.outcome,
     condition: deciding.condition,

@@ -3,7 +3,7 @@ import { gatePlace } from '../output/gate-text.js';
 import { formatDuration } from '../plan/duration.js';
 import type { NotifyEvent } from '../plan/types.js';
 import type { StageState, StateDocument } from '../state/document.js';
-import { type DecidingCheck, decidingCheck, type MeasuredValue, wasCompared } from './deciding-check.js';
+import { type DecidingCheck, decidingCheck, type MeasuredDetail, wasCompared } from './deciding-check.js';
 import { failedTargetsText, type StageTargets, stageTargets } from './fleet-targets.js';
 
 /** The JSON body POSTed to a webhook. `text` is what Slack and Teams show; the rest is for machines. */
@@ -36,15 +36,15 @@ const STATUS_TEXT = {
   paused: '✋ waiting at a gate for a person to promote or abort',
 } satisfies Record<Exclude<RunStatus, 'running'>, string>;
 
-const noValues: MeasuredValue = () => undefined;
+const unheard: MeasuredDetail = () => undefined;
 
 /**
  * The webhook message for an event of interest, or null for events no one is told about: a pure
  * function of the event and the run's document as the one fold (src/run/reduce.ts) left it after
- * that event — what the state store holds. `measured` only adds the deciding measurement's value,
- * which the document does not keep (the event log does).
+ * that event — what the state store holds. `measured` only adds what the document does not keep of
+ * the deciding measurement it names (its value: the event log's).
  */
-export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured: MeasuredValue = noValues): NotifyPayload | null {
+export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured: MeasuredDetail = unheard): NotifyPayload | null {
   const plan = doc.plan.name;
   const base = { runId: event.runId, plan, time: event.time };
   switch (event.type) {

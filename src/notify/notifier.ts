@@ -39,7 +39,7 @@ export class Notifier {
     this.measured.hear(event);
     const doc = this.options.document();
     // Built now, while the document is as this event left it (the store folds the next one in place).
-    const payload = doc && notifyPayload(event, doc, this.measured.valueOf);
+    const payload = doc && notifyPayload(event, doc, this.measured.detailOf);
     if (!payload) return;
     this.options.hooks.forEach((hook, i) => {
       if (!hook.events.includes(payload.event)) return;
