@@ -6,6 +6,7 @@ import { Notifier } from '../../src/notify/notifier.js';
 import { NOTIFY_EVENTS } from '../../src/plan/schema.js';
 import { applyEvent, initialState } from '../../src/run/reduce.js';
 import type { StateDocument } from '../../src/state/document.js';
+import { codeBlocks } from '../helpers/markdown-blocks.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 /**
@@ -147,6 +148,9 @@ describe('webhooks name a fleet stage’s failed targets (real HTTP)', { timeout
     });
     expect(failed).not.toHaveProperty('check');
     expect(failed?.text).toBe(`❌ shop: stage everyone failed: ${reason} (failed targets: us-1, us-2)`);
+    // docs/events-and-state.md shows this very message (its run id and time aside).
+    const sample = codeBlocks('docs/events-and-state.md').find((b) => b.lang === 'json' && b.code.includes('"stage.failed"'));
+    expect({ ...failed, runId: 'r', time: 't' }).toEqual({ ...JSON.parse(sample?.code ?? '{}'), runId: 'r', time: 't' });
     expect(finished).toMatchObject({
       status: 'rolled_back',
       stage: 'everyone',
