@@ -25,12 +25,12 @@ export function openRunNotifier(
   plan: Plan,
   ctx: Pick<Context, 'env' | 'signal'>,
   warn: (message: string) => void,
-  /** The run's document as the state store folds it: what every message is built from. */
-  document: () => StateDocument | null,
+  /** The run's state store: every message is built from the document it folds (never from a fold of the notifier's own). */
+  store: { readonly document: StateDocument | null },
 ): RunNotifier {
   if (!plan.notify?.length) return { listen: () => {}, finish: async () => {} };
   const http = createHttpClient(ctx.env);
-  const notifier = new Notifier({ document, hooks: plan.notify, warn, http });
+  const notifier = new Notifier({ document: () => store.document, hooks: plan.notify, warn, http });
   return {
     listen: (event) => notifier.handle(event),
     async finish() {

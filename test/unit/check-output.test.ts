@@ -85,7 +85,7 @@ describe('what people see of a measurement', () => {
       applyEvent(doc, event);
       values.hear(event);
     }
-    const payload = notifyPayload(failed, doc, values.valueOf);
+    const payload = notifyPayload(failed, doc, values.detailOf);
     expect(payload?.text).toContain('(deciding value of error-rate: 0.034)');
     expect(payload?.check).toMatchObject({ name: 'error-rate', value: 0.034, display: '0.034', condition: 'pass: result < 0.01' });
 

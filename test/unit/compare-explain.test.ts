@@ -79,7 +79,7 @@ describe('a comparison explains itself in a line the state keeps whole', () => {
     expect(summary).not.toContain('deciding value');
     const values = new MeasuredValues();
     values.hear(poll);
-    const payload = notifyPayload(failed, doc, values.valueOf);
+    const payload = notifyPayload(failed, doc, values.detailOf);
     expect(payload?.text).toBe(`❌ shop: stage canary failed: ${reason}`);
     expect(payload?.check).toMatchObject({ display: verdict.display, value: { pValue: verdict.detail.pValue, level: verdict.detail.level } });
     const pass = compareCounts({ events: 0, total: 950 }, { events: 0, total: 50 }, counts({ minRequests: 20 }), { index: 5, count: 31 });
