@@ -53,7 +53,7 @@ export async function driveRun(
 ): Promise<number> {
   const { plan, session, doc, store } = open;
   // Webhooks hear who decided, and what followed, as they heard the gate open; a manual rollback too.
-  const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message));
+  const notifier = openRunNotifier(plan, ctx, (message) => session.warn(message), store);
   let exitCode: number;
   let summary: string | null = null;
   let lastWords: string | null = null;

@@ -1,7 +1,10 @@
-import type { CheckPolled, GateDecision, RolloutEvent, RunStatus } from '../engine/events.js';
+import type { GateDecision, RolloutEvent, RunStatus } from '../engine/events.js';
 import { gatePlace } from '../output/gate-text.js';
 import { formatDuration } from '../plan/duration.js';
 import type { NotifyEvent } from '../plan/types.js';
+import type { StageState, StateDocument } from '../state/document.js';
+import { type DecidingCheck, decidingCheck, type MeasuredDetail, wasCompared } from './deciding-check.js';
+import { failedTargetsText, type StageTargets, stageTargets } from './fleet-targets.js';
 
 /** The JSON body POSTed to a webhook. `text` is what Slack and Teams show; the rest is for machines. */
 export interface NotifyPayload {
@@ -14,16 +17,13 @@ export interface NotifyPayload {
   status?: string;
   reason?: string;
   /** The check that failed the stage, with its deciding value. */
-  check?: {
-    name: string;
-    status: number | null;
-    error: string | null;
-    latencyMs: number;
-    value: unknown;
-    display: string;
-    outcome: string;
-    condition: string | null;
-  };
+  check?: DecidingCheck;
+  /** A fleet stage's targets (`stage.passed`, `stage.failed`): counts by status and the failed ones named. */
+  targets?: StageTargets;
+  /** A fleet stage whose failure budget was exceeded: which rule (`stage.failed`). */
+  budget?: 'perBatch' | 'total' | 'minHealthy';
+  /** Every fleet stage of the run with its targets (`run.finished`; absent when no stage has targets). */
+  fleet?: StageTargets[];
 }
 
 const STATUS_TEXT = {
@@ -36,42 +36,48 @@ const STATUS_TEXT = {
   paused: '✋ waiting at a gate for a person to promote or abort',
 } satisfies Record<Exclude<RunStatus, 'running'>, string>;
 
-/** The webhook message for an event of interest, or null for events no one is told about. */
-export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll: CheckPolled | undefined): NotifyPayload | null {
+const unheard: MeasuredDetail = () => undefined;
+
+/**
+ * The webhook message for an event of interest, or null for events no one is told about: a pure
+ * function of the event and the run's document as the one fold (src/run/reduce.ts) left it after
+ * that event — what the state store holds. `measured` only adds what the document does not keep of
+ * the deciding measurement it names (its value: the event log's).
+ */
+export function notifyPayload(event: RolloutEvent, doc: StateDocument, measured: MeasuredDetail = unheard): NotifyPayload | null {
+  const plan = doc.plan.name;
   const base = { runId: event.runId, plan, time: event.time };
   switch (event.type) {
     case 'run.started':
       return { ...base, event: event.type, text: `🚀 rollout ${plan} started: ${event.stages.join(' → ')} (run ${event.runId})` };
-    case 'stage.passed':
-      return { ...base, event: event.type, stage: event.stage, text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}` };
+    case 'stage.passed': {
+      const targets = fleetOf(stageIn(doc, event.stage, event.index));
+      return {
+        ...base,
+        event: event.type,
+        stage: event.stage,
+        ...targets,
+        text: `✅ ${plan}: stage ${event.stage} passed in ${formatDuration(event.durationMs)}${failedTargetsText(targets.targets ?? null)}`,
+      };
+    }
     case 'stage.failed': {
-      const poll = lastFailedPoll?.stage === event.stage && (event.check === null || lastFailedPoll.check === event.check) ? lastFailedPoll : undefined;
-      const name = event.check ?? poll?.check ?? null;
-      const shown = event.value ?? poll?.display ?? null;
+      const stage = stageIn(doc, event.stage, event.index);
+      const check = stage && event.check !== null ? decidingCheck(stage, event.check, measured) : null;
+      const shown = event.value ?? check?.display ?? null;
       // The reason usually names the value already; say it only when it does not.
       // A comparison's reason already is its explanation (its display says it again, shorter: check.display).
-      const compared = poll?.error?.kind === 'compare';
-      const value = name !== null && shown !== null && !compared && !event.reason.includes(shown) ? ` (deciding value of ${name}: ${shown})` : '';
+      const compared = stage !== undefined && event.check !== null && wasCompared(stage, event.check);
+      const value = event.check !== null && shown !== null && !compared && !event.reason.includes(shown) ? ` (deciding value of ${event.check}: ${shown})` : '';
+      const targets = fleetOf(stage);
       return {
         ...base,
         event: event.type,
         stage: event.stage,
         reason: event.reason,
-        text: `❌ ${plan}: stage ${event.stage} failed: ${event.reason}${value}`,
-        ...(poll
-          ? {
-              check: {
-                name: poll.check,
-                status: poll.status,
-                error: poll.error?.message ?? null,
-                latencyMs: poll.latencyMs,
-                value: poll.value,
-                display: poll.display,
-                outcome: poll.outcome,
-                condition: poll.condition,
-              },
-            }
-          : {}),
+        text: `❌ ${plan}: stage ${event.stage} failed: ${event.reason}${value}${failedTargetsText(targets.targets ?? null)}`,
+        ...(check ? { check } : {}),
+        ...targets,
+        ...(event.budget ? { budget: event.budget } : {}),
       };
     }
     case 'gate.opened':
@@ -98,18 +104,33 @@ export function notifyPayload(event: RolloutEvent, plan: string, lastFailedPoll:
         text: event.ok ? `↩️ ${plan}: rollback finished` : `🚨 ${plan}: rollback failed for ${event.failedStages.join(', ')}: a human must look`,
       };
     case 'run.finished': {
-      const failure = event.failure ? ` at stage ${event.failure.stage}: ${event.failure.reason}` : '';
+      const fleet = doc.stages.flatMap((stage) => stageTargets(stage) ?? []);
+      const failing = event.failure ? fleet.find((f) => f.stage === event.failure?.stage) : undefined;
+      const failure = event.failure ? ` at stage ${event.failure.stage}: ${event.failure.reason}${failedTargetsText(failing ?? null)}` : '';
       return {
         ...base,
         event: event.type,
         status: event.status,
         ...(event.failure ? { stage: event.failure.stage, reason: event.failure.reason } : {}),
+        ...(fleet.length > 0 ? { fleet } : {}),
         text: `${STATUS_TEXT[event.status] ?? event.status}: rollout ${plan} run ${event.runId} in ${formatDuration(event.durationMs)}${failure}`,
       };
     }
     default:
       return null;
   }
+}
+
+/** The stage an event is about, by its index (checked against its name: a document is the run's own). */
+function stageIn(doc: StateDocument, name: string, index: number): StageState | undefined {
+  const byIndex = doc.stages[index];
+  return byIndex?.name === name ? byIndex : doc.stages.find((s) => s.name === name);
+}
+
+/** `{ targets }` for a fleet stage, nothing for a stage without targets. */
+function fleetOf(stage: StageState | undefined): { targets?: StageTargets } {
+  const targets = stage ? stageTargets(stage) : null;
+  return targets ? { targets } : {};
 }
 
 /** How a gate's decision reads; `fail` is an expired gate's `onTimeout: fail`. */

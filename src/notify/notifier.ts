@@ -1,13 +1,19 @@
-import type { CheckPolled, RolloutEvent } from '../engine/events.js';
+import type { RolloutEvent } from '../engine/events.js';
 import type { HttpClient } from '../http/client.js';
 import type { Webhook } from '../plan/types.js';
+import type { StateDocument } from '../state/document.js';
+import { MeasuredValues } from './measured-values.js';
 import { type NotifyPayload, notifyPayload } from './message.js';
 
 export const NOTIFY_ATTEMPTS = 3;
 const BACKOFF_MS = 500;
 
 export interface NotifierOptions {
-  plan: string;
+  /**
+   * The run's document as the state store folds it (src/run/reduce.ts, the one fold), read after
+   * the store has folded the event being handled: messages are built from it, never from a fold of our own.
+   */
+  document: () => StateDocument | null;
   hooks: readonly Webhook[];
   warn: (message: string) => void;
   /** The client webhooks are POSTed with: proxies, TLS and timeouts as for checks. */
@@ -22,7 +28,7 @@ export interface NotifierOptions {
 export class Notifier {
   private readonly queues: Promise<void>[];
   private readonly stop = new AbortController();
-  private lastFailedPoll: CheckPolled | undefined;
+  private readonly measured = new MeasuredValues();
   private pending = 0;
 
   constructor(private readonly options: NotifierOptions) {
@@ -30,8 +36,10 @@ export class Notifier {
   }
 
   handle(event: RolloutEvent): void {
-    if (event.type === 'check.polled' && !event.ok) this.lastFailedPoll = event;
-    const payload = notifyPayload(event, this.options.plan, this.lastFailedPoll);
+    this.measured.hear(event);
+    const doc = this.options.document();
+    // Built now, while the document is as this event left it (the store folds the next one in place).
+    const payload = doc && notifyPayload(event, doc, this.measured.detailOf);
     if (!payload) return;
     this.options.hooks.forEach((hook, i) => {
       if (!hook.events.includes(payload.event)) return;

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { RolloutEvent } from '../../src/engine/events.js';
+import { MeasuredValues } from '../../src/notify/measured-values.js';
 import { notifyPayload } from '../../src/notify/message.js';
 import { renderJobSummary } from '../../src/output/job-summary.js';
 import { measurementLine } from '../../src/output/measurement.js';
@@ -76,12 +77,18 @@ describe('what people see of a measurement', () => {
       value: '0.034',
     };
     const last = polled({ ...base, check: 'error-rate' }, { ok: false, outcome: 'fail', value: 0.034, display: '0.034', condition: 'pass: result < 0.01' });
-    const payload = notifyPayload(failed, 'shop', last);
+    // The webhook reads the document the run's events fold into; only the value is the event log's.
+    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'shop', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
+    const values = new MeasuredValues();
+    const soak: RolloutEvent = { ...base, type: 'soak.started', soakMs: 1000, checks: [soakCheck('error-rate')] };
+    for (const event of [soak, last, failed]) {
+      applyEvent(doc, event);
+      values.hear(event);
+    }
+    const payload = notifyPayload(failed, doc, values.detailOf);
     expect(payload?.text).toContain('(deciding value of error-rate: 0.034)');
     expect(payload?.check).toMatchObject({ name: 'error-rate', value: 0.034, display: '0.034', condition: 'pass: result < 0.01' });
 
-    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
-    applyEvent(doc, failed);
     expect(renderJobSummary(doc)).toContain('(deciding value of error-rate: 0.034)');
   });
 });

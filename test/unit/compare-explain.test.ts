@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { type CompareSettings, compareCounts, compareDistributions, normaliseCompare } from '../../src/compare/index.js';
 import type { RolloutEvent } from '../../src/engine/events.js';
+import { MeasuredValues } from '../../src/notify/measured-values.js';
 import { notifyPayload } from '../../src/notify/message.js';
 import { renderJobSummary } from '../../src/output/job-summary.js';
 import { measurementLine } from '../../src/output/measurement.js';
@@ -55,7 +56,7 @@ describe('a comparison explains itself in a line the state keeps whole', () => {
   it('the job summary’s cell, the webhook and the terminal show it, and the state keeps it uncut', () => {
     const verdict = compareCounts({ events: 0, total: 950 }, { events: 2, total: 50 }, counts({ minRequests: 20 }), { index: 5, count: 31 });
     const reason = `prometheus check errors failed once: ${verdict.reason}`;
-    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'p', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
+    const doc = initialState({ ...base, type: 'run.started', plan: { name: 'shop', path: '/p', sha256: 'x', vars: {} }, stages: ['canary'] });
     applyEvent(doc, { ...base, type: 'soak.started', soakMs: 30_000, checks: [soakCheck('errors')] });
     const poll = polled(
       { ...base, check: 'errors' },
@@ -76,7 +77,9 @@ describe('a comparison explains itself in a line the state keeps whole', () => {
     expect(summary).toContain(`errors ❌ ${verdict.display.replaceAll('>', '&gt;')}`);
     // Said once: the reason is the explanation, so no "deciding value" repeats it.
     expect(summary).not.toContain('deciding value');
-    const payload = notifyPayload(failed, 'shop', poll);
+    const values = new MeasuredValues();
+    values.hear(poll);
+    const payload = notifyPayload(failed, doc, values.detailOf);
     expect(payload?.text).toBe(`❌ shop: stage canary failed: ${reason}`);
     expect(payload?.check).toMatchObject({ display: verdict.display, value: { pValue: verdict.detail.pValue, level: verdict.detail.level } });
     const pass = compareCounts({ events: 0, total: 950 }, { events: 0, total: 50 }, counts({ minRequests: 20 }), { index: 5, count: 31 });

@@ -339,7 +339,7 @@ describe('every run status renders in every reporter', () => {
       expect(out.buildkite?.args).toEqual(['annotate', '--style', view.buildkite, '--context', `rollout-${runIdOf(view.from)}`]);
       expect(out.buildkite?.annotation.split('\n')[0]).toBe(heading);
       // Webhook.
-      const payload = notifyPayload(finished, 'shop', undefined);
+      const payload = notifyPayload(finished, out.doc);
       expect(payload).toMatchObject({ event: 'run.finished', status });
       expect(payload?.text.startsWith(`${view.webhook}: rollout shop run ${runIdOf(view.from)} in `), payload?.text).toBe(true);
       for (const text of [payload?.text ?? '', out.github.outputs.message ?? '', out.gitlab.dotenv.ROLLOUT_MESSAGE ?? ''])
@@ -413,7 +413,7 @@ describe('every gate kind says where the run waits', () => {
     expect(out.jobSummary.split('\n')[0]).toContain(`waiting at gate ${id} ${view.place}: ${opened.gate.reason}`);
     expect(out.github.outputs).toMatchObject({ paused: 'true', gate: id });
     expect(out.gitlab.dotenv).toMatchObject({ ROLLOUT_PAUSED: 'true', ROLLOUT_GATE: id });
-    expect(notifyPayload(opened, 'shop', undefined)?.text).toContain(`waiting at gate ${id} ${view.place}: `);
+    expect(notifyPayload(opened, out.doc)?.text).toContain(`waiting at gate ${id} ${view.place}: `);
     expect(out.summary).toContain(`${view.stage} ${kind === 'window' ? 'not started' : 'passed'}; waiting at gate ${id}`);
     expect(out.summary).toContain(
       kind === 'window' ? `rollout promote --gate ${id} --override-window --reason "…"` : `continue with: rollout promote --gate ${id} --reason "…"`,
