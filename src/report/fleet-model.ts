@@ -3,7 +3,7 @@ import type { FleetSpans } from './fleet-spans.js';
 import type { BatchView, FleetView, Span } from './model.js';
 
 /**
- * At most this many failed targets get their checks charted (the first to fail, in deploy order):
+ * At most this many failed targets get their checks charted (the first to fail):
  * a fleet of 500 must not make a page of 500 charts. Every target keeps its lane and its reason.
  */
 export const MAX_TARGET_CHARTS = 24;
@@ -52,10 +52,13 @@ export function fleetViews(doc: StateDocument, spans: FleetSpans | null, endedAt
   return views;
 }
 
-/** `<stage index>\0<target>` of the failed targets whose checks are charted: the first MAX_TARGET_CHARTS to fail. */
+/**
+ * `<stage index>\0<target>` of the failed targets whose checks are charted: the first
+ * MAX_TARGET_CHARTS to fail among those whose checks ran (a failed deploy has nothing to chart).
+ */
 export function chartedTargets(doc: StateDocument): Set<string> {
   const failed = doc.stages.flatMap((stage, index) =>
-    (stage.targets ?? []).filter((t) => t.failed).map((t) => ({ key: `${index}\0${t.name}`, at: t.finishedAt ?? '' })),
+    (stage.targets ?? []).filter((t) => t.failed && t.checkResults.checks.length > 0).map((t) => ({ key: `${index}\0${t.name}`, at: t.finishedAt ?? '' })),
   );
   failed.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return new Set(failed.slice(0, MAX_TARGET_CHARTS).map((f) => f.key));

@@ -52,7 +52,7 @@ function fleetNote(model: ReportModel): Html {
   if (model.fleets.length === 0) return html``;
   const failed = model.fleets.reduce((n, f) => n + f.counts.failed, 0);
   const charted = new Set(model.checks.filter((c) => c.target !== null).map((c) => `${c.stageIndex}\0${c.target}`)).size;
-  return html`<p class="fleet-note">In fleet stages, only the fleet checks and the checks of failed targets are charted (${charted} of ${failed} failed target${failed === 1 ? '' : 's'}; at most ${MAX_TARGET_CHARTS}, the first to fail); each target's outcome is in its lane under Targets.</p>`;
+  return html`<p class="fleet-note">In fleet stages, only the fleet checks and the checks of failed targets are charted (${charted} of ${failed} failed target${failed === 1 ? '' : 's'}: at most ${MAX_TARGET_CHARTS}, the first to fail whose checks ran); each target's outcome is in its lane under Targets.</p>`;
 }
 
 /** For the check that failed its stage: when, how far into the soak, and by how much. */

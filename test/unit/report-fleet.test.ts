@@ -102,14 +102,16 @@ describe('report of a fleet stage: a lane per target, grouped by batch', () => {
   });
 
   it(`charts at most ${MAX_TARGET_CHARTS} failed targets of 500, the first to fail, and says so`, () => {
-    const failing = new Map(Array.from({ length: 40 }, (_, k) => [k * 12 + 3, 'check' as const]));
+    // Five targets fail their deploy first: they have no checks to chart, and take no place.
+    const failing = new Map<number, 'check' | 'deploy'>(Array.from({ length: 40 }, (_, k) => [k * 12 + 3, 'check']));
+    for (let k = 0; k < 5; k++) failing.set(k * 12 + 1, 'deploy');
     const records = fleetRunEvents({ failing }) as unknown as LogRecord[];
     const model = buildModel(records);
-    expect(model.fleets[0]!.counts).toEqual({ targets: 500, updated: 460, failed: 40 });
+    expect(model.fleets[0]!.counts).toEqual({ targets: 500, updated: 455, failed: 45 });
     const charted = model.checks.filter((c) => c.target !== null).map((c) => c.target);
     expect(charted).toEqual(Array.from({ length: MAX_TARGET_CHARTS }, (_, k) => `host-${String(k * 12 + 4).padStart(3, '0')}`));
     const html = renderReport(model, { generatedAt: 0, version: '0' });
-    expect(html).toContain(`(${MAX_TARGET_CHARTS} of 40 failed targets; at most ${MAX_TARGET_CHARTS}, the first to fail)`);
+    expect(html).toContain(`(${MAX_TARGET_CHARTS} of 45 failed targets: at most ${MAX_TARGET_CHARTS}, the first to fail whose checks ran)`);
     expect(html.match(/<div class="tlane[^"]*" data-target=/g)).toHaveLength(500);
   });
 
