@@ -22,7 +22,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
   // A fleet stage's targets are drawn in their own lanes; only some failed ones get charts.
   const fleetStage = (index: number | null) => index !== null && doc?.stages[index]?.targets !== undefined;
   const charted = doc ? chartedTargets(doc) : new Set<string>();
-  const spans = new FleetSpans();
+  const spans = new FleetSpans(first.stages);
   const time = (r: { time: string }) => Date.parse(r.time);
   const model: ReportModel = {
     runId: first.runId,

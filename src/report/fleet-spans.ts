@@ -13,12 +13,21 @@ export class FleetSpans {
   private readonly budgets = new Map<string, number | null>();
   private readonly batchBars: Bar[] = [];
   private readonly openBatch = new Map<number, Bar>();
+  /** Fleet stages the run's rollback is undoing (by index), with the one bar their targets' rollbacks make and how many still run. */
+  private readonly undoing = new Map<number, { bar: Bar | null; running: number }>();
+
+  constructor(private readonly stages: string[]) {}
 
   /** Takes a record about a target or a batch; anything else is left alone. */
   take(record: LogRecord, at: number): void {
     const r = record as LogRecord & { index?: number | null; target?: unknown };
+    if (record.type === 'rollback.started') {
+      for (const name of record.stages) if (this.stages.includes(name)) this.undoing.set(this.stages.indexOf(name), { bar: null, running: 0 });
+      return;
+    }
     if (typeof r.index !== 'number') return;
-    const key = typeof r.target === 'string' ? `${r.index}\0${r.target}` : null;
+    const index = r.index;
+    const key = typeof r.target === 'string' ? `${index}\0${r.target}` : null;
     switch (record.type) {
       case 'deploy.started':
         if (key) this.start(key, 'deploy', at);
@@ -41,10 +50,14 @@ export class FleetSpans {
       }
       case 'rollback.step.started':
         if (key) this.start(key, 'rollback', at);
+        if (key) this.undoStarted(index, at);
         break;
-      case 'rollback.step.finished':
-        if (key) this.finish(key, 'rollback', at, record.exitCode === 0 && !record.timedOut && record.error === undefined);
+      case 'rollback.step.finished': {
+        const ok = record.exitCode === 0 && !record.timedOut && record.error === undefined;
+        if (key) this.finish(key, 'rollback', at, ok);
+        if (key) this.undoFinished(index, at, ok);
         break;
+      }
       case 'batch.started':
         this.closeBatch(record.index, at, true);
         this.openBatch.set(record.index, {
@@ -84,6 +97,7 @@ export class FleetSpans {
 
   /** What is still open ran until the record ends. */
   end(at: number): void {
+    for (const undo of this.undoing.values()) if (undo.bar && undo.running > 0) Object.assign(undo.bar, { end: at, state: 'open' });
     for (const span of this.open.values()) span.end = at;
     this.open.clear();
     for (const span of this.bakes.values()) if (span.state === 'open') span.end = at;
@@ -103,9 +117,27 @@ export class FleetSpans {
     return this.budgets.get(`${index}\0${batch}`) ?? null;
   }
 
-  /** The fleet stages' batches and bakes, for their lanes on the run's timeline. */
+  /** The fleet stages' batches, bakes and whole-stage rollbacks, for their lanes on the run's timeline. */
   stageBars(): Bar[] {
     return this.batchBars;
+  }
+
+  /** The run's rollback undoing a fleet stage target by target: one rollback bar on the stage's lane, from the first to the last. */
+  private undoStarted(index: number, at: number): void {
+    const undo = this.undoing.get(index);
+    if (!undo) return; // a failed target's own rollback: its lane shows it
+    undo.running++;
+    if (undo.bar) return;
+    undo.bar = { lane: index, kind: 'rollback', start: at, end: at, state: 'ok', label: 'rollback' };
+    this.batchBars.push(undo.bar);
+  }
+
+  private undoFinished(index: number, at: number, ok: boolean): void {
+    const undo = this.undoing.get(index);
+    if (!undo?.bar) return;
+    undo.running = Math.max(0, undo.running - 1);
+    undo.bar.end = Math.max(undo.bar.end, at);
+    if (!ok) undo.bar.state = 'failed';
   }
 
   private start(key: string, kind: Span['kind'], at: number): void {

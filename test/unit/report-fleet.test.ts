@@ -124,6 +124,60 @@ describe('report of a fleet stage: a lane per target, grouped by batch', () => {
     expect(html).toContain('data-left-out="9"');
   });
 
+  it('draws the run’s rollback of a fleet stage: each target’s undo in its lane, one rollback bar on the stage’s lane', () => {
+    const failedRun = fleetRunEvents({ targets: 12, batches: [1, 3, 8], maxParallel: 4, failing: new Map([[2, 'check']]), stageFails: true });
+    const finished = failedRun.pop()!;
+    const t = (s: number) => new Date(Date.parse(finished.time) + s * 1000).toISOString();
+    const ref = { runId: finished.runId, stage: 'everyone', index: 0 };
+    const undone = ['host-012', 'host-011', 'host-010'];
+    const records = [
+      ...failedRun,
+      { type: 'rollback.started', time: t(0), runId: ref.runId, scope: 'stages', stages: ['everyone'] },
+      ...undone.flatMap((target, k) => [
+        { type: 'rollback.step.started', time: t(k), ...ref, target, command: './deploy.sh previous' },
+        {
+          type: 'rollback.step.finished',
+          time: t(k + 1),
+          ...ref,
+          target,
+          stages: [],
+          exitCode: target === 'host-010' ? 1 : 0,
+          signal: null,
+          timedOut: false,
+          durationMs: 1000,
+        },
+      ]),
+      { type: 'run.finished', time: t(3), runId: ref.runId, status: 'rollback_failed', durationMs: 0, failure: null, signal: null },
+    ] as unknown as LogRecord[];
+    const model = buildModel(records);
+    expect(model.bars.filter((b) => b.kind === 'rollback').map((b) => [b.lane, b.state, (b.end - b.start) / 1000])).toEqual([[0, 'failed', 3]]);
+    const lanes = model.fleets[0]!.batches.flatMap((b) => b.targets);
+    expect(lanes.filter((l) => l.spans.some((s) => s.kind === 'rollback')).map((l) => [l.name, l.status])).toEqual([
+      ['host-003', 'rolled_back'],
+      ['host-010', 'rollback_failed'],
+      ['host-011', 'rolled_back'],
+      ['host-012', 'rolled_back'],
+    ]);
+  });
+
+  it('shows a run cut short mid-batch: a deploy still running drawn open, later batches not reached', () => {
+    const events = small();
+    const cut = events.slice(
+      0,
+      events.findIndex((e) => e.type === 'deploy.finished' && (e as { target?: string }).target === 'host-004'),
+    );
+    const model = buildModel(cut);
+    const [first, second, third] = model.fleets[0]!.batches;
+    expect(first!.targets[0]!.status).toBe('updated');
+    expect(second!.targets.map((t) => [t.name, t.status, t.spans.at(-1)?.kind, t.spans.at(-1)?.state])).toEqual([
+      ['host-002', 'verifying', 'deploy', 'ok'],
+      ['host-003', 'verifying', 'deploy', 'ok'],
+      ['host-004', 'deploying', 'deploy', 'open'],
+    ]);
+    expect(third!.targets.every((t) => t.status === 'pending' && t.spans.length === 0)).toBe(true);
+    expect(page(cut)).toMatch(/batch 3\/3<\/strong> · 8 targets · not reached/);
+  });
+
   it('rebuilds the lanes from the folded document alone when the run has no event log', () => {
     const doc = fold(small());
     const model = modelFromState(doc);
