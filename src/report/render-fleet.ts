@@ -22,15 +22,16 @@ export function renderFleets(model: ReportModel): Html {
   <ul class="legend">
     <li><i class="swatch bar-deploy"></i>deploy</li><li><i class="swatch bar-verify"></i>verify</li><li><i class="swatch bar-soak"></i>checks (soak)</li>
     <li><i class="swatch bar-rollback"></i>rollback</li><li><i class="swatch bar-bake"></i>bake (fleet checks)</li><li><i class="swatch swatch-failed"></i>failed</li>
+    <li><i class="swatch bar-rollback bar-later"></i>at the right edge: after the batch (the run's rollback)</li>
   </ul>
 </section>`;
 }
 
 function renderFleet(fleet: FleetView, runStart: number): Html {
   const failed = fleet.batches.flatMap((b) => b.targets.filter((t) => t.failed).map((t) => ({ target: t, batch: b })));
-  const { targets, updated } = fleet.counts;
+  const { targets } = fleet.counts;
   return html`<div class="fleet" data-stage="${fleet.stage}">
-  <h3>${fleet.stage} <span class="fleet-counts">${targets} target${targets === 1 ? '' : 's'} · ${updated} updated · ${failed.length} failed</span></h3>
+  <h3>${fleet.stage} <span class="fleet-counts">${targets} target${targets === 1 ? '' : 's'} · ${countWords(fleet.batches.flatMap((b) => b.targets))}</span></h3>
   ${failed.length ? renderFailed(failed) : ''}
   <div class="gantt fleet-gantt">
     ${fleet.batches.map((batch) => renderBatch(batch, runStart))}
@@ -51,21 +52,23 @@ function renderFailed(failed: { target: TargetLane; batch: BatchView }[]): Html 
 
 /**
  * A batch on its own time axis, from its first deploy to the end of its bake: on the stage's
- * axis a target's few seconds among hours of batches would be a dot. Ticks count from the run's start.
+ * axis a target's few seconds among hours of batches would be a dot. Ticks count from the run's
+ * start. What starts after the batch (the run's rollback, later) sits at the axis' right edge,
+ * its title saying when.
  */
 function renderBatch(batch: BatchView, runStart: number): Html {
   const all = [...batch.targets.flatMap((t) => t.spans), ...(batch.bake ? [batch.bake] : [])];
   const from = all.reduce((min, s) => Math.min(min, s.start), Number.POSITIVE_INFINITY);
-  const span = Math.max(1, all.reduce((max, s) => Math.max(max, s.end), from) - from);
-  const updated = batch.targets.filter((t) => t.status === 'updated').length;
-  const failed = batch.targets.filter((t) => t.failed).length;
+  const cutoff = batch.bake?.end ?? all.filter((s) => s.kind !== 'rollback').reduce((max, s) => Math.max(max, s.end), from);
+  const span = Math.max(1, all.filter((s) => s.start <= cutoff).reduce((max, s) => Math.max(max, s.end), from) - from);
   const budget = batch.budgetLeft === null ? '' : ` · ${batch.budgetLeft} more failure${batch.budgetLeft === 1 ? '' : 's'} tolerated after it`;
   const bar = (s: Span, title: string) => {
+    if (s.start > cutoff) return html`<i class="bar bar-${s.kind} bar-${s.state} bar-later" title="later: ${title}"></i>`;
     const width = ((s.end - s.start) / span) * 100;
     return html`<i class="bar bar-${s.kind} bar-${s.state}" style="left:${(((s.start - from) / span) * 100).toFixed(2)}%;width:${width.toFixed(2)}%" title="${title}"></i>`;
   };
   return html`<div class="batch" data-batch="${batch.batch}">
-  <div class="batch-head"><strong class="batch-label">batch ${batch.batch}/${batch.of}</strong> · ${batch.targets.length} target${batch.targets.length === 1 ? '' : 's'} · ${all.length ? html`${updated} updated${failed ? html`, <span class="count-fail">${failed} failed</span>` : ''}${budget}${batch.bake ? ` · bake ${formatDuration(batch.bake.end - batch.bake.start)}` : ''}` : 'not reached'}</div>
+  <div class="batch-head"><strong class="batch-label">batch ${batch.batch}/${batch.of}</strong> · ${batch.targets.length} target${batch.targets.length === 1 ? '' : 's'} · ${all.length ? html`${countWords(batch.targets)}${budget}${batch.bake ? ` · bake ${formatDuration(batch.bake.end - batch.bake.start)}` : ''}` : 'not reached'}</div>
   ${all.length ? renderAxis(from, span, runStart) : ''}
   ${batch.targets.map(
     (
@@ -77,6 +80,15 @@ function renderBatch(batch: BatchView, runStart: number): Html {
   )}
   ${batch.bake ? html`<div class="tlane bake-lane"><div class="tname"><span class="lane-status">bake</span></div><div class="track">${bar(batch.bake, spanTitle(batch.bake, `batch ${batch.batch}`))}</div></div>` : ''}
 </div>`;
+}
+
+/** `148 updated, 1 rolled back, 1 failed`: where the targets that did not fail are now, then the failed ones. */
+function countWords(targets: TargetLane[]): Html {
+  const counts = new Map<string, number>();
+  for (const t of targets) if (!t.failed) counts.set(statusWords(t.status), (counts.get(statusWords(t.status)) ?? 0) + 1);
+  const words = [...counts].sort(([a], [b]) => Number(b === 'updated') - Number(a === 'updated')).map(([status, n]) => `${n} ${status}`);
+  const failed = targets.filter((t) => t.failed).length;
+  return html`${words.join(', ')}${failed ? html`${words.length ? ', ' : ''}<span class="count-fail">${failed} failed</span>` : ''}`;
 }
 
 function laneWords(target: TargetLane): string {

@@ -53,6 +53,7 @@ details summary { cursor:pointer; color:var(--dim); margin-top:10px; }
 .tlane .track { height:16px; } .tlane .bar { top:3px; height:10px; border-radius:2px; padding:0; }
 .tname { padding-right:12px; font-size:11.5px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
 .tname .name { font-weight:600; } .tlane.lane-failing .tname { color:var(--fail); } .tlane.lane-failing .track { background:rgba(207,34,46,.07); }
+.tlane .bar-later, .swatch.bar-later { left:auto; right:0; width:6px; border-left:2px dotted var(--ink); }
 .target-tag { font-weight:500; color:var(--dim); } .stage-tag.target-tag::before { content:" "; }
 .bar-pause, .bar-gate { background:repeating-linear-gradient(45deg,#d0d7de,#d0d7de 4px,#eaeef2 4px,#eaeef2 8px); color:var(--ink); }
 .bar-failed { box-shadow:inset 0 0 0 2px var(--fail); background-image:repeating-linear-gradient(135deg,transparent,transparent 5px,rgba(207,34,46,.35) 5px,rgba(207,34,46,.35) 9px); }

@@ -134,10 +134,10 @@ describe('report of a fleet stage: a lane per target, grouped by batch', () => {
       ...failedRun,
       { type: 'rollback.started', time: t(0), runId: ref.runId, scope: 'stages', stages: ['everyone'] },
       ...undone.flatMap((target, k) => [
-        { type: 'rollback.step.started', time: t(k), ...ref, target, command: './deploy.sh previous' },
+        { type: 'rollback.step.started', time: t(k + 1), ...ref, target, command: './deploy.sh previous' },
         {
           type: 'rollback.step.finished',
-          time: t(k + 1),
+          time: t(k + 2),
           ...ref,
           target,
           stages: [],
@@ -147,7 +147,7 @@ describe('report of a fleet stage: a lane per target, grouped by batch', () => {
           durationMs: 1000,
         },
       ]),
-      { type: 'run.finished', time: t(3), runId: ref.runId, status: 'rollback_failed', durationMs: 0, failure: null, signal: null },
+      { type: 'run.finished', time: t(4), runId: ref.runId, status: 'rollback_failed', durationMs: 0, failure: null, signal: null },
     ] as unknown as LogRecord[];
     const model = buildModel(records);
     expect(model.bars.filter((b) => b.kind === 'rollback').map((b) => [b.lane, b.state, (b.end - b.start) / 1000])).toEqual([[0, 'failed', 3]]);
@@ -158,6 +158,10 @@ describe('report of a fleet stage: a lane per target, grouped by batch', () => {
       ['host-011', 'rolled_back'],
       ['host-012', 'rolled_back'],
     ]);
+    // Undone after their batch: at the right edge of the batch's axis, not stretching it to the run's end.
+    const html = renderReport(model, { generatedAt: 0, version: '0' });
+    expect(html.match(/title="later: rollback host-01[012]:/g)).toHaveLength(3);
+    expect(html).toContain('12 targets · 8 updated, 1 rollback failed, 2 rolled back, <span class="count-fail">1 failed</span>');
   });
 
   it('shows a run cut short mid-batch: a deploy still running drawn open, later batches not reached', () => {
