@@ -17,7 +17,7 @@ export function renderFleets(model: ReportModel): Html {
   if (model.fleets.length === 0) return html``;
   return html`<section id="targets" aria-labelledby="targets-title">
   <h2 id="targets-title">Targets</h2>
-  <p class="fleet-note">One lane per target, grouped by batch. Checks are charted only for failed targets (the first ${MAX_TARGET_CHARTS} to fail) and for the fleet checks: a page of hundreds of charts would not open. Every target's outcome is in its lane.</p>
+  <p class="fleet-note">One lane per target, grouped by batch. Checks are charted only for the fleet checks and for failed targets (the first ${MAX_TARGET_CHARTS} to fail whose checks ran): a page of hundreds of charts would not open. Every target's outcome is in its lane.</p>
   ${model.fleets.map((fleet) => renderFleet(fleet, model.startedAt))}
   <ul class="legend">
     <li><i class="swatch bar-deploy"></i>deploy</li><li><i class="swatch bar-verify"></i>verify</li><li><i class="swatch bar-soak"></i>checks (soak)</li>
