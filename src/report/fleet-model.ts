@@ -14,7 +14,6 @@ export const MAX_TARGET_CHARTS = 24;
  * spans, or — for a run with no log — from the document's own times.
  */
 export function fleetViews(doc: StateDocument, spans: FleetSpans | null, endedAt: number): FleetView[] {
-  const time = (iso: string | null) => (iso === null ? null : Date.parse(iso));
   const views: FleetView[] = [];
   doc.stages.forEach((stage, index) => {
     if (!stage.targets || !stage.fleet) return;
@@ -35,12 +34,9 @@ export function fleetViews(doc: StateDocument, spans: FleetSpans | null, endedAt
         spans: spans?.spansOf(index, target.name) ?? spansFromDocument(target, endedAt),
       });
     }
-    const start = time(stage.startedAt) ?? endedAt;
     views.push({
       stage: stage.name,
       index,
-      start,
-      end: Math.max(start, time(stage.finishedAt) ?? endedAt, ...batches.flatMap((b) => b.targets.flatMap((t) => t.spans.map((s) => s.end)))),
       batches,
       counts: {
         targets: stage.targets.length,

@@ -72,9 +72,6 @@ export interface CommandRow {
 export interface FleetView {
   stage: string;
   index: number;
-  /** The stage's own span on the lanes' time axis. */
-  start: number;
-  end: number;
   batches: BatchView[];
   counts: { targets: number; updated: number; failed: number };
 }
