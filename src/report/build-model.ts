@@ -154,31 +154,10 @@ export function buildModel(records: LogRecord[]): ReportModel {
         setStatus(record.index, 'skipped');
         break;
       case 'rollback.step.started': {
-        if (target !== null) {
-          model.commands.push({
-            stage: record.stage,
-            target,
-            phase: 'rollback',
-            command: record.command,
-            start: at,
-            outcome: null,
-            lines: [],
-            droppedLines: 0,
-          });
-          break;
-        }
+        model.commands.push({ stage: record.stage, target, phase: 'rollback', command: record.command, start: at, outcome: null, lines: [], droppedLines: 0 });
+        if (target !== null) break; // a target's undo is drawn in its own lane (fleet-spans.ts)
         const lane = laneOf(record.stage, record.index);
         open(`rollback ${lane}`, { lane, kind: 'rollback', start: at, label: 'rollback' });
-        model.commands.push({
-          stage: record.stage,
-          target: null,
-          phase: 'rollback',
-          command: record.command,
-          start: at,
-          outcome: null,
-          lines: [],
-          droppedLines: 0,
-        });
         break;
       }
       case 'rollback.step.finished': {
