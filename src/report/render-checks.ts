@@ -12,7 +12,8 @@ const OUTCOMES: Outcome[] = ['pass', 'fail', 'inconclusive', 'error'];
  * words; the chart itself is drawn by the page's script into `.chart` from the embedded data.
  */
 export function renderChecks(model: ReportModel): Html {
-  if (model.checks.length === 0) return html`<section id="checks"><h2>Checks</h2><p class="dim">No health check ran in this run.</p></section>`;
+  if (model.checks.length === 0)
+    return html`<section id="checks"><h2>Checks</h2>${model.fleets.length ? fleetNote(model) : html`<p class="dim">No health check ran in this run.</p>`}</section>`;
   return html`<section id="checks" aria-labelledby="checks-title">
   <h2 id="checks-title">Checks</h2>
   ${fleetNote(model)}
@@ -52,7 +53,11 @@ function fleetNote(model: ReportModel): Html {
   if (model.fleets.length === 0) return html``;
   const failed = model.fleets.reduce((n, f) => n + f.counts.failed, 0);
   const charted = new Set(model.checks.filter((c) => c.target !== null).map((c) => `${c.stageIndex}\0${c.target}`)).size;
-  return html`<p class="fleet-note">In fleet stages, only the fleet checks and the checks of failed targets are charted (${charted} of ${failed} failed target${failed === 1 ? '' : 's'}: at most ${MAX_TARGET_CHARTS}, the first to fail whose checks ran); each target's outcome is in its lane under Targets.</p>`;
+  const which =
+    failed === 0
+      ? '; no target failed'
+      : ` (${charted} of ${failed} failed target${failed === 1 ? '' : 's'}: at most ${MAX_TARGET_CHARTS}, the first to fail whose checks ran)`;
+  return html`<p class="fleet-note">In fleet stages, only the fleet checks and the checks of failed targets are charted${which}; each target's outcome is in its lane under Targets.</p>`;
 }
 
 /** For the check that failed its stage: when, how far into the soak, and by how much. */

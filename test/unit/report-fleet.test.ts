@@ -115,6 +115,15 @@ describe('report of a fleet stage: a lane per target, grouped by batch', () => {
     expect(html.match(/<div class="tlane[^"]*" data-target=/g)).toHaveLength(500);
   });
 
+  it('does not say no check ran when every target passed its checks and none is charted', () => {
+    const records = fleetRunEvents({ targets: 3, batches: [3], failing: new Map() }).filter(
+      (e) => !(e.type === 'soak.started' && !('target' in e)) && !(e.type === 'check.polled' && !('target' in e)),
+    ) as unknown as LogRecord[];
+    const html = page(records);
+    expect(html).not.toContain('No health check ran');
+    expect(html).toContain('only the fleet checks and the checks of failed targets are charted; no target failed;');
+  });
+
   it('lists the commands of failed targets, and says how many went well and are left out', () => {
     const model = buildModel(small());
     expect(model.commands).toHaveLength(12 + 3);
