@@ -105,7 +105,9 @@ describe('the report of a fleet stage holds no secret', { timeout: 30_000 }, () 
     const eventLog = readFileSync(path.join(path.dirname(plan.statePath), logFile ?? 'no-event-log'), 'utf8');
 
     // Each target's row carries its own output, whole and masked.
-    const rowOf = (target: string) => new RegExp(`data-phase="deploy" data-stage="everyone" data-target="${target}">[\\s\\S]*?</tr><tr class="output-row">[\\s\\S]*?</tr>`).exec(report)?.[0] ?? '';
+    const rowOf = (target: string) =>
+      new RegExp(`data-phase="deploy" data-stage="everyone" data-target="${target}">[\\s\\S]*?</tr><tr class="output-row">[\\s\\S]*?</tr>`).exec(report)?.[0] ??
+      '';
     expect(rowOf('eu-1')).toContain('eu-1 says *** done');
     expect(rowOf('eu-1')).not.toContain('eu-2');
     expect(rowOf('eu-2')).toContain('eu-2 says *** done');
