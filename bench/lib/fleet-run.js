@@ -61,7 +61,8 @@ export function fleetRunEvents({
     const updated = batch.filter((x) => !failing.has(x.i)).length;
     emit(t, { type: 'batch.baking', ...ref, batch: b + 1, bakeMs, until: at(t + bakeMs) });
     emit(t, { type: 'soak.started', ...ref, soakMs: bakeMs, checks: [FLEET_CHECK] });
-    for (let p = 1; p <= 6; p++) emit(t + p * 10_000, poll(ref, null, FLEET_CHECK.name, p, 'pass', 0.002 + p / 10_000));
+    const counts = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
+    for (let p = 1; p <= 6; p++) emit(t + p * 10_000, poll(ref, null, FLEET_CHECK.name, p, 'pass', 0.002 + p / 10_000, counts));
     t += bakeMs;
     emit(t, { type: 'batch.finished', ...ref, batch: b + 1, batches: layout.length, updated, failed: batch.length - updated, budgetLeft: 50 - failed });
   });
@@ -120,9 +121,13 @@ function targetEvents({ name: target, i }, batch, from, how, reason, ref, polls)
   }
   if (how === undefined || how === 'check') {
     add(ms, { type: 'soak.started', target, soakMs: polls * 1_000, checks: [TARGET_CHECK] });
+    const counts = { pass: 0, fail: 0, inconclusive: 0, error: 0 };
     for (let p = 1; p <= polls; p++) {
       const bad = how === 'check' && p > polls - 3;
-      add(ms + p * 1_000, { ...poll(ref, target, TARGET_CHECK.name, p, bad ? 'fail' : 'pass', 10 + ((i * 7 + p) % 13)), ...(bad ? { status: 503 } : {}) });
+      add(ms + p * 1_000, {
+        ...poll(ref, target, TARGET_CHECK.name, p, bad ? 'fail' : 'pass', 10 + ((i * 7 + p) % 13), counts),
+        ...(bad ? { status: 503 } : {}),
+      });
     }
     ms += polls * 1_000;
     add(ms, { type: 'check.finished', target, check: TARGET_CHECK.name, verdict: how ? 'fail' : 'pass', reason: null, dryRun: false, samples: polls });
@@ -138,7 +143,9 @@ function targetEvents({ name: target, i }, batch, from, how, reason, ref, polls)
   return events;
 }
 
-function poll(ref, target, check, n, outcome, value) {
+/** One `check.polled`; `counts` are the check's running totals, counted here. */
+function poll(ref, target, check, n, outcome, value, counts = { pass: 0, fail: 0, inconclusive: 0, error: 0 }) {
+  counts[outcome]++;
   return {
     type: 'check.polled',
     ...ref,
@@ -158,7 +165,7 @@ function poll(ref, target, check, n, outcome, value) {
     polls: n,
     failures: 0,
     consecutiveFailures: 0,
-    counts: { pass: 0, fail: 0, inconclusive: 0, error: 0 },
+    counts: { ...counts },
     consecutiveErrors: 0,
   };
 }

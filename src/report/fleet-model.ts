@@ -31,6 +31,7 @@ export function fleetViews(doc: StateDocument, spans: FleetSpans | null, endedAt
         failed: target.failed,
         reason: target.reason,
         attempts: target.attempts,
+        checks: checkWords(target),
         spans: spans?.spansOf(index, target.name) ?? spansFromDocument(target, endedAt),
       });
     }
@@ -92,4 +93,14 @@ function spansFromDocument(target: TargetState, endedAt: number): Span[] {
     });
   }
   return spans;
+}
+
+/** `health: 5 pass; latency: 4 pass, 1 inconclusive`: each check's measurements by outcome. */
+function checkWords(target: TargetState): string {
+  return target.checkResults.checks
+    .map((check) => {
+      const counts = Object.entries(check.counts ?? {}).filter(([, n]) => n > 0);
+      return `${check.name}: ${counts.length ? counts.map(([outcome, n]) => `${n} ${outcome}`).join(', ') : 'no measurement'}`;
+    })
+    .join('; ');
 }

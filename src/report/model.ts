@@ -94,6 +94,8 @@ export interface TargetLane {
   failed: boolean;
   reason: string | null;
   attempts: number;
+  /** Its checks' counts in words (`health: 5 pass`), from the document: what its lane says of them without a chart. */
+  checks: string;
   spans: Span[];
 }
 

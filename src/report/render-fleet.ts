@@ -75,7 +75,7 @@ function renderBatch(batch: BatchView, runStart: number): Html {
       target,
     ) => html`<div class="tlane${target.failed || target.status === 'rollback_failed' ? ' lane-failing' : ''}" data-target="${target.name}" data-status="${target.status}">
   <div class="tname" title="${target.name}${target.reason ? `: ${target.reason}` : ''}"><span class="name">${target.name}</span> <span class="lane-status">${laneWords(target)}</span></div>
-  <div class="track">${target.spans.map((s) => bar(s, spanTitle(s, target.name)))}</div>
+  <div class="track">${target.spans.map((s) => bar(s, `${spanTitle(s, target.name)}${s.kind === 'soak' && target.checks ? ` — ${target.checks}` : ''}`))}</div>
 </div>`,
   )}
   ${batch.bake ? html`<div class="tlane bake-lane"><div class="tname"><span class="lane-status">bake</span></div><div class="track">${bar(batch.bake, spanTitle(batch.bake, `batch ${batch.batch}`))}</div></div>` : ''}

@@ -61,6 +61,10 @@ describe('report of a fleet stage: a lane per target, grouped by batch', () => {
       ['verify', 'ok', 0.3],
       ['soak', 'ok', 5],
     ]);
+    // A target's checks are not charted unless it failed: its lane says what they measured.
+    expect(lanes.find((t) => t.name === 'host-001')?.checks).toBe('health: 5 pass');
+    expect(lanes.find((t) => t.name === 'host-003')?.checks).toBe('health: 2 pass, 3 fail');
+    expect(page(small())).toMatch(/title="checks host-001: [^"]+, 5.0s — health: 5 pass"/);
     expect(steps('host-003')).toEqual([
       ['deploy', 'ok', 2],
       ['verify', 'ok', 0.3],
