@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { fileEventLogStore } from '../dist/report/event-log.js';
 import { cliEnv, measureCli, median, removeDir, round, row, tempDir } from './lib/common.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM = '/usr/bin/chromium';
 const START = Date.UTC(2026, 10, 25, 10, 0, 0);
 
 /**
@@ -162,7 +162,8 @@ export function record(dir, name, stages, measurements) {
   return { state, out: path.join(dir, `${name}.html`) };
 }
 
-function launch(dir) {
+/** Headless Chromium with a fresh profile in `dir`, no network: one browser for every measurement of a figure. */
+export function launch(dir) {
   return chromium.launchPersistentContext(path.join(dir, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
@@ -181,7 +182,7 @@ function launch(dir) {
 }
 
 /** Navigation start → every chart drawn, as the page itself measures it, in a fresh tab. */
-async function renderMs(browser, file) {
+export async function renderMs(browser, file) {
   const page = await browser.newPage();
   try {
     const url = pathToFileURL(file).href;

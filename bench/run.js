@@ -16,6 +16,7 @@ import { bench as metricDetection } from './metric-detection.js';
 import { bench as metricLoad } from './metric-load.js';
 import { bench as polling } from './polling.js';
 import { bench as report } from './report.js';
+import { bench as reportFleet } from './report-fleet.js';
 import { bench as stageOverhead } from './stage-overhead.js';
 import { bench as startup } from './startup.js';
 import { bench as stateBackends } from './state-backends.js';
@@ -35,6 +36,7 @@ const figures = [
   },
   { name: 'metric-load', run: metricLoad, smoke: { checks: 5, seconds: 1, scrapeInterval: '250ms' }, smokeLane: 'prometheus-2' },
   { name: 'report', run: report, smoke: { runs: 1, stages: 3, measurements: 60 }, smokeLane: 'servers' },
+  { name: 'report-fleet', run: reportFleet, smoke: { runs: 1, targets: 20 }, smokeLane: 'servers' },
   { name: 'compare', run: compareDetection, smoke: { trials: 1, checks: 3, seconds: 1, scrapeInterval: '250ms' }, smokeLane: 'prometheus-3' },
 ];
 

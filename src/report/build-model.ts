@@ -1,7 +1,8 @@
-import type { RolloutEvent } from '../engine/events.js';
-import { applyEvent, initialState } from '../run/reduce.js';
 import type { StateDocument } from '../state/document.js';
 import { addPoint, type CheckDefinition, type CheckSeries, newSeries, type Outcome, type PolledRecord } from './check-series.js';
+import { chartedTargets, fleetViews } from './fleet-model.js';
+import { FleetSpans } from './fleet-spans.js';
+import { foldRecords } from './fold-records.js';
 import { laneStatus, planRollbackStatus } from './lanes.js';
 import type { Bar, CommandRow, Lane, LaneStatus, ReportModel } from './model.js';
 import type { LogRecord } from './records.js';
@@ -11,10 +12,17 @@ const PLAN_ROLLBACK = 'rollback (plan)';
 /**
  * Folds a run's records into what the page shows. Tolerant by design: a log cut short by a crash,
  * or records of types it does not know (newer versions), still give a report of what is there.
+ * Where each stage and target ended up is the folded document's word (fold-records.ts); the
+ * records add when each step ran, the measurements and the commands' output.
  */
 export function buildModel(records: LogRecord[]): ReportModel {
   const first = records.find((r) => r.type === 'run.started');
   if (first?.type !== 'run.started') throw new Error('the event log has no run.started record');
+  const doc = foldRecords(records);
+  // A fleet stage's targets are drawn in their own lanes; only some failed ones get charts.
+  const fleetStage = (index: number | null) => index !== null && doc?.stages[index]?.targets !== undefined;
+  const charted = doc ? chartedTargets(doc) : new Set<string>();
+  const spans = new FleetSpans(first.stages);
   const time = (r: { time: string }) => Date.parse(r.time);
   const model: ReportModel = {
     runId: first.runId,
@@ -30,6 +38,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
     markers: [],
     checks: [],
     commands: [],
+    fleets: [],
     notes: [],
   };
   const series = new Map<string, CheckSeries>();
@@ -58,8 +67,13 @@ export function buildModel(records: LogRecord[]): ReportModel {
   const verdicts = new Map<string, Outcome>();
   for (const record of records) {
     const at = time(record);
-    const loose = record as unknown as { type: string; index?: number; check?: string; verdict?: Outcome };
-    if (loose.type === 'check.finished' && loose.verdict) verdicts.set(`${loose.index}\0${loose.check}`, loose.verdict);
+    const loose = record as unknown as { type: string; index?: number; check?: string; verdict?: Outcome; target?: unknown };
+    // Set on records about one target of a fleet stage: they change its lane, never the stage's bars.
+    const target = typeof loose.target === 'string' ? loose.target : null;
+    const seriesKey = (index: number, check: string) => `${index}\0${target ?? ''}\0${check}`;
+    const chartedHere = (index: number) => target === null || charted.has(`${index}\0${target}`);
+    if (loose.type === 'check.finished' && loose.verdict) verdicts.set(seriesKey(loose.index ?? -1, loose.check ?? ''), loose.verdict);
+    spans.take(record, at);
     // A warning (a webhook given up on while draining) is said after the run's end: not part of its time.
     if (Number.isFinite(at) && loose.type !== 'warning') model.endedAt = Math.max(model.endedAt, at);
     switch (record.type) {
@@ -88,25 +102,34 @@ export function buildModel(records: LogRecord[]): ReportModel {
         break;
       case 'deploy.started':
         close(`gate ${record.index}`, at, true);
-        open(`deploy ${record.index}`, { lane: record.index, kind: 'deploy', start: at, label: 'deploy' });
-        model.commands.push({ stage: record.stage, phase: 'deploy', command: record.command, start: at, outcome: null, lines: [], droppedLines: 0 });
+        if (target === null) open(`deploy ${record.index}`, { lane: record.index, kind: 'deploy', start: at, label: 'deploy' });
+        model.commands.push({ stage: record.stage, target, phase: 'deploy', command: record.command, start: at, outcome: null, lines: [], droppedLines: 0 });
         break;
       case 'deploy.finished':
-        close(`deploy ${record.index}`, at, record.exitCode === 0);
-        finishCommand(model.commands, record.stage, 'deploy', record);
+        if (target === null) close(`deploy ${record.index}`, at, record.exitCode === 0);
+        finishCommand(model.commands, record.stage, target, 'deploy', record);
         break;
       case 'soak.started':
-        open(`soak ${record.index}`, { lane: record.index, kind: 'soak', start: at, label: 'soak' });
+        // A fleet stage's soak without a target is a bake: its fleet checks; the batch bars show it.
+        if (!fleetStage(record.index)) open(`soak ${record.index}`, { lane: record.index, kind: 'soak', start: at, label: 'soak' });
+        if (!chartedHere(record.index)) break;
         for (const def of record.checks as CheckDefinition[]) {
-          const key = `${record.index}\0${def.name}`;
-          if (!series.has(key)) series.set(key, newSeries(record.stage, record.index, def));
+          const key = seriesKey(record.index, def.name);
+          if (!series.has(key)) series.set(key, newSeries(record.stage, record.index, def, target, at));
         }
         break;
       case 'check.polled': {
-        const key = `${record.index}\0${record.check}`;
-        const check = series.get(key) ?? newSeries(record.stage, record.index, { name: record.check, url: '', intervalMs: 0, failureThreshold: 1 });
+        if (!chartedHere(record.index)) break;
+        const key = seriesKey(record.index, record.check);
+        const check = series.get(key) ?? newSeries(record.stage, record.index, { name: record.check, url: '', intervalMs: 0, failureThreshold: 1 }, target);
         series.set(key, check);
         addPoint(check, record as PolledRecord, at);
+        break;
+      }
+      case 'target.failed': {
+        const check = series.get(seriesKey(record.index, record.check ?? ''));
+        if (check) check.decisive = true;
+        for (const s of series.values()) if (s.stageIndex === record.index && s.target === target) s.failedAt = at;
         break;
       }
       case 'stage.passed':
@@ -122,7 +145,8 @@ export function buildModel(records: LogRecord[]): ReportModel {
         model.markers.push({ time: at, kind: 'failure', label: `${record.stage} failed: ${record.reason}` });
         const decisive = (record as { check?: string | null }).check;
         for (const check of series.values()) {
-          if (check.stageIndex === record.index && (decisive ? check.name === decisive : check.o[check.o.length - 1] === 'fail')) check.decisive = true;
+          if (check.stageIndex !== record.index || check.target !== null) continue;
+          if (decisive ? check.name === decisive : check.o[check.o.length - 1] === 'fail') check.decisive = true;
         }
         break;
       }
@@ -130,16 +154,21 @@ export function buildModel(records: LogRecord[]): ReportModel {
         setStatus(record.index, 'skipped');
         break;
       case 'rollback.step.started': {
+        model.commands.push({ stage: record.stage, target, phase: 'rollback', command: record.command, start: at, outcome: null, lines: [], droppedLines: 0 });
+        if (target !== null) break; // a target's undo is drawn in its own lane (fleet-spans.ts)
         const lane = laneOf(record.stage, record.index);
         open(`rollback ${lane}`, { lane, kind: 'rollback', start: at, label: 'rollback' });
-        model.commands.push({ stage: record.stage, phase: 'rollback', command: record.command, start: at, outcome: null, lines: [], droppedLines: 0 });
         break;
       }
       case 'rollback.step.finished': {
+        if (target !== null) {
+          finishCommand(model.commands, record.stage, target, 'rollback', record);
+          break;
+        }
         const lane = laneOf(record.stage, record.index);
         const ok = record.exitCode === 0;
         close(`rollback ${lane}`, at, ok);
-        finishCommand(model.commands, record.stage, 'rollback', record);
+        finishCommand(model.commands, record.stage, null, 'rollback', record);
         setStatus(lane, ok ? 'rolled_back' : 'rollback_failed');
         for (const name of record.stages)
           setStatus(
@@ -149,7 +178,7 @@ export function buildModel(records: LogRecord[]): ReportModel {
         break;
       }
       case 'command.tail': {
-        const row = findLast(model.commands, (c) => c.stage === record.stage && c.phase === record.phase);
+        const row = findLast(model.commands, (c) => c.stage === record.stage && c.target === (record.target ?? null) && c.phase === record.phase);
         if (row) Object.assign(row, { lines: record.lines, droppedLines: record.droppedLines });
         break;
       }
@@ -169,33 +198,28 @@ export function buildModel(records: LogRecord[]): ReportModel {
         break;
     }
   }
-  statusFromTheFold(model, records);
+  if (doc) statusFromTheFold(model, doc);
   // Whatever is still open ran until the record ends (interrupted, or the process died).
   for (const key of [...openBars.keys()]) {
     const bar = openBars.get(key)!;
     openBars.delete(key);
     bar.end = model.endedAt;
   }
-  model.checks = [...series.values()].sort((a, b) => a.stageIndex - b.stageIndex);
+  spans.end(model.endedAt);
+  model.bars.push(...spans.stageBars());
+  if (doc) model.fleets = fleetViews(doc, spans, model.endedAt);
+  // A stage's own checks, then its fleet checks, then its targets' (in the order they failed).
+  model.checks = [...series.values()].sort((a, b) => a.stageIndex - b.stageIndex || Number(a.target !== null) - Number(b.target !== null));
   for (const check of model.checks) {
-    check.verdict = verdicts.get(`${check.stageIndex}\0${check.name}`) ?? verdictOf(check, model.lanes[check.stageIndex]?.status);
+    const verdict = verdicts.get(`${check.stageIndex}\0${check.target ?? ''}\0${check.name}`);
+    check.verdict = verdict ?? verdictOf(check, model.lanes[check.stageIndex]?.status);
   }
   if (!model.finished) model.notes.push('The record ends without the run finishing: the process was killed, or the run is still going.');
   return model;
 }
 
-/**
- * Where each stage ended up is the run document's word: the records are folded with the one
- * reducer the state store and every reader use (src/run/reduce.ts), and each lane reads its stage.
- */
-function statusFromTheFold(model: ReportModel, records: LogRecord[]): void {
-  let doc: StateDocument | null = null;
-  for (const record of records as unknown as RolloutEvent[]) {
-    if (record.type === 'run.started') doc = initialState(record);
-    else if (doc) applyEvent(doc, record); // log-only records (log.opened, command.tail, …) fold to nothing
-  }
-  if (!doc) return;
-  const folded = doc;
+/** Where each stage ended up is the run document's word: each lane reads its stage. */
+function statusFromTheFold(model: ReportModel, folded: StateDocument): void {
   folded.stages.forEach((stage, index) => {
     const lane = model.lanes[index];
     if (lane?.name === stage.name) lane.status = laneStatus(stage, folded);
@@ -208,12 +232,20 @@ function statusFromTheFold(model: ReportModel, records: LogRecord[]): void {
 function verdictOf(check: CheckSeries, stage: LaneStatus | undefined): Outcome | null {
   if (check.decisive) return 'fail';
   if (check.t.length === 0) return null;
+  // A target's check is charted because its target failed: its own last word counts.
+  if (check.target !== null) return check.o[check.o.length - 1] ?? null;
   // A stage that passed (even if later rolled back) passed its checks; otherwise the last word counts.
   return stage === 'passed' || stage === 'rolled_back' ? 'pass' : (check.o[check.o.length - 1] ?? null);
 }
 
-function finishCommand(rows: CommandRow[], stage: string | null, phase: CommandRow['phase'], outcome: NonNullable<CommandRow['outcome']>): void {
-  const row = findLast(rows, (c) => c.stage === stage && c.phase === phase && c.outcome === null);
+function finishCommand(
+  rows: CommandRow[],
+  stage: string | null,
+  target: string | null,
+  phase: CommandRow['phase'],
+  outcome: NonNullable<CommandRow['outcome']>,
+): void {
+  const row = findLast(rows, (c) => c.stage === stage && c.target === target && c.phase === phase && c.outcome === null);
   if (row)
     row.outcome = { exitCode: outcome.exitCode, signal: outcome.signal, timedOut: outcome.timedOut, durationMs: outcome.durationMs, error: outcome.error };
 }

@@ -37,6 +37,12 @@ export type PolledRecord = CheckPolled & {
 export interface CheckSeries {
   stage: string;
   stageIndex: number;
+  /** The deploy target it measured, in a fleet stage (null: the stage's own check, or a fleet check). */
+  target: string | null;
+  /** When its soak began (null: its measurements came without a `soak.started`). */
+  soakStart: number | null;
+  /** When its target failed: the chart's failing moment (a stage's check uses the stage's failure). */
+  failedAt: number | null;
   name: string;
   kind: string;
   describe: string;
@@ -64,13 +70,16 @@ export interface CheckSeries {
   compare: ComparisonSeries | null;
 }
 
-export function newSeries(stage: string, stageIndex: number, def: CheckDefinition): CheckSeries {
+export function newSeries(stage: string, stageIndex: number, def: CheckDefinition, target: string | null = null, soakStart: number | null = null): CheckSeries {
   const threshold = thresholdOf(chartCondition(def.pass, def.bounds?.pass), chartCondition(def.fail, def.bounds?.fail));
   // Before check kinds (issue 8) every check was an HTTP check.
   const kind = def.kind ?? 'http';
   return {
     stage,
     stageIndex,
+    target,
+    soakStart,
+    failedAt: null,
     name: def.name,
     kind,
     describe: def.description ?? def.url,

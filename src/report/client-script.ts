@@ -155,7 +155,7 @@ export const CLIENT_SCRIPT = `(function () {
     ctx.save(); ctx.strokeStyle = '#cf222e'; ctx.lineWidth = 2 * dpr;
     ctx.beginPath(); ctx.moveTo(px, b.top); ctx.lineTo(px, b.top + b.height); ctx.stroke();
     ctx.font = 'bold ' + (11 * dpr) + 'px system-ui, sans-serif';
-    var text = ' stage failed ', w = ctx.measureText(text).width, h = 14 * dpr, right = px > b.left + b.width * 0.7;
+    var text = ' ' + check.failLabel + ' ', w = ctx.measureText(text).width, h = 14 * dpr, right = px > b.left + b.width * 0.7;
     ctx.restore();
     var ys = (check.lines || []).map(function (v) { return u.valToPos(v, 'y', true); });
     var tops = [b.top + 12 * dpr, b.top + 30 * dpr, b.top + b.height / 2, b.top + b.height - h - 4 * dpr];

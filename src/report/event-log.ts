@@ -95,7 +95,7 @@ class FileEventLog implements EventLog {
       return;
     }
     if (event.type === 'deploy.finished' || event.type === 'rollback.step.finished') {
-      this.writeTail(event.stage, event.type === 'deploy.finished' ? 'deploy' : 'rollback', event.time);
+      this.writeTail(event.stage, event.target ?? null, event.type === 'deploy.finished' ? 'deploy' : 'rollback', event.time);
     }
     if (event.type === 'check.polled' && this.bytes >= LOG_CAP_BYTES) {
       if (!this.truncated) this.write({ type: 'log.truncated', time: event.time, runId: event.runId, limitBytes: LOG_CAP_BYTES });
@@ -107,15 +107,15 @@ class FileEventLog implements EventLog {
   }
 
   close(): void {
-    for (const { stage, phase } of this.tails.keys()) this.writeTail(stage, phase, this.opened.time);
+    for (const { stage, target, phase } of this.tails.keys()) this.writeTail(stage, target, phase, this.opened.time);
     this.flush();
     if (this.fd !== null) this.attempt(() => closeSync(this.fd!));
     this.fd = null;
   }
 
-  private writeTail(stage: string | null, phase: 'deploy' | 'rollback', time: string): void {
-    const tail = this.tails.take(stage, phase);
-    if (tail) this.write({ type: 'command.tail', time, runId: this.opened.runId, stage, phase, ...tail });
+  private writeTail(stage: string | null, target: string | null, phase: 'deploy' | 'rollback', time: string): void {
+    const tail = this.tails.take(stage, target, phase);
+    if (tail) this.write({ type: 'command.tail', time, runId: this.opened.runId, stage, ...(target === null ? {} : { target }), phase, ...tail });
   }
 
   private write(record: LogRecord): void {

@@ -1,4 +1,5 @@
 import type { StateDocument } from '../state/document.js';
+import { fleetViews } from './fleet-model.js';
 import { laneStatus } from './lanes.js';
 import type { Bar, ReportModel } from './model.js';
 
@@ -18,7 +19,9 @@ export function modelFromState(doc: StateDocument): ReportModel {
     const deployEnd = stage.deploy.durationMs === null ? end : started + stage.deploy.durationMs;
     if (stage.deploy.command) bars.push({ lane, kind: 'deploy', start: started, end: deployEnd, state: deployState(stage.deploy, failed), label: 'deploy' });
     const soaked = time(stage.soak.startedAt);
-    if (soaked !== null) bars.push({ lane, kind: 'soak', start: soaked, end, state: failed ? 'failed' : stage.finishedAt ? 'ok' : 'open', label: 'soak' });
+    // A fleet stage's soak is its last bake; its targets' lanes show its batches.
+    if (soaked !== null && !stage.targets)
+      bars.push({ lane, kind: 'soak', start: soaked, end, state: failed ? 'failed' : stage.finishedAt ? 'ok' : 'open', label: 'soak' });
   });
   const finished = doc.finishedAt !== null && doc.status !== 'running';
   const failedStage = doc.stages.find((s) => s.name === doc.failure?.stage);
@@ -41,6 +44,7 @@ export function modelFromState(doc: StateDocument): ReportModel {
     markers,
     checks: [],
     commands: [],
+    fleets: fleetViews(doc, null, endedAt),
     notes: finished ? [] : ['The record ends without the run finishing: the process was killed, or the run is still going.'],
   };
 }

@@ -26,7 +26,7 @@ export class OutputTails {
   private readonly pending = new Map<string, Pending>();
 
   push(event: CommandOutput): void {
-    const key = keyOf(event.stage, event.phase);
+    const key = keyOf(event.stage, event.target ?? null, event.phase);
     let tail = this.pending.get(key);
     if (!tail) {
       tail = { lines: [], dropped: 0, partial: { stdout: '', stderr: '' }, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() } };
@@ -52,9 +52,9 @@ export class OutputTails {
     tail.dropped += Math.max(0, parts.length - TAIL_LINES);
   }
 
-  /** The command's tail, or null if it printed nothing; forgets it. */
-  take(stage: string | null, phase: Phase): { lines: OutputLine[]; droppedLines: number } | null {
-    const key = keyOf(stage, phase);
+  /** The command's tail, or null if it printed nothing; forgets it. Commands of a fleet's targets run at once: each target has its own. */
+  take(stage: string | null, target: string | null, phase: Phase): { lines: OutputLine[]; droppedLines: number } | null {
+    const key = keyOf(stage, target, phase);
     const tail = this.pending.get(key);
     this.pending.delete(key);
     if (!tail) return null;
@@ -66,8 +66,8 @@ export class OutputTails {
   }
 
   /** Commands still holding output (the run was interrupted mid-command). */
-  keys(): { stage: string | null; phase: Phase }[] {
-    return [...this.pending.keys()].map((key) => JSON.parse(key) as { stage: string | null; phase: Phase });
+  keys(): { stage: string | null; target: string | null; phase: Phase }[] {
+    return [...this.pending.keys()].map((key) => JSON.parse(key) as { stage: string | null; target: string | null; phase: Phase });
   }
 }
 
@@ -88,8 +88,8 @@ function countNewlines(chunk: Buffer, end: number): number {
   return count;
 }
 
-function keyOf(stage: string | null, phase: Phase): string {
-  return JSON.stringify({ stage, phase });
+function keyOf(stage: string | null, target: string | null, phase: Phase): string {
+  return JSON.stringify({ stage, target, phase });
 }
 
 function add(tail: Pending, stream: OutputLine['stream'], raw: string): void {

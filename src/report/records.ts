@@ -34,6 +34,8 @@ export interface CommandTail {
   time: string;
   runId: string;
   stage: string | null;
+  /** The deploy target the command ran for, in a fleet stage (absent otherwise, and in older logs). */
+  target?: string;
   phase: Phase;
   lines: OutputLine[];
   /** Lines printed before those kept. */

@@ -6,6 +6,7 @@ import { Html, html, jsonForScript } from './html.js';
 import type { ReportModel } from './model.js';
 import { renderChecks } from './render-checks.js';
 import { renderCommands } from './render-commands.js';
+import { renderFleets } from './render-fleet.js';
 import { renderHeader } from './render-header.js';
 import { renderTimeline } from './render-timeline.js';
 import { STYLES } from './styles.js';
@@ -36,6 +37,7 @@ export function renderReport(model: ReportModel, meta: { generatedAt: number; ve
 ${renderHeader(model)}
 ${model.notes.length ? html`<div class="notes">${model.notes.map((n) => html`<p>${n}</p>`)}</div>` : ''}
 ${renderTimeline(model)}
+${renderFleets(model)}
 ${renderChecks(model)}
 ${renderCommands(model)}
 <footer>Written by rolloutctl ${meta.version} at ${dateTime(meta.generatedAt)} from the run's event log. Secrets are redacted as in every rolloutctl output. This page loads nothing from the network; charts by uPlot ${uplot.version} (MIT), inlined.</footer>
@@ -66,7 +68,14 @@ function chartData(model: ReportModel) {
       unit: check.unit,
       interval: check.intervalMs,
       cmp: check.compare && { b: check.compare.b, c: check.compare.c, lo: check.compare.lo, hi: check.compare.hi, allowed: check.compare.allowed },
-      failAt: model.failure?.time != null && model.failure.stage === check.stage ? model.failure.time - model.startedAt : null,
+      failAt: failAt(model, check),
+      failLabel: check.target === null ? 'stage failed' : 'target failed',
     })),
   };
+}
+
+/** The chart's failing moment: its target's failure, or its stage's. */
+function failAt(model: ReportModel, check: CheckSeries): number | null {
+  if (check.target !== null) return check.failedAt === null ? null : check.failedAt - model.startedAt;
+  return model.failure?.time != null && model.failure.stage === check.stage ? model.failure.time - model.startedAt : null;
 }

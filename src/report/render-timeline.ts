@@ -30,10 +30,7 @@ export function renderTimeline(model: ReportModel): Html {
   return html`<section id="timeline" aria-labelledby="timeline-title">
   <h2 id="timeline-title">Timeline</h2>
   <div class="gantt">
-    <div class="axis"><div class="lane-name"></div><div class="track">${ticks(model.startedAt, span).map(
-      (t) =>
-        html`<span class="tick" style="left:${pct(t)}" title="${clockTime(t)}">${t === model.startedAt ? clockTime(t) : offset(t, model.startedAt)}</span>`,
-    )}</div></div>
+    ${renderAxis(model.startedAt, span, model.startedAt)}
     ${lanes}
   </div>
   <ul class="legend">
@@ -41,10 +38,19 @@ export function renderTimeline(model: ReportModel): Html {
     <li><i class="swatch swatch-failed"></i>failed</li><li><i class="swatch marker-failure"></i>failing moment</li>
     ${model.markers.some((m) => m.kind === 'interrupt') ? html`<li><i class="swatch marker-interrupt"></i>interrupted</li>` : ''}
     ${model.markers.some((m) => m.kind === 'resume') ? html`<li><i class="swatch marker-resume"></i>resumed</li>` : ''}
+    ${model.bars.some((b) => b.kind === 'batch') ? html`<li><i class="swatch bar-batch"></i>batch (its targets deploying)</li><li><i class="swatch bar-bake"></i>bake (fleet checks)</li>` : ''}
     ${model.bars.some((b) => b.kind === 'gate') ? html`<li><i class="swatch bar-gate"></i>waiting for a deploy window</li>` : ''}
     ${model.markers.some((m) => m.kind === 'blocked') ? html`<li><i class="swatch marker-blocked"></i>blocked by a deploy window</li>` : ''}
   </ul>
 </section>`;
+}
+
+/** The time axis over `span` ms from `from`: round offsets from the run's start, the first as a clock time. */
+export function renderAxis(from: number, span: number, runStart: number): Html {
+  const pct = (ms: number) => `${(((ms - from) / span) * 100).toFixed(3)}%`;
+  return html`<div class="axis"><div class="lane-name"></div><div class="track">${ticks(from, span).map(
+    (t) => html`<span class="tick" style="left:${pct(t)}" title="${clockTime(t)}">${t === runStart ? clockTime(t) : offset(t, runStart)}</span>`,
+  )}</div></div>`;
 }
 
 /** Round offsets from the start, at most about eight of them. */

@@ -42,6 +42,19 @@ details summary { cursor:pointer; color:var(--dim); margin-top:10px; }
 .bar { position:absolute; top:9px; height:20px; min-width:3px; border-radius:4px; overflow:hidden; color:#fff; font-size:11px; line-height:20px; padding:0 5px; white-space:nowrap; }
 .bar span { opacity:.95; }
 .bar-deploy { background:var(--deploy); } .bar-soak { background:var(--soak); color:#0a3069; } .bar-rollback { background:var(--rollback); }
+.bar-verify { background:#8250df; } .bar-batch { background:#9ecbff; color:#0a3069; } .bar-bake { background:repeating-linear-gradient(45deg,#b6e3ff,#b6e3ff 4px,#ddf4ff 4px,#ddf4ff 8px); color:#0a3069; }
+.fleet { margin:12px 0 20px; } .fleet h3 { margin:6px 0; font-size:16px; } .fleet-counts, .fleet-note { color:var(--dim); font-weight:400; font-size:13px; }
+.failed-targets { border-collapse:collapse; background:var(--card); border:1px solid var(--line); margin:6px 0 10px; font-size:13px; }
+.failed-targets th { text-align:left; font-weight:500; color:var(--dim); padding:4px 10px; background:var(--bg); }
+.failed-targets td { padding:4px 10px; border-top:1px solid #eaeef2; overflow-wrap:anywhere; } .failed-targets .reason { color:var(--fail); }
+.batch { border-top:2px solid var(--line); padding-top:2px; margin-top:6px; content-visibility:auto; contain-intrinsic-size:auto 400px; }
+.batch-head { font-size:12.5px; padding:3px 0; }
+.tlane { display:grid; grid-template-columns:190px 1fr; align-items:center; height:16px; }
+.tlane .track { height:16px; } .tlane .bar { top:3px; height:10px; border-radius:2px; padding:0; }
+.tname { padding-right:12px; font-size:11.5px; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
+.tname .name { font-weight:600; } .tlane.lane-failing .tname { color:var(--fail); } .tlane.lane-failing .track { background:rgba(207,34,46,.07); }
+.tlane .bar-later, .swatch.bar-later { left:auto; right:0; width:6px; border-left:2px dotted var(--ink); }
+.target-tag { font-weight:500; color:var(--dim); } .stage-tag.target-tag::before { content:" "; }
 .bar-pause, .bar-gate { background:repeating-linear-gradient(45deg,#d0d7de,#d0d7de 4px,#eaeef2 4px,#eaeef2 8px); color:var(--ink); }
 .bar-failed { box-shadow:inset 0 0 0 2px var(--fail); background-image:repeating-linear-gradient(135deg,transparent,transparent 5px,rgba(207,34,46,.35) 5px,rgba(207,34,46,.35) 9px); }
 .bar-open { opacity:.6; border-right:2px dashed var(--ink); }

@@ -41,6 +41,8 @@ const figureIds = [
   'report.size',
   'report.write',
   'report.render',
+  'report.fleet.size',
+  'report.fleet.render',
   'compare.detect.p95',
   'compare.cpu',
   'compare.rss',

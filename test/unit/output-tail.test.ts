@@ -84,7 +84,7 @@ describe('OutputTails', () => {
           tails.push(output(stream, chunk));
           reference.push(stream, chunk);
         }
-        expect(tails.take('canary', 'deploy')).toEqual(reference.take());
+        expect(tails.take('canary', null, 'deploy')).toEqual(reference.take());
       }),
       { numRuns: 400 },
     );
@@ -95,7 +95,7 @@ describe('OutputTails', () => {
     const text = Array.from({ length: 10_000 }, (_, i) => `line ${i}\n`).join('');
     tails.push(output('stdout', Buffer.from(`partial before ${'é'.repeat(3)}`)));
     tails.push(output('stdout', Buffer.from(text)));
-    const tail = tails.take('canary', 'deploy');
+    const tail = tails.take('canary', null, 'deploy');
     expect(tail?.lines.map((l) => l.text)).toEqual(Array.from({ length: TAIL_LINES }, (_, i) => `line ${10_000 - TAIL_LINES + i}`));
     expect(tail?.droppedLines).toBe(10_000 - TAIL_LINES);
   });

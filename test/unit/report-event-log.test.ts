@@ -84,6 +84,23 @@ describe('the event log beside the state file', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('keeps each target’s output apart: a fleet’s deploys run at once, each tail is its own target’s', () => {
+    const store = fileEventLogStore(statePath);
+    const log = store.open(opened(), (m) => warnings.push(m));
+    const of = (target: string, text: string) => ({ ...(output(text) as Extract<RolloutEvent, { type: 'command.output' }>), target });
+    log.append(of('eu-1', 'eu-1 step 1\n'));
+    log.append(of('eu-2', 'eu-2 step 1\n'));
+    log.append(of('eu-1', 'eu-1 step 2\n'));
+    log.append({ ...finished, target: 'eu-2', exitCode: 0 } as RolloutEvent);
+    log.append({ ...finished, target: 'eu-1' } as RolloutEvent);
+    log.close();
+    const tails = store.read(RUN)!.flatMap((r) => (r.type === 'command.tail' ? [{ target: r.target, lines: r.lines.map((l) => l.text) }] : []));
+    expect(tails).toEqual([
+      { target: 'eu-2', lines: ['eu-2 step 1'] },
+      { target: 'eu-1', lines: ['eu-1 step 1', 'eu-1 step 2'] },
+    ]);
+  });
+
   it('stops recording measurements at its cap, says so once, and still records how the run ends', () => {
     const store = fileEventLogStore(statePath);
     // A log already at the cap, as after a long run that is now resumed.
