@@ -41,7 +41,9 @@ export function dryRun(loaded: Plan, runId: string, options: DryRunOptions, ctx:
   };
   const steps: Step[] = [];
   for (const stage of plan.stages) {
-    const fleet = stage.fleet ? { targets: { batches: stage.fleet.batches, maxParallel: stage.fleet.maxParallel, verify: stage.fleet.verify?.command ?? null } } : {};
+    const fleet = stage.fleet
+      ? { targets: { batches: stage.fleet.batches, maxParallel: stage.fleet.maxParallel, verify: stage.fleet.verify?.command ?? null } }
+      : {};
     steps.push({ stage: stage.name, phase: 'deploy', command: stage.deploy, timeoutMs: stage.timeoutMs, env: env(stage, 'deploy'), ...fleet });
     steps.push({
       stage: stage.name,
@@ -75,7 +77,9 @@ export function dryRun(loaded: Plan, runId: string, options: DryRunOptions, ctx:
       out.push('', `${++n}. ${c.bold.cyan(step.stage ?? '')} deploy (timeout ${formatDuration(step.timeoutMs ?? 0)}): ${step.command}`);
       if (step.targets) {
         const { batches, maxParallel, verify } = step.targets;
-        out.push(`   on each of ${batches.flat().length} targets, in ${batches.length} batch${batches.length === 1 ? '' : 'es'} (${maxParallel} at once); shown for ${batches[0]?.[0] ?? ''}:`);
+        out.push(
+          `   on each of ${batches.flat().length} targets, in ${batches.length} batch${batches.length === 1 ? '' : 'es'} (${maxParallel} at once); shown for ${batches[0]?.[0] ?? ''}:`,
+        );
         if (verify !== null) out.push(`   then verify on each target: ${verify}`);
       }
       for (const [name, value] of Object.entries(step.env ?? {})) out.push(`     ${c.dim(`${name}=${value}`)}`);

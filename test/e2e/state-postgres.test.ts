@@ -68,7 +68,7 @@ function expectNoPassword(...texts: string[]): void {
 describe('PostgreSQL state: one rollout, many runners', { timeout: 180_000 }, () => {
   it('a pipeline on three machines runs, sees, resumes and rolls back one rollout; no password anywhere', async () => {
     // Short lease and soak keep the test quick; the soak only has to outlast the kill that lands in it.
-    const stages = stage('one') + stage('two', '5s') + '    rollback: echo undo-two >> deploy.log\n';
+    const stages = `${stage('one') + stage('two', '5s')}    rollback: echo undo-two >> deploy.log\n`;
     const [a, b, c] = [await machine(stages, '4s'), await machine(stages, '4s'), await machine(stages, '4s')];
     const first = startCli(['run', '--json'], { cwd: a, env: env('runner-a') });
     await waitFor(soaking('two'));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RolloutEvent } from '../../src/engine/events.js';
+import type { RolloutEvent, RunStarted } from '../../src/engine/events.js';
 import { applyEvent, initialState } from '../../src/run/reduce.js';
-import type { RunStarted } from '../../src/engine/events.js';
 import type { StateDocument } from '../../src/state/document.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { count, fleetHarness, fleetStage } from './fleet-harness.js';
