@@ -10,6 +10,10 @@ export { readState } from './read-state.js';
 /** A running command's process group is recorded once it has run this long (see recordProcessGroup). */
 const GROUP_RECORD_MS = 100;
 
+/** A document this big (a fleet's) waits GATHER_MS before each write, so more transitions share it. */
+const GATHER_ABOVE_BYTES = 64 * 1024;
+const GATHER_MS = 10;
+
 /** Poll results are coalesced: at most one write per this interval while only counters change. */
 const PROGRESS_FLUSH_MS = 1000;
 /** ...and at most this much progress written a second: a big document is rewritten less often. */
@@ -146,7 +150,7 @@ export class StateStore {
     this.dirty = false;
     if (!this.doc || this.failed) return this.queue;
     if (this.waiting) return this.waiting;
-    const write = this.queue.then(async () => {
+    const write = this.queue.then(() => this.gather()).then(async () => {
       this.waiting = null;
       if (this.failed || !this.doc) return;
       this.doc.serial++;
@@ -166,6 +170,15 @@ export class StateStore {
     this.waiting = write;
     this.queue = write;
     return write;
+  }
+
+  /**
+   * Before a big document is written, a moment for the transitions that follow at once to join it:
+   * a fleet's targets start their deploys a few milliseconds apart, and each waits for its record.
+   */
+  private gather(): Promise<void> {
+    if (this.writtenBytes < GATHER_ABOVE_BYTES) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, GATHER_MS));
   }
 
   /** The document's text as it would be stored (for a fallback file). */
