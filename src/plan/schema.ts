@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHECK_KINDS } from '../checks/registry.js';
 import { commonCheckShape, timingShape } from '../checks/settings.js';
 import { windowsSchema } from '../windows/schema.js';
+import { fleetStageShape, targetsSchema } from './fleet/schema.js';
 import { command, duration, durationAboveZero } from './schema-parts.js';
 
 const commandTimeout = durationAboveZero('it limits each deploy and rollback command (leave it out for the 10m default)');
@@ -72,6 +73,7 @@ export const stageSchema = z
       ])
       .optional()
       .describe('Stop after this stage passed and wait for `rollout promote` or `rollout abort` (a person decides).'),
+    ...fleetStageShape(checkRefs),
   })
   .describe('One step of the rollout.');
 
@@ -136,6 +138,7 @@ export const planSchema = z
     state: z.string().min(1).optional().describe('State file path, relative to the plan file, or postgres://… for shared state. Default .rollout/state.json.'),
     key: z.string().min(1).optional().describe("The record's key in a shared state store. Default: the plan's name."),
     windows: windowsSchema.optional(),
+    targets: targetsSchema.optional(),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
     notify: z.array(webhookSchema).optional().describe('Webhooks told about the run; a failing webhook never affects the rollout.'),
   })
