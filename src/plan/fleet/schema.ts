@@ -29,16 +29,12 @@ export const PERCENT_PATTERN = /^(\d+(?:\.\d+)?)%$/;
 const percent = (min: 'above zero' | 'zero') =>
   z
     .string()
-    .regex(PERCENT_PATTERN, { message: 'must be a whole number or a percentage like "25%"' })
+    .regex(PERCENT_PATTERN, { message: 'must be a whole number or a percentage like "25%"', abort: true })
     .refine((text) => Number.parseFloat(text) <= 100, { message: 'must be at most 100%' })
     .refine((text) => min === 'zero' || Number.parseFloat(text) > 0, { message: 'must be more than 0%: a batch deploys at least one target' });
 
-const batchEntry = z
-  .union([
-    z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1: a batch deploys at least one target' }),
-    percent('above zero'),
-  ])
-  .describe('A batch size: a count, or "N%" of the stage’s targets (rounded up, at least 1).');
+const batchCount = z.number().int({ message: 'must be a whole number' }).min(1, { message: 'must be at least 1: a batch deploys at least one target' });
+const batchEntry = z.union([batchCount, percent('above zero')]).describe('A batch size: a count, or "N%" of the stage’s targets (rounded up, at least 1).');
 
 export const amountSchema = z.union([wholeNumber(0), percent('zero')]).describe('A count of targets, or "N%" of them.');
 
@@ -73,7 +69,8 @@ export function fleetStageShape<Refs extends z.ZodType>(checkRefs: Refs) {
   return {
     targets: selection.optional(),
     batch: z
-      .union([batchEntry, z.array(batchEntry).min(1)])
+      // Flat, so a wrong list entry is described as one, not the list as "not a number".
+      .union([batchCount, percent('above zero'), z.array(batchEntry).min(1)])
       .optional()
       .describe('Batch sizes: a count, "N%", or a list whose last entry repeats ([1, "25%"]). Default: all targets in one batch.'),
     maxParallel: wholeNumber(1).optional().describe('Deploys running at once inside a batch. Default: the largest batch.'),
