@@ -22,6 +22,7 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
     `${c.green('✓')} ${escapeControl(
       `${displayPath(ctx.cwd, plan.path)}: plan "${plan.name}" is valid: ` +
         `${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} (${plan.stages.map((s) => s.name).join(' → ')}), ` +
+        targets(plan) +
         `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, ` +
         stops(plan)
           .map((part) => `${part}, `)
@@ -35,6 +36,15 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
       for (const warning of checkSampling(check, stage.soakMs).warnings)
         ctx.term.err.write(`${c.yellow('warning')}: ${stage.name}: check ${check.name}: ${warning}\n`);
   return 0;
+}
+
+/** `12 targets in 3 batches over 2 stages, `: what the fleet stages deploy to (nothing without targets). */
+function targets(plan: Plan): string {
+  const fleets = plan.stages.flatMap((s) => (s.fleet ? [s.fleet] : []));
+  if (fleets.length === 0) return '';
+  const count = fleets.reduce((sum, f) => sum + f.targets.length, 0);
+  const batches = fleets.reduce((sum, f) => sum + f.batches.length, 0);
+  return `${count} target${count === 1 ? '' : 's'} in ${batches} batch${batches === 1 ? '' : 'es'} over ${fleets.length} stage${fleets.length === 1 ? '' : 's'}, `;
 }
 
 /** Where a run may stop or wait before it succeeds: pauses, approval gates (the last one a final sign-off) and deploy windows. */

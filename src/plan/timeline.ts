@@ -1,10 +1,16 @@
+import { fleetBestCaseMs } from './fleet/describe.js';
 import { type CheckSampling, checkSampling } from './sampling.js';
 import type { Check, Plan, Stage } from './types.js';
 
 export interface StageTimeline {
   stage: string;
-  /** Shortest time the stage can take: its soak (deploy time not counted: it is unknown). */
+  /**
+   * Shortest time the stage can take: its soak (deploy time not counted: it is unknown); for a
+   * fleet stage, its batches' soaks in rounds of maxParallel plus its bakes (fleet/describe.ts).
+   */
   shortestMs: number;
+  /** How long each check watches (each target's, on a fleet stage). */
+  soakMs: number;
   /** Worst case from a check going bad to the stage failing; null without deciding checks. */
   detectMs: number | null;
   /** The check with that worst case. */
@@ -22,7 +28,7 @@ export interface StageTimeline {
 }
 
 export interface Timeline {
-  /** Sum of the soaks: the shortest time to full rollout, on top of the deploy commands' own time. */
+  /** Sum of the soaks (and bakes): the shortest time to full rollout, on top of the deploy commands' own time. */
   shortestMs: number;
   stages: StageTimeline[];
 }
@@ -53,7 +59,8 @@ export function stageTimeline(stage: Stage, shared: ReadonlySet<string> = new Se
   const found = worst as { name: string; ms: number } | null;
   return {
     stage: stage.name,
-    shortestMs: stage.soakMs,
+    shortestMs: stage.fleet === null ? stage.soakMs : fleetBestCaseMs(stage.fleet, stage.soakMs),
+    soakMs: stage.soakMs,
     detectMs: found?.ms ?? null,
     slowestCheck: found?.name ?? null,
     soakShorterThanDetect: found !== null && stage.soakMs < found.ms,
