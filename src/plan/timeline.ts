@@ -54,7 +54,7 @@ export function stageTimeline(stage: Stage, shared: ReadonlySet<string> = new Se
     if (ms !== null && (worst === null || ms > worst.ms)) worst = { name: check.name, ms };
     return { name: check.name, detectMs: ms, dryRun: check.dryRun, ...checkSampling(check, stage.soakMs) };
   });
-  const deciding = stage.checks.filter((c) => !c.dryRun);
+  const deciding = measuredChecks(stage).filter((c) => !c.dryRun);
   const onlyShared = deciding.length > 0 && deciding.every((c) => c.entryPoint !== null && shared.has(c.entryPoint));
   const found = worst as { name: string; ms: number } | null;
   return {
@@ -77,7 +77,19 @@ export function planTimeline(plan: Plan): Timeline {
 /** Entry points that every stage of a multi-stage plan watches. */
 function sharedEntryPoints(plan: Plan): Set<string> {
   if (plan.stages.length < 2) return new Set();
-  const perStage = plan.stages.map((s) => new Set(s.checks.filter((c) => !c.dryRun).map((c) => c.entryPoint)));
+  const perStage = plan.stages.map(
+    (s) =>
+      new Set(
+        measuredChecks(s)
+          .filter((c) => !c.dryRun)
+          .map((c) => c.entryPoint),
+      ),
+  );
   const [first, ...rest] = perStage;
   return new Set([...(first ?? [])].filter((e): e is string => e !== null && rest.every((set) => set.has(e))));
+}
+
+/** The checks a stage measures: on a fleet stage each target's (its own list keeps `${target.…}` unfilled). */
+function measuredChecks(stage: Stage): Check[] {
+  return stage.fleet === null ? stage.checks : Object.values(stage.fleet.targetChecks).flat();
 }

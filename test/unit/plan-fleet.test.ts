@@ -4,6 +4,7 @@ import type { HttpSpec } from '../../src/checks/http/schema.js';
 import { amountOf } from '../../src/plan/fleet/amount.js';
 import { computeBatches } from '../../src/plan/fleet/batches.js';
 import { loadPlan } from '../../src/plan/load.js';
+import { planTimeline } from '../../src/plan/timeline.js';
 import type { Fleet } from '../../src/plan/types.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
@@ -179,5 +180,36 @@ stages:
     expect(plan.targets).toEqual([]);
     expect(plan.stages[0]?.fleet).toBeNull();
     expect((plan.stages[0]?.checks[0]?.spec as HttpSpec | undefined)?.url).toBe('http://127.0.0.1:9/canary');
+  });
+
+  it("times a fleet stage by its batches, and calls no per-target URL every stage's entry point", async () => {
+    const plan = await load(`
+targets:
+  a: { host: a.internal }
+  b: { host: b.internal }
+  c: { host: c.internal }
+stages:
+  - name: first
+    targets: [a]
+    deploy: "true"
+    soak: 1m
+    health: [{ url: "http://\${target.host}/healthz" }, { url: "http://lb.internal/" }]
+  - name: rest
+    targets: "*"
+    deploy: "true"
+    soak: 1m
+    maxParallel: 1
+    bake: 30s
+    firstBake: 2m
+    batch: 1
+    health: [{ url: "http://\${target.host}/healthz" }]
+`);
+    const timeline = planTimeline(plan);
+    // first: 1m + no bake; rest: batches of 1 and 1: (1m + 2m) + (1m + 30s).
+    expect(timeline.stages.map((t) => [t.shortestMs, t.soakMs, t.sharedEntryPoint])).toEqual([
+      [60_000, 60_000, null],
+      [270_000, 60_000, null],
+    ]);
+    expect(timeline.shortestMs).toBe(330_000);
   });
 });
