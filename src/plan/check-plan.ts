@@ -131,6 +131,7 @@ function pauseOnLastStage(source: PlanSource): PlanProblem[] {
 
 /** Does any check, inline or named, have a `pass:` or `fail:` condition? */
 function hasConditions(raw: RawPlan): boolean {
-  const checks = [...Object.values(raw.checks ?? {}), ...raw.stages.flatMap((stage) => stage.health ?? [])];
+  const inPlace = raw.stages.flatMap((stage) => (stage.checks ?? []).flatMap((entry) => (typeof entry === 'object' && !('use' in entry) ? [entry] : [])));
+  const checks = [...Object.values(raw.checks ?? {}), ...raw.stages.flatMap((stage) => stage.health ?? []), ...inPlace];
   return checks.some((check) => check.pass !== undefined || check.fail !== undefined);
 }

@@ -2,7 +2,7 @@ import { checkKind } from '../checks/registry.js';
 import { CHECK_DEFAULTS } from '../checks/settings.js';
 import { compileCondition } from '../conditions/condition.js';
 import { parseDuration } from './duration.js';
-import type { RawCheck, RawCheckRef, RawPlan, RawStage } from './schema.js';
+import type { RawCheck, RawCheckRef, RawPlan, RawStage, RawStageCheck } from './schema.js';
 import { type Scopes, substitute } from './substitute.js';
 import { closest } from './suggest.js';
 import type { Check, Target } from './types.js';
@@ -30,7 +30,7 @@ export type TargetScope = { target: Target } | 'unexpanded' | null;
  * that stage's values. Names are made unique within the stage (state and output key on them).
  */
 export function stageChecks(stage: RawStage, index: number, inputs: Inputs, target: TargetScope = null): Check[] {
-  const refs: { ref: RawCheckRef; path: (string | number)[] }[] = [
+  const refs: { ref: RawStageCheck; path: (string | number)[] }[] = [
     ...(inputs.raw.defaults?.checks ?? []).map((ref, i) => ({ ref, path: ['defaults', 'checks', i] })),
     ...(stage.checks ?? []).map((ref, i) => ({ ref, path: ['stages', index, 'checks', i] })),
   ];
@@ -49,13 +49,17 @@ export function fleetChecks(stage: RawStage, index: number, inputs: Inputs): Che
 }
 
 function namedChecks(
-  refs: { ref: RawCheckRef; path: (string | number)[] }[],
+  refs: { ref: RawStageCheck; path: (string | number)[] }[],
   where: { name: string; index: number },
   inputs: Inputs,
   target: TargetScope,
 ): Check[] {
   const checks: Check[] = [];
   for (const { ref, path } of refs) {
+    if (typeof ref !== 'string' && !isUse(ref)) {
+      checks.push(normaliseCheck(ref, { source: path, argsPath: null, defaultName: null, stage: where, args: null, target }, inputs));
+      continue;
+    }
     const name = typeof ref === 'string' ? ref : ref.use;
     const named = inputs.raw.checks ?? {};
     if (!Object.hasOwn(named, name)) {
@@ -80,6 +84,9 @@ function namedChecks(
   }
   return checks;
 }
+
+/** `{use: NAME}` rather than a check written in place (no check kind has a `use` key). */
+const isUse = (ref: RawStageCheck): ref is Extract<RawCheckRef, { use: string }> => typeof ref === 'object' && typeof ref.use === 'string';
 
 const scopeTarget = (target: TargetScope) => (target === null || target === 'unexpanded' ? null : target.target);
 

@@ -31,18 +31,21 @@ export type RawCheck = { type?: string; name?: string } & z.infer<z.ZodObject<ty
 const checkName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'must be letters, digits, _ . or -, starting with a letter or digit' });
 const argName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a letter or _ followed by letters, digits or _' });
 
-export const checkRefSchema = z
-  .union([
-    z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
-    z.strictObject({
-      use: z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
-      with: z
-        .record(argName, z.union([z.string(), z.number(), z.boolean()]))
-        .optional()
-        .describe('Arguments for this stage, used in the check as ${args.NAME}.'),
-    }),
-  ])
-  .describe('A named check, by name or as { use: NAME, with: { ARG: VALUE } }.');
+const checkByName = z.string().min(1).describe('Name of a check under the top-level `checks:`.');
+const checkUse = z.strictObject({
+  use: z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
+  with: z
+    .record(argName, z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .describe('Arguments for this stage, used in the check as ${args.NAME}.'),
+});
+
+export const checkRefSchema = z.union([checkByName, checkUse]).describe('A named check, by name or as { use: NAME, with: { ARG: VALUE } }.');
+
+/** A stage's `checks:` entry: a named check, or one written in place (as under `health:`). Flat, so a wrong entry is described as the kind it looks like. */
+const stageCheckEntry = z
+  .union([checkByName, checkUse, checkSchema])
+  .describe('A named check (NAME, or { use: NAME, with: { ARG: VALUE } }), or a check written in place, e.g. { url: … }.');
 
 const checkRefs = z.array(checkRefSchema);
 
@@ -57,7 +60,10 @@ export const stageSchema = z
     rollback: command.optional().describe('Shell command that undoes this stage.'),
     soak: duration.optional().describe('How long to watch the stage after its deploy succeeds.'),
     timeout: commandTimeout.optional().describe('Limit for this stage’s deploy or rollback command.'),
-    checks: checkRefs.optional().describe('Named checks (from the top-level `checks:`) run during the soak, after `defaults.checks`.'),
+    checks: z
+      .array(stageCheckEntry)
+      .optional()
+      .describe('Checks run during the soak, after `defaults.checks`: named ones (from the top-level `checks:`) or written in place.'),
     health: z.array(checkSchema).optional().describe('Inline checks run during the soak.'),
     pause: duration.optional().describe('Wait this long after the stage passed before the next stage starts (interruptible).'),
     approval: z
@@ -160,4 +166,5 @@ export const planSchema = z
 export type RawPlan = z.infer<typeof planSchema>;
 export type RawStage = z.infer<typeof stageSchema>;
 export type RawCheckRef = z.infer<typeof checkRefSchema>;
+export type RawStageCheck = RawCheckRef | RawCheck;
 export type RawWebhook = z.infer<typeof webhookSchema>;

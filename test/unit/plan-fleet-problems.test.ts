@@ -149,6 +149,25 @@ describe('fleet plan problems', () => {
   });
 });
 
+describe("checks written in place in a stage's checks: list", () => {
+  it('describes a wrong entry as the check it looks like, next to named ones', async () => {
+    expect(
+      await problems([
+        'checks:',
+        '  smoke: { type: command, run: ./smoke.sh }',
+        'stages:',
+        ...stage('a', 'checks:', '  - smoke', '  - { use: smoke, wiht: {} }', '  - { uri: "http://x" }', '  - { type: command, run: 5 }', '  - { type: nope }'),
+      ]),
+    ).toEqual([
+      '8:23 stages.0.checks.1.wiht: unknown key (did you mean "with"?)',
+      '9:9 stages.0.checks.2.url: is required',
+      '9:11 stages.0.checks.2.uri: unknown key (did you mean "url"?)',
+      '10:31 stages.0.checks.3.run: must be text, not a whole number',
+      '11:17 stages.0.checks.4.type: unknown check type; the types are http, command, prometheus, graphite, influxdb, datadog, cloudwatch',
+    ]);
+  });
+});
+
 function byPosition(a: string, b: string): number {
   const [la, ca] = a.split(/[: ]/).map(Number) as [number, number];
   const [lb, cb] = b.split(/[: ]/).map(Number) as [number, number];

@@ -212,4 +212,27 @@ stages:
     ]);
     expect(timeline.shortestMs).toBe(330_000);
   });
+
+  it("takes checks written in place in a stage's checks: list, in order with the named ones, filled in per target", async () => {
+    const plan = await load(`
+targets:
+  a: { host: a.internal }
+checks:
+  smoke: { type: command, run: ./smoke.sh }
+stages:
+  - name: plain
+    deploy: "true"
+    checks: [smoke, { url: "http://127.0.0.1:9/ok", name: inline, pass: "result.status == 200" }, { use: smoke }]
+  - name: fleet
+    targets: [a]
+    deploy: "true"
+    checks: [{ url: "http://\${target.host}/healthz" }]
+`);
+    expect(plan.stages[0]?.checks.map((c) => [c.name, c.kind, c.pass, c.source.join('.')])).toEqual([
+      ['smoke', 'command', null, 'checks.smoke'],
+      ['inline', 'http', 'result.status == 200', 'stages.0.checks.1'],
+      ['smoke #2', 'command', null, 'checks.smoke'],
+    ]);
+    expect(plan.stages[1]?.fleet?.targetChecks.a?.map((c) => c.name)).toEqual(['http://a.internal/healthz']);
+  });
 });
