@@ -57,7 +57,15 @@ export function planDocument(p: Plan, timeline: Timeline) {
       /** A stage with targets: its batches, budget and each target's checks (absent: the stage is one unit). */
       ...(s.fleet ? { fleet: fleetDocument(s.fleet, s.soakMs, checkDocument) } : {}),
     })),
-    ...(p.targets.length > 0 ? { targets: p.targets } : {}),
+    // Attributes whose names look secret are shown as vars are: `***`.
+    ...(p.targets.length > 0
+      ? {
+          targets: p.targets.map((t) => ({
+            name: t.name,
+            attributes: Object.fromEntries(Object.entries(t.attributes).map(([k, v]) => [k, redactValue(k, v)])),
+          })),
+        }
+      : {}),
     notify: (p.notify ?? []).map((h) => ({ url: h.displayUrl, events: h.events, timeoutMs: h.timeoutMs, headers: redactHeaders(h.headers) })),
     timeline,
   };

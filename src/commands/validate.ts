@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { escapeControl } from '../output/escape-control.js';
 import { formatDuration } from '../plan/duration.js';
+import { showBatch } from '../plan/fleet/describe.js';
 import { displayPath, loadPlan } from '../plan/load.js';
 import { checkSampling } from '../plan/sampling.js';
 import type { Plan } from '../plan/types.js';
@@ -30,12 +31,23 @@ export async function validate(options: ValidateOptions, ctx: Context): Promise<
         `state ${relative(ctx.cwd, plan.statePath) || plan.statePath}`,
     )}\n`,
   );
+  const unselected = unselectedTargets(plan);
+  if (unselected.length > 0)
+    ctx.term.err.write(
+      `${c.yellow('warning')}: ${escapeControl(`no stage selects target${unselected.length === 1 ? '' : 's'} ${showBatch(unselected)}`)}: ${unselected.length === 1 ? 'it is' : 'they are'} never deployed (\`targets: "*"\` on a stage takes the rest)\n`,
+    );
   // Valid, but a check that cannot gather enough measurements in its soak can never pass.
   for (const stage of plan.stages)
     for (const check of stage.checks)
       for (const warning of checkSampling(check, stage.soakMs).warnings)
         ctx.term.err.write(`${c.yellow('warning')}: ${stage.name}: check ${check.name}: ${warning}\n`);
   return 0;
+}
+
+/** Targets the plan names that no stage deploys: often a stage's list or match that misses some. */
+function unselectedTargets(plan: Plan): string[] {
+  const selected = new Set(plan.stages.flatMap((s) => s.fleet?.targets.map((t) => t.name) ?? []));
+  return plan.targets.filter((t) => !selected.has(t.name)).map((t) => t.name);
 }
 
 /** `12 targets in 3 batches over 2 stages, `: what the fleet stages deploy to (nothing without targets). */

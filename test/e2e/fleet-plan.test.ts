@@ -51,6 +51,13 @@ describe('rollout validate with targets', () => {
     expect(await exists(`${dir}/deployed`)).toBe(false);
   });
 
+  it('warns about targets no stage selects: they would never be deployed', async () => {
+    await writePlan(dir, 'targets:\n  a: {}\n  b: {}\n  c: {}\nstages:\n  - name: one\n    targets: [a]\n    deploy: "true"\n');
+    const result = await runCli(['validate'], { cwd: dir });
+    expect(result.exitCode, describeResult(result)).toBe(0);
+    expect(result.stderr).toContain('warning: no stage selects targets b, c: they are never deployed (`targets: "*"` on a stage takes the rest)');
+  });
+
   it('reports every fleet problem at once, file:line:col and key, exit 2, no stack trace', async () => {
     await writePlan(
       dir,
@@ -154,5 +161,13 @@ describe('rollout plan with targets', () => {
     expect(Object.keys(everyone.fleet.targetChecks)).toHaveLength(24);
     expect(everyone.fleet.fleetChecks.map((c: { name: string }) => c.name)).toEqual(['error-rate']);
     expect(doc.timeline.shortestMs).toBe(32 * 60_000);
+  });
+
+  it('plan --json shows an attribute whose name looks secret as ***, as it does vars', async () => {
+    await writePlan(dir, 'targets:\n  a: { host: a.internal, api_token: s3cr3t-value }\nstages:\n  - name: one\n    targets: "*"\n    deploy: "true"\n');
+    const result = await runCli(['plan', '--json'], { cwd: dir });
+    expect(result.exitCode, describeResult(result)).toBe(0);
+    expect(JSON.parse(result.stdout).targets).toEqual([{ name: 'a', attributes: { host: 'a.internal', api_token: '***' } }]);
+    expect(result.stdout).not.toContain('s3cr3t-value');
   });
 });

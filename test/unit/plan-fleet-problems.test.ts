@@ -149,6 +149,14 @@ describe('fleet plan problems', () => {
   });
 });
 
+describe('a plan with schema problems', () => {
+  it('keeps a target whose attribute is broken: stages selecting it are not told it does not exist', async () => {
+    expect(
+      await problems(['targets:', '  eu-1: { host: [a, b] }', '  eu-2: [eu-2.internal]', 'stages:', ...stage('a', 'targets: [eu-1, eu-2]')]),
+    ).toEqual(['2:17 targets.eu-1.host: must be text, not a list', '3:9 targets.eu-2: must be a mapping (key: value), not a list']);
+  });
+});
+
 describe("checks written in place in a stage's checks: list", () => {
   it('describes a wrong entry as the check it looks like, next to named ones', async () => {
     expect(
