@@ -64,6 +64,12 @@ describe('fleet plan problems', () => {
     ).toEqual(['8:14 stages.0.targets: must name at least one target', '14:14 stages.2.targets: selects no target: every target is selected by another stage']);
   });
 
+  it('lets one stage take the rest ("*"), not two', async () => {
+    expect(await problems([...TARGETS, 'stages:', ...stage('a', 'targets: "*"'), ...stage('b', 'targets: "*"')])).toEqual([
+      '11:14 stages.1.targets: stage "a" already takes the rest ("*"); only one stage can',
+    ]);
+  });
+
   it('refuses targets: without top-level targets, and fleet keys on a stage without targets:', async () => {
     expect(
       await problems([
@@ -151,9 +157,10 @@ describe('fleet plan problems', () => {
 
 describe('a plan with schema problems', () => {
   it('keeps a target whose attribute is broken: stages selecting it are not told it does not exist', async () => {
-    expect(
-      await problems(['targets:', '  eu-1: { host: [a, b] }', '  eu-2: [eu-2.internal]', 'stages:', ...stage('a', 'targets: [eu-1, eu-2]')]),
-    ).toEqual(['2:17 targets.eu-1.host: must be text, not a list', '3:9 targets.eu-2: must be a mapping (key: value), not a list']);
+    expect(await problems(['targets:', '  eu-1: { host: [a, b] }', '  eu-2: [eu-2.internal]', 'stages:', ...stage('a', 'targets: [eu-1, eu-2]')])).toEqual([
+      '2:17 targets.eu-1.host: must be text, not a list',
+      '3:9 targets.eu-2: must be a mapping (key: value), not a list',
+    ]);
   });
 });
 

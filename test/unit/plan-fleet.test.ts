@@ -3,9 +3,10 @@ import type { CommandCheckSpec } from '../../src/checks/command/index.js';
 import type { HttpSpec } from '../../src/checks/http/schema.js';
 import { amountOf } from '../../src/plan/fleet/amount.js';
 import { computeBatches } from '../../src/plan/fleet/batches.js';
+import { describeBudget, fleetBestCaseMs, ordinal, showBatch } from '../../src/plan/fleet/describe.js';
 import { loadPlan } from '../../src/plan/load.js';
 import { planTimeline } from '../../src/plan/timeline.js';
-import type { Fleet } from '../../src/plan/types.js';
+import type { Amount, Fleet } from '../../src/plan/types.js';
 import { makeTempDir, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
 let dir: string;
@@ -53,6 +54,62 @@ describe('batches (Ansible serial: the last entry repeats, % of the stage rounde
     expect(amountOf({ percent: 10 }, 30, 'up')).toBe(3);
     expect(amountOf({ percent: 90 }, 10, 'up')).toBe(9);
     expect(amountOf({ count: 4 }, 25, 'down')).toBe(4);
+  });
+});
+
+describe('a fleet stage in words (rollout plan)', () => {
+  const fleet = (n: number, batch: Amount[], budget: Partial<Fleet['budget']>, maxParallel?: number): Fleet => {
+    const batches = computeBatches(names(n), batch);
+    return {
+      targets: names(n).map((name) => ({ name, attributes: {} })),
+      batches,
+      maxParallel: maxParallel ?? Math.max(...batches.map((b) => b.length)),
+      bakeMs: 60_000,
+      firstBakeMs: 300_000,
+      budget: { perBatch: null, total: { count: 0 }, minHealthy: null, ...budget },
+      onBudgetExceeded: 'stop',
+      onTargetFailure: 'rollback',
+      verify: null,
+      targetChecks: {},
+      fleetChecks: [],
+    };
+  };
+
+  it('states what is tolerated and which failure exceeds it, both edges', () => {
+    expect(describeBudget(fleet(25, [], { total: { percent: 10 } })).total).toBe('tolerates 2 failed of 25 (10%); exceeded on the 3rd');
+    expect(describeBudget(fleet(25, [], {})).total).toBe('tolerates 0 failed of 25; exceeded on the 1st');
+    expect(describeBudget(fleet(3, [], { total: { count: 3 } })).total).toBe('tolerates 3 failed of 3: never exceeded');
+    expect(describeBudget(fleet(25, [], { perBatch: { count: 1 } })).perBatch).toBe('tolerates 1 failed in one batch; exceeded on the 2nd');
+    expect(describeBudget(fleet(10, [{ count: 1 }, { count: 4 }], { perBatch: { percent: 50 } })).perBatch).toBe(
+      'tolerates 50% of a batch, rounded down (0 of 1, 2 of 4); exceeded on the next',
+    );
+    expect(describeBudget(fleet(25, [], { minHealthy: { percent: 90 } })).minHealthy).toBe(
+      'at least 23 of 25 healthy (90%), checked before each batch starts and after it ends',
+    );
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111].map(ordinal)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '101st',
+      '111th',
+    ]);
+  });
+
+  it('times batches in rounds of maxParallel, each then its bake', () => {
+    // Batches of 1, 4, 4, 1 at 2 at once: 1 + 2 + 2 + 1 rounds of a 10m soak, then 5m + 3 × 1m of bake.
+    expect(fleetBestCaseMs(fleet(10, [{ count: 1 }, { count: 4 }], {}, 2), 600_000)).toBe(60 * 60_000 + 8 * 60_000);
+    expect(fleetBestCaseMs(fleet(0, [], {}), 600_000)).toBe(0);
+  });
+
+  it('elides a long batch, keeping the last name and the count', () => {
+    expect(showBatch(names(8))).toBe('t1, t2, t3, t4, t5, t6, t7, t8');
+    expect(showBatch(names(9))).toBe('t1, t2, t3, t4, t5, t6, t7, …, t9 (9)');
   });
 });
 
