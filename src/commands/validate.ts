@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import type { Context } from '../context.js';
 import { escapeControl } from '../output/escape-control.js';
 import { formatDuration } from '../plan/duration.js';
-import { showBatch } from '../plan/fleet/describe.js';
+import { fleetBestCaseMs, showBatch } from '../plan/fleet/describe.js';
 import { displayPath, loadPlan } from '../plan/load.js';
 import { checkSampling } from '../plan/sampling.js';
 import type { Plan } from '../plan/types.js';
@@ -17,14 +17,16 @@ export interface ValidateOptions {
 export async function validate(options: ValidateOptions, ctx: Context): Promise<number> {
   const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: parseVarFlags(options.var ?? []) });
   const checks = plan.stages.reduce((sum, stage) => sum + stage.checks.length, 0);
-  const soak = plan.stages.reduce((sum, stage) => sum + stage.soakMs, 0);
+  // A fleet stage soaks batch after batch and bakes between them: its least time (fleet/describe.ts), not one soak.
+  const soak = plan.stages.reduce((sum, stage) => sum + (stage.fleet ? fleetBestCaseMs(stage.fleet, stage.soakMs) : stage.soakMs), 0);
+  const baked = plan.stages.some((s) => s.fleet !== null);
   const c = ctx.term.color;
   ctx.term.out.write(
     `${c.green('✓')} ${escapeControl(
       `${displayPath(ctx.cwd, plan.path)}: plan "${plan.name}" is valid: ` +
         `${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} (${plan.stages.map((s) => s.name).join(' → ')}), ` +
         targets(plan) +
-        `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak, ` +
+        `${checks} health check${checks === 1 ? '' : 's'}, ${formatDuration(soak)} of soak${baked ? ' and bake at least' : ''}, ` +
         stops(plan)
           .map((part) => `${part}, `)
           .join('') +

@@ -47,7 +47,7 @@ describe('rollout validate with targets', () => {
     const result = await runCli(['validate'], { cwd: dir });
     expect(result.exitCode, describeResult(result)).toBe(0);
     // one-box: 1 batch; everyone: 24 targets in [1, 6, 6, 6, 5] (25% of 24 rounded up is 6, the last takes the rest).
-    expect(result.stdout).toContain('2 stages (one-box → everyone), 25 targets in 6 batches over 2 stages, 2 health checks');
+    expect(result.stdout).toContain('2 stages (one-box → everyone), 25 targets in 6 batches over 2 stages, 2 health checks, 32m of soak and bake at least');
     expect(await exists(`${dir}/deployed`)).toBe(false);
   });
 
