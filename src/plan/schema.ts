@@ -24,7 +24,9 @@ function checkSchemaOf(type: string, shape: z.ZodObject<z.ZodRawShape>) {
 const kindSchemas = Object.entries(CHECK_KINDS).map(([type, kind]) => checkSchemaOf(type, kind.schema));
 export const checkSchema = z
   .union(kindSchemas as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]])
-  .describe(`A check: type ${Object.keys(CHECK_KINDS).join(', ')}; see docs/checks.md.`) as z.ZodType<RawCheck>;
+  .describe(`A check: type ${Object.keys(CHECK_KINDS).join(', ')}; see docs/checks.md.`)
+  // One definition in schema.json, referred to wherever a check may stand (`health:`, `checks:`, a stage's `checks:`).
+  .meta({ id: 'check' }) as z.ZodType<RawCheck>;
 
 export type RawCheck = { type?: string; name?: string } & z.infer<z.ZodObject<typeof commonCheckShape>> & Record<string, unknown>;
 
