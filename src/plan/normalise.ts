@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { isRemoteLocation, unsupportedLocation } from '../state/registry.js';
 import { compileWindows, type Windows } from '../windows/evaluate.js';
 import { parseDuration } from './duration.js';
+import { targetPlaceholdersInCommands } from './fleet/commands.js';
 import { fleetKeysWithoutTargets, normaliseFleet } from './fleet/normalise-fleet.js';
 import { selectTargets } from './fleet/select.js';
 import { normaliseTargets } from './fleet/targets.js';
@@ -60,6 +61,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
 
   const targets = normaliseTargets(raw.targets, problem);
   const selected = selectTargets(targets, raw.stages, problem);
+  targetPlaceholdersInCommands(raw, problem);
   const onFailure = raw.onFailure ?? 'rollback';
   const stages: Stage[] = raw.stages.map((stage, index) => {
     const timeoutMs = ms(stage.timeout ?? defaults.timeout, DEFAULTS.timeoutMs);

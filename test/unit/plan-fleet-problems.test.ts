@@ -146,6 +146,20 @@ describe('fleet plan problems', () => {
     ]);
   });
 
+  it('refuses ${target.…} in commands, naming the environment variable to use', async () => {
+    expect(
+      await problems([
+        ...TARGETS,
+        'rollback: ./undo.sh ${target.name}',
+        'stages:',
+        ...stage('a', 'targets: "*"', 'rollback: ./undo.sh "$ROLLOUT_TARGET_HOST"', 'verify: { run: "./v.sh ${ target.data-center }" }'),
+      ]),
+    ).toEqual([
+      '5:11 rollback: ${target.name} is never filled into a command (a target\'s values reach commands only as environment variables): write "$ROLLOUT_TARGET"',
+      '11:20 stages.0.verify.run: ${ target.data-center } is never filled into a command (a target\'s values reach commands only as environment variables): write "$ROLLOUT_TARGET_DATA_CENTER"',
+    ]);
+  });
+
   it('refuses bad target names, an attribute called name, and two attributes with one environment name', async () => {
     expect(await problems(['targets:', '  -bad: {}', '  ok: { name: x, data-center: a, data_center: b }', 'stages:', ...stage('a', 'targets: [ok]')])).toEqual([
       '2:9 targets.-bad: is not a valid name: it must be letters, digits, _ . or -, starting with a letter or digit',
