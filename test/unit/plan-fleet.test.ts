@@ -3,7 +3,7 @@ import type { CommandCheckSpec } from '../../src/checks/command/index.js';
 import type { HttpSpec } from '../../src/checks/http/schema.js';
 import { amountOf } from '../../src/plan/fleet/amount.js';
 import { computeBatches } from '../../src/plan/fleet/batches.js';
-import { describeBudget, fleetBestCaseMs, ordinal, showBatch } from '../../src/plan/fleet/describe.js';
+import { describeBake, describeBudget, fleetBestCaseMs, ordinal, showBatch } from '../../src/plan/fleet/describe.js';
 import { loadPlan } from '../../src/plan/load.js';
 import { planTimeline } from '../../src/plan/timeline.js';
 import type { Amount, Fleet } from '../../src/plan/types.js';
@@ -105,6 +105,16 @@ describe('a fleet stage in words (rollout plan)', () => {
     // Batches of 1, 4, 4, 1 at 2 at once: 1 + 2 + 2 + 1 rounds of a 10m soak, then 5m + 3 × 1m of bake.
     expect(fleetBestCaseMs(fleet(10, [{ count: 1 }, { count: 4 }], {}, 2), 600_000)).toBe(60 * 60_000 + 8 * 60_000);
     expect(fleetBestCaseMs(fleet(0, [], {}), 600_000)).toBe(0);
+  });
+
+  it('says when the bakes come', () => {
+    const bakes = (bakeMs: number, firstBakeMs: number) => describeBake({ ...fleet(2, [], {}), bakeMs, firstBakeMs });
+    expect([bakes(0, 0), bakes(60_000, 60_000), bakes(60_000, 300_000), bakes(0, 300_000)]).toEqual([
+      'none',
+      '1m after each batch',
+      '1m after each batch (5m after the first)',
+      '5m after the first batch only',
+    ]);
   });
 
   it('elides a long batch, keeping the last name and the count', () => {

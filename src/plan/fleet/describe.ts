@@ -74,6 +74,7 @@ export function describeBudget(fleet: Fleet): BudgetWords {
 /** `2m after each batch (10m after the first)`, or `none`. */
 export function describeBake(fleet: Fleet): string {
   if (fleet.bakeMs === 0 && fleet.firstBakeMs === 0) return 'none';
+  if (fleet.bakeMs === 0) return `${formatDuration(fleet.firstBakeMs)} after the first batch only`;
   const after = `${formatDuration(fleet.bakeMs)} after each batch`;
   return fleet.firstBakeMs === fleet.bakeMs ? after : `${after} (${formatDuration(fleet.firstBakeMs)} after the first)`;
 }
