@@ -96,12 +96,15 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
     `  shortest time to full rollout: ${d(timeline.shortestMs)} of soak${baked ? ' and bake' : ''}, plus the deploy commands' own time`,
   );
   for (const t of timeline.stages) {
+    const fleet = p.stages.find((s) => s.name === t.stage)?.fleet ?? null;
     if (t.detectMs === null) {
-      lines.push(`  ${t.stage}: ${t.checks.length === 0 ? 'no health checks' : 'only dryRun checks'}; only a failing deploy fails it`);
+      const fails = fleet ? `only a failing deploy${fleet.verify ? ' or verify' : ''} fails a target` : 'only a failing deploy fails it';
+      lines.push(`  ${t.stage}: ${t.checks.length === 0 ? 'no health checks' : 'only dryRun checks'}; ${fails}`);
       continue;
     }
     const warning = t.soakShorterThanDetect ? c.yellow(` (longer than its ${d(t.soakMs)} soak: a failure that starts late may go unnoticed)`) : '';
-    lines.push(`  ${t.stage}: a failure is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
+    const onTarget = fleet ? ' on a target' : '';
+    lines.push(`  ${t.stage}: a failure${onTarget} is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
     for (const check of t.checks) {
       const detect = check.detectMs === null ? 'dryRun, never decides' : `within ${d(check.detectMs)}`;
       const points = check.points ? `, ${check.points.points} points per side` : '';

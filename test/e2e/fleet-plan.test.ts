@@ -114,6 +114,7 @@ describe('rollout plan with targets', () => {
     // Batches of 1, 6, 6, 6, 5 at 4 at once: 1 + 2 + 2 + 2 + 2 rounds of the 1m soak, then 5m + 4 × 2m of bake.
     expect(out).toContain('   at best:  22m: per batch, ceil(targets / 4) × soak 1m, then the bake; commands taken as instant');
     expect(out).toContain('shortest time to full rollout: 32m of soak and bake');
+    expect(out).toMatch(/everyone: a failure on a target is detected within 17s at worst/);
   });
 
   it('elides batches past 8 names and past 10 batches', async () => {
@@ -127,6 +128,7 @@ describe('rollout plan with targets', () => {
     expect(result.stdout).toContain('   batch 1:  h1, h2, h3, h4, h5, h6, h7, …, h12 (12)\n');
     expect(result.stdout).toContain('   targets:  28 in 14 batches');
     expect(result.stdout).toContain('   batch 8:  h27, h28\n   … 5 more batches …\n   batch 14: h39, h40\n');
+    expect(result.stdout).toContain('  many: no health checks; only a failing deploy fails a target');
   });
 
   it('plan --json gives each fleet stage with every default applied and the budget resolved', async () => {
