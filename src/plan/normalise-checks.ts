@@ -25,8 +25,8 @@ interface Inputs {
 export type TargetScope = { target: Target } | 'unexpanded' | null;
 
 /**
- * The checks one stage runs, in order: `defaults.checks`, the stage's `checks:`, then its inline
- * `health:`. Named checks are normalised once per use, so `${stage.name}` and `${args.X}` take
+ * The checks one stage runs, in order: `defaults.checks`, the stage's `checks:` (named, or written
+ * in place), then its inline `health:`. Named checks are normalised once per use, so `${stage.name}` and `${args.X}` take
  * that stage's values. Names are made unique within the stage (state and output key on them).
  */
 export function stageChecks(stage: RawStage, index: number, inputs: Inputs, target: TargetScope = null): Check[] {
@@ -35,7 +35,7 @@ export function stageChecks(stage: RawStage, index: number, inputs: Inputs, targ
     ...(stage.checks ?? []).map((ref, i) => ({ ref, path: ['stages', index, 'checks', i] })),
   ];
   const where = { name: stage.name, index };
-  const checks = namedChecks(refs, where, inputs, target);
+  const checks = listedChecks(refs, where, inputs, target);
   (stage.health ?? []).forEach((raw, i) => {
     checks.push(normaliseCheck(raw, { source: ['stages', index, 'health', i], argsPath: null, defaultName: null, stage: where, args: null, target }, inputs));
   });
@@ -45,10 +45,11 @@ export function stageChecks(stage: RawStage, index: number, inputs: Inputs, targ
 /** A fleet stage's `fleetChecks:`: named checks measured once for the whole stage, so about no one target. */
 export function fleetChecks(stage: RawStage, index: number, inputs: Inputs): Check[] {
   const refs = (stage.fleetChecks ?? []).map((ref, i) => ({ ref, path: ['stages', index, 'fleetChecks', i] }));
-  return uniqueNames(namedChecks(refs, { name: stage.name, index }, inputs, null));
+  return uniqueNames(listedChecks(refs, { name: stage.name, index }, inputs, null));
 }
 
-function namedChecks(
+/** The checks of a `checks:` list: named ones (by name or `{use, with}`), and any written in place. */
+function listedChecks(
   refs: { ref: RawStageCheck; path: (string | number)[] }[],
   where: { name: string; index: number },
   inputs: Inputs,
