@@ -50,7 +50,7 @@ export interface MeasurementPresentation {
 
 /** A `${scope.name}` placeholder, e.g. `${vars.version}` is { scope: 'vars', name: 'version' }. */
 export interface PlaceholderRef {
-  scope: 'vars' | 'env' | 'stage' | 'args';
+  scope: 'vars' | 'env' | 'stage' | 'args' | 'target';
   name: string;
 }
 

@@ -9,6 +9,7 @@ import { planTimeline, type Timeline } from '../plan/timeline.js';
 import type { Approval, Check, Plan } from '../plan/types.js';
 import { parseVarFlags } from '../plan/vars.js';
 import { describeWindows, type WindowsSummary } from '../windows/describe.js';
+import { fleetDocument, renderFleet } from './plan-fleet.js';
 
 export interface PlanOptions {
   config?: string;
@@ -53,7 +54,18 @@ export function planDocument(p: Plan, timeline: Timeline) {
       pauseMs: s.pauseMs,
       /** The gate after this stage (on the last stage: the sign-off before the run counts as succeeded), or null. */
       approval: s.approval,
+      /** A stage with targets: its batches, budget and each target's checks (absent: the stage is one unit). */
+      ...(s.fleet ? { fleet: fleetDocument(s.fleet, s.soakMs, checkDocument) } : {}),
     })),
+    // Attributes whose names look secret are shown as vars are: `***`.
+    ...(p.targets.length > 0
+      ? {
+          targets: p.targets.map((t) => ({
+            name: t.name,
+            attributes: Object.fromEntries(Object.entries(t.attributes).map(([k, v]) => [k, redactValue(k, v)])),
+          })),
+        }
+      : {}),
     notify: (p.notify ?? []).map((h) => ({ url: h.displayUrl, events: h.events, timeoutMs: h.timeoutMs, headers: redactHeaders(h.headers) })),
     timeline,
   };
@@ -72,18 +84,27 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
     lines.push('', `${stage.index + 1}. ${c.bold.cyan(stage.name)}  soak ${d(stage.soakMs)}, command timeout ${d(stage.timeoutMs)}`);
     lines.push(`   deploy:   ${stage.deploy}`);
     lines.push(`   rollback: ${p.rollback !== null ? "(the plan's rollback)" : (stage.rollback ?? c.dim('none'))}`);
-    for (const check of stage.checks) lines.push(`   check ${describeCheck(check)}`);
+    if (stage.fleet) lines.push(...renderFleet({ ...stage, fleet: stage.fleet }, c, describeCheck));
+    else for (const check of stage.checks) lines.push(`   check ${describeCheck(check)}`);
     if (stage.pauseMs > 0) lines.push(`   pause:    ${d(stage.pauseMs)} before the next stage`);
     if (stage.approval) lines.push(`   approval: ${describeApproval(stage.approval, p.stages[stage.index + 1]?.name ?? null)}`);
   }
-  lines.push('', c.bold('Timeline'), `  shortest time to full rollout: ${d(timeline.shortestMs)} of soak, plus the deploy commands' own time`);
+  const baked = p.stages.some((s) => s.fleet !== null && (s.fleet.bakeMs > 0 || s.fleet.firstBakeMs > 0));
+  lines.push(
+    '',
+    c.bold('Timeline'),
+    `  shortest time to full rollout: ${d(timeline.shortestMs)} of soak${baked ? ' and bake' : ''}, plus the deploy commands' own time`,
+  );
   for (const t of timeline.stages) {
+    const fleet = p.stages.find((s) => s.name === t.stage)?.fleet ?? null;
     if (t.detectMs === null) {
-      lines.push(`  ${t.stage}: ${t.checks.length === 0 ? 'no health checks' : 'only dryRun checks'}; only a failing deploy fails it`);
+      const fails = fleet ? `only a failing deploy${fleet.verify ? ' or verify' : ''} fails a target` : 'only a failing deploy fails it';
+      lines.push(`  ${t.stage}: ${t.checks.length === 0 ? 'no health checks' : 'only dryRun checks'}; ${fails}`);
       continue;
     }
-    const warning = t.soakShorterThanDetect ? c.yellow(` (longer than its ${d(t.shortestMs)} soak: a failure that starts late may go unnoticed)`) : '';
-    lines.push(`  ${t.stage}: a failure is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
+    const warning = t.soakShorterThanDetect ? c.yellow(` (longer than its ${d(t.soakMs)} soak: a failure that starts late may go unnoticed)`) : '';
+    const onTarget = fleet ? ' on a target' : '';
+    lines.push(`  ${t.stage}: a failure${onTarget} is detected within ${d(t.detectMs)} at worst (${t.slowestCheck})${warning}`);
     for (const check of t.checks) {
       const detect = check.detectMs === null ? 'dryRun, never decides' : `within ${d(check.detectMs)}`;
       const points = check.points ? `, ${check.points.points} points per side` : '';

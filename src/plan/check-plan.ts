@@ -61,11 +61,36 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   // The kinds' load-time step (CA files, proxies) on every check normalisation found nothing wrong with.
   const troubled = normalised.problems.map((p) => dotted(p.path));
   const sound = (check: Check) => !troubled.some((t) => t === dotted(check.source) || t.startsWith(`${dotted(check.source)}.`));
-  const stages = normalised.plan.stages.map((stage) => ({ ...stage, checks: stage.checks.filter(sound) }));
-  const prepared = prepareChecks({ ...normalised.plan, stages }, input.env);
-  if (!prepared.ok) problems.push(...locate(prepared.problems));
-  if (problems.length > 0 || !prepared.ok) return { ok: false, problems: uniqueProblems(problems) };
+  const prepared = prepareFleetChecks(normalised.plan, sound, input.env);
+  problems.push(...locate(prepared.problems));
+  if (problems.length > 0 || prepared.plan === null) return { ok: false, problems: uniqueProblems(problems) };
   return { ok: true, plan: prepared.plan };
+}
+
+/**
+ * `prepareChecks` over every check that is measured: a stage's own, or on a fleet stage each
+ * target's and the fleet checks (its own list keeps `${target.…}` as written and is never measured).
+ * Each is prepared as a stage of its own, then put back where it came from.
+ */
+function prepareFleetChecks(
+  plan: Plan,
+  sound: (check: Check) => boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): { plan: Plan | null; problems: { path: (string | number)[]; message: string }[] } {
+  const lists = plan.stages.flatMap((stage) => (stage.fleet === null ? [stage.checks] : [...Object.values(stage.fleet.targetChecks), stage.fleet.fleetChecks]));
+  const [first] = plan.stages;
+  if (first === undefined) return { plan, problems: [] };
+  const prepared = prepareChecks({ ...plan, stages: lists.map((checks) => ({ ...first, checks: checks.filter(sound) })) }, env);
+  if (!prepared.ok) return { plan: null, problems: prepared.problems };
+  const done = prepared.plan.stages.map((stage) => stage.checks);
+  let next = 0;
+  const take = () => done[next++] ?? [];
+  const stages = plan.stages.map((stage) => {
+    if (stage.fleet === null) return { ...stage, checks: take() };
+    const targetChecks = Object.fromEntries(Object.keys(stage.fleet.targetChecks).map((name) => [name, take()]));
+    return { ...stage, fleet: { ...stage.fleet, targetChecks, fleetChecks: take() } };
+  });
+  return { plan: { ...plan, stages }, problems: [] };
 }
 
 /**
@@ -75,6 +100,9 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
 const placeholderFor: Placeholder = (path) => {
   if (path.length === 2 && path[0] === 'vars') return '';
   if (path.length === 2 && path[0] === 'checks') return { type: 'command', run: 'true' };
+  // A target whose attributes are broken is still a target stages may select, and its other attributes stay.
+  if (path.length === 2 && path[0] === 'targets') return {};
+  if (path.length === 3 && path[0] === 'targets') return '';
   if (path.at(-2) === 'with') return '';
   return undefined;
 };
@@ -103,6 +131,7 @@ function pauseOnLastStage(source: PlanSource): PlanProblem[] {
 
 /** Does any check, inline or named, have a `pass:` or `fail:` condition? */
 function hasConditions(raw: RawPlan): boolean {
-  const checks = [...Object.values(raw.checks ?? {}), ...raw.stages.flatMap((stage) => stage.health ?? [])];
+  const inPlace = raw.stages.flatMap((stage) => (stage.checks ?? []).flatMap((entry) => (typeof entry === 'object' && !('use' in entry) ? [entry] : [])));
+  const checks = [...Object.values(raw.checks ?? {}), ...raw.stages.flatMap((stage) => stage.health ?? []), ...inPlace];
   return checks.some((check) => check.pass !== undefined || check.fail !== undefined);
 }

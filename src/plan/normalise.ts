@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { isRemoteLocation, unsupportedLocation } from '../state/registry.js';
 import { compileWindows, type Windows } from '../windows/evaluate.js';
 import { parseDuration } from './duration.js';
+import { targetPlaceholdersInCommands } from './fleet/commands.js';
+import { fleetKeysWithoutTargets, normaliseFleet } from './fleet/normalise-fleet.js';
+import { selectTargets } from './fleet/select.js';
+import { normaliseTargets } from './fleet/targets.js';
 import { compileNamedChecks, type Problem, stageChecks } from './normalise-checks.js';
 import { normaliseNotify } from './normalise-notify.js';
 import type { RawPlan, RawStage } from './schema.js';
@@ -55,9 +59,19 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     envNames.set(envName, name);
   }
 
+  const targets = normaliseTargets(raw.targets, problem);
+  const selected = selectTargets(targets, raw.stages, problem);
+  targetPlaceholdersInCommands(raw, problem);
+  const onFailure = raw.onFailure ?? 'rollback';
   const stages: Stage[] = raw.stages.map((stage, index) => {
     const timeoutMs = ms(stage.timeout ?? defaults.timeout, DEFAULTS.timeoutMs);
-    const checks = stageChecks(stage, index, { raw, dir: input.dir, vars: input.vars, env: input.env, problem });
+    const inputs = { raw, dir: input.dir, vars: input.vars, env: input.env, problem };
+    fleetKeysWithoutTargets(stage, index, problem);
+    // A fleet stage's checks run per target; its own list keeps `${target.…}` as written.
+    const { checks, fleet } =
+      stage.targets === undefined
+        ? { checks: stageChecks(stage, index, inputs), fleet: null }
+        : normaliseFleet(stage, index, selected.get(index) ?? [], timeoutMs, { ...inputs, onFailure });
     return {
       name: stage.name,
       index,
@@ -68,7 +82,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       checks,
       pauseMs: ms(stage.pause, 0),
       approval: approvalOf(stage.approval, ms),
-      fleet: null,
+      fleet,
     };
   });
 
@@ -92,12 +106,12 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       dir: input.dir,
       sha256: input.sha256,
       vars: input.vars,
-      onFailure: raw.onFailure ?? 'rollback',
+      onFailure,
       onInterrupt: raw.onInterrupt ?? 'stop',
       onInconclusive: raw.onInconclusive ?? 'fail',
       killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
       rollback: raw.rollback ?? null,
-      targets: [],
+      targets,
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       // The backend registry alone knows which locations are stores and which are file paths.
       statePath: isRemoteLocation(state) ? state : resolve(input.dir, state),

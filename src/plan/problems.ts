@@ -144,8 +144,11 @@ export const planErrorMap: core.$ZodErrorMap = (issue) => {
       return issue.inclusive ? `must be at most ${issue.maximum}` : `must be less than ${issue.maximum}`;
     case 'invalid_format':
       return 'has the wrong format';
-    case 'invalid_key':
-      return 'has a key that is not allowed here';
+    case 'invalid_key': {
+      // A name under `targets:`, `checks:` or `vars:` the key's own rule refuses: say that rule.
+      const rule = issue.issues.find((inner) => typeof inner.message === 'string')?.message;
+      return rule ? `is not a valid name: it ${rule}` : 'has a key that is not allowed here';
+    }
     case 'not_multiple_of':
       return `must be a multiple of ${issue.divisor}`;
     default:

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CHECK_KINDS } from '../checks/registry.js';
 import { commonCheckShape, timingShape } from '../checks/settings.js';
 import { windowsSchema } from '../windows/schema.js';
+import { fleetStageShape, targetsSchema } from './fleet/schema.js';
 import { command, duration, durationAboveZero } from './schema-parts.js';
 
 const commandTimeout = durationAboveZero('it limits each deploy and rollback command (leave it out for the 10m default)');
@@ -23,25 +24,30 @@ function checkSchemaOf(type: string, shape: z.ZodObject<z.ZodRawShape>) {
 const kindSchemas = Object.entries(CHECK_KINDS).map(([type, kind]) => checkSchemaOf(type, kind.schema));
 export const checkSchema = z
   .union(kindSchemas as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]])
-  .describe(`A check: type ${Object.keys(CHECK_KINDS).join(', ')}; see docs/checks.md.`) as z.ZodType<RawCheck>;
+  .describe(`A check: type ${Object.keys(CHECK_KINDS).join(', ')}; see docs/checks.md.`)
+  // One definition in schema.json, referred to wherever a check may stand (`health:`, `checks:`, a stage's `checks:`).
+  .meta({ id: 'check' }) as z.ZodType<RawCheck>;
 
 export type RawCheck = { type?: string; name?: string } & z.infer<z.ZodObject<typeof commonCheckShape>> & Record<string, unknown>;
 
 const checkName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { message: 'must be letters, digits, _ . or -, starting with a letter or digit' });
 const argName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a letter or _ followed by letters, digits or _' });
 
-export const checkRefSchema = z
-  .union([
-    z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
-    z.strictObject({
-      use: z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
-      with: z
-        .record(argName, z.union([z.string(), z.number(), z.boolean()]))
-        .optional()
-        .describe('Arguments for this stage, used in the check as ${args.NAME}.'),
-    }),
-  ])
-  .describe('A named check, by name or as { use: NAME, with: { ARG: VALUE } }.');
+const checkByName = z.string().min(1).describe('Name of a check under the top-level `checks:`.');
+const checkUse = z.strictObject({
+  use: z.string().min(1).describe('Name of a check under the top-level `checks:`.'),
+  with: z
+    .record(argName, z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .describe('Arguments for this stage, used in the check as ${args.NAME}.'),
+});
+
+export const checkRefSchema = z.union([checkByName, checkUse]).describe('A named check, by name or as { use: NAME, with: { ARG: VALUE } }.');
+
+/** A stage's `checks:` entry: a named check, or one written in place (as under `health:`). Flat, so a wrong entry is described as the kind it looks like. */
+const stageCheckEntry = z
+  .union([checkByName, checkUse, checkSchema])
+  .describe('A named check (NAME, or { use: NAME, with: { ARG: VALUE } }), or a check written in place, e.g. { url: … }.');
 
 const checkRefs = z.array(checkRefSchema);
 
@@ -56,7 +62,10 @@ export const stageSchema = z
     rollback: command.optional().describe('Shell command that undoes this stage.'),
     soak: duration.optional().describe('How long to watch the stage after its deploy succeeds.'),
     timeout: commandTimeout.optional().describe('Limit for this stage’s deploy or rollback command.'),
-    checks: checkRefs.optional().describe('Named checks (from the top-level `checks:`) run during the soak, after `defaults.checks`.'),
+    checks: z
+      .array(stageCheckEntry)
+      .optional()
+      .describe('Checks run during the soak, after `defaults.checks`: named ones (from the top-level `checks:`) or written in place.'),
     health: z.array(checkSchema).optional().describe('Inline checks run during the soak.'),
     pause: duration.optional().describe('Wait this long after the stage passed before the next stage starts (interruptible).'),
     approval: z
@@ -72,6 +81,7 @@ export const stageSchema = z
       ])
       .optional()
       .describe('Stop after this stage passed and wait for `rollout promote` or `rollout abort` (a person decides).'),
+    ...fleetStageShape(checkRefs),
   })
   .describe('One step of the rollout.');
 
@@ -136,6 +146,7 @@ export const planSchema = z
     state: z.string().min(1).optional().describe('State file path, relative to the plan file, or postgres://… for shared state. Default .rollout/state.json.'),
     key: z.string().min(1).optional().describe("The record's key in a shared state store. Default: the plan's name."),
     windows: windowsSchema.optional(),
+    targets: targetsSchema.optional(),
     stages: z.array(stageSchema).min(1, { message: 'a plan needs at least one stage' }).describe('Stages, in order.'),
     notify: z.array(webhookSchema).optional().describe('Webhooks told about the run; a failing webhook never affects the rollout.'),
   })
@@ -157,4 +168,5 @@ export const planSchema = z
 export type RawPlan = z.infer<typeof planSchema>;
 export type RawStage = z.infer<typeof stageSchema>;
 export type RawCheckRef = z.infer<typeof checkRefSchema>;
+export type RawStageCheck = RawCheckRef | RawCheck;
 export type RawWebhook = z.infer<typeof webhookSchema>;

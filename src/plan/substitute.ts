@@ -1,13 +1,17 @@
 import type { PlaceholderRef } from '../checks/kind.js';
+import { closest } from './suggest.js';
+import type { Target } from './types.js';
 
-/** `${vars.X}`, `${env.X}`, `${stage.name}`, `${args.X}` (white space inside the braces allowed). */
-const PLACEHOLDER = /\$\{\s*(vars|env|stage|args)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/g;
+/** `${vars.X}`, `${env.X}`, `${stage.name}`, `${args.X}`, `${target.X}` (white space inside the braces allowed). */
+const PLACEHOLDER = /\$\{\s*(vars|env|stage|args|target)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/g;
 
 export interface Scopes {
   vars: Readonly<Record<string, string>>;
   env: Readonly<Record<string, string | undefined>>;
   stage?: { name: string; index: number } | null;
   args?: Readonly<Record<string, string>> | null;
+  /** The target a fleet stage's check is filled in for (`${target.name}`, `${target.ATTR}`); absent or null elsewhere. */
+  target?: Target | null;
 }
 
 /**
@@ -49,5 +53,16 @@ function lookup(scopes: Scopes, scope: PlaceholderRef['scope'], name: string): s
     case 'args':
       if (scopes.args && Object.hasOwn(scopes.args, name)) return scopes.args[name] as string;
       return { missing: `${whole}: no argument "${name}" is given; list the check as {use: …, with: {${name}: …}} in the stage` };
+    case 'target': {
+      const target = scopes.target;
+      if (!target)
+        return {
+          missing: `${whole}: only the checks of a stage with \`targets:\` are measured per target (not fleetChecks, notify or a stage without targets)`,
+        };
+      if (name === 'name') return target.name;
+      if (Object.hasOwn(target.attributes, name)) return target.attributes[name] as string;
+      const hint = closest(name, Object.keys(target.attributes));
+      return { missing: `${whole}: target "${target.name}" has no attribute "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}` };
+    }
   }
 }

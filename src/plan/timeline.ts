@@ -1,10 +1,16 @@
+import { fleetBestCaseMs } from './fleet/describe.js';
 import { type CheckSampling, checkSampling } from './sampling.js';
 import type { Check, Plan, Stage } from './types.js';
 
 export interface StageTimeline {
   stage: string;
-  /** Shortest time the stage can take: its soak (deploy time not counted: it is unknown). */
+  /**
+   * Shortest time the stage can take: its soak (deploy time not counted: it is unknown); for a
+   * fleet stage, its batches' soaks in rounds of maxParallel plus its bakes (fleet/describe.ts).
+   */
   shortestMs: number;
+  /** How long each check watches (each target's, on a fleet stage). */
+  soakMs: number;
   /** Worst case from a check going bad to the stage failing; null without deciding checks. */
   detectMs: number | null;
   /** The check with that worst case. */
@@ -22,7 +28,7 @@ export interface StageTimeline {
 }
 
 export interface Timeline {
-  /** Sum of the soaks: the shortest time to full rollout, on top of the deploy commands' own time. */
+  /** Sum of the soaks (and bakes): the shortest time to full rollout, on top of the deploy commands' own time. */
   shortestMs: number;
   stages: StageTimeline[];
 }
@@ -48,12 +54,13 @@ export function stageTimeline(stage: Stage, shared: ReadonlySet<string> = new Se
     if (ms !== null && (worst === null || ms > worst.ms)) worst = { name: check.name, ms };
     return { name: check.name, detectMs: ms, dryRun: check.dryRun, ...checkSampling(check, stage.soakMs) };
   });
-  const deciding = stage.checks.filter((c) => !c.dryRun);
+  const deciding = measuredChecks(stage).filter((c) => !c.dryRun);
   const onlyShared = deciding.length > 0 && deciding.every((c) => c.entryPoint !== null && shared.has(c.entryPoint));
   const found = worst as { name: string; ms: number } | null;
   return {
     stage: stage.name,
-    shortestMs: stage.soakMs,
+    shortestMs: stage.fleet === null ? stage.soakMs : fleetBestCaseMs(stage.fleet, stage.soakMs),
+    soakMs: stage.soakMs,
     detectMs: found?.ms ?? null,
     slowestCheck: found?.name ?? null,
     soakShorterThanDetect: found !== null && stage.soakMs < found.ms,
@@ -70,7 +77,19 @@ export function planTimeline(plan: Plan): Timeline {
 /** Entry points that every stage of a multi-stage plan watches. */
 function sharedEntryPoints(plan: Plan): Set<string> {
   if (plan.stages.length < 2) return new Set();
-  const perStage = plan.stages.map((s) => new Set(s.checks.filter((c) => !c.dryRun).map((c) => c.entryPoint)));
+  const perStage = plan.stages.map(
+    (s) =>
+      new Set(
+        measuredChecks(s)
+          .filter((c) => !c.dryRun)
+          .map((c) => c.entryPoint),
+      ),
+  );
   const [first, ...rest] = perStage;
   return new Set([...(first ?? [])].filter((e): e is string => e !== null && rest.every((set) => set.has(e))));
+}
+
+/** The checks a stage measures: on a fleet stage each target's (its own list keeps `${target.…}` unfilled). */
+function measuredChecks(stage: Stage): Check[] {
+  return stage.fleet === null ? stage.checks : Object.values(stage.fleet.targetChecks).flat();
 }

@@ -67,7 +67,11 @@ export interface Stage {
   soakMs: number;
   /** Limit for one deploy or rollback command. */
   timeoutMs: number;
-  /** Every check the stage runs: `defaults.checks`, its `checks:` list, then its inline `health:`. */
+  /**
+   * Every check the stage runs: `defaults.checks`, its `checks:` list, then its inline `health:`. On a fleet
+   * stage this is the list as written (`${target.…}` left unfilled, not prepared): it is shown, never measured;
+   * each target's own checks are `fleet.targetChecks`.
+   */
   checks: Check[];
   /** Wait after the stage passed, before the next one (ms; 0: none). */
   pauseMs: number;

@@ -30,8 +30,31 @@ export const BASE_PLAN = {
         },
       ],
     },
+    {
+      name: 'fleet',
+      targets: '*',
+      deploy: './deploy.sh "$ROLLOUT_TARGET_HOST"',
+      batch: [1, '50%'],
+      maxParallel: 2,
+      bake: '1m',
+      firstBake: '2m',
+      failureBudget: { perBatch: 0, total: '10%', minHealthy: 1 },
+      onBudgetExceeded: 'rollback-stage',
+      onTargetFailure: 'keep',
+      verify: { run: './version-of.sh', expect: '${vars.image_tag}', timeout: '30s' },
+      checks: [{ url: 'http://${target.host}:${target.port}/healthz' }],
+      fleetChecks: [],
+    },
+    { name: 'one-box', targets: ['ap-1'], deploy: './deploy.sh', verify: './version-of.sh' },
+    { name: 'europe', targets: { match: { region: ['eu'] } }, deploy: './deploy.sh' },
     { name: 'full', deploy: './deploy.sh --weight 100' },
   ],
+  targets: {
+    'eu-1': { host: 'eu-1.internal', region: 'eu', port: 8080 },
+    'us-1': { host: 'us-1.internal', region: 'us', port: 8080 },
+    'us-2': { host: 'us-2.internal', region: 'us', port: 8080 },
+    'ap-1': null,
+  },
 };
 
 const nastyString = fc.oneof(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type CompareSettings, compareRulesShape, normaliseCompare } from '../../compare/index.js';
+import { targetEnvName } from '../../plan/fleet/targets.js';
 import { command } from '../../plan/schema-parts.js';
 import { varEnvName } from '../../plan/vars.js';
 import type { CheckKind, PlaceholderRef } from '../kind.js';
@@ -36,8 +37,12 @@ export const commandKind: CheckKind<RawCommand, CommandCheckSpec> = {
   type: 'command',
   schema: commandShape,
   normalise(raw, ctx) {
-    const run = ctx.substitute(raw.run, ['run'], (_value, ref) => `"$${envNameOf(ref)}"`);
     const env: Record<string, string> = {};
+    const run = ctx.substitute(raw.run, ['run'], (value, ref) => {
+      // A fleet stage's check is filled in per target: the target's values travel in the check's own environment.
+      if (ref.scope === 'target') env[envNameOf(ref)] = value;
+      return `"$${envNameOf(ref)}"`;
+    });
     for (const [name, value] of Object.entries(ctx.args)) env[argEnvName(name)] = value;
     const compare = raw.compare && normaliseCompare(raw.compare, null, (key, message) => ctx.problem(key, message));
     const { pass, fail } = raw as { pass?: unknown; fail?: unknown };
@@ -58,6 +63,7 @@ function envNameOf(ref: PlaceholderRef): string {
   if (ref.scope === 'vars') return varEnvName(ref.name);
   if (ref.scope === 'args') return argEnvName(ref.name);
   if (ref.scope === 'stage') return ref.name === 'index' ? 'ROLLOUT_STAGE_INDEX' : 'ROLLOUT_STAGE';
+  if (ref.scope === 'target') return ref.name === 'name' ? 'ROLLOUT_TARGET' : targetEnvName(ref.name);
   return ref.name;
 }
 

@@ -21,7 +21,7 @@ export interface QueryLanguage {
   escapes?: boolean;
 }
 
-const PLACEHOLDER = /^\$\{\s*(vars|env|stage|args)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/;
+const PLACEHOLDER = /^\$\{\s*(vars|env|stage|args|target)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/;
 
 export function fillQuery(text: string, key: (string | number)[], language: QueryLanguage, ctx: NormaliseContext): string {
   let out = '';

@@ -7,7 +7,7 @@
  */
 export type Lookup = (scope: string, name: string) => string | undefined;
 
-const PLACEHOLDER = /^\$\{\s*(vars|env|stage|args)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/;
+const PLACEHOLDER = /^\$\{\s*(vars|env|stage|args|target)\.([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/;
 const TOKEN = /^[A-Za-z0-9_:.]*$/;
 
 export function interpolatePromql(query: string, lookup: Lookup, report: (message: string) => void): string {
