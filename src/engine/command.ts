@@ -1,3 +1,4 @@
+import { targetEnv } from '../plan/fleet/targets.js';
 import type { Plan, Stage, Target } from '../plan/types.js';
 import { varEnvName } from '../plan/vars.js';
 import type { EngineDeps } from './deps.js';
@@ -60,14 +61,7 @@ export function commandEnv(plan: Plan, run: Pick<CommandRun, 'phase' | 'stage' |
   env.ROLLOUT_STAGE_INDEX = String(run.stage.index + 1);
   env.ROLLOUT_STAGE_COUNT = String(plan.stages.length);
   env.ROLLOUT_PHASE = run.phase;
-  if (run.target) Object.assign(env, targetEnv(run.target.target), { ROLLOUT_BATCH: String(run.target.batch) });
-  return env;
-}
-
-/** `ROLLOUT_TARGET` and one `ROLLOUT_TARGET_<ATTR>` per attribute (upper-cased; other than A-Z 0-9 becomes `_`). */
-export function targetEnv(target: Target): Record<string, string> {
-  const env: Record<string, string> = { ROLLOUT_TARGET: target.name };
-  for (const [name, value] of Object.entries(target.attributes)) env[`ROLLOUT_TARGET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = value;
+  if (run.target) Object.assign(env, targetEnv(run.target.target, run.target.batch));
   return env;
 }
 

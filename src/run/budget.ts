@@ -1,3 +1,4 @@
+import { amountOf, showAmount } from '../plan/fleet/amount.js';
 import type { Amount, Fleet } from '../plan/types.js';
 import type { StageState, TargetState, TargetStatus } from '../state/document.js';
 
@@ -18,12 +19,12 @@ export interface Exceeded {
 
 /** Failures tolerated: a count, or a percentage of `of` rounded down. */
 export function tolerated(amount: Amount, of: number): number {
-  return 'count' in amount ? amount.count : Math.floor((amount.percent * of) / 100 + 1e-9);
+  return amountOf(amount, of, 'down');
 }
 
 /** A floor: a count, or a percentage of `of` rounded up. */
-export function atLeast(amount: Amount, of: number): number {
-  return 'count' in amount ? amount.count : Math.ceil((amount.percent * of) / 100 - 1e-9);
+function atLeast(amount: Amount, of: number): number {
+  return amountOf(amount, of, 'up');
 }
 
 /** Statuses that keep a target out of service: left failed, or being deployed or undone. */
@@ -66,7 +67,7 @@ export function failuresExceeded(fleet: Fleet, stage: StageState): Exceeded | nu
     if (failed > allowed) {
       return {
         rule: 'perBatch',
-        reason: `failure budget exceeded: ${plural(failed, 'target')} failed in batch ${batch}, which tolerates ${allowed} (perBatch: ${amountText(perBatch)})`,
+        reason: `failure budget exceeded: ${plural(failed, 'target')} failed in batch ${batch}, which tolerates ${allowed} (perBatch: ${showAmount(perBatch)})`,
       };
     }
   }
@@ -75,7 +76,7 @@ export function failuresExceeded(fleet: Fleet, stage: StageState): Exceeded | nu
   if (failed > allowed) {
     return {
       rule: 'total',
-      reason: `failure budget exceeded: ${plural(failed, 'target')} failed, the stage tolerates ${allowed} of ${targets.length} (total: ${amountText(total)})`,
+      reason: `failure budget exceeded: ${plural(failed, 'target')} failed, the stage tolerates ${allowed} of ${targets.length} (total: ${showAmount(total)})`,
     };
   }
   return null;
@@ -92,7 +93,7 @@ export function minHealthyBefore(fleet: Fleet, stage: StageState, batch: number)
   if (left >= need) return null;
   return {
     rule: 'minHealthy',
-    reason: `minHealthy would not hold: starting batch ${batch} (${plural(size, 'target')}) would leave ${left} of ${targets.length} healthy, fewer than ${need} (minHealthy: ${amountText(floor)})`,
+    reason: `minHealthy would not hold: starting batch ${batch} (${plural(size, 'target')}) would leave ${left} of ${targets.length} healthy, fewer than ${need} (minHealthy: ${showAmount(floor)})`,
   };
 }
 
@@ -106,12 +107,8 @@ export function minHealthyAfter(fleet: Fleet, stage: StageState): Exceeded | nul
   if (healthy >= need) return null;
   return {
     rule: 'minHealthy',
-    reason: `minHealthy does not hold: ${healthy} of ${targets.length} targets healthy after batch ${stage.fleet?.batch ?? 0}, fewer than ${need} (minHealthy: ${amountText(floor)})`,
+    reason: `minHealthy does not hold: ${healthy} of ${targets.length} targets healthy after batch ${stage.fleet?.batch ?? 0}, fewer than ${need} (minHealthy: ${showAmount(floor)})`,
   };
-}
-
-export function amountText(amount: Amount): string {
-  return 'count' in amount ? String(amount.count) : `${amount.percent}%`;
 }
 
 function plural(n: number, word: string): string {

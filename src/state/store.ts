@@ -150,23 +150,25 @@ export class StateStore {
     this.dirty = false;
     if (!this.doc || this.failed) return this.queue;
     if (this.waiting) return this.waiting;
-    const write = this.queue.then(() => this.gather()).then(async () => {
-      this.waiting = null;
-      if (this.failed || !this.doc) return;
-      this.doc.serial++;
-      this.doc.rolloutctlVersion = version; // the last writer: a release older than it says who to use instead
-      const record = storedRecord(this.doc, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`));
-      this.writtenBytes = record.text.length;
-      const expected = this.expected;
-      this.expected = { lineage: record.lineage, serial: record.serial };
-      try {
-        await this.backend.write(record, expected);
-        this.lastGood = { lineage: record.lineage, serial: record.serial };
-      } catch (error) {
-        this.failed = { error };
-        this.options.onFailure?.(error);
-      }
-    });
+    const write = this.queue
+      .then(() => this.gather())
+      .then(async () => {
+        this.waiting = null;
+        if (this.failed || !this.doc) return;
+        this.doc.serial++;
+        this.doc.rolloutctlVersion = version; // the last writer: a release older than it says who to use instead
+        const record = storedRecord(this.doc, this.sanitise(`${JSON.stringify(this.doc, null, 2)}\n`));
+        this.writtenBytes = record.text.length;
+        const expected = this.expected;
+        this.expected = { lineage: record.lineage, serial: record.serial };
+        try {
+          await this.backend.write(record, expected);
+          this.lastGood = { lineage: record.lineage, serial: record.serial };
+        } catch (error) {
+          this.failed = { error };
+          this.options.onFailure?.(error);
+        }
+      });
     this.waiting = write;
     this.queue = write;
     return write;
