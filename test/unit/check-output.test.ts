@@ -96,7 +96,7 @@ describe('what people see of a measurement', () => {
 describe('rollout plan’s detection bound', () => {
   const plan = (stages: [string, ReturnType<typeof testCheck>[]][]): Plan =>
     ({
-      stages: stages.map(([name, health], index) => ({ name, index, deploy: 'true', rollback: null, soakMs: 60_000, timeoutMs: 1000, checks: health })),
+      stages: stages.map(([name, health], index) => ({ name, index, deploy: 'true', rollback: null, soakMs: 60_000, timeoutMs: 1000, checks: health, fleet: null })),
     }) as unknown as Plan;
 
   it('warns when a stage only watches an entry point every stage watches', () => {
