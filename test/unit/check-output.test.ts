@@ -133,7 +133,7 @@ describe('rollout plan’s detection bound', () => {
 
   it('counts the measurements each check gets by the end of its soak, its last instant included, and warns when minSamples cannot be reached or leaves no margin', () => {
     const soak = (soakMs: number, health: ReturnType<typeof testCheck>[]) =>
-      planTimeline({ stages: [{ name: 'canary', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, checks: health }] } as unknown as Plan)
+      planTimeline({ stages: [{ name: 'canary', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, checks: health, fleet: null }] } as unknown as Plan)
         .stages[0]?.checks;
     // 8 s soak at 1 s after a 5 s delay: at 5, 6, 7 and 8 s.
     const [margin, none, never, dry] =
