@@ -1,0 +1,157 @@
+import { PassThrough } from 'node:stream';
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import type { RolloutEvent } from '../../src/engine/events.js';
+import { PlainReporter } from '../../src/output/plain-reporter.js';
+import type { Reporter } from '../../src/output/reporter.js';
+import type { Terminal } from '../../src/output/terminal.js';
+import { applyEvent, initialState } from '../../src/run/reduce.js';
+import { unitKey, unitLabel } from '../../src/run/unit-key.js';
+import { MASK, Redactor } from '../../src/secrets/redact.js';
+import { redactEvents } from '../../src/secrets/redact-events.js';
+import type { StateDocument } from '../../src/state/document.js';
+import { FleetScript, fleetOf } from './fleet-script.js';
+
+function terminal(): Terminal & { err: PassThrough; text: () => string } {
+  const err = new PassThrough();
+  let text = '';
+  err.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  return { out: new PassThrough(), err, isTTY: false, isCI: true, color: new Chalk({ level: 0 }), text: () => text };
+}
+
+/** As a session wires them: the store folds each event first, and the reporter follows its document. */
+async function feed(reporter: Reporter, events: RolloutEvent[], follow = true): Promise<void> {
+  let doc: StateDocument | null = null;
+  if (follow) reporter.follow?.(() => doc);
+  for (const event of events) {
+    if (event.type === 'run.started') doc = initialState(event);
+    else if (doc) applyEvent(doc, event);
+    await reporter.handle(event);
+  }
+  reporter.close();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+const clock = { now: () => 0, sleep: async () => undefined };
+
+async function plainLog(events: RolloutEvent[], options: { verbose?: boolean; follow?: boolean } = {}): Promise<string> {
+  const term = terminal();
+  await feed(new PlainReporter({ term, clock, verbose: options.verbose }), events, options.follow);
+  return term.text().replace(/^\[[\d:]+\] /gm, '');
+}
+
+describe('a fleet in the plain log', () => {
+  it('500 targets: failures one by one, successes counted per batch', async () => {
+    const batches = fleetOf(500, [1, 125]);
+    const run = new FleetScript({ everyone: batches }).stageStarted('everyone');
+    run.batch('everyone', 1, 2);
+    run.batch('everyone', 2, 1, ['web-7']);
+    for (const [i] of batches.slice(2).entries()) run.batch('everyone', i + 3, 1);
+    run.stagePassed('everyone').runFinished('succeeded');
+    const log = await plainLog(run.events);
+    const lines = log.trimEnd().split('\n');
+    // The run's first and last two lines, four a batch (start, bake, its fleet checks, done), four for the
+    // failure (the failed poll, the failure, its batch's progress, its rollback): none for a target that passed.
+    expect(lines.length).toBe(1 + 5 * 4 + 4 + 2);
+    expect(lines).toContain('everyone batch 2/5 starting: 125 targets (web-2, web-3, web-4, web-5, web-6, web-7, web-8, web-9 and 117 more)');
+    // The failure on its own line, its batch's progress after it, its own rollback after that.
+    const failedAt = lines.indexOf('everyone web-7 ✗ failed: health check healthz failed 1 time in a row: HTTP 503 (expected 2xx)');
+    expect(failedAt).toBeGreaterThan(0);
+    expect(lines[failedAt + 1]).toBe('everyone batch 2/5: 5 of 125 updated, 1 failed, 119 pending');
+    expect(lines[failedAt + 2]).toBe('everyone web-7 rolled back in 800ms');
+    expect(lines).toContain('everyone batch 2/5 done: 124 of 125 updated, 1 failed (failure budget: 1 more failure tolerated)');
+    expect(lines).toContain('everyone batch 5/5 done: 124 of 124 updated (failure budget: 1 more failure tolerated)');
+    expect(lines).toContain('everyone measuring during the bake: error-rate');
+    // No routine step of a single target.
+    expect(log).not.toMatch(/web-\d+ (deploying|deployed|soaking|✓ updated|starting)/);
+  });
+
+  it("--verbose prints every target's every step", async () => {
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2']] }).stageStarted('everyone').batch('everyone', 1, 0);
+    const log = await plainLog(run.events, { verbose: true });
+    for (const target of ['eu-1', 'eu-2'])
+      for (const step of [
+        'starting (batch 1)',
+        'deploying: ./deploy.sh',
+        'deployed in 1.0s',
+        'verified: "v2"',
+        'soaking 1m on 1 check: healthz',
+        '✓ updated in',
+      ])
+        expect(log).toContain(`everyone ${target} ${step}`);
+  });
+
+  it("without a document to read, the events' own counts stand", async () => {
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2']] }).stageStarted('everyone').batch('everyone', 1, null, ['eu-2']);
+    const log = await plainLog(run.events, { follow: false });
+    expect(log).toContain('everyone batch 1/1 done: 1 updated, 1 failed\n');
+    expect(log).toContain('everyone eu-2 ✗ failed: ');
+    expect(log).not.toMatch(/eu-1 /);
+  });
+
+  it("a run's rollback of a fleet stage: failures named, the rest counted once the stage is undone", async () => {
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2', 'eu-3', 'eu-4']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    run.targetPasses('everyone', 'eu-1').targetPasses('everyone', 'eu-2').targetPasses('everyone', 'eu-3');
+    run.targetFails('everyone', 'eu-4', { how: 'deploy' });
+    run.stageFailed('everyone', 'failure budget exceeded: 1 failed, 0 tolerated', ['eu-4'], 'total');
+    run.push({ type: 'rollback.started', scope: 'stages', stages: ['everyone'] });
+    run.targetRollsBack('everyone', 'eu-3').targetRollsBack('everyone', 'eu-2', false).targetRollsBack('everyone', 'eu-1');
+    run.push({ type: 'rollback.finished', ok: false, failedStages: ['everyone'] });
+    run.runFinished('rollback_failed', { stage: 'everyone', reason: 'failure budget exceeded' });
+    const lines = (await plainLog(run.events)).trimEnd().split('\n');
+    expect(lines).toContain('everyone eu-4 deploy failed after 500ms (exit 1)');
+    expect(lines).toContain('everyone ✗ failed: failure budget exceeded: 1 failed, 0 tolerated (failed: eu-4)');
+    expect(lines).toContain('everyone eu-2 ✗ rollback failed (exit 1)');
+    expect(lines).not.toContain('everyone eu-3 rolled back in 800ms');
+    expect(lines).toContain('everyone ✗ not fully undone: 3 targets rolled back, 1 rollback failed (eu-2): a human must look');
+  });
+});
+
+describe("a target's command output", () => {
+  const SECRET = 'QWERTYUIOPAS';
+  const finished = (run: FleetScript, target: string) =>
+    run.push({ type: 'deploy.finished', stage: 'everyone', index: 0, target, exitCode: 0, signal: null, timedOut: false, durationMs: 5 });
+
+  it('is prefixed `stage | target |` and redacted as a stream of its own: another target finishing releases none of its secret', async () => {
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    run.output('everyone', 'eu-1', `token=${SECRET.slice(0, 6)}`);
+    run.output('everyone', 'eu-2', 'eu-2 says hi\n');
+    finished(run, 'eu-2');
+    run.output('everyone', 'eu-1', `${SECRET.slice(6)} done\n`);
+    finished(run, 'eu-1');
+    run.output('everyone', 'eu-2', `rolling back ${SECRET}\n`, 'rollback');
+    const term = terminal();
+    const reporter = new PlainReporter({ term, clock });
+    const shown: RolloutEvent[] = [];
+    const emit = redactEvents(new Redactor([SECRET]), (event) => {
+      shown.push(event);
+      return reporter.handle(event);
+    });
+    for (const event of run.events) await emit(event);
+    reporter.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    const output = term
+      .text()
+      .split('\n')
+      .filter((line) => line.startsWith('everyone |'));
+    expect(output).toEqual([
+      'everyone | eu-1 | token=',
+      'everyone | eu-2 | eu-2 says hi',
+      `everyone | eu-1 | ${MASK} done`,
+      `everyone | eu-2 | rolling back ${MASK}`,
+    ]);
+    expect(term.text()).not.toMatch(/QWE|UIO|PAS/);
+    // eu-1's held tail stayed held across eu-2's finish, and was released before eu-1's own.
+    const order = shown.map((e) => (e.type === 'command.output' ? `${e.target}:${Buffer.from(e.chunk)}` : `${e.type}:${'target' in e ? e.target : ''}`));
+    const masked = order.findIndex((e) => e.startsWith(`eu-1:${MASK}`));
+    expect(masked).toBeGreaterThan(order.indexOf('deploy.finished:eu-2'));
+    expect(masked).toBeLessThan(order.indexOf('deploy.finished:eu-1'));
+  });
+
+  it('a target and a stage named like `stage/target` never share a prefix or a stream', () => {
+    expect(unitKey({ stage: 'everyone', target: 'eu-1' })).not.toBe(unitKey({ stage: 'everyone/eu-1' }));
+    expect(unitLabel({ stage: 'everyone', target: 'eu-2' })).toBe('everyone | eu-2');
+  });
+});
