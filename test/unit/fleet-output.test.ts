@@ -1,10 +1,12 @@
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { Chalk } from 'chalk';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RolloutEvent } from '../../src/engine/events.js';
 import { PlainReporter } from '../../src/output/plain-reporter.js';
 import type { Reporter } from '../../src/output/reporter.js';
 import type { Terminal } from '../../src/output/terminal.js';
+import { TtyReporter } from '../../src/output/tty-reporter.js';
 import { applyEvent, initialState } from '../../src/run/reduce.js';
 import { unitKey, unitLabel } from '../../src/run/unit-key.js';
 import { MASK, Redactor } from '../../src/secrets/redact.js';
@@ -153,5 +155,66 @@ describe("a target's command output", () => {
   it('a target and a stage named like `stage/target` never share a prefix or a stream', () => {
     expect(unitKey({ stage: 'everyone', target: 'eu-1' })).not.toBe(unitKey({ stage: 'everyone/eu-1' }));
     expect(unitLabel({ stage: 'everyone', target: 'eu-2' })).toBe('everyone | eu-2');
+  });
+});
+
+describe('while a batch is deployed', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A batch of 10 half done: 4 updated, 1 failed, 2 in flight, 3 pending. */
+  function halfDone(): FleetScript {
+    const run = new FleetScript({ everyone: [fleetOf(10, [10])[0] ?? []] }).stageStarted('everyone').batchStarted('everyone', 1);
+    for (const n of [1, 2, 3, 4]) run.targetPasses('everyone', `web-${n}`);
+    return run.targetFails('everyone', 'web-5', { rollback: 'keep' }).targetStarts('everyone', 'web-6', 'deploying').targetStarts('everyone', 'web-7');
+  }
+
+  /** Feeds events one by one as a session does (the store folds first), the reporter following the document. */
+  function session(reporter: Reporter): (events: RolloutEvent[]) => Promise<void> {
+    let doc: StateDocument | null = null;
+    reporter.follow?.(() => doc);
+    return async (events) => {
+      for (const event of events) {
+        if (event.type === 'run.started') doc = initialState(event);
+        else if (doc) applyEvent(doc, event);
+        await reporter.handle(event);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+  }
+
+  it('plain: the heartbeat says how the batch is going, and stops with it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const term = terminal();
+    const reporter = new PlainReporter({ term, clock, heartbeatMs: 10_000 });
+    const feed = session(reporter);
+    const run = halfDone();
+    await feed(run.events);
+    const before = term.text();
+    vi.advanceTimersByTime(10_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(term.text().slice(before.length)).toMatch(/^\[[\d:]+\] everyone batch 1\/1: 4 of 10 updated, 1 failed, 2 in progress, 3 pending\n$/);
+    const seen = run.events.length;
+    await feed(run.batchFinished('everyone', 1, 0).events.slice(seen));
+    const after = term.text();
+    vi.advanceTimersByTime(60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(term.text()).toBe(after);
+    reporter.close();
+  });
+
+  it('terminal: a live bar with the counts and the targets in flight', async () => {
+    const term = { ...terminal(), isTTY: true, isCI: false };
+    const reporter = new TtyReporter({ term, clock });
+    await session(reporter)(halfDone().events);
+    // The spinner draws its next frame on its own timer.
+    const live = () =>
+      stripVTControlCharacters(term.text())
+        .split(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/)
+        .at(-1) ?? '';
+    await vi.waitFor(() => expect(live()).toContain('now: web-6'));
+    reporter.close();
+    expect(live()).toMatch(/^ ████████××▒▒▒▒░░░░░░ everyone batch 1\/1: 4 of 10 updated, 1 failed, 2 in progress, 3 pending · now: web-6, web-7$/);
   });
 });

@@ -2,6 +2,7 @@ import type { RolloutEvent, RunStatus, SoakCheck } from '../../src/engine/events
 import { applyEvent, initialState } from '../../src/run/reduce.js';
 import { withRef } from '../../src/run/ref.js';
 import type { StateDocument } from '../../src/state/document.js';
+import { polled, soakCheck } from '../helpers/checks.js';
 
 /**
  * A fleet run's events, written in the order the design says the engine emits them (docs FLEET.md,
@@ -95,28 +96,21 @@ export class FleetScript {
   }
 
   poll(stage: string, target: string, passes: boolean): this {
-    return this.push({
-      type: 'check.polled',
-      ...this.at(stage),
-      target,
-      check: 'healthz',
-      kind: 'http',
-      ok: passes,
-      outcome: passes ? 'pass' : 'fail',
-      status: passes ? 200 : 503,
-      latencyMs: 12,
-      error: passes ? null : { kind: 'status', message: 'HTTP 503 (expected 2xx)' },
-      value: null,
-      display: passes ? 'HTTP 200 in 12ms' : 'HTTP 503 in 12ms',
-      condition: null,
-      reason: passes ? null : 'HTTP 503 (expected 2xx)',
-      dryRun: false,
-      polls: 1,
-      failures: passes ? 0 : 1,
-      consecutiveFailures: passes ? 0 : 1,
-      counts: { pass: passes ? 1 : 0, fail: passes ? 0 : 1, inconclusive: 0, error: 0 },
-      consecutiveErrors: 0,
-    });
+    const base = { time: '', runId: this.runId, ...this.at(stage), check: 'healthz' };
+    const failed = {
+      ok: false,
+      outcome: 'fail',
+      status: 503,
+      error: { kind: 'status', message: 'HTTP 503 (expected 2xx)' },
+      value: { status: 503 },
+      display: 'HTTP 503 in 12ms',
+      reason: 'HTTP 503 (expected 2xx)',
+      failures: 1,
+      consecutiveFailures: 1,
+      counts: { pass: 0, fail: 1, inconclusive: 0, error: 0 },
+    } as const;
+    const { time: _time, runId: _runId, ...event } = polled(base, passes ? {} : failed);
+    return this.push({ ...event, target });
   }
 
   /** The bake after a batch: `batch.baking`, then the fleet checks' soak (without a target). */
@@ -190,23 +184,9 @@ function ok(durationMs: number) {
   return { exitCode: 0, signal: null, timedOut: false, durationMs };
 }
 
-export function check(name: string): SoakCheck {
-  return {
-    name,
-    description: `GET http://127.0.0.1/${name}`,
-    url: `GET http://127.0.0.1/${name}`,
-    kind: 'http',
-    intervalMs: 10_000,
-    failureThreshold: 1,
-    maxFailures: null,
-    minSamples: 1,
-    initialDelayMs: 0,
-    dryRun: false,
-    pass: null,
-    fail: null,
-    bounds: { pass: null, fail: null },
-    onNoData: 'inconclusive',
-  };
+/** A check as `soak.started` announces it: failing once decides (failureThreshold 1). */
+function check(name: string): SoakCheck {
+  return soakCheck(name, { failureThreshold: 1 });
 }
 
 /** `count` target names `prefix-1` … in batches of the given sizes (the last size repeats). */
