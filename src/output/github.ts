@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
-import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { batchBlock, CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
 import { escapeControl } from './escape-control.js';
 import { escapeData, escapeProperty, formatOutputs, stopToken } from './github-commands.js';
 import { headline, renderJobSummary } from './job-summary.js';
@@ -36,15 +36,14 @@ export class GitHubActions extends CiDecorator {
   }
 
   protected override before(event: RolloutEvent): void {
-    if (commandBlock(event)?.edge === 'end') this.endGroup();
+    if (commandBlock(event)?.edge === 'end' || batchBlock(event)?.edge === 'end') this.endGroup();
   }
 
   protected override after(event: RolloutEvent): void {
     const block = commandBlock(event);
-    if (block?.edge === 'start' && this.folds) {
-      this.mark(`::group::${escapeData(`${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`)}`);
-      this.grouped = true;
-    }
+    if (block?.edge === 'start' && this.folds) this.startGroup(`${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
+    const batch = batchBlock(event);
+    if (batch?.edge === 'start' && this.folds) this.startGroup(batch.title);
     if (event.type === 'stage.failed') this.mark(`::error title=${escapeProperty(`rollout: stage ${event.stage} failed`)}::${escapeData(event.reason)}`);
     if (event.type === 'rollback.finished' && !event.ok) {
       this.mark(
@@ -88,6 +87,12 @@ export class GitHubActions extends CiDecorator {
   private pauseCommands(): void {
     this.token = stopToken();
     this.err.write(`::stop-commands::${this.token}\n`);
+  }
+
+  private startGroup(title: string): void {
+    this.endGroup();
+    this.mark(`::group::${escapeData(title)}`);
+    this.grouped = true;
   }
 
   private endGroup(): void {

@@ -1,8 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { Chalk } from 'chalk';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { RolloutEvent } from '../../src/engine/events.js';
+import { BuildkiteGroups } from '../../src/output/buildkite.js';
+import { GitHubActions } from '../../src/output/github.js';
+import { GitLabSections } from '../../src/output/gitlab.js';
 import { PlainReporter } from '../../src/output/plain-reporter.js';
 import type { Reporter } from '../../src/output/reporter.js';
 import type { Terminal } from '../../src/output/terminal.js';
@@ -218,3 +224,58 @@ describe('while a batch is deployed', () => {
     expect(live()).toMatch(/^ ████████××▒▒▒▒░░░░░░ everyone batch 1\/1: 4 of 10 updated, 1 failed, 2 in progress, 3 pending · now: web-6, web-7$/);
   });
 });
+
+const ERASE = '\u001b[0K';
+
+describe('a fleet in CI logs', () => {
+  /** Two batches; eu-3 fails in the second and is rolled back. */
+  const run = () => {
+    const script = new FleetScript({ everyone: [['eu-1'], ['eu-2', 'eu-3']] }).stageStarted('everyone').batch('everyone', 1, 1);
+    script.batchStarted('everyone', 2).output('everyone', 'eu-2', 'eu-2 deploying\n').targetPasses('everyone', 'eu-2').targetFails('everyone', 'eu-3');
+    return script.batchBakes('everyone', 2).batchFinished('everyone', 2, 0).stagePassed('everyone').runFinished('succeeded');
+  };
+  const markers = (log: string) => log.split('\n').filter((line) => /^(::(group|endgroup|error)|---|\^\^\^)/.test(line) || line.startsWith(`${ERASE}section`));
+
+  it('GitHub: a group per batch (a target’s commands run at once with others: no group of their own), the job summary lists the targets', async () => {
+    const term = terminal();
+    const summary = path.join(scratch(), 'summary.md');
+    await feed(new GitHubActions(new PlainReporter({ term, clock }), term.err, { GITHUB_STEP_SUMMARY: summary }), run().events);
+    expect(markers(term.text())).toEqual(['::group::everyone batch 1/2: 1 target', '::endgroup::', '::group::everyone batch 2/2: 2 targets', '::endgroup::']);
+    const inside = term.text().slice(term.text().indexOf('::group::everyone batch 2/2'), term.text().lastIndexOf('::endgroup::'));
+    expect(inside).toContain('everyone | eu-2 | eu-2 deploying\n');
+    expect(inside).toContain('everyone eu-3 ✗ failed: ');
+    expect(fs.readFileSync(summary, 'utf8')).toContain(
+      '**❌ failed (1)**\n\n- eu-3: health check healthz failed 1 time in a row: HTTP 503 (expected 2xx) (rolled back)',
+    );
+  });
+
+  it('Buildkite: a group per batch, opened where a target failed; the bake is a group, a target’s soak is not', async () => {
+    const term = terminal();
+    await feed(new BuildkiteGroups(new PlainReporter({ term, clock }), term.err, { PATH: '/nonexistent' }), run().events);
+    expect(markers(term.text())).toEqual([
+      '--- everyone batch 1/2: 1 target',
+      '--- everyone bake',
+      '--- everyone batch 2/2: 2 targets',
+      '^^^ +++',
+      '--- everyone bake',
+    ]);
+  });
+
+  it('GitLab: a collapsed section per batch', async () => {
+    const term = terminal();
+    await feed(new GitLabSections(new PlainReporter({ term, clock }), term.err, path.join(scratch(), 'rollout.env')), run().events);
+    const sections = markers(term.text()).map((line) => line.replaceAll(ERASE, '').replace(/:\d+:/, ':T:').split('\r')[0]);
+    expect(sections).toEqual([
+      'section_start:T:rollout_everyone_batch_1[collapsed=true]',
+      'section_end:T:rollout_everyone_batch_1',
+      'section_start:T:rollout_everyone_batch_2[collapsed=true]',
+      'section_end:T:rollout_everyone_batch_2',
+    ]);
+  });
+});
+
+function scratch(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-fleet-'));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

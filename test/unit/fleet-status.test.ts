@@ -1,0 +1,119 @@
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { renderFleet } from '../../src/output/fleet-text.js';
+import { renderJobSummary } from '../../src/output/job-summary.js';
+import { describeNextStep } from '../../src/output/next-step-text.js';
+import { renderSummary } from '../../src/output/summary.js';
+import { describeUnfinished } from '../../src/output/unfinished.js';
+import { whereRunIs } from '../../src/run/where.js';
+import type { StageState } from '../../src/state/document.js';
+import { FleetScript, fleetOf } from './fleet-script.js';
+
+/** `rollout status`, the summary after a run and the job summaries, on documents folded from fleet runs. */
+
+const c = new Chalk({ level: 0 });
+
+/** 500 targets in batches of 1 then 10: 20 batches done (web-25 failed in batch 4), batch 21 under way. */
+function midway(): FleetScript {
+  const run = new FleetScript({ 'one-box': [['eu-1']], everyone: fleetOf(500, [1, 10]) });
+  run.stageStarted('one-box').batch('one-box', 1, 0).stagePassed('one-box').stageStarted('everyone');
+  for (let b = 1; b <= 20; b++) run.batch('everyone', b, 3, b === 4 ? ['web-25'] : []);
+  run.batchStarted('everyone', 21).targetPasses('everyone', 'web-192');
+  run.targetFails('everyone', 'web-193', { how: 'deploy', rollback: 'failed' });
+  return run.targetStarts('everyone', 'web-194').targetStarts('everyone', 'web-195', 'deploying');
+}
+
+const everyone = (run: FleetScript): StageState => run.doc().stages.find((s) => s.name === 'everyone') as StageState;
+
+describe('a fleet stage in rollout status', () => {
+  it('500 targets in about 15 lines: batches merged where alike, who needs a look named with why', () => {
+    expect(renderFleet(everyone(midway()), c)).toEqual([
+      'everyone: batch 21 of 51 under way · 191 of 500 updated, 2 failed, 2 in progress, 305 pending',
+      '  batch 1–3    all 21 updated',
+      '  batch 4      9 of 10 updated, 1 failed',
+      '  batch 5–20   all 160 updated',
+      '  batch 21     1 of 10 updated, 1 failed, 2 in progress, 6 pending',
+      '  batch 22–51  299 pending',
+      '  failed (2):',
+      '    web-25   health check healthz failed 1 time in a row: HTTP 503 (expected 2xx) (rolled back)',
+      '    web-193  deploy failed: exit 1 (its rollback failed too)',
+      '  in progress (2):',
+      '    web-194  soaking',
+      '    web-195  deploying',
+    ]);
+  });
+
+  it('comes under the stage table, for every fleet stage', () => {
+    const summary = renderSummary(midway().doc(), c);
+    expect(summary).toContain('\n\none-box: 1 batch, all done · 1 of 1 updated\n  batch 1  updated\n\neveryone: batch 21 of 51');
+    expect(summary.split('\n').length).toBeLessThan(25);
+  });
+
+  it('names at most 20 a group, then counts', () => {
+    const run = new FleetScript({ everyone: [fleetOf(30, [30])[0] ?? []] }).stageStarted('everyone').batchStarted('everyone', 1);
+    for (let n = 1; n <= 30; n++) run.targetFails('everyone', `web-${n}`, { rollback: 'keep', reason: 'HTTP 503' });
+    const lines = renderFleet(everyone(run), c);
+    expect(lines).toContain('  failed (30):');
+    expect(lines).toContain('    web-20  HTTP 503 (left as it is)');
+    expect(lines).not.toContain('    web-21  HTTP 503 (left as it is)');
+    expect(lines.at(-1)).toBe('    … and 10 more (`rollout status --json` lists every target)');
+  });
+
+  it.each([
+    ['none started', (run: FleetScript) => run, 'everyone: 51 batches, none started · 0 of 500 updated, 500 pending'],
+    ['all done', (run: FleetScript) => run.batch('everyone', 1, 0), 'everyone: 1 of 51 batches done · 1 of 500 updated, 499 pending'],
+  ])('where the stage is: %s', (_name, step, head) => {
+    const run = step(new FleetScript({ everyone: fleetOf(500, [1, 10]) }).stageStarted('everyone'));
+    expect(renderFleet(everyone(run), c)[0]).toBe(head);
+  });
+
+  it('a target named with control characters or Markdown shows as written, never obeyed', () => {
+    const run = new FleetScript({ everyone: [['eu\u001b[2J-1', 'a|`b`*']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    run.targetFails('everyone', 'eu\u001b[2J-1', { rollback: 'keep' }).targetFails('everyone', 'a|`b`*', { rollback: 'keep' });
+    expect(renderFleet(everyone(run), c).join('\n')).toContain('eu\\x1b[2J-1');
+    expect(renderJobSummary(run.doc())).toContain('- a\\|\\`b\\`\\*: ');
+  });
+});
+
+describe('a fleet stage in the job summary', () => {
+  it('a row per batch (alike merged), then who needs a look', () => {
+    const summary = renderJobSummary(midway().doc());
+    expect(summary).toContain(
+      [
+        '#### everyone: batch 21 of 51 under way · 191 of 500 updated, 2 failed, 2 in progress, 305 pending',
+        '',
+        '| Batch | Targets | State |',
+        '| --- | --- | --- |',
+        '| 1–3 | 21 | all 21 updated |',
+        '| 4 | 10 | 9 of 10 updated, 1 failed |',
+        '| 5–20 | 160 | all 160 updated |',
+        '| 21 | 10 | 1 of 10 updated, 1 failed, 2 in progress, 6 pending |',
+        '| 22–51 | 299 | 299 pending |',
+        '',
+        '**❌ failed (2)**',
+        '',
+        '- web-25: health check healthz failed 1 time in a row: HTTP 503 (expected 2xx) (rolled back)',
+      ].join('\n'),
+    );
+    expect(summary).toContain('**⏳ in progress (2)**\n\n- web-194: soaking\n- web-195: deploying');
+    expect(summary.length).toBeLessThan(3000);
+  });
+});
+
+describe('what rollout resume will do with a fleet stage', () => {
+  it('goes on at the batch under way: the cut-short targets again, then the pending; the failed stay failed', () => {
+    const doc = midway().runFinished('interrupted').doc();
+    expect(describeNextStep(whereRunIs(doc, Date.parse(doc.updatedAt)), doc)).toBe(
+      '`rollout resume` will go on with everyone at batch 21 of 51: deploy again the 2 targets cut short (web-194, web-195), then deploy the 305 pending, then go on. ' +
+        'The 2 targets that failed stay failed (`rollout resume --retry-failed` deploys them again).',
+    );
+    expect(describeUnfinished(doc)).toMatch(/It left deployed: one-box \(1 of 1 target\), everyone \(194 of 500 targets\)\./);
+  });
+
+  it('a fleet stage not started yet', () => {
+    const doc = new FleetScript({ everyone: fleetOf(12, [4]) }).runFinished('interrupted').doc();
+    expect(describeNextStep(whereRunIs(doc, Date.parse(doc.updatedAt)), doc)).toBe(
+      '`rollout resume` will start everyone (window check, then 3 batches of its 12 targets), then go on.',
+    );
+  });
+});
