@@ -20,8 +20,9 @@ const STYLE = {
 } satisfies Record<RunStatus, 'success' | 'error' | 'warning' | 'info'>;
 
 /**
- * Buildkite (`BUILDKITE=true`): each deploy, soak and rollback in a collapsed log group (`--- `);
- * when a stage or a rollback fails, `^^^ +++` opens the group it failed in, so the failure is what
+ * Buildkite (`BUILDKITE=true`): each deploy, soak and rollback in a collapsed log group (`--- `),
+ * a fleet stage's batch and its bake in one each; when a stage, a target or a rollback fails,
+ * `^^^ +++` opens the group it failed in, so the failure is what
  * the log shows first. When the run finishes, the job summary's Markdown becomes a build
  * annotation (`buildkite-agent annotate --style success|error|warning`), if the agent is on PATH.
  */

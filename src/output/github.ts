@@ -10,7 +10,8 @@ import type { Reporter } from './reporter.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * GitHub Actions (`GITHUB_ACTIONS=true`): deploy and rollback output folded into `::group::`s, an
+ * GitHub Actions (`GITHUB_ACTIONS=true`): deploy and rollback output folded into `::group::`s (a
+ * fleet stage's: one group per batch, its targets' output and failures inside), an
  * `::error` annotation for the failed stage, a Markdown job summary appended to
  * `$GITHUB_STEP_SUMMARY`, and step outputs (`status`, `failed-stage`, `run-id`, `failure-reason`,
  * `message`) appended to `$GITHUB_OUTPUT`, for `run`, `resume` and `rollback` alike.

@@ -10,7 +10,8 @@ const ERASE = '\u001b[0K';
 
 /**
  * GitLab CI (`GITLAB_CI=true`): each deploy and rollback command's output in its own collapsible
- * log section (`section_start` / `section_end`), collapsed once it has finished; and the outcome
+ * log section (`section_start` / `section_end`), collapsed once it has finished (a fleet stage's
+ * batch is one section: its targets' commands run at once); and the outcome
  * as an `artifacts:reports:dotenv` file (GitLab's equivalent of step outputs) for later jobs.
  */
 export class GitLabSections extends CiDecorator {
