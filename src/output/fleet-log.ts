@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { RolloutEvent } from '../engine/events.js';
-import { isInFlight } from '../run/targets.js';
+import { isInFlight, isTargetDeployed } from '../run/targets.js';
 import type { StageState, StateDocument, TargetState } from '../state/document.js';
 import { escapeControl } from './escape-control.js';
 import { batchLine, nameList, targetsOfBatch } from './fleet-progress.js';
@@ -37,8 +37,8 @@ export class FleetLog {
     return recorded ? recorded.targets !== undefined : this.fleets.has(stage);
   }
 
-  /** Learns from an event, before it is shown. */
-  see(event: RolloutEvent): void {
+  /** Learns from an event, before it is shown (`doc`: the document with the event folded in). */
+  see(event: RolloutEvent, doc: StateDocument | null): void {
     switch (event.type) {
       case 'run.started':
         for (const stage of Object.keys(event.targets ?? {})) this.fleets.add(stage);
@@ -54,13 +54,19 @@ export class FleetLog {
       case 'batch.finished':
       case 'stage.passed':
       case 'stage.failed':
-      case 'run.finished':
         this.underWay = null;
         break;
       case 'rollback.started':
         this.undoing = true;
         this.underWay = null;
-        for (const stage of event.stages) if (this.fleets.has(stage)) this.undone.add(stage);
+        for (const stage of event.stages) if (this.isFleet(stage, doc)) this.undone.add(stage);
+        break;
+      case 'rollback.finished':
+        this.undone.clear();
+        break;
+      case 'run.finished':
+        this.underWay = null;
+        this.undone.clear();
         break;
     }
   }
@@ -116,11 +122,21 @@ export class FleetLog {
     }
   }
 
-  /** The heartbeat's or the live bar's text while a batch is deployed, or null. */
+  /** A batch is being deployed, or a fleet stage undone: the heartbeat (or the live bar) has something to say. */
+  get live(): boolean {
+    return this.underWay !== null || this.undone.size > 0;
+  }
+
+  /** The heartbeat's or the live bar's text while a batch is deployed or a fleet stage undone, or null. */
   liveText(doc: StateDocument | null, c: ChalkInstance): string | null {
-    const stage = this.underWay && doc?.stages.find((s) => s.name === this.underWay?.stage);
-    if (!stage || !this.underWay) return null;
-    return `${c.bold.cyan(escapeControl(stage.name))} ${batchLine(stage, this.underWay.batch)}`;
+    const batch = this.underWay && doc?.stages.find((s) => s.name === this.underWay?.stage);
+    if (batch && this.underWay) return `${c.bold.cyan(escapeControl(batch.name))} ${batchLine(batch, this.underWay.batch)}`;
+    const undoing = doc?.stages.find((s) => this.undone.has(s.name) && s.status === 'rolling_back');
+    if (!undoing?.targets) return null;
+    const left = undoing.targets.filter((t) => t.status === 'rolling_back' || isTargetDeployed(t)).length;
+    const failed = undoing.targets.filter((t) => t.status === 'rollback_failed').length;
+    const rolledBack = undoing.targets.filter((t) => t.status === 'rolled_back').length;
+    return `${c.bold.cyan(escapeControl(undoing.name))} rolling back: ${rolledBack} rolled back, ${left - failed} to go${failed > 0 ? `, ${failed} rollback failed` : ''}`;
   }
 
   /** The targets of the batch under way, or null. */

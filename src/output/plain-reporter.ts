@@ -68,7 +68,7 @@ export class PlainReporter implements Reporter {
     this.endPartialLines();
     this.runStartMs ??= Date.parse(event.time);
     const doc = this.document();
-    this.fleet.see(event);
+    this.fleet.see(event, doc);
     // A target's soak is one of many running at once: the batch's progress speaks for them (fleet-log.ts).
     if (event.type === 'soak.started' && event.target === undefined) this.startSoak(new SoakStatus(event, Date.parse(event.time)));
     if (event.type === 'check.polled') {
@@ -113,7 +113,7 @@ export class PlainReporter implements Reporter {
 
   /** Something is under way (a soak, a fleet's batch): tick while it is, stop when nothing is. */
   private syncTicking(): void {
-    const live = this.soak !== null || this.fleet.underWay !== null;
+    const live = this.soak !== null || this.fleet.live;
     if (live === this.ticking) return;
     this.ticking = live;
     if (live) this.startTicking();

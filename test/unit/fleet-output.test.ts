@@ -10,6 +10,7 @@ import { BuildkiteGroups } from '../../src/output/buildkite.js';
 import { GitHubActions } from '../../src/output/github.js';
 import { GitLabSections } from '../../src/output/gitlab.js';
 import { PlainReporter } from '../../src/output/plain-reporter.js';
+import { QuietReporter } from '../../src/output/quiet-reporter.js';
 import type { Reporter } from '../../src/output/reporter.js';
 import type { Terminal } from '../../src/output/terminal.js';
 import { TtyReporter } from '../../src/output/tty-reporter.js';
@@ -278,4 +279,80 @@ function scratch(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-fleet-'));
   onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+describe('undoing a fleet stage', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** 6 targets updated, then the run is rolled back (as `rollout rollback` does, in a later process). */
+  function deployed(): FleetScript {
+    const run = new FleetScript({ everyone: [fleetOf(6, [6])[0] ?? []] }).stageStarted('everyone');
+    return run.batch('everyone', 1, 0).stagePassed('everyone').runFinished('succeeded');
+  }
+
+  it('in a later process (no run.started), the heartbeat counts what is undone and the end is one line', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const run = deployed();
+    const before = run.events.length;
+    run.push({ type: 'run.resumed', mode: 'rollback', stage: null }).push({ type: 'rollback.started', scope: 'stages', stages: ['everyone'] });
+    for (const n of [6, 5]) run.targetRollsBack('everyone', `web-${n}`);
+    run.targetRollsBack('everyone', 'web-4', false);
+    const cut = run.events.length;
+    for (const n of [3, 2, 1]) run.targetRollsBack('everyone', `web-${n}`);
+    run.push({ type: 'rollback.finished', ok: false, failedStages: ['everyone'] }).runFinished('rollback_failed');
+
+    // The document as the store reads it back: the earlier process's events folded.
+    const doc = foldOf(run.events.slice(0, before));
+    const term = terminal();
+    const reporter = new PlainReporter({ term, clock, heartbeatMs: 10_000 });
+    reporter.follow(() => doc);
+    const feedFrom = async (events: RolloutEvent[]) => {
+      for (const event of events) {
+        applyEvent(doc, event);
+        await reporter.handle(event);
+      }
+    };
+    await feedFrom(run.events.slice(before, cut));
+    const shown = term.text();
+    vi.advanceTimersByTime(10_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(term.text().slice(shown.length)).toMatch(/^\[[\d:]+\] everyone rolling back: 2 rolled back, 3 to go, 1 rollback failed\n$/);
+    await feedFrom(run.events.slice(cut));
+    reporter.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = term
+      .text()
+      .replace(/^\[[\d:]+\] /gm, '')
+      .trimEnd()
+      .split('\n');
+    expect(lines.filter((line) => line.includes('web-'))).toEqual([
+      'everyone web-4 ✗ rollback failed (exit 1)',
+      'everyone ✗ not fully undone: 5 targets rolled back, 1 rollback failed (web-4): a human must look',
+    ]);
+  });
+
+  it('--quiet: a target’s failure, its own output replayed, and nothing of the targets that passed', async () => {
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    run.output('everyone', 'eu-1', 'eu-1 fine\n').targetPasses('everyone', 'eu-1');
+    run.targetStarts('everyone', 'eu-2', 'deploying').output('everyone', 'eu-2', 'eu-2: disk full\n');
+    run.push({ type: 'deploy.finished', stage: 'everyone', index: 0, target: 'eu-2', exitCode: 1, signal: null, timedOut: false, durationMs: 5 });
+    run.push({ type: 'target.failed', stage: 'everyone', index: 0, target: 'eu-2', reason: 'deploy failed: exit 1', durationMs: 5, check: null, value: null });
+    run.batchBakes('everyone', 1).batchFinished('everyone', 1, 0);
+    const term = terminal();
+    await feed(new QuietReporter({ term, clock }), run.events);
+    const text = term.text().replace(/^\[[\d:]+\] /gm, '');
+    expect(text).toContain('everyone | eu-2 | eu-2: disk full\n');
+    expect(text).toContain('everyone eu-2 ✗ failed: deploy failed: exit 1\neveryone batch 1/1: 1 of 2 updated, 1 failed\n');
+    expect(text).not.toContain('eu-1');
+  });
+});
+
+function foldOf(events: RolloutEvent[]): StateDocument {
+  const [first, ...rest] = events;
+  if (first?.type !== 'run.started') throw new Error('a run starts with run.started');
+  const doc = initialState(first);
+  for (const event of rest) applyEvent(doc, event);
+  return doc;
 }
