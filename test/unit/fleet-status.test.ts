@@ -6,7 +6,7 @@ import { describeNextStep } from '../../src/output/next-step-text.js';
 import { renderSummary } from '../../src/output/summary.js';
 import { describeUnfinished } from '../../src/output/unfinished.js';
 import { whereRunIs } from '../../src/run/where.js';
-import type { StageState } from '../../src/state/document.js';
+import type { StageState, TargetStatus } from '../../src/state/document.js';
 import { FleetScript, fleetOf } from './fleet-script.js';
 
 /** `rollout status`, the summary after a run and the job summaries, on documents folded from fleet runs. */
@@ -115,5 +115,68 @@ describe('what rollout resume will do with a fleet stage', () => {
     expect(describeNextStep(whereRunIs(doc, Date.parse(doc.updatedAt)), doc)).toBe(
       '`rollout resume` will start everyone (window check, then 3 batches of its 12 targets), then go on.',
     );
+  });
+});
+
+// ---- every target status, in rollout status and the job summary
+
+type Scenario = (run: FleetScript) => FleetScript;
+const inRollback: Scenario = (run) =>
+  run
+    .batch('everyone', 1, 0)
+    .stagePassed('everyone')
+    .push({ type: 'rollback.started', scope: 'stages', stages: ['everyone'] });
+
+/**
+ * Each status eu-1 can have (the others of its batch pass), how `rollout status` shows it (a line of
+ * renderFleet's, or the head's count) and the job summary (a list item, or null when only counted).
+ * `skipped` is null: no event makes a target skipped yet (the reducer has none; the lead's engine may add one).
+ */
+const TARGET_STATUSES = {
+  pending: { scenario: (run) => run, status: /· 0 of 2 updated, 2 pending$/, markdown: null },
+  deploying: {
+    scenario: (run) => run.batchStarted('everyone', 1).targetStarts('everyone', 'eu-1', 'deploying'),
+    status: '    eu-1  deploying',
+    markdown: '- eu-1: deploying',
+  },
+  verifying: {
+    scenario: (run) => run.batchStarted('everyone', 1).targetStarts('everyone', 'eu-1', 'verifying'),
+    status: '    eu-1  verifying',
+    markdown: '- eu-1: verifying',
+  },
+  soaking: { scenario: (run) => run.batchStarted('everyone', 1).targetStarts('everyone', 'eu-1'), status: '    eu-1  soaking', markdown: '- eu-1: soaking' },
+  updated: { scenario: (run) => run.batch('everyone', 1, 0), status: /· 2 of 2 updated$/, markdown: null },
+  failed: {
+    scenario: (run) => run.batchStarted('everyone', 1).targetFails('everyone', 'eu-1', { rollback: 'keep', reason: 'HTTP 503' }),
+    status: '    eu-1  HTTP 503 (left as it is)',
+    markdown: '- eu-1: HTTP 503 (left as it is)',
+  },
+  rolling_back: {
+    scenario: (run) => inRollback(run).push({ type: 'rollback.step.started', stage: 'everyone', index: 0, target: 'eu-1', command: 'undo' }),
+    status: '    eu-1  rolling back',
+    markdown: '- eu-1: rolling back',
+  },
+  rolled_back: { scenario: (run) => inRollback(run).targetRollsBack('everyone', 'eu-1'), status: /· 1 of 2 updated, 1 rolled back$/, markdown: null },
+  rollback_failed: {
+    scenario: (run) => inRollback(run).targetRollsBack('everyone', 'eu-1', false),
+    status: '    eu-1  rollback failed',
+    markdown: '- eu-1: rollback failed',
+  },
+  skipped: null,
+} satisfies Record<TargetStatus, { scenario: Scenario; status: string | RegExp; markdown: string | null } | null>;
+
+describe('every target status shows in rollout status and the job summary', () => {
+  it.each(Object.entries(TARGET_STATUSES).filter(([, view]) => view !== null))('%s', (status, view) => {
+    if (view === null) return;
+    const run = view.scenario(new FleetScript({ everyone: [['eu-1', 'eu-2']] }).stageStarted('everyone'));
+    const doc = run.doc();
+    expect(doc.stages[0]?.targets?.[0]?.status, 'the scenario really leaves eu-1 so').toBe(status);
+    const lines = renderFleet(doc.stages[0] as StageState, c);
+    if (typeof view.status === 'string') expect(lines).toContain(view.status);
+    else expect(lines[0]).toMatch(view.status);
+    const markdown = renderJobSummary(doc);
+    if (view.markdown) expect(markdown.split('\n')).toContain(view.markdown);
+    else expect(markdown).not.toMatch(/^- eu-1/m);
+    for (const text of [lines.join('\n'), markdown]) expect(text).not.toMatch(/rolled_back|rollback_failed|rolling_back|undefined|null/);
   });
 });
