@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { StageState } from '../state/document.js';
 import { escapeControl } from './escape-control.js';
-import { progressText, type TargetGroup } from './fleet-progress.js';
-import { fleetView } from './fleet-view.js';
+import { nameList, progressText, type TargetGroup } from './fleet-progress.js';
+import { fleetView, sameDetail } from './fleet-view.js';
 
 /** Targets named per group at most: past that, a count (500 failures are a pattern, not a list to read). */
 export const MAX_NAMED = 20;
@@ -32,6 +32,12 @@ export function renderFleet(stage: StageState, c: ChalkInstance): string[] {
   for (const row of view.batches) lines.push(`  ${c.dim('batch')} ${row.batches.padEnd(width)}  ${row.text}`);
   for (const { group, targets } of view.named) {
     lines.push(`  ${GROUP_COLOR[group](c)(`${group} (${targets.length}):`)}`);
+    const alike = sameDetail(targets);
+    if (alike) {
+      for (const { detail, names } of alike.slice(0, MAX_NAMED)) lines.push(`    ${names.length} × ${name(detail)}: ${nameList(names.map(name))}`);
+      if (alike.length > MAX_NAMED) lines.push(`    … and ${alike.length - MAX_NAMED} more reasons (\`rollout status --json\` lists every target)`);
+      continue;
+    }
     const shown = targets.slice(0, MAX_NAMED);
     const nameWidth = Math.max(...shown.map((t) => name(t.name).length));
     for (const target of shown) lines.push(`    ${name(target.name).padEnd(nameWidth)}  ${name(target.detail)}`);

@@ -95,3 +95,14 @@ function uniformText(group: TargetGroup, count: number): string {
   if (group === 'updated') return count === 1 ? 'updated' : `all ${count} updated`;
   return `${count} ${group}`;
 }
+
+/**
+ * Targets sharing the same detail, in the order first seen: 40 targets failing the same way read as
+ * one line with their names, not 40 lines saying it again. Null when no two share one (then each
+ * target's own line says more).
+ */
+export function sameDetail(targets: readonly { name: string; detail: string }[]): { detail: string; names: string[] }[] | null {
+  const groups = new Map<string, string[]>();
+  for (const target of targets) groups.set(target.detail, [...(groups.get(target.detail) ?? []), target.name]);
+  return groups.size < targets.length ? [...groups].map(([detail, names]) => ({ detail, names })) : null;
+}

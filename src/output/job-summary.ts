@@ -1,9 +1,9 @@
 import type { RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
 import { lastMeasurement, type StageState, type StageStatus, type StateDocument } from '../state/document.js';
-import { progressText } from './fleet-progress.js';
+import { nameList, progressText } from './fleet-progress.js';
 import { MAX_NAMED } from './fleet-text.js';
-import { fleetView } from './fleet-view.js';
+import { fleetView, sameDetail } from './fleet-view.js';
 import { gatePlace } from './gate-text.js';
 import { failedPolls } from './summary.js';
 
@@ -59,8 +59,12 @@ function fleetMarkdown(stage: StageState): string[] {
   for (const row of view.batches) lines.push(`| ${row.batches} | ${row.targets} | ${text(row.text)} |`);
   for (const { group, targets } of view.named) {
     lines.push('', `**${GROUP_ICON[group]} ${group} (${targets.length})**`, '');
-    for (const target of targets.slice(0, MAX_NAMED)) lines.push(`- ${text(target.name)}: ${text(target.detail)}`);
-    if (targets.length > MAX_NAMED) lines.push(`- … and ${targets.length - MAX_NAMED} more (\`rollout status --json\` lists every target)`);
+    const alike = sameDetail(targets);
+    const items = alike
+      ? alike.map(({ detail, names }) => `- ${names.length} × ${text(detail)}: ${text(nameList(names))}`)
+      : targets.map((target) => `- ${text(target.name)}: ${text(target.detail)}`);
+    lines.push(...items.slice(0, MAX_NAMED));
+    if (items.length > MAX_NAMED) lines.push(`- … and ${items.length - MAX_NAMED} more (\`rollout status --json\` lists every target)`);
   }
   return lines;
 }

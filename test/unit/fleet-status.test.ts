@@ -51,12 +51,26 @@ describe('a fleet stage in rollout status', () => {
 
   it('names at most 20 a group, then counts', () => {
     const run = new FleetScript({ everyone: [fleetOf(30, [30])[0] ?? []] }).stageStarted('everyone').batchStarted('everyone', 1);
-    for (let n = 1; n <= 30; n++) run.targetFails('everyone', `web-${n}`, { rollback: 'keep', reason: 'HTTP 503' });
+    for (let n = 1; n <= 30; n++) run.targetFails('everyone', `web-${n}`, { rollback: 'keep', reason: `GET http://web-${n}/healthz: HTTP 503` });
     const lines = renderFleet(everyone(run), c);
     expect(lines).toContain('  failed (30):');
-    expect(lines).toContain('    web-20  HTTP 503 (left as it is)');
-    expect(lines).not.toContain('    web-21  HTTP 503 (left as it is)');
+    expect(lines).toContain('    web-20  GET http://web-20/healthz: HTTP 503 (left as it is)');
+    expect(lines).not.toContain('    web-21  GET http://web-21/healthz: HTTP 503 (left as it is)');
     expect(lines.at(-1)).toBe('    … and 10 more (`rollout status --json` lists every target)');
+  });
+
+  it('targets failing the same way are one line with their names', () => {
+    const run = new FleetScript({ everyone: [fleetOf(30, [30])[0] ?? []] }).stageStarted('everyone').batchStarted('everyone', 1);
+    for (let n = 1; n <= 28; n++) run.targetFails('everyone', `web-${n}`, { rollback: 'keep', reason: 'verify printed "v1", expected "v2"' });
+    run.targetFails('everyone', 'web-29', { how: 'deploy' }).targetFails('everyone', 'web-30', { how: 'deploy' });
+    expect(renderFleet(everyone(run), c).slice(-3)).toEqual([
+      '  failed (30):',
+      '    28 × verify printed "v1", expected "v2" (left as it is): web-1, web-2, web-3, web-4, web-5, web-6, web-7, web-8 and 20 more',
+      '    2 × deploy failed: exit 1 (rolled back): web-29, web-30',
+    ]);
+    expect(renderJobSummary(run.doc())).toContain(
+      '**❌ failed (30)**\n\n- 28 × verify printed "v1", expected "v2" (left as it is): web-1, web-2, web-3, web-4, web-5, web-6, web-7, web-8 and 20 more\n- 2 × deploy failed: exit 1 (rolled back): web-29, web-30',
+    );
   });
 
   it.each([
@@ -69,7 +83,7 @@ describe('a fleet stage in rollout status', () => {
 
   it('a target named with control characters or Markdown shows as written, never obeyed', () => {
     const run = new FleetScript({ everyone: [['eu\u001b[2J-1', 'a|`b`*']] }).stageStarted('everyone').batchStarted('everyone', 1);
-    run.targetFails('everyone', 'eu\u001b[2J-1', { rollback: 'keep' }).targetFails('everyone', 'a|`b`*', { rollback: 'keep' });
+    run.targetFails('everyone', 'eu\u001b[2J-1', { rollback: 'keep' }).targetFails('everyone', 'a|`b`*', { how: 'deploy' });
     expect(renderFleet(everyone(run), c).join('\n')).toContain('eu\\x1b[2J-1');
     expect(renderJobSummary(run.doc())).toContain('- a\\|\\`b\\`\\*: ');
   });
