@@ -43,6 +43,12 @@ export class FleetLog {
       case 'run.started':
         for (const stage of Object.keys(event.targets ?? {})) this.fleets.add(stage);
         break;
+      case 'run.resumed': {
+        // Picked up mid-batch by a later process: that batch is under way without a batch.started of ours.
+        const stage = event.mode === 'forward' ? doc?.stages.find((s) => s.fleet && s.status === 'deploying' && s.fleet.batch > s.fleet.finished) : undefined;
+        if (stage?.fleet) this.underWay = { stage: stage.name, batch: stage.fleet.batch };
+        break;
+      }
       case 'batch.started':
         this.fleets.add(event.stage);
         this.underWay = { stage: event.stage, batch: event.batch };

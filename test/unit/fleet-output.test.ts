@@ -356,3 +356,26 @@ function foldOf(events: RolloutEvent[]): StateDocument {
   for (const event of rest) applyEvent(doc, event);
   return doc;
 }
+
+describe('resumed mid-batch', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a later process picks the batch under way from the document: its heartbeat counts it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2', 'eu-3']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    run.targetPasses('everyone', 'eu-1').targetStarts('everyone', 'eu-2', 'deploying').runFinished('interrupted');
+    const doc = foldOf(run.events);
+    const term = terminal();
+    const reporter = new PlainReporter({ term, clock, heartbeatMs: 10_000 });
+    reporter.follow(() => doc);
+    const resumed = run.push({ type: 'run.resumed', mode: 'forward', stage: 'everyone' }).events.at(-1) as RolloutEvent;
+    applyEvent(doc, resumed);
+    await reporter.handle(resumed);
+    vi.advanceTimersByTime(10_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    reporter.close();
+    expect(term.text()).toMatch(/\] everyone batch 1\/1: 1 of 3 updated, 1 in progress, 1 pending\n$/);
+  });
+});
