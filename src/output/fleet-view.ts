@@ -51,7 +51,8 @@ function whereText(stage: StageState): string {
   const batches = `${fleet.batches} batch${fleet.batches === 1 ? '' : 'es'}`;
   if (fleet.batch === 0) return `${batches}, none started`;
   if (fleet.finished >= fleet.batches) return `${batches}, all done`;
-  if (fleet.batch > fleet.finished) return `batch ${fleet.batch} of ${fleet.batches} under way`;
+  // A stage that stopped (failed, rolled back, interrupted) mid-batch is not under way any more.
+  if (fleet.batch > fleet.finished) return `batch ${fleet.batch} of ${fleet.batches} ${stage.status === 'deploying' ? 'under way' : 'stopped'}`;
   return `${fleet.finished} of ${batches} done`;
 }
 

@@ -194,3 +194,11 @@ describe('every target status shows in rollout status and the job summary', () =
     for (const text of [lines.join('\n'), markdown]) expect(text).not.toMatch(/rolled_back|rollback_failed|rolling_back|undefined|null/);
   });
 });
+
+describe('a fleet stage that stopped mid-batch', () => {
+  it('says where it stopped, not that the batch is under way', () => {
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    run.targetFails('everyone', 'eu-1', { how: 'deploy' }).stageFailed('everyone', 'failure budget exceeded', ['eu-1'], 'perBatch');
+    expect(renderFleet(everyone(run), c)[0]).toBe('everyone: batch 1 of 1 stopped · 0 of 2 updated, 1 failed, 1 pending');
+  });
+});
