@@ -23,7 +23,9 @@ export function fleetResumeText(stage: StageState): string | null {
   const at = Math.max(1, Math.min(fleet.batches, fleet.finished + 1));
   const doing = steps.length > 0 ? `${steps.join(', then ')}, ` : 'finish its last batch, ';
   const failures =
-    failed > 0 ? ` The ${count(failed)} that failed stay failed (\`rollout resume --retry-failed\` deploys ${failed === 1 ? 'it' : 'them'} again).` : '';
+    failed > 0
+      ? ` The ${count(failed)} that failed ${failed === 1 ? 'stays' : 'stay'} failed (\`rollout resume --retry-failed\` deploys ${failed === 1 ? 'it' : 'them'} again).`
+      : '';
   return `\`rollout resume\` will go on with ${stage.name} at batch ${at} of ${fleet.batches}: ${doing}then go on.${failures}`;
 }
 

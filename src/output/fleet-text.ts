@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import type { RunStatus } from '../engine/events.js';
 import type { StageState } from '../state/document.js';
 import { escapeControl } from './escape-control.js';
 import { nameList, progressText, type TargetGroup } from './fleet-progress.js';
@@ -23,8 +24,8 @@ const GROUP_COLOR = {
  * batch (alike ones merged), then the targets that need a look by name with why (the head line
  * counts the rest). Stays about 20 lines with 500 targets.
  */
-export function renderFleet(stage: StageState, c: ChalkInstance): string[] {
-  const view = fleetView(stage);
+export function renderFleet(stage: StageState, c: ChalkInstance, runStatus?: RunStatus): string[] {
+  const view = fleetView(stage, runStatus);
   if (!view) return [];
   const name = (text: string) => escapeControl(text);
   const lines = [`${c.bold(name(view.stage))}: ${view.where} · ${progressText(stage.targets ?? [])}`];

@@ -1,3 +1,4 @@
+import type { RunStatus } from '../engine/events.js';
 import type { StageState, TargetState } from '../state/document.js';
 import { countGroups, GROUP_ORDER, type GroupCounts, groupOf, NAMED_GROUPS, progressText, type TargetGroup, targetStep } from './fleet-progress.js';
 
@@ -28,7 +29,8 @@ export interface BatchRow {
   text: string;
 }
 
-export function fleetView(stage: StageState): FleetView | null {
+/** `running`: the run's status, when known; a stage of a run that is not running has stopped wherever it is. */
+export function fleetView(stage: StageState, runStatus: RunStatus = 'running'): FleetView | null {
   if (!stage.targets || !stage.fleet) return null;
   const targets = stage.targets;
   const counts = countGroups(targets);
@@ -36,7 +38,7 @@ export function fleetView(stage: StageState): FleetView | null {
     stage: stage.name,
     total: targets.length,
     counts,
-    where: whereText(stage),
+    where: whereText(stage, runStatus),
     batches: batchRows(stage),
     named: GROUP_ORDER.filter((g) => NAMED_GROUPS.has(g))
       .map((group) => ({ group, targets: targets.filter((t) => groupOf(t) === group).map((t) => ({ name: t.name, detail: detailOf(t) })) }))
@@ -45,14 +47,15 @@ export function fleetView(stage: StageState): FleetView | null {
   };
 }
 
-function whereText(stage: StageState): string {
+function whereText(stage: StageState, runStatus: RunStatus): string {
   const fleet = stage.fleet;
   if (!fleet) return '';
   const batches = `${fleet.batches} batch${fleet.batches === 1 ? '' : 'es'}`;
   if (fleet.batch === 0) return `${batches}, none started`;
   if (fleet.finished >= fleet.batches) return `${batches}, all done`;
-  // A stage that stopped (failed, rolled back, interrupted) mid-batch is not under way any more.
-  if (fleet.batch > fleet.finished) return `batch ${fleet.batch} of ${fleet.batches} ${stage.status === 'deploying' ? 'under way' : 'stopped'}`;
+  // A stage that stopped (failed, rolled back) or whose run did (interrupted) mid-batch is not under way any more.
+  if (fleet.batch > fleet.finished)
+    return `batch ${fleet.batch} of ${fleet.batches} ${stage.status === 'deploying' && runStatus === 'running' ? 'under way' : 'stopped'}`;
   return `${fleet.finished} of ${batches} done`;
 }
 

@@ -30,7 +30,7 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
       `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.checkResults.polls} | ${failed.deciding}${failed.dryRun ? ` (+${failed.dryRun} dryRun)` : ''} |`,
     );
   }
-  for (const stage of doc.stages) if (stage.targets) lines.push('', ...fleetMarkdown(stage));
+  for (const stage of doc.stages) if (stage.targets) lines.push('', ...fleetMarkdown(stage, doc.status));
   if (doc.failure) {
     const { check, value } = doc.failure;
     // A comparison's reason already is its explanation; its display only says it again, shorter.
@@ -47,8 +47,8 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
  * A fleet stage's targets: where it is, a row per batch (alike ones merged), then the targets
  * that need a look, named with why (at most MAX_NAMED a group: GitHub cuts a summary at 1 MiB).
  */
-function fleetMarkdown(stage: StageState): string[] {
-  const view = fleetView(stage);
+function fleetMarkdown(stage: StageState, runStatus: RunStatus): string[] {
+  const view = fleetView(stage, runStatus);
   if (!view) return [];
   const lines = [
     `#### ${text(view.stage)}: ${text(view.where)} · ${progressText(stage.targets ?? [])}`,

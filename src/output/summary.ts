@@ -31,7 +31,7 @@ export function renderSummary(recorded: StateDocument, c: ChalkInstance, tookMs?
       .trimEnd();
   const lines = [format(header.map((h) => c.dim(h))), ...rows.map(format)];
   // A fleet stage's targets below the table: batches, who needs a look, the rest counted.
-  for (const stage of doc.stages) if (stage.targets) lines.push('', ...renderFleet(stage, c));
+  for (const stage of doc.stages) if (stage.targets) lines.push('', ...renderFleet(stage, c, doc.status));
   const age = doc.finishedAt ? Date.parse(doc.finishedAt) - Date.parse(doc.startedAt) : undefined;
   const took = tookMs ?? age;
   const total = took === undefined ? '' : ` in ${formatDuration(took)}`;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventType, RolloutEvent } from '../../src/engine/events.js';
 import { describeEvent } from '../../src/output/describe.js';
 import { budgetText, nameList, progressBar, progressText } from '../../src/output/fleet-progress.js';
-import { FleetScript, fleetOf } from './fleet-script.js';
+import { FleetScript, fleetOf } from '../helpers/fleet-script.js';
 
 /** Each event about fleets, as the log says it (no colour), from a scripted run's events. */
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../src/engine/events.js';
 import { JsonReporter } from '../../src/output/json-reporter.js';
 import { documentedEvents, fieldProblems } from '../helpers/event-table.js';
-import { FleetScript } from './fleet-script.js';
+import { FleetScript } from '../helpers/fleet-script.js';
 
 /** `--json` passes a fleet's events through as they are, each as docs/events-and-state.md lists it. */
 

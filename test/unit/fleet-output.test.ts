@@ -19,7 +19,7 @@ import { unitKey, unitLabel } from '../../src/run/unit-key.js';
 import { MASK, Redactor } from '../../src/secrets/redact.js';
 import { redactEvents } from '../../src/secrets/redact-events.js';
 import type { StateDocument } from '../../src/state/document.js';
-import { FleetScript, fleetOf } from './fleet-script.js';
+import { FleetScript, fleetOf } from '../helpers/fleet-script.js';
 
 function terminal(): Terminal & { err: PassThrough; text: () => string } {
   const err = new PassThrough();

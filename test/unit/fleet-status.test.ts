@@ -7,7 +7,7 @@ import { renderSummary } from '../../src/output/summary.js';
 import { describeUnfinished } from '../../src/output/unfinished.js';
 import { whereRunIs } from '../../src/run/where.js';
 import type { StageState, TargetStatus } from '../../src/state/document.js';
-import { FleetScript, fleetOf } from './fleet-script.js';
+import { FleetScript, fleetOf } from '../helpers/fleet-script.js';
 
 /** `rollout status`, the summary after a run and the job summaries, on documents folded from fleet runs. */
 

@@ -2,7 +2,7 @@ import type { RolloutEvent, RunStatus, SoakCheck } from '../../src/engine/events
 import { applyEvent, initialState } from '../../src/run/reduce.js';
 import { withRef } from '../../src/run/ref.js';
 import type { StateDocument } from '../../src/state/document.js';
-import { polled, soakCheck } from '../helpers/checks.js';
+import { polled, soakCheck } from './checks.js';
 
 /**
  * A fleet run's events, written in the order the design says the engine emits them (docs FLEET.md,
