@@ -22,7 +22,8 @@ export class QuietReporter extends PlainReporter {
     const unit = unitKey(eventUnit(event));
     if (event.type === 'deploy.started' || event.type === 'rollback.step.started') this.tails.delete(unit);
     this.showing = shownWhenQuiet(event);
-    if (event.type === 'deploy.finished' || event.type === 'rollback.step.finished') {
+    // A target's turn ends: what its verify printed is shown if it failed, and with 500 targets no tail is kept past its turn.
+    if (event.type === 'deploy.finished' || event.type === 'rollback.step.finished' || event.type === 'target.failed' || event.type === 'target.passed') {
       if (this.showing) for (const output of this.tails.get(unit)?.events ?? []) this.writeOutput(output);
       this.tails.delete(unit);
     }

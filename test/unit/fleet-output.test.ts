@@ -347,6 +347,41 @@ describe('undoing a fleet stage', () => {
     expect(text).toContain('everyone eu-2 ✗ failed: deploy failed: exit 1\neveryone batch 1/1: 1 of 2 updated, 1 failed\n');
     expect(text).not.toContain('eu-1');
   });
+
+  it('--quiet: what a failed verify printed is shown with the failure', async () => {
+    const run = new FleetScript({ everyone: [['eu-1']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    run.targetStarts('everyone', 'eu-1', 'deploying').output('everyone', 'eu-1', 'deployed v2\n');
+    run.push({ type: 'deploy.finished', stage: 'everyone', index: 0, target: 'eu-1', exitCode: 0, signal: null, timedOut: false, durationMs: 5 });
+    run.output('everyone', 'eu-1', 'running v1\n');
+    run.push({
+      type: 'verify.finished',
+      stage: 'everyone',
+      index: 0,
+      target: 'eu-1',
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      durationMs: 5,
+      ok: false,
+      output: 'v1',
+      expected: 'v2',
+    });
+    run.push({
+      type: 'target.failed',
+      stage: 'everyone',
+      index: 0,
+      target: 'eu-1',
+      reason: 'verify printed "v1", expected "v2"',
+      durationMs: 5,
+      check: null,
+      value: null,
+    });
+    const term = terminal();
+    await feed(new QuietReporter({ term, clock }), run.events);
+    const text = term.text().replace(/^\[[\d:]+\] /gm, '');
+    expect(text).toContain('everyone | eu-1 | running v1\neveryone eu-1 ✗ failed: verify printed "v1", expected "v2"\n');
+    expect(text).not.toContain('deployed v2');
+  });
 });
 
 function foldOf(events: RolloutEvent[]): StateDocument {
