@@ -1,5 +1,5 @@
 import type { RunStatus } from '../engine/events.js';
-import type { StageState, TargetState } from '../state/document.js';
+import { lastMeasurement, type StageState, type TargetState } from '../state/document.js';
 import { countGroups, GROUP_ORDER, type GroupCounts, groupOf, NAMED_GROUPS, progressText, type TargetGroup, targetStep } from './fleet-progress.js';
 
 /**
@@ -61,7 +61,7 @@ function whereText(stage: StageState, runStatus: RunStatus): string {
 
 /** Why a target needs a look, and what became of it: `deploy failed: exit 1 (rolled back)`, `soaking`. */
 function detailOf(target: TargetState): string {
-  if (!target.failed) return targetStep(target);
+  if (!target.failed) return target.status === 'soaking' ? `soaking${checksText(target)}` : targetStep(target);
   const after = {
     failed: target.rollback.skipped ? `not rolled back: ${target.rollback.skipped}` : 'left as it is',
     rolling_back: 'rolling back',
@@ -109,4 +109,15 @@ export function sameDetail(targets: readonly { name: string; detail: string }[])
   const groups = new Map<string, string[]>();
   for (const target of targets) groups.set(target.detail, [...(groups.get(target.detail) ?? []), target.name]);
   return groups.size < targets.length ? [...groups].map(([detail, names]) => ({ detail, names })) : null;
+}
+
+/** A soaking target's checks, each with its last measurement (` · healthz ✓ HTTP 200 in 12ms`): why one takes long. */
+function checksText(target: TargetState): string {
+  const MARK = { pass: '✓', fail: '✗', inconclusive: '?', error: '!' } as const;
+  return target.checkResults.checks
+    .map((check) => {
+      const last = lastMeasurement(check);
+      return last ? ` · ${check.name} ${MARK[last.outcome]} ${last.display}` : ` · ${check.name} not measured yet`;
+    })
+    .join('');
 }

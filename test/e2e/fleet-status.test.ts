@@ -41,7 +41,7 @@ describe('rollout status with a fleet', { timeout: 30_000 }, () => {
         '  failed (1):',
         '    web-15  health check healthz failed 1 time in a row: HTTP 503 (expected 2xx) (rolled back)',
         '  in progress (1):',
-        '    web-43  soaking',
+        '    web-43  soaking · healthz not measured yet',
       ].join('\n'),
     );
     expect(result.stdout).toContain('It left deployed: everyone (42 of 500 targets).');

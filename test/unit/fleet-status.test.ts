@@ -38,7 +38,7 @@ describe('a fleet stage in rollout status', () => {
       '    web-25   health check healthz failed 1 time in a row: HTTP 503 (expected 2xx) (rolled back)',
       '    web-193  deploy failed: exit 1 (its rollback failed too)',
       '  in progress (2):',
-      '    web-194  soaking',
+      '    web-194  soaking · healthz not measured yet',
       '    web-195  deploying',
     ]);
   });
@@ -109,7 +109,7 @@ describe('a fleet stage in the job summary', () => {
         '- web-25: health check healthz failed 1 time in a row: HTTP 503 (expected 2xx) (rolled back)',
       ].join('\n'),
     );
-    expect(summary).toContain('**⏳ in progress (2)**\n\n- web-194: soaking\n- web-195: deploying');
+    expect(summary).toContain('**⏳ in progress (2)**\n\n- web-194: soaking · healthz not measured yet\n- web-195: deploying');
     expect(summary.length).toBeLessThan(3000);
   });
 });
@@ -158,7 +158,11 @@ const TARGET_STATUSES = {
     status: '    eu-1  verifying',
     markdown: '- eu-1: verifying',
   },
-  soaking: { scenario: (run) => run.batchStarted('everyone', 1).targetStarts('everyone', 'eu-1'), status: '    eu-1  soaking', markdown: '- eu-1: soaking' },
+  soaking: {
+    scenario: (run) => run.batchStarted('everyone', 1).targetStarts('everyone', 'eu-1').poll('everyone', 'eu-1', true),
+    status: '    eu-1  soaking · healthz ✓ HTTP 200 in 12ms',
+    markdown: '- eu-1: soaking · healthz ✓ HTTP 200 in 12ms',
+  },
   updated: { scenario: (run) => run.batch('everyone', 1, 0), status: /· 2 of 2 updated$/, markdown: null },
   failed: {
     scenario: (run) => run.batchStarted('everyone', 1).targetFails('everyone', 'eu-1', { rollback: 'keep', reason: 'HTTP 503' }),
