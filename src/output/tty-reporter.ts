@@ -19,7 +19,8 @@ export class TtyReporter extends PlainReporter {
 
   override handle(event: RolloutEvent): void | Promise<void> {
     const result = super.handle(event);
-    if (event.type !== 'command.output') this.refresh();
+    // A soak's poll shows at once; a fleet's counts every tick (counting 500 targets on each of their events would cost more than the rest of the run).
+    if (event.type === 'check.polled' && event.target === undefined) this.refresh();
     return result;
   }
 
