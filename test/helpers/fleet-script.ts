@@ -172,12 +172,17 @@ export class FleetScript {
 
   /** The document the one reducer folds from these events. */
   doc(): StateDocument {
-    const [first, ...rest] = this.events;
-    if (first?.type !== 'run.started') throw new Error('a run starts with run.started');
-    const doc = initialState(first);
-    for (const event of rest) applyEvent(doc, event);
-    return doc;
+    return foldEvents(this.events);
   }
+}
+
+/** The document the one reducer folds from events that start with `run.started`. */
+export function foldEvents(events: readonly RolloutEvent[]): StateDocument {
+  const [first, ...rest] = events;
+  if (first?.type !== 'run.started') throw new Error('a run starts with run.started');
+  const doc = initialState(first);
+  for (const event of rest) applyEvent(doc, event);
+  return doc;
 }
 
 function ok(durationMs: number) {

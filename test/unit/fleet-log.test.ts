@@ -1,53 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
-import { Chalk } from 'chalk';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RolloutEvent } from '../../src/engine/events.js';
-import { BuildkiteGroups } from '../../src/output/buildkite.js';
-import { GitHubActions } from '../../src/output/github.js';
-import { GitLabSections } from '../../src/output/gitlab.js';
 import { PlainReporter } from '../../src/output/plain-reporter.js';
 import { QuietReporter } from '../../src/output/quiet-reporter.js';
-import type { Reporter } from '../../src/output/reporter.js';
-import type { Terminal } from '../../src/output/terminal.js';
 import { TtyReporter } from '../../src/output/tty-reporter.js';
-import { applyEvent, initialState } from '../../src/run/reduce.js';
-import { unitKey, unitLabel } from '../../src/run/unit-key.js';
-import { MASK, Redactor } from '../../src/secrets/redact.js';
-import { redactEvents } from '../../src/secrets/redact-events.js';
-import type { StateDocument } from '../../src/state/document.js';
-import { FleetScript, fleetOf } from '../helpers/fleet-script.js';
+import { FleetScript, fleetOf, foldEvents } from '../helpers/fleet-script.js';
+import { captureTerminal, feedAll, followSession, stillClock } from '../helpers/reporter-session.js';
 
-function terminal(): Terminal & { err: PassThrough; text: () => string } {
-  const err = new PassThrough();
-  let text = '';
-  err.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  return { out: new PassThrough(), err, isTTY: false, isCI: true, color: new Chalk({ level: 0 }), text: () => text };
-}
-
-/** As a session wires them: the store folds each event first, and the reporter follows its document. */
-async function feed(reporter: Reporter, events: RolloutEvent[], follow = true): Promise<void> {
-  let doc: StateDocument | null = null;
-  if (follow) reporter.follow?.(() => doc);
-  for (const event of events) {
-    if (event.type === 'run.started') doc = initialState(event);
-    else if (doc) applyEvent(doc, event);
-    await reporter.handle(event);
-  }
-  reporter.close();
-  await new Promise((resolve) => setImmediate(resolve));
-}
-
-const clock = { now: () => 0, sleep: async () => undefined };
+/** What the log says of a fleet (fleet-log.ts): failures one by one, successes counted, the live line. */
 
 async function plainLog(events: RolloutEvent[], options: { verbose?: boolean; follow?: boolean } = {}): Promise<string> {
-  const term = terminal();
-  await feed(new PlainReporter({ term, clock, verbose: options.verbose }), events, options.follow);
+  const term = captureTerminal();
+  await feedAll(new PlainReporter({ term, clock: stillClock, verbose: options.verbose }), events, options.follow);
   return term.text().replace(/^\[[\d:]+\] /gm, '');
 }
 
@@ -118,53 +82,6 @@ describe('a fleet in the plain log', () => {
   });
 });
 
-describe("a target's command output", () => {
-  const SECRET = 'QWERTYUIOPAS';
-  const finished = (run: FleetScript, target: string) =>
-    run.push({ type: 'deploy.finished', stage: 'everyone', index: 0, target, exitCode: 0, signal: null, timedOut: false, durationMs: 5 });
-
-  it('is prefixed `stage | target |` and redacted as a stream of its own: another target finishing releases none of its secret', async () => {
-    const run = new FleetScript({ everyone: [['eu-1', 'eu-2']] }).stageStarted('everyone').batchStarted('everyone', 1);
-    run.output('everyone', 'eu-1', `token=${SECRET.slice(0, 6)}`);
-    run.output('everyone', 'eu-2', 'eu-2 says hi\n');
-    finished(run, 'eu-2');
-    run.output('everyone', 'eu-1', `${SECRET.slice(6)} done\n`);
-    finished(run, 'eu-1');
-    run.output('everyone', 'eu-2', `rolling back ${SECRET}\n`, 'rollback');
-    const term = terminal();
-    const reporter = new PlainReporter({ term, clock });
-    const shown: RolloutEvent[] = [];
-    const emit = redactEvents(new Redactor([SECRET]), (event) => {
-      shown.push(event);
-      return reporter.handle(event);
-    });
-    for (const event of run.events) await emit(event);
-    reporter.close();
-    await new Promise((resolve) => setImmediate(resolve));
-    const output = term
-      .text()
-      .split('\n')
-      .filter((line) => line.startsWith('everyone |'));
-    expect(output).toEqual([
-      'everyone | eu-1 | token=',
-      'everyone | eu-2 | eu-2 says hi',
-      `everyone | eu-1 | ${MASK} done`,
-      `everyone | eu-2 | rolling back ${MASK}`,
-    ]);
-    expect(term.text()).not.toMatch(/QWE|UIO|PAS/);
-    // eu-1's held tail stayed held across eu-2's finish, and was released before eu-1's own.
-    const order = shown.map((e) => (e.type === 'command.output' ? `${e.target}:${Buffer.from(e.chunk)}` : `${e.type}:${'target' in e ? e.target : ''}`));
-    const masked = order.findIndex((e) => e.startsWith(`eu-1:${MASK}`));
-    expect(masked).toBeGreaterThan(order.indexOf('deploy.finished:eu-2'));
-    expect(masked).toBeLessThan(order.indexOf('deploy.finished:eu-1'));
-  });
-
-  it('a target and a stage named like `stage/target` never share a prefix or a stream', () => {
-    expect(unitKey({ stage: 'everyone', target: 'eu-1' })).not.toBe(unitKey({ stage: 'everyone/eu-1' }));
-    expect(unitLabel({ stage: 'everyone', target: 'eu-2' })).toBe('everyone | eu-2');
-  });
-});
-
 describe('while a batch is deployed', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -177,25 +94,11 @@ describe('while a batch is deployed', () => {
     return run.targetFails('everyone', 'web-5', { rollback: 'keep' }).targetStarts('everyone', 'web-6', 'deploying').targetStarts('everyone', 'web-7');
   }
 
-  /** Feeds events one by one as a session does (the store folds first), the reporter following the document. */
-  function session(reporter: Reporter): (events: RolloutEvent[]) => Promise<void> {
-    let doc: StateDocument | null = null;
-    reporter.follow?.(() => doc);
-    return async (events) => {
-      for (const event of events) {
-        if (event.type === 'run.started') doc = initialState(event);
-        else if (doc) applyEvent(doc, event);
-        await reporter.handle(event);
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-    };
-  }
-
   it('plain: the heartbeat says how the batch is going, and stops with it', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const term = terminal();
-    const reporter = new PlainReporter({ term, clock, heartbeatMs: 10_000 });
-    const feed = session(reporter);
+    const term = captureTerminal();
+    const reporter = new PlainReporter({ term, clock: stillClock, heartbeatMs: 10_000 });
+    const feed = followSession(reporter);
     const run = halfDone();
     await feed(run.events);
     const before = term.text();
@@ -212,9 +115,9 @@ describe('while a batch is deployed', () => {
   });
 
   it('terminal: a live bar with the counts and the targets in flight', async () => {
-    const term = { ...terminal(), isTTY: true, isCI: false };
-    const reporter = new TtyReporter({ term, clock });
-    await session(reporter)(halfDone().events);
+    const term = captureTerminal({ tty: true });
+    const reporter = new TtyReporter({ term, clock: stillClock });
+    await followSession(reporter)(halfDone().events);
     // The spinner draws its next frame on its own timer.
     const live = () =>
       stripVTControlCharacters(term.text())
@@ -225,61 +128,6 @@ describe('while a batch is deployed', () => {
     expect(live()).toMatch(/^ ████████××▒▒▒▒░░░░░░ everyone batch 1\/1: 4 of 10 updated, 1 failed, 2 in progress, 3 pending · now: web-6, web-7$/);
   });
 });
-
-const ERASE = '\u001b[0K';
-
-describe('a fleet in CI logs', () => {
-  /** Two batches; eu-3 fails in the second and is rolled back. */
-  const run = () => {
-    const script = new FleetScript({ everyone: [['eu-1'], ['eu-2', 'eu-3']] }).stageStarted('everyone').batch('everyone', 1, 1);
-    script.batchStarted('everyone', 2).output('everyone', 'eu-2', 'eu-2 deploying\n').targetPasses('everyone', 'eu-2').targetFails('everyone', 'eu-3');
-    return script.batchBakes('everyone', 2).batchFinished('everyone', 2, 0).stagePassed('everyone').runFinished('succeeded');
-  };
-  const markers = (log: string) => log.split('\n').filter((line) => /^(::(group|endgroup|error)|---|\^\^\^)/.test(line) || line.startsWith(`${ERASE}section`));
-
-  it('GitHub: a group per batch (a target’s commands run at once with others: no group of their own), the job summary lists the targets', async () => {
-    const term = terminal();
-    const summary = path.join(scratch(), 'summary.md');
-    await feed(new GitHubActions(new PlainReporter({ term, clock }), term.err, { GITHUB_STEP_SUMMARY: summary }), run().events);
-    expect(markers(term.text())).toEqual(['::group::everyone batch 1/2: 1 target', '::endgroup::', '::group::everyone batch 2/2: 2 targets', '::endgroup::']);
-    const inside = term.text().slice(term.text().indexOf('::group::everyone batch 2/2'), term.text().lastIndexOf('::endgroup::'));
-    expect(inside).toContain('everyone | eu-2 | eu-2 deploying\n');
-    expect(inside).toContain('everyone eu-3 ✗ failed: ');
-    expect(fs.readFileSync(summary, 'utf8')).toContain(
-      '**❌ failed (1)**\n\n- eu-3: health check healthz failed 1 time in a row: HTTP 503 (expected 2xx) (rolled back)',
-    );
-  });
-
-  it('Buildkite: a group per batch, opened where a target failed; the bake is a group, a target’s soak is not', async () => {
-    const term = terminal();
-    await feed(new BuildkiteGroups(new PlainReporter({ term, clock }), term.err, { PATH: '/nonexistent' }), run().events);
-    expect(markers(term.text())).toEqual([
-      '--- everyone batch 1/2: 1 target',
-      '--- everyone bake',
-      '--- everyone batch 2/2: 2 targets',
-      '^^^ +++',
-      '--- everyone bake',
-    ]);
-  });
-
-  it('GitLab: a collapsed section per batch', async () => {
-    const term = terminal();
-    await feed(new GitLabSections(new PlainReporter({ term, clock }), term.err, path.join(scratch(), 'rollout.env')), run().events);
-    const sections = markers(term.text()).map((line) => line.replaceAll(ERASE, '').replace(/:\d+:/, ':T:').split('\r')[0]);
-    expect(sections).toEqual([
-      'section_start:T:rollout_everyone_batch_1[collapsed=true]',
-      'section_end:T:rollout_everyone_batch_1',
-      'section_start:T:rollout_everyone_batch_2[collapsed=true]',
-      'section_end:T:rollout_everyone_batch_2',
-    ]);
-  });
-});
-
-function scratch(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-fleet-'));
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 describe('undoing a fleet stage', () => {
   afterEach(() => {
@@ -303,23 +151,16 @@ describe('undoing a fleet stage', () => {
     for (const n of [3, 2, 1]) run.targetRollsBack('everyone', `web-${n}`);
     run.push({ type: 'rollback.finished', ok: false, failedStages: ['everyone'] }).runFinished('rollback_failed');
 
+    const term = captureTerminal();
+    const reporter = new PlainReporter({ term, clock: stillClock, heartbeatMs: 10_000 });
     // The document as the store reads it back: the earlier process's events folded.
-    const doc = foldOf(run.events.slice(0, before));
-    const term = terminal();
-    const reporter = new PlainReporter({ term, clock, heartbeatMs: 10_000 });
-    reporter.follow(() => doc);
-    const feedFrom = async (events: RolloutEvent[]) => {
-      for (const event of events) {
-        applyEvent(doc, event);
-        await reporter.handle(event);
-      }
-    };
-    await feedFrom(run.events.slice(before, cut));
+    const feed = followSession(reporter, foldEvents(run.events.slice(0, before)));
+    await feed(run.events.slice(before, cut));
     const shown = term.text();
     vi.advanceTimersByTime(10_000);
     await new Promise((resolve) => setImmediate(resolve));
     expect(term.text().slice(shown.length)).toMatch(/^\[[\d:]+\] everyone rolling back: 2 rolled back, 3 to go, 1 rollback failed\n$/);
-    await feedFrom(run.events.slice(cut));
+    await feed(run.events.slice(cut));
     reporter.close();
     await new Promise((resolve) => setImmediate(resolve));
     const lines = term
@@ -340,8 +181,8 @@ describe('undoing a fleet stage', () => {
     run.push({ type: 'deploy.finished', stage: 'everyone', index: 0, target: 'eu-2', exitCode: 1, signal: null, timedOut: false, durationMs: 5 });
     run.push({ type: 'target.failed', stage: 'everyone', index: 0, target: 'eu-2', reason: 'deploy failed: exit 1', durationMs: 5, check: null, value: null });
     run.batchBakes('everyone', 1).batchFinished('everyone', 1, 0);
-    const term = terminal();
-    await feed(new QuietReporter({ term, clock }), run.events);
+    const term = captureTerminal();
+    await feedAll(new QuietReporter({ term, clock: stillClock }), run.events);
     const text = term.text().replace(/^\[[\d:]+\] /gm, '');
     expect(text).toContain('everyone | eu-2 | eu-2: disk full\n');
     expect(text).toContain('everyone eu-2 ✗ failed: deploy failed: exit 1\neveryone batch 1/1: 1 of 2 updated, 1 failed\n');
@@ -376,21 +217,13 @@ describe('undoing a fleet stage', () => {
       check: null,
       value: null,
     });
-    const term = terminal();
-    await feed(new QuietReporter({ term, clock }), run.events);
+    const term = captureTerminal();
+    await feedAll(new QuietReporter({ term, clock: stillClock }), run.events);
     const text = term.text().replace(/^\[[\d:]+\] /gm, '');
     expect(text).toContain('everyone | eu-1 | running v1\neveryone eu-1 ✗ failed: verify printed "v1", expected "v2"\n');
     expect(text).not.toContain('deployed v2');
   });
 });
-
-function foldOf(events: RolloutEvent[]): StateDocument {
-  const [first, ...rest] = events;
-  if (first?.type !== 'run.started') throw new Error('a run starts with run.started');
-  const doc = initialState(first);
-  for (const event of rest) applyEvent(doc, event);
-  return doc;
-}
 
 describe('resumed mid-batch', () => {
   afterEach(() => {
@@ -401,13 +234,10 @@ describe('resumed mid-batch', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const run = new FleetScript({ everyone: [['eu-1', 'eu-2', 'eu-3']] }).stageStarted('everyone').batchStarted('everyone', 1);
     run.targetPasses('everyone', 'eu-1').targetStarts('everyone', 'eu-2', 'deploying').runFinished('interrupted');
-    const doc = foldOf(run.events);
-    const term = terminal();
-    const reporter = new PlainReporter({ term, clock, heartbeatMs: 10_000 });
-    reporter.follow(() => doc);
-    const resumed = run.push({ type: 'run.resumed', mode: 'forward', stage: 'everyone' }).events.at(-1) as RolloutEvent;
-    applyEvent(doc, resumed);
-    await reporter.handle(resumed);
+    const term = captureTerminal();
+    const reporter = new PlainReporter({ term, clock: stillClock, heartbeatMs: 10_000 });
+    const feed = followSession(reporter, foldEvents(run.events));
+    await feed(run.push({ type: 'run.resumed', mode: 'forward', stage: 'everyone' }).events.slice(-1));
     vi.advanceTimersByTime(10_000);
     await new Promise((resolve) => setImmediate(resolve));
     reporter.close();
