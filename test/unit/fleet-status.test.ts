@@ -206,3 +206,18 @@ describe('a fleet stage that stopped mid-batch', () => {
     expect(renderFleet(everyone(run), c)[0]).toBe('everyone: batch 1 of 1 stopped · 0 of 2 updated, 1 failed, 1 pending');
   });
 });
+
+describe('what rollout resume will do with a fleet stage being undone', () => {
+  it('names the stages left to undo with how many of their targets are still changed', () => {
+    const run = new FleetScript({ 'one-box': [['eu-1']], everyone: [['eu-2', 'eu-3', 'eu-4']] });
+    run.stageStarted('one-box').batch('one-box', 1, 0).stagePassed('one-box').stageStarted('everyone').batch('everyone', 1, 0, ['eu-4']);
+    run
+      .stageFailed('everyone', 'failure budget exceeded', ['eu-4'], 'total')
+      .push({ type: 'rollback.started', scope: 'stages', stages: ['everyone', 'one-box'] });
+    run.targetRollsBack('everyone', 'eu-3').runFinished('interrupted', { stage: 'everyone', reason: 'failure budget exceeded' });
+    const doc = run.doc();
+    expect(describeNextStep(whereRunIs(doc, Date.parse(doc.updatedAt)), doc)).toBe(
+      '`rollout resume` will finish the rollback: everyone (1 of 3 targets), one-box (1 of 1 target), newest first.',
+    );
+  });
+});
