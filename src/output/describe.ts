@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { RolloutEvent, RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
 import { oneLine } from './ci-decorator.js';
-import { budgetText, nameList } from './fleet-progress.js';
+import { budgetText, failedTargetsText, nameList } from './fleet-progress.js';
 
 /**
  * Renders a transition event as one human line (without timestamp), or null when it has none.
@@ -50,12 +50,9 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance, fleet = fal
       return `${stage(event.stage)} ${c.green('✓ passed')} in ${formatDuration(event.durationMs)}${
         event.inconclusive?.length ? c.yellow(` (inconclusive, let through by onInconclusive: pass: ${event.inconclusive.join(', ')})`) : ''
       }`;
-    case 'stage.failed': {
-      // The reason may name the targets already; a long list is cut (`rollout status` lists them all).
-      const failed = event.failedTargets ?? [];
-      const named = failed.length > 0 && !failed.every((t) => event.reason.includes(t)) ? ` (failed: ${nameList(failed)})` : '';
-      return `${stage(event.stage)} ${c.red('✗ failed')}: ${event.reason}${named}`;
-    }
+    case 'stage.failed':
+      // A long list of failed targets is cut (`rollout status` lists them all).
+      return `${stage(event.stage)} ${c.red('✗ failed')}: ${event.reason}${failedTargetsText(event)}`;
     case 'stage.skipped':
       return `${stage(event.stage)} ${c.dim('skipped (not deployed)')}`;
     case 'stage.blocked':

@@ -100,3 +100,9 @@ export function progressBar(targets: readonly TargetState[], c: ChalkInstance, w
   const rest = Math.max(0, width - done - cells(failed) - cells(busy));
   return `${c.green('█'.repeat(Math.max(0, done)))}${c.red('×'.repeat(cells(failed)))}${c.cyan('▒'.repeat(cells(busy)))}${c.dim('░'.repeat(rest))}`;
 }
+
+/** ` (failed: eu-3, eu-4)` after a fleet stage's failure reason, unless the reason names them already. */
+export function failedTargetsText(event: { reason: string; failedTargets?: string[] }): string {
+  const failed = event.failedTargets ?? [];
+  return failed.length > 0 && !failed.every((t) => event.reason.includes(t)) ? ` (failed: ${nameList(failed)})` : '';
+}

@@ -3,6 +3,7 @@ import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
 import { batchBlock, CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
 import { escapeControl } from './escape-control.js';
+import { failedTargetsText } from './fleet-progress.js';
 import { escapeData, escapeProperty, formatOutputs, stopToken } from './github-commands.js';
 import { headline, renderJobSummary } from './job-summary.js';
 import type { Reporter } from './reporter.js';
@@ -45,7 +46,8 @@ export class GitHubActions extends CiDecorator {
     if (block?.edge === 'start' && this.folds) this.startGroup(`${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
     const batch = batchBlock(event);
     if (batch?.edge === 'start' && this.folds) this.startGroup(batch.title);
-    if (event.type === 'stage.failed') this.mark(`::error title=${escapeProperty(`rollout: stage ${event.stage} failed`)}::${escapeData(event.reason)}`);
+    if (event.type === 'stage.failed')
+      this.mark(`::error title=${escapeProperty(`rollout: stage ${event.stage} failed`)}::${escapeData(`${event.reason}${failedTargetsText(event)}`)}`);
     if (event.type === 'rollback.finished' && !event.ok) {
       this.mark(
         `::error title=${escapeProperty('rollout: rollback failed')}::${escapeData(`rollback failed for ${event.failedStages.join(', ')}: a human must look`)}`,

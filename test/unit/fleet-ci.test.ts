@@ -86,6 +86,15 @@ describe('a fleet in CI logs', () => {
     );
   });
 
+  it('GitHub: the failed stage’s annotation names its failed targets', async () => {
+    const script = new FleetScript({ everyone: [['eu-1', 'eu-2', 'eu-3']] }).stageStarted('everyone').batchStarted('everyone', 1);
+    script.targetFails('everyone', 'eu-1').targetFails('everyone', 'eu-2', { how: 'deploy' });
+    script.stageFailed('everyone', 'failure budget exceeded: 2 failed, 1 tolerated', ['eu-1', 'eu-2'], 'total').runFinished('failed');
+    const term = captureTerminal();
+    await feedAll(new GitHubActions(new PlainReporter({ term, clock: stillClock }), term.err, {}), script.events);
+    expect(markers(term.text())).toContain('::error title=rollout%3A stage everyone failed::failure budget exceeded: 2 failed, 1 tolerated (failed: eu-1, eu-2)');
+  });
+
   it('Buildkite: a group per batch, opened where a target failed; the bake is a group, a target’s soak is not', async () => {
     const term = captureTerminal();
     await feedAll(new BuildkiteGroups(new PlainReporter({ term, clock: stillClock }), term.err, { PATH: '/nonexistent' }), run().events);
