@@ -44,9 +44,13 @@ export class FleetLog {
         for (const stage of Object.keys(event.targets ?? {})) this.fleets.add(stage);
         break;
       case 'run.resumed': {
-        // Picked up mid-batch by a later process: that batch is under way without a batch.started of ours.
+        // Picked up by a later process mid-batch, or mid-undo: what is under way is read from the document.
         const stage = event.mode === 'forward' ? doc?.stages.find((s) => s.fleet && s.status === 'deploying' && s.fleet.batch > s.fleet.finished) : undefined;
         if (stage?.fleet) this.underWay = { stage: stage.name, batch: stage.fleet.batch };
+        if (event.mode === 'rollback') {
+          this.undoing = true;
+          for (const s of doc?.stages ?? []) if (s.targets && s.status === 'rolling_back') this.undone.add(s.name);
+        }
         break;
       }
       case 'batch.started':

@@ -244,3 +244,25 @@ describe('resumed mid-batch', () => {
     expect(term.text()).toMatch(/\] everyone batch 1\/1: 1 of 3 updated, 1 in progress, 1 pending\n$/);
   });
 });
+
+describe('resumed mid-undo', () => {
+  it('a later process finishing a fleet stage’s rollback counts its targets, names none that went well', async () => {
+    const run = new FleetScript({ everyone: [['eu-1', 'eu-2', 'eu-3']] }).stageStarted('everyone').batch('everyone', 1, 0, ['eu-3']);
+    run.stageFailed('everyone', 'failure budget exceeded', ['eu-3'], 'total').push({ type: 'rollback.started', scope: 'stages', stages: ['everyone'] });
+    run.targetRollsBack('everyone', 'eu-2').runFinished('interrupted', { stage: 'everyone', reason: 'failure budget exceeded' });
+    const before = run.events.length;
+    run.push({ type: 'run.resumed', mode: 'rollback', stage: null }).targetRollsBack('everyone', 'eu-1');
+    run.push({ type: 'rollback.finished', ok: true, failedStages: [] }).runFinished('rolled_back', { stage: 'everyone', reason: 'failure budget exceeded' });
+    const term = captureTerminal();
+    const reporter = new PlainReporter({ term, clock: stillClock });
+    await followSession(reporter, foldEvents(run.events.slice(0, before)))(run.events.slice(before));
+    reporter.close();
+    const lines = term
+      .text()
+      .replace(/^\[[\d:]+\] /gm, '')
+      .trimEnd()
+      .split('\n');
+    expect(lines).not.toContain('everyone eu-1 rolled back in 800ms');
+    expect(lines).toContain('everyone undone: 3 targets rolled back');
+  });
+});
