@@ -92,7 +92,9 @@ describe('a fleet in CI logs', () => {
     script.stageFailed('everyone', 'failure budget exceeded: 2 failed, 1 tolerated', ['eu-1', 'eu-2'], 'total').runFinished('failed');
     const term = captureTerminal();
     await feedAll(new GitHubActions(new PlainReporter({ term, clock: stillClock }), term.err, {}), script.events);
-    expect(markers(term.text())).toContain('::error title=rollout%3A stage everyone failed::failure budget exceeded: 2 failed, 1 tolerated (failed: eu-1, eu-2)');
+    expect(markers(term.text())).toContain(
+      '::error title=rollout%3A stage everyone failed::failure budget exceeded: 2 failed, 1 tolerated (failed: eu-1, eu-2)',
+    );
   });
 
   it('Buildkite: a group per batch, opened where a target failed; the bake is a group, a target’s soak is not', async () => {
