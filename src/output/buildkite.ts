@@ -1,7 +1,7 @@
 import type { RolloutEvent, RunStatus } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
 import { callBuildkiteAgent } from './buildkite-agent.js';
-import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { batchBlock, CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
 import { renderJobSummary } from './job-summary.js';
 import type { Reporter } from './reporter.js';
 
@@ -20,12 +20,16 @@ const STYLE = {
 } satisfies Record<RunStatus, 'success' | 'error' | 'warning' | 'info'>;
 
 /**
- * Buildkite (`BUILDKITE=true`): each deploy, soak and rollback in a collapsed log group (`--- `);
- * when a stage or a rollback fails, `^^^ +++` opens the group it failed in, so the failure is what
+ * Buildkite (`BUILDKITE=true`): each deploy, soak and rollback in a collapsed log group (`--- `),
+ * a fleet stage's batch and its bake in one each; when a stage, a target or a rollback fails,
+ * `^^^ +++` opens the group it failed in, so the failure is what
  * the log shows first. When the run finishes, the job summary's Markdown becomes a build
  * annotation (`buildkite-agent annotate --style success|error|warning`), if the agent is on PATH.
  */
 export class BuildkiteGroups extends CiDecorator {
+  /** Between a batch's start and its end: a fleet stage's soak then is its bake. */
+  private batchUnderWay = false;
+
   constructor(
     inner: Reporter,
     err: NodeJS.WritableStream,
@@ -39,13 +43,20 @@ export class BuildkiteGroups extends CiDecorator {
     if (!this.folds) return;
     const block = commandBlock(event);
     if (block?.edge === 'start') this.mark(`--- ${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
-    if (event.type === 'soak.started') this.mark(`--- ${event.stage} soak`);
+    const batch = batchBlock(event);
+    if (batch?.edge === 'start') this.mark(`--- ${batch.title}`);
+    // A target's soak is inside its batch's group; a fleet stage's own (its bake) has one.
+    if (event.type === 'soak.started' && event.target === undefined) this.mark(`--- ${event.stage} ${this.batchUnderWay ? 'bake' : 'soak'}`);
     if (event.type === 'rollback.started') this.mark('--- rolling back');
   }
 
   protected override after(event: RolloutEvent): void {
+    if (event.type === 'batch.started') this.batchUnderWay = true;
+    else if (batchBlock(event)?.edge === 'end') this.batchUnderWay = false;
     if (!this.folds) return;
-    if (event.type === 'stage.failed' || (event.type === 'rollback.step.finished' && (event.exitCode !== 0 || event.timedOut))) this.mark('^^^ +++');
+    // A failed target opens its batch's group (a failed rollback of one too): the failure is what the log shows first.
+    const failed = event.type === 'stage.failed' || event.type === 'target.failed';
+    if (failed || (event.type === 'rollback.step.finished' && (event.exitCode !== 0 || event.timedOut))) this.mark('^^^ +++');
   }
 
   protected override finish(doc: StateDocument): void {

@@ -68,8 +68,13 @@ export abstract class CiDecorator implements Reporter {
   }
 }
 
-/** Whether a command event is the start or the end of a block of command output. */
+/**
+ * Whether a command event is the start or the end of a block of command output. A target's
+ * commands are not: several run at once, and a vendor's groups cannot overlap; they are inside
+ * their batch's block (`batchBlock`).
+ */
 export function commandBlock(event: RolloutEvent): { edge: 'start' | 'end'; who: string; phase: 'deploy' | 'rollback'; command?: string } | null {
+  if ('target' in event && event.target !== undefined) return null;
   switch (event.type) {
     case 'deploy.started':
       return { edge: 'start', who: event.stage, phase: 'deploy', command: event.command };
@@ -92,4 +97,27 @@ export function oneLine(command: string, max = 120): string {
     .replace(/[\u0000-\u001f\u007f]/g, ' ')
     .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * A fleet stage's batch as one block of the log: its targets' output, their failures and the bake
+ * are inside. It ends with the batch, or with whatever ends the stage first (a budget exceeded
+ * mid-batch); an end where no block is open is ignored by the vendors.
+ */
+export function batchBlock(event: RolloutEvent): { edge: 'start'; title: string } | { edge: 'end' } | null {
+  switch (event.type) {
+    case 'batch.started':
+      return {
+        edge: 'start',
+        title: `${event.stage} batch ${event.batch}/${event.batches}: ${event.targets.length} target${event.targets.length === 1 ? '' : 's'}`,
+      };
+    case 'batch.finished':
+    case 'stage.passed':
+    case 'stage.failed':
+    case 'rollback.started':
+    case 'run.finished':
+      return { edge: 'end' };
+    default:
+      return null;
+  }
 }

@@ -1,8 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
-import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { batchBlock, CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
 import { escapeControl } from './escape-control.js';
+import { failedTargetsText } from './fleet-progress.js';
 import { escapeData, escapeProperty, formatOutputs, stopToken } from './github-commands.js';
 import { headline, renderJobSummary } from './job-summary.js';
 import type { Reporter } from './reporter.js';
@@ -10,7 +11,8 @@ import type { Reporter } from './reporter.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * GitHub Actions (`GITHUB_ACTIONS=true`): deploy and rollback output folded into `::group::`s, an
+ * GitHub Actions (`GITHUB_ACTIONS=true`): deploy and rollback output folded into `::group::`s (a
+ * fleet stage's: one group per batch, its targets' output and failures inside), an
  * `::error` annotation for the failed stage, a Markdown job summary appended to
  * `$GITHUB_STEP_SUMMARY`, and step outputs (`status`, `failed-stage`, `run-id`, `failure-reason`,
  * `message`) appended to `$GITHUB_OUTPUT`, for `run`, `resume` and `rollback` alike.
@@ -36,16 +38,16 @@ export class GitHubActions extends CiDecorator {
   }
 
   protected override before(event: RolloutEvent): void {
-    if (commandBlock(event)?.edge === 'end') this.endGroup();
+    if (commandBlock(event)?.edge === 'end' || batchBlock(event)?.edge === 'end') this.endGroup();
   }
 
   protected override after(event: RolloutEvent): void {
     const block = commandBlock(event);
-    if (block?.edge === 'start' && this.folds) {
-      this.mark(`::group::${escapeData(`${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`)}`);
-      this.grouped = true;
-    }
-    if (event.type === 'stage.failed') this.mark(`::error title=${escapeProperty(`rollout: stage ${event.stage} failed`)}::${escapeData(event.reason)}`);
+    if (block?.edge === 'start' && this.folds) this.startGroup(`${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
+    const batch = batchBlock(event);
+    if (batch?.edge === 'start' && this.folds) this.startGroup(batch.title);
+    if (event.type === 'stage.failed')
+      this.mark(`::error title=${escapeProperty(`rollout: stage ${event.stage} failed`)}::${escapeData(`${event.reason}${failedTargetsText(event)}`)}`);
     if (event.type === 'rollback.finished' && !event.ok) {
       this.mark(
         `::error title=${escapeProperty('rollout: rollback failed')}::${escapeData(`rollback failed for ${event.failedStages.join(', ')}: a human must look`)}`,
@@ -88,6 +90,12 @@ export class GitHubActions extends CiDecorator {
   private pauseCommands(): void {
     this.token = stopToken();
     this.err.write(`::stop-commands::${this.token}\n`);
+  }
+
+  private startGroup(title: string): void {
+    this.endGroup();
+    this.mark(`::group::${escapeData(title)}`);
+    this.grouped = true;
   }
 
   private endGroup(): void {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RolloutEvent } from '../engine/events.js';
 import type { StateDocument } from '../state/document.js';
-import { CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
+import { batchBlock, CiDecorator, commandBlock, oneLine } from './ci-decorator.js';
 import { headline } from './job-summary.js';
 import type { Reporter } from './reporter.js';
 
@@ -10,7 +10,8 @@ const ERASE = '\u001b[0K';
 
 /**
  * GitLab CI (`GITLAB_CI=true`): each deploy and rollback command's output in its own collapsible
- * log section (`section_start` / `section_end`), collapsed once it has finished; and the outcome
+ * log section (`section_start` / `section_end`), collapsed once it has finished (a fleet stage's
+ * batch is one section: its targets' commands run at once); and the outcome
  * as an `artifacts:reports:dotenv` file (GitLab's equivalent of step outputs) for later jobs.
  */
 export class GitLabSections extends CiDecorator {
@@ -29,19 +30,28 @@ export class GitLabSections extends CiDecorator {
 
   protected override before(event: RolloutEvent): void {
     this.lastTime = event.time;
-    const block = commandBlock(event);
-    if (block?.edge === 'end' && this.open !== null) {
-      this.mark(`${ERASE}section_end:${unixTime(event.time)}:${this.open}\r${ERASE}`);
-      this.open = null;
-    }
+    if (commandBlock(event)?.edge === 'end' || batchBlock(event)?.edge === 'end') this.endSection(event.time);
   }
 
   protected override after(event: RolloutEvent): void {
+    if (!this.folds) return;
     const block = commandBlock(event);
-    if (block?.edge !== 'start' || !this.folds) return;
-    const name = sectionName(`rollout_${block.who}_${block.phase}`);
-    this.open = name;
-    this.mark(`${ERASE}section_start:${unixTime(event.time)}:${name}[collapsed=true]\r${ERASE}${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
+    if (block?.edge === 'start')
+      this.startSection(event.time, `rollout_${block.who}_${block.phase}`, `${block.who} ${block.phase}: ${oneLine(block.command ?? '')}`);
+    const batch = batchBlock(event);
+    if (batch?.edge === 'start' && event.type === 'batch.started') this.startSection(event.time, `rollout_${event.stage}_batch_${event.batch}`, batch.title);
+  }
+
+  private startSection(time: string, name: string, title: string): void {
+    this.endSection(time);
+    this.open = sectionName(name);
+    this.mark(`${ERASE}section_start:${unixTime(time)}:${this.open}[collapsed=true]\r${ERASE}${title}`);
+  }
+
+  private endSection(time: string): void {
+    if (this.open === null) return;
+    this.mark(`${ERASE}section_end:${unixTime(time)}:${this.open}\r${ERASE}`);
+    this.open = null;
   }
 
   protected override finish(doc: StateDocument): void {

@@ -1,6 +1,9 @@
 import type { RunStatus } from '../engine/events.js';
 import { formatDuration } from '../plan/duration.js';
-import { lastMeasurement, type StageStatus, type StateDocument } from '../state/document.js';
+import { lastMeasurement, type StageState, type StageStatus, type StateDocument } from '../state/document.js';
+import { nameList, progressText } from './fleet-progress.js';
+import { MAX_NAMED } from './fleet-text.js';
+import { fleetView, sameDetail } from './fleet-view.js';
 import { gatePlace } from './gate-text.js';
 import { failedPolls } from './summary.js';
 
@@ -27,6 +30,7 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
       `| ${text(stage.name)} | ${ICON[stage.status] ?? ''} ${stage.status.replace('_', ' ')} | ${duration} | ${checks || '–'} | ${stage.checkResults.polls} | ${failed.deciding}${failed.dryRun ? ` (+${failed.dryRun} dryRun)` : ''} |`,
     );
   }
+  for (const stage of doc.stages) if (stage.targets) lines.push('', ...fleetMarkdown(stage, doc.status));
   if (doc.failure) {
     const { check, value } = doc.failure;
     // A comparison's reason already is its explanation; its display only says it again, shorter.
@@ -38,6 +42,34 @@ export function renderJobSummary(doc: StateDocument, tookMs?: number): string {
   }
   return `${lines.join('\n')}\n\n`;
 }
+
+/**
+ * A fleet stage's targets: where it is, a row per batch (alike ones merged), then the targets
+ * that need a look, named with why (at most MAX_NAMED a group: GitHub cuts a summary at 1 MiB).
+ */
+function fleetMarkdown(stage: StageState, runStatus: RunStatus): string[] {
+  const view = fleetView(stage, runStatus);
+  if (!view) return [];
+  const lines = [
+    `#### ${text(view.stage)}: ${text(view.where)} · ${progressText(stage.targets ?? [])}`,
+    '',
+    '| Batch | Targets | State |',
+    '| --- | --- | --- |',
+  ];
+  for (const row of view.batches) lines.push(`| ${row.batches} | ${row.targets} | ${text(row.text)} |`);
+  for (const { group, targets } of view.named) {
+    lines.push('', `**${GROUP_ICON[group]} ${group} (${targets.length})**`, '');
+    const alike = sameDetail(targets);
+    const items = alike
+      ? alike.map(({ detail, names }) => `- ${names.length} × ${text(detail)}: ${text(nameList(names))}`)
+      : targets.map((target) => `- ${text(target.name)}: ${text(target.detail)}`);
+    lines.push(...items.slice(0, MAX_NAMED));
+    if (items.length > MAX_NAMED) lines.push(`- … and ${items.length - MAX_NAMED} more (\`rollout status --json\` lists every target)`);
+  }
+  return lines;
+}
+
+const GROUP_ICON: Record<string, string> = { failed: '❌', 'rollback failed': '🚨', 'rolling back': '↩️', 'in progress': '⏳' };
 
 /** ✅ with the last value, ❌ with why, ❔ inconclusive, ⚠️ could not measure; dryRun checks say so. */
 function checkCell(c: StateDocument['stages'][number]['checkResults']['checks'][number]): string {

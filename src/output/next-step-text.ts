@@ -1,8 +1,12 @@
 import type { Action } from '../run/actions.js';
 import type { StateDocument } from '../state/document.js';
+import { deployedName, fleetResumeText } from './fleet-next.js';
 
 /** What `rollout resume` will do next with this run (`whereRunIs`), in a sentence (null when it will do nothing). */
 export function describeNextStep(action: Action | null, doc: StateDocument): string | null {
+  // A fleet stage goes on target by target: what is left of it is read from its targets.
+  const fleet = action && 'ref' in action ? doc.stages.find((s) => s.name === action.ref.stage && s.targets) : undefined;
+  if (fleet && (action?.kind === 'deploy' || action?.kind === 'soak')) return fleetResumeText(fleet);
   switch (action?.kind) {
     case 'deploy':
       return doc.stages.find((s) => s.name === action.ref.stage)?.status === 'deploying'
@@ -15,7 +19,12 @@ export function describeNextStep(action: Action | null, doc: StateDocument): str
     case 'undo':
       return action.refs.length > 0
         ? `\`rollout resume\` will finish the rollback: ${action.refs
-            .map((r) => (r.target === undefined ? r.stage : `${r.stage}/${r.target}`))
+            .map((r) => r.stage)
+            .filter((name, i, names) => names.indexOf(name) === i)
+            .map((name) => {
+              const stage = doc.stages.find((s) => s.name === name);
+              return stage ? deployedName(stage) : name;
+            })
             .reverse()
             .join(', ')}, newest first.`
         : '`rollout resume` will record the rollback as finished: nothing deployed is left.';

@@ -1,7 +1,6 @@
 import type { CommandOutput, RolloutEvent } from '../engine/events.js';
 import { eventUnit, unitKey } from '../run/unit-key.js';
 import { PlainReporter } from './plain-reporter.js';
-import type { SoakStatus } from './soak-status.js';
 
 /** Command output kept per command in `--quiet` mode, replayed only if the command fails. */
 const TAIL_BYTES = 64 * 1024;
@@ -23,7 +22,8 @@ export class QuietReporter extends PlainReporter {
     const unit = unitKey(eventUnit(event));
     if (event.type === 'deploy.started' || event.type === 'rollback.step.started') this.tails.delete(unit);
     this.showing = shownWhenQuiet(event);
-    if (event.type === 'deploy.finished' || event.type === 'rollback.step.finished') {
+    // A target's turn ends: what its verify printed is shown if it failed, and with 500 targets no tail is kept past its turn.
+    if (event.type === 'deploy.finished' || event.type === 'rollback.step.finished' || event.type === 'target.failed' || event.type === 'target.passed') {
       if (this.showing) for (const output of this.tails.get(unit)?.events ?? []) this.writeOutput(output);
       this.tails.delete(unit);
     }
@@ -35,9 +35,8 @@ export class QuietReporter extends PlainReporter {
   }
 
   // No heartbeat: quiet means quiet until something goes wrong.
-  protected override startSoak(status: SoakStatus): void {
-    this.soak = status;
-  }
+  protected override startTicking(): void {}
+  protected override stopTicking(): void {}
 
   private keep(event: CommandOutput): void {
     const unit = unitKey(eventUnit(event));
@@ -59,6 +58,7 @@ function failedCommand(o: { exitCode: number | null; timedOut: boolean; error?: 
 export function shownWhenQuiet(event: RolloutEvent): boolean {
   switch (event.type) {
     case 'stage.failed':
+    case 'target.failed':
     case 'run.finished':
       return true;
     case 'deploy.finished':

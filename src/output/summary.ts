@@ -4,6 +4,7 @@ import { formatDuration } from '../plan/duration.js';
 import { lastMeasurement, type StageState, type StageStatus, type StateDocument } from '../state/document.js';
 import { statusWord } from './describe.js';
 import { escapeControlDeep } from './escape-control.js';
+import { renderFleet } from './fleet-text.js';
 import { gateCommands } from './gate-text.js';
 
 /**
@@ -29,6 +30,8 @@ export function renderSummary(recorded: StateDocument, c: ChalkInstance, tookMs?
       .join('  ')
       .trimEnd();
   const lines = [format(header.map((h) => c.dim(h))), ...rows.map(format)];
+  // A fleet stage's targets below the table: batches, who needs a look, the rest counted.
+  for (const stage of doc.stages) if (stage.targets) lines.push('', ...renderFleet(stage, c, doc.status));
   const age = doc.finishedAt ? Date.parse(doc.finishedAt) - Date.parse(doc.startedAt) : undefined;
   const took = tookMs ?? age;
   const total = took === undefined ? '' : ` in ${formatDuration(took)}`;

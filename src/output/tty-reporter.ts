@@ -1,11 +1,13 @@
 import ora, { type Ora } from 'ora';
 import type { RolloutEvent } from '../engine/events.js';
+import { progressBar } from './fleet-progress.js';
 import { PlainReporter, type ReporterOptions } from './plain-reporter.js';
-import type { SoakStatus } from './soak-status.js';
 
 /**
- * For a person at a terminal: the same transition lines, plus a spinner during each soak showing
- * the time left and each check's last result and latency.
+ * For a person at a terminal: the same transition lines, plus one live line while something is
+ * under way: a spinner during each soak showing the time left and each check's last result and
+ * latency, and a progress bar for a fleet stage's batch being deployed (its counts and the
+ * targets in flight). Only on a terminal outside CI (create-reporter.ts).
  */
 export class TtyReporter extends PlainReporter {
   private spinner: Ora | null = null;
@@ -17,24 +19,23 @@ export class TtyReporter extends PlainReporter {
 
   override handle(event: RolloutEvent): void | Promise<void> {
     const result = super.handle(event);
-    if (event.type === 'check.polled') this.refresh();
+    // A soak's poll shows at once; a fleet's counts every tick (counting 500 targets on each of their events would cost more than the rest of the run).
+    if (event.type === 'check.polled' && event.target === undefined) this.refresh();
     return result;
   }
 
-  protected override startSoak(status: SoakStatus): void {
-    super.startSoak(status);
+  protected override startTicking(): void {
     this.spinner = ora({ stream: this.term.err as NodeJS.WriteStream, discardStdin: false, isEnabled: true }).start();
     this.refresh();
     this.ticker = setInterval(() => this.refresh(), 250);
     this.ticker.unref();
   }
 
-  protected override endSoak(): void {
+  protected override stopTicking(): void {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
     this.spinner?.stop();
     this.spinner = null;
-    super.endSoak();
   }
 
   // A spinner says it better than a heartbeat line.
@@ -51,7 +52,15 @@ export class TtyReporter extends PlainReporter {
   }
 
   private refresh(): void {
-    if (!this.spinner || !this.soak) return;
-    this.spinner.text = `${this.term.color.bold.cyan(this.soak.event.stage)} soaking: ${this.soak.describe(this.clock.now(), this.term.color)}`;
+    if (!this.spinner) return;
+    const text = this.liveText(this.clock.now());
+    if (text === null) return;
+    const batch = this.soak ? null : this.fleet.batchTargets(this.document());
+    if (!batch) {
+      this.spinner.text = text;
+      return;
+    }
+    const busy = this.fleet.inFlight(this.document());
+    this.spinner.text = `${progressBar(batch, this.term.color)} ${text}${busy ? this.term.color.dim(` · now: ${busy}`) : ''}`;
   }
 }

@@ -1,27 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeResult, repoRoot, runCli, startCli } from '../helpers/cli.js';
+import { describeResult, runCli, startCli } from '../helpers/cli.js';
+import { documentedEvents } from '../helpers/event-table.js';
 import { defaultStatePath, readState, waitForState } from '../helpers/state.js';
 import { writePlan } from '../helpers/temp-dir.js';
 import { useWorkspace } from '../helpers/workspace.js';
-
-/** The event table of docs/events-and-state.md: type → { required fields, optional fields }. */
-async function documentedEvents(): Promise<Map<string, { required: string[]; optional: string[] }>> {
-  const readme = await fs.readFile(path.join(repoRoot, 'docs', 'events-and-state.md'), 'utf8');
-  const block = readme.slice(readme.indexOf('<!-- events:start -->'), readme.indexOf('<!-- events:end -->'));
-  const table = new Map<string, { required: string[]; optional: string[] }>();
-  for (const row of block.split('\n')) {
-    const match = /^\| `([a-z.]+)` \| ([^|]*) \|/.exec(row);
-    if (!match) continue;
-    const fields = [...(match[2] ?? '').matchAll(/`([A-Za-z]+)(\??)`/g)];
-    table.set(match[1] ?? '', {
-      required: fields.filter((f) => f[2] === '').map((f) => f[1] ?? ''),
-      optional: fields.filter((f) => f[2] === '?').map((f) => f[1] ?? ''),
-    });
-  }
-  return table;
-}
 
 describe('rollout run --json', { timeout: 40_000 }, () => {
   const ws = useWorkspace();
@@ -61,7 +43,7 @@ stages:
     expect(result.stderr).toContain('canary | canary-rollback-output');
 
     const documented = await documentedEvents();
-    expect(documented.size).toBe(24);
+    expect(documented.size).toBe(32);
     const state = await readState(defaultStatePath(ws.dir));
     for (const event of events) {
       expect(Object.keys(event).slice(0, 3)).toEqual(['type', 'time', 'runId']);
@@ -92,6 +74,15 @@ stages:
       'stage.pausing',
       'gate.opened',
       'gate.decided',
+      // Only a stage with targets emits these (test/unit/fleet-json.test.ts checks their fields).
+      'batch.started',
+      'target.started',
+      'verify.finished',
+      'target.passed',
+      'target.failed',
+      'target.retrying',
+      'batch.baking',
+      'batch.finished',
     ]);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set([...documented.keys()].filter((type) => !elsewhere.has(type))));
     expect(events[0]?.type).toBe('run.started');
