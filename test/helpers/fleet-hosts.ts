@@ -32,6 +32,8 @@ export interface HostState {
 }
 
 export interface FleetHosts {
+  /** The hosts process. */
+  pid: number;
   hosts: FleetHost[];
   names: string[];
   /** The plan's `targets:` block: each host (or those named) with `host`, `port` and a `region` (a, b, a, b, …). */
@@ -65,6 +67,7 @@ export async function startFleetHosts(names: string[], { broken = [] as string[]
     return (await response.json()) as HostState;
   };
   return {
+    pid: child.pid ?? 0,
     hosts,
     names,
     targetsYaml: (only = names) =>
