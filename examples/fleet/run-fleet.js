@@ -43,17 +43,18 @@ async function tour(fleet, statePath) {
   say(`Eight hosts run ${START_VERSION}: ${fleet.hosts.map(({ name, port }) => `${name} (:${port})`).join(', ')}.`);
 
   heading('Run 1: v2.0.0, every host healthy');
-  expect((await run('v2.0.0')) === 0, 'run 1 should exit 0');
+  const first = await run('v2.0.0');
+  expect(first === 0, `run 1 should exit 0, not ${first}`);
   expectVersions(versions(), Object.fromEntries(names.map((name) => [name, 'v2.0.0'])));
   expect((await readState(statePath)).status === 'succeeded', 'run 1 should be recorded as succeeded');
   say('Exit 0: eu-1 alone first, then the other seven in batches of 1, 2, 2 and 2; every host verified on v2.0.0.');
 
   heading('Run 2: v2.1.0, with us-2 broken (its /healthz answers 503)');
   await setFault(fleet, 'us-2', 'broken', true);
-  expect((await run('v2.1.0')) === 0, 'run 2 should exit 0: one failed host is within the budget (total: 1)');
+  const second = await run('v2.1.0');
+  expect(second === 0, `run 2 should exit 0 (one failed host is within the budget, total: 1), not ${second}`);
   expectVersions(versions(), { ...Object.fromEntries(names.map((name) => [name, 'v2.1.0'])), 'us-2': 'v2.0.0' });
-  const second = await readState(statePath);
-  const us2 = second.stages.find((stage) => stage.name === 'everyone')?.targets?.find((target) => target.name === 'us-2');
+  const us2 = (await readState(statePath)).stages.find((stage) => stage.name === 'everyone')?.targets?.find((target) => target.name === 'us-2');
   expect(us2?.status === 'rolled_back', `us-2 should be recorded as rolled_back, not ${us2?.status}`);
   say(
     'Exit 0: us-2 failed its checks and was rolled back on its own to v2.0.0; one failure is what',
@@ -65,7 +66,8 @@ async function tour(fleet, statePath) {
   await setFault(fleet, 'us-3', 'broken', true);
   await setFault(fleet, 'us-4', 'broken', true);
   const before = versions();
-  expect((await run('v2.2.0')) === 1, 'run 3 should exit 1: the second failed host exceeds the budget');
+  const third = await run('v2.2.0');
+  expect(third === 1, `run 3 should exit 1 (the second failed host exceeds the budget), not ${third}`);
   expectVersions(versions(), before);
   say(
     'Exit 1: the second failure exceeded the budget, and onBudgetExceeded: rollback-all undid every',
