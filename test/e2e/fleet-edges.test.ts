@@ -51,14 +51,14 @@ describe('fleet edges', { timeout: 90_000 }, () => {
     await ws.fleet.setFault('h07', 'broken');
     const { state } = await runStage(8, { batch: '4', failureBudget: '{ total: "30%" }' }, 0);
     expect(state.status).toBe('succeeded');
-    expect(await ws.fleet.versions()).toEqual(expectedVersions(first(8), NEW, { h02: START_VERSION, h07: START_VERSION }));
+    expect(await ws.fleet.versions(first(8))).toEqual(expectedVersions(first(8), NEW, { h02: START_VERSION, h07: START_VERSION }));
   });
 
   it('a budget exceeded by one fails: total "30%" of 8 tolerates 2, and a 3rd fails the stage', async () => {
     for (const name of ['h02', 'h05', 'h07']) await ws.fleet.setFault(name, 'broken');
     const { events } = await runStage(8, { batch: '4', maxParallel: 1, failureBudget: '{ total: "30%" }' }, 1);
     expect(failedEvent(events)).toMatchObject({ budget: 'total', failedTargets: ['h02', 'h05', 'h07'] });
-    expect(await ws.fleet.versions()).toEqual(expectedVersions(first(8), START_VERSION));
+    expect(await ws.fleet.versions(first(8))).toEqual(expectedVersions(first(8), START_VERSION));
   });
 
   it('perBatch: 1 failure in each batch is within it; 2 in one batch exceed it', async () => {
@@ -86,7 +86,7 @@ describe('fleet edges', { timeout: 90_000 }, () => {
     expect(failedEvent(events)).toMatchObject({ budget: 'minHealthy' });
     expect(await invocations(ws.dir)).toEqual({ h01: 1, h02: 1 });
     expect(targetStatuses(state, 'fleet')).toMatchObject({ h01: 'updated', h02: 'failed' });
-    expect(await ws.fleet.versions()).toEqual(expectedVersions(first(6), START_VERSION, { h01: NEW, h02: NEW }));
+    expect(await ws.fleet.versions(first(6))).toEqual(expectedVersions(first(6), START_VERSION, { h01: NEW, h02: NEW }));
   });
 
   it('the last target failing fails the stage when the budget says so (no "succeeded although the last host failed")', async () => {
@@ -94,7 +94,7 @@ describe('fleet edges', { timeout: 90_000 }, () => {
     const { events, state } = await runStage(4, { batch: '2', maxParallel: 1 }, 1);
     expect(failedEvent(events)).toMatchObject({ budget: 'total', failedTargets: ['h04'] });
     expect(state.status).not.toBe('succeeded');
-    expect(await ws.fleet.versions()).toEqual(expectedVersions(first(4), START_VERSION));
+    expect(await ws.fleet.versions(first(4))).toEqual(expectedVersions(first(4), START_VERSION));
   });
 });
 

@@ -59,8 +59,11 @@ describe('a fleet of 20 hosts', { timeout: 120_000 }, () => {
 
     const status = await runCli(['status'], { cwd: ws.dir });
     expect(status.exitCode, describeResult(status)).toBe(0);
-    for (const name of names()) expect(status.stdout).toContain(name);
+    // Targets by state: every name, or (a fleet can be 500 long) the stage's 19 counted as updated.
     expect(status.stdout).toMatch(/updated/);
+    const named = names().every((name) => status.stdout.includes(name));
+    const counted = /\b19\b[^\n]*updated|updated[^\n]*\b19\b/.test(status.stdout);
+    expect(named || counted, status.stdout).toBe(true);
   });
 
   it('one broken host fails its checks and is rolled back on its own; a stage tolerating 1 failure passes', async () => {
@@ -80,6 +83,10 @@ describe('a fleet of 20 hosts', { timeout: 120_000 }, () => {
     expect(targetStatuses(state, 'everyone')).toEqual(Object.fromEntries(names().map((name) => [name, name === 'h05' ? 'rolled_back' : 'updated'])));
     // Each target's command output is prefixed with its stage and its name.
     expect(run.all).toMatch(/everyone \| h05 \| h05: deployed v1\.0\.0 -> v2\.0\.0/);
+    // status names the failed target, however it sums up the rest.
+    const status = await runCli(['status'], { cwd: ws.dir });
+    expect(status.exitCode, describeResult(status)).toBe(0);
+    expect(status.stdout).toMatch(/h05[^\n]*(rolled.back|failed)|(rolled.back|failed)[^\n]*h05/);
   });
 
   it('one broken host with no failure tolerated (total: 0) fails the stage and undoes every host deployed', async () => {

@@ -39,8 +39,8 @@ export interface FleetHosts {
   /** The plan's `targets:` block: each host (or those named) with `host`, `port` and a `region` (a, b, a, b, …). */
   targetsYaml(only?: string[]): string;
   state(name: string): Promise<HostState>;
-  /** Every host's version, by name. */
-  versions(): Promise<Record<string, string>>;
+  /** Every host's version (or those named), by name. */
+  versions(only?: string[]): Promise<Record<string, string>>;
   setFault(name: string, fault: 'broken' | 'stale', on?: boolean): Promise<void>;
   close(): Promise<void>;
 }
@@ -79,7 +79,7 @@ export async function startFleetHosts(names: string[], { broken = [] as string[]
           .map((h) => `  ${h.name}: { host: 127.0.0.1, port: ${h.port}, region: ${h.region} }`),
       ].join('\n'),
     state,
-    versions: async () => Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await state(name)).version] as const))),
+    versions: async (only = names) => Object.fromEntries(await Promise.all(only.map(async (name) => [name, (await state(name)).version] as const))),
     setFault: async (name, fault, on = true) => {
       const response = await fetch(`http://127.0.0.1:${portOf(name)}/admin?${fault}=${on ? 1 : 0}`, { method: 'POST' });
       if (!response.ok) throw new Error(`could not set ${fault} on ${name}: HTTP ${response.status}`);
