@@ -8,8 +8,8 @@ import { makeTempDir, removeTempDir, writePlan } from './temp-dir.js';
 
 /**
  * One crash trial over concurrent targets (crash-consistency.test.ts's loop, for fleets): six
- * real hosts, one of them broken; a one-box stage, then batches of 1 and 2 with two deploys at
- * once and a budget of one failure. The run, then resumes, are SIGKILLed at random moments;
+ * real hosts, one of them broken; a one-box stage, then batches of 3 and 2 deployed side by side
+ * (slowed by a sleep, so most kills find several in flight) and a budget of one failure. The run, then resumes, are SIGKILLed at random moments;
  * then a resume runs to the end. After every kill the stored document must parse. At the end:
  * every target updated, the broken one rolled back, each host on the version that says; and no
  * target deployed more often than once plus the kills that found it in flight (none twice).
@@ -34,7 +34,8 @@ function allTargets(state: StateDocument): TargetState[] {
   return state.stages.flatMap((stage) => stage.targets ?? []);
 }
 
-export async function fleetCrashTrial(seed: number, store: CrashStore): Promise<{ kills: number }> {
+/** `kills` that landed; `concurrentKills`: those that found two or more targets mid-deploy at once. */
+export async function fleetCrashTrial(seed: number, store: CrashStore): Promise<{ kills: number; concurrentKills: number }> {
   const rand = seededRandom(seed);
   const names = hostNames(6);
   const fleet = await startFleetHosts(names, { broken: [BROKEN] });
@@ -43,7 +44,7 @@ export async function fleetCrashTrial(seed: number, store: CrashStore): Promise<
     fleet,
     [
       { name: 'one-box', targets: '[h01]' },
-      { name: 'rest', targets: '"*"', batch: '[1, 2]', maxParallel: 2, failureBudget: '{ total: 1 }', beforeDeploy: 'sleep 0.1', soak: '150ms' },
+      { name: 'rest', targets: '"*"', batch: '[3, 2]', maxParallel: 3, failureBudget: '{ total: 1 }', beforeDeploy: 'sleep 0.2', soak: '150ms' },
     ],
     { version: NEW, extra: store.planLines(seed) },
   );
@@ -51,6 +52,7 @@ export async function fleetCrashTrial(seed: number, store: CrashStore): Promise<
   /** Kills that found each target mid-deploy: each may deploy it once more. */
   const inFlightAtKill: Record<string, number> = {};
   let kills = 0;
+  let concurrentKills = 0;
   try {
     for (let attempt = 0; ; attempt++) {
       const before = await store.read(seed, dir);
@@ -68,23 +70,35 @@ export async function fleetCrashTrial(seed: number, store: CrashStore): Promise<
         child.kill('SIGKILL');
       };
       let timer: NodeJS.Timeout | undefined;
+      let exited = false;
       if (rand() < 0.15) timer = setTimeout(kill, Math.floor(rand() * 150));
       else {
-        // Aim inside the work, from the CLI's first line: ~350 ms for each target still to finish.
-        const left = before ? allTargets(before).filter((t) => t.status !== 'updated' && t.status !== 'rolled_back').length : names.length;
-        const delay = Math.floor(rand() * left * 350);
-        child.stderr?.once('data', () => {
-          timer = setTimeout(kill, delay);
-        });
+        // Aim inside the work, whatever the machine's load: once the k-th target has started
+        // (k drawn from those left), then up to 2.5 s more: mid-deploy, verify, soak, rollback or bake.
+        const started = (doc: StateDocument | null) => (doc ? allTargets(doc).filter((t) => t.status !== 'pending').length : 0);
+        const base = started(before);
+        const k = Math.min(names.length, base + 1 + Math.floor(rand() * (names.length - base)));
+        const delay = Math.floor(rand() * 2500);
+        void (async () => {
+          while (!exited) {
+            const doc = await store.read(seed, dir).catch(() => null); // a torn document fails the check after the kill
+            if (started(doc) >= k) {
+              timer = setTimeout(kill, delay);
+              return;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 25));
+          }
+        })();
       }
       const result = await child;
+      exited = true;
       if (timer) clearTimeout(timer);
       if (result.exitCode !== undefined && result.exitCode !== 0) throw new Error(`seed ${seed}: ${args[0]} exited ${result.exitCode}\n${result.all}`);
       if (result.exitCode === undefined && killed) kills++;
       const after = await store.read(seed, dir); // must parse, whatever moment the kill hit
-      for (const target of after ? allTargets(after) : []) {
-        if (IN_FLIGHT.includes(target.status)) inFlightAtKill[target.name] = (inFlightAtKill[target.name] ?? 0) + 1;
-      }
+      const inFlight = (after ? allTargets(after) : []).filter((target) => IN_FLIGHT.includes(target.status));
+      for (const target of inFlight) inFlightAtKill[target.name] = (inFlightAtKill[target.name] ?? 0) + 1;
+      if (killed && result.exitCode === undefined && inFlight.length >= 2) concurrentKills++;
     }
     const state = await store.read(seed, dir);
     expect(state?.status, `seed ${seed}`).toBe('succeeded');
@@ -102,7 +116,7 @@ export async function fleetCrashTrial(seed: number, store: CrashStore): Promise<
         allowed,
       );
     }
-    return { kills };
+    return { kills, concurrentKills };
   } finally {
     await fleet.close();
     await removeTempDir(dir);
