@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeResult, startCli, toCliResult } from '../helpers/cli.js';
+import { describeResult, runCli, startCli, toCliResult } from '../helpers/cli.js';
 import { DEPLOY_JS, START_VERSION, useFleet } from '../helpers/fleet-hosts.js';
 import { expectedVersions, fleetPlan, invocations, targetStatuses, targetsOf } from '../helpers/fleet-plan.js';
 import { isProcessAlive, release, waitFor } from '../helpers/processes.js';
@@ -66,5 +66,23 @@ describe('a fleet run killed mid-batch, then resumed', { timeout: 120_000 }, () 
     expect(state.status).toBe('succeeded');
     expect(targetStatuses(state, 'fleet')).toEqual(Object.fromEntries(ws.fleet.names.map((name) => [name, name === 'h06' ? 'rolled_back' : 'updated'])));
     expect(await ws.fleet.versions()).toEqual(expectedVersions(ws.fleet.names, NEW, { h06: START_VERSION }));
+  });
+
+  it('resume --retry-failed deploys again only the target that failed, once it is repaired', async () => {
+    await ws.fleet.setFault('h03', 'broken');
+    await writePlan(ws.dir, fleetPlan(ws.fleet, [{ name: 'fleet', targets: '"*"', batch: '4', failureBudget: '{ total: 1 }' }]));
+    const run = await runCli(['run'], { cwd: ws.dir, timeout: 60_000 });
+    expect(run.exitCode, describeResult(run)).toBe(0);
+    expect(targetsOf(await readState(defaultStatePath(ws.dir)), 'fleet').h03).toMatchObject({ status: 'rolled_back', failed: true });
+
+    await ws.fleet.setFault('h03', 'broken', false);
+    const retry = await runCli(['resume', '--retry-failed'], { cwd: ws.dir, timeout: 60_000 });
+    expect(retry.exitCode, describeResult(retry)).toBe(0);
+    expect(await invocations(ws.dir)).toEqual(Object.fromEntries(ws.fleet.names.map((name) => [name, name === 'h03' ? 2 : 1])));
+    const state = await readState(defaultStatePath(ws.dir));
+    expect(state.status).toBe('succeeded');
+    expect(targetStatuses(state, 'fleet')).toEqual(Object.fromEntries(ws.fleet.names.map((name) => [name, 'updated'])));
+    expect(targetsOf(state, 'fleet').h03?.attempts).toBe(2);
+    expect(await ws.fleet.versions()).toEqual(expectedVersions(ws.fleet.names, NEW));
   });
 });
