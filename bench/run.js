@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { bench as compareDetection } from './compare-detection.js';
 import { bench as deployOutput } from './deploy-output.js';
 import { bench as failureDetection } from './failure-detection.js';
+import { bench as fleet } from './fleet.js';
 import { repoRoot } from './lib/common.js';
 import { withReadmeTable } from './lib/readme-table.js';
 import { formatTable } from './lib/table.js';
@@ -38,6 +39,7 @@ const figures = [
   { name: 'report', run: report, smoke: { runs: 1, stages: 3, measurements: 60 }, smokeLane: 'servers' },
   { name: 'report-fleet', run: reportFleet, smoke: { runs: 1, targets: 20 }, smokeLane: 'servers' },
   { name: 'compare', run: compareDetection, smoke: { trials: 1, checks: 3, seconds: 1, scrapeInterval: '250ms' }, smokeLane: 'prometheus-3' },
+  { name: 'fleet', run: fleet, smoke: { runs: 1, targets: 20, maxParallel: 5 } },
 ];
 
 const { values } = parseArgs({

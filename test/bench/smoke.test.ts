@@ -46,6 +46,11 @@ const figureIds = [
   'compare.detect.p95',
   'compare.cpu',
   'compare.rss',
+  'fleet.cpu',
+  'fleet.wall',
+  'fleet.state',
+  'fleet.writes',
+  'fleet.report',
 ];
 
 // Runs every bench script once at tiny sizes. Speed is judged by `npm run bench`, never here:
