@@ -96,7 +96,16 @@ describe('what people see of a measurement', () => {
 describe('rollout plan’s detection bound', () => {
   const plan = (stages: [string, ReturnType<typeof testCheck>[]][]): Plan =>
     ({
-      stages: stages.map(([name, health], index) => ({ name, index, deploy: 'true', rollback: null, soakMs: 60_000, timeoutMs: 1000, checks: health, fleet: null })),
+      stages: stages.map(([name, health], index) => ({
+        name,
+        index,
+        deploy: 'true',
+        rollback: null,
+        soakMs: 60_000,
+        timeoutMs: 1000,
+        checks: health,
+        fleet: null,
+      })),
     }) as unknown as Plan;
 
   it('warns when a stage only watches an entry point every stage watches', () => {
@@ -133,8 +142,9 @@ describe('rollout plan’s detection bound', () => {
 
   it('counts the measurements each check gets by the end of its soak, its last instant included, and warns when minSamples cannot be reached or leaves no margin', () => {
     const soak = (soakMs: number, health: ReturnType<typeof testCheck>[]) =>
-      planTimeline({ stages: [{ name: 'canary', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, checks: health, fleet: null }] } as unknown as Plan)
-        .stages[0]?.checks;
+      planTimeline({
+        stages: [{ name: 'canary', index: 0, deploy: 'true', rollback: null, soakMs, timeoutMs: 1000, checks: health, fleet: null }],
+      } as unknown as Plan).stages[0]?.checks;
     // 8 s soak at 1 s after a 5 s delay: at 5, 6, 7 and 8 s.
     const [margin, none, never, dry] =
       soak(8000, [
