@@ -6,7 +6,7 @@ import { deployedName, fleetResumeText } from './fleet-next.js';
 export function describeNextStep(action: Action | null, doc: StateDocument): string | null {
   // A fleet stage goes on target by target: what is left of it is read from its targets.
   const fleet = action && 'ref' in action ? doc.stages.find((s) => s.name === action.ref.stage && s.targets) : undefined;
-  if (fleet && (action?.kind === 'deploy' || action?.kind === 'soak')) return fleetResumeText(fleet);
+  if (fleet && (action?.kind === 'deploy' || action?.kind === 'soak' || action?.kind === 'target' || action?.kind === 'target-undo')) return fleetResumeText(fleet);
   switch (action?.kind) {
     case 'deploy':
       return doc.stages.find((s) => s.name === action.ref.stage)?.status === 'deploying'
@@ -31,12 +31,6 @@ export function describeNextStep(action: Action | null, doc: StateDocument): str
     case 'finish':
       if (action.status === 'succeeded') return '`rollout resume` will record the run as finished: every stage passed.';
       return action.failure ? `\`rollout resume\` will record the run failed: ${action.failure.reason}.` : null;
-    case 'target':
-    case 'target-undo': {
-      const stage = doc.stages.find((s) => s.name === action.ref.stage);
-      const left = (stage?.targets ?? []).filter((t) => t.batch === stage?.fleet?.batch && t.status !== 'updated' && !t.failed).length;
-      return `\`rollout resume\` will go on with ${action.ref.stage}'s batch ${stage?.fleet?.batch ?? '?'}: ${left} target${left === 1 ? '' : 's'} left to deploy (a deploy that was cut short is started again), then the batches after it.`;
-    }
     case 'batch':
       return `\`rollout resume\` will start batch ${action.batch} of ${action.ref.stage}, then go on.`;
     case 'bake':
