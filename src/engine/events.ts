@@ -334,6 +334,8 @@ export interface BatchFinished extends Base, StageRef {
   failed: number;
   /** Failures still tolerated over the stage (null: no limit). */
   budgetLeft: number | null;
+  /** Failures the stage tolerates in all (`failureBudget.total`, resolved); absent in logs written before it. */
+  tolerated?: number;
 }
 /** A fleet stage waits between batches; its fleet checks (if any) are measured meanwhile (`soak.started` without a target). */
 export interface BatchBaking extends Base, StageRef {

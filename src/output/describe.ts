@@ -113,7 +113,7 @@ export function describeEvent(event: RolloutEvent, c: ChalkInstance, fleet = fal
       return event.bakeMs > 0 ? `${stage(event.stage)} batch ${event.batch} baking ${formatDuration(event.bakeMs)}` : null;
     case 'batch.finished': {
       const failed = event.failed > 0 ? c.red(`${event.failed} failed`) : '0 failed';
-      return `${stage(event.stage)} batch ${event.batch}/${event.batches} done: ${event.updated} updated, ${failed}${budgetText(event.budgetLeft)}`;
+      return `${stage(event.stage)} batch ${event.batch}/${event.batches} done: ${event.updated} updated, ${failed}${budgetText(event.budgetLeft, event.tolerated)}`;
     }
     case 'command.output':
     // Reporters render a warning apart: no timestamp, on its own line (PlainReporter.warn).

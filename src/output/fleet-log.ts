@@ -123,7 +123,9 @@ export class FleetLog {
         return batch === undefined ? [] : [`${name} ${batchLine(stage, batch)}`];
       }
       case 'batch.finished':
-        return [`${name} ${batchLine(stage, event.batch, { done: true, budgetLeft: event.budgetLeft })}`];
+        return [
+          `${name} ${batchLine(stage, event.batch, { done: true, budgetLeft: event.budgetLeft, ...(event.tolerated === undefined ? {} : { tolerated: event.tolerated }) })}`,
+        ];
       case 'rollback.step.finished':
       case 'rollback.step.skipped':
         return this.undone.has(stage.name) && stage.status !== 'rolling_back' ? this.stageUndone(stage, name, c) : [];

@@ -66,17 +66,18 @@ export function progressText(targets: readonly TargetState[]): string {
  * Said as failures still tolerated, because that is the question at a failure: how many more
  * before the stage stops.
  */
-export function budgetText(budgetLeft: number | null | undefined): string {
+export function budgetText(budgetLeft: number | null | undefined, tolerated?: number): string {
   if (budgetLeft === null || budgetLeft === undefined) return '';
   if (budgetLeft < 0) return ' (failure budget exceeded)';
+  if (tolerated !== undefined) return ` (failure budget: ${budgetLeft} of ${tolerated} left)`;
   if (budgetLeft === 0) return ' (failure budget: no more failures tolerated)';
   return ` (failure budget: ${budgetLeft} more failure${budgetLeft === 1 ? '' : 's'} tolerated)`;
 }
 
 /** `batch 2/4: 3 of 4 updated, 1 failed (failure budget: …)`: one batch of a fleet stage, as the document has it. */
-export function batchLine(stage: StageState, batch: number, options: { done?: boolean; budgetLeft?: number | null } = {}): string {
+export function batchLine(stage: StageState, batch: number, options: { done?: boolean; budgetLeft?: number | null; tolerated?: number } = {}): string {
   const head = `batch ${batch}/${stage.fleet?.batches ?? '?'}${options.done ? ' done' : ''}`;
-  return `${head}: ${progressText(targetsOfBatch(stage, batch))}${budgetText(options.budgetLeft)}`;
+  return `${head}: ${progressText(targetsOfBatch(stage, batch))}${budgetText(options.budgetLeft, options.tolerated)}`;
 }
 
 /** Names, at most `max` of them, then how many more: a list that stays one readable line. */

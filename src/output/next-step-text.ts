@@ -6,7 +6,8 @@ import { deployedName, fleetResumeText } from './fleet-next.js';
 export function describeNextStep(action: Action | null, doc: StateDocument): string | null {
   // A fleet stage goes on target by target: what is left of it is read from its targets.
   const fleet = action && 'ref' in action ? doc.stages.find((s) => s.name === action.ref.stage && s.targets) : undefined;
-  if (fleet && (action?.kind === 'deploy' || action?.kind === 'soak' || action?.kind === 'target' || action?.kind === 'target-undo')) return fleetResumeText(fleet);
+  if (fleet && (action?.kind === 'deploy' || action?.kind === 'soak' || action?.kind === 'target' || action?.kind === 'target-undo'))
+    return fleetResumeText(fleet);
   switch (action?.kind) {
     case 'deploy':
       return doc.stages.find((s) => s.name === action.ref.stage)?.status === 'deploying'

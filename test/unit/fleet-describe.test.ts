@@ -95,6 +95,14 @@ describe('counting targets', () => {
     expect(budgetText(left)).toBe(text);
   });
 
+  it.each([
+    [0, 1, ' (failure budget: 0 of 1 left)'],
+    [2, 2, ' (failure budget: 2 of 2 left)'],
+    [-1, 1, ' (failure budget exceeded)'],
+  ])('budget left %s of %s tolerated (batch.finished names both)', (left, tolerated, text) => {
+    expect(budgetText(left, tolerated)).toBe(text);
+  });
+
   it('names at most a few, then says how many more', () => {
     expect(nameList(['a', 'b'])).toBe('a, b');
     expect(nameList(fleetOf(500, [500])[0] ?? [], 3)).toBe('web-1, web-2, web-3 and 497 more');

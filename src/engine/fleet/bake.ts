@@ -1,6 +1,6 @@
 import { isoTime } from '../../clock.js';
 import type { Fleet, Plan, Stage } from '../../plan/types.js';
-import { budgetLeft, failedCount } from '../../run/budget.js';
+import { budgetLeft, failedCount, tolerated } from '../../run/budget.js';
 import type { StageState } from '../../state/document.js';
 import type { EngineDeps } from '../deps.js';
 import type { EmitInput } from '../events.js';
@@ -53,6 +53,7 @@ export async function bakeBatch(
     updated: inBatch.filter((t) => t.status === 'updated').length,
     failed: failedCount(inBatch),
     budgetLeft: state() ? budgetLeft(fleet, state() as StageState) : null,
+    tolerated: tolerated(fleet.budget.total, targets.length),
   });
   return 'baked';
 }
