@@ -36,7 +36,7 @@ const LINES = {
   'target.failed': { line: 'everyone eu-3 ✗ failed: deploy failed: exit 1' },
   'target.retrying': { line: 'everyone eu-3 failed before: it will be deployed again (--retry-failed)' },
   'batch.baking': { line: 'everyone batch 1 baking 2m' },
-  'batch.finished': { line: 'everyone batch 1/2 done: 1 updated, 0 failed (failure budget: 1 more failure tolerated)' },
+  'batch.finished': { line: 'everyone batch 1/2 done: 1 updated, 0 failed (failure budget: 1 of 1 left)' },
 } satisfies Record<FleetEvent & EventType, { pick?: (e: RolloutEvent) => boolean; line: string }>;
 
 describe('the line of each fleet event', () => {

@@ -34,8 +34,8 @@ describe('a fleet in the plain log', () => {
     expect(failedAt).toBeGreaterThan(0);
     expect(lines[failedAt + 1]).toBe('everyone batch 2/5: 5 of 125 updated, 1 failed, 119 pending');
     expect(lines[failedAt + 2]).toBe('everyone web-7 rolled back in 800ms');
-    expect(lines).toContain('everyone batch 2/5 done: 124 of 125 updated, 1 failed (failure budget: 1 more failure tolerated)');
-    expect(lines).toContain('everyone batch 5/5 done: 124 of 124 updated (failure budget: 1 more failure tolerated)');
+    expect(lines).toContain('everyone batch 2/5 done: 124 of 125 updated, 1 failed (failure budget: 1 of 2 left)');
+    expect(lines).toContain('everyone batch 5/5 done: 124 of 124 updated (failure budget: 1 of 2 left)');
     expect(lines).toContain('everyone measuring during the bake: error-rate');
     // No routine step of a single target.
     expect(log).not.toMatch(/web-\d+ (deploying|deployed|soaking|✓ updated|starting)/);
