@@ -85,4 +85,26 @@ describe('a fleet run killed mid-batch, then resumed', { timeout: 120_000 }, () 
     expect(targetsOf(state, 'fleet').h03?.attempts).toBe(2);
     expect(await ws.fleet.versions()).toEqual(expectedVersions(ws.fleet.names, NEW));
   });
+
+  it('a cancel (SIGTERM) stops every running deploy of the batch within the grace period; resume finishes the rest', async () => {
+    await writePlan(ws.dir, fleetPlan(ws.fleet, [{ name: 'fleet', targets: '"*"', batch: '8', maxParallel: 3, deploy: HELD_DEPLOY }]));
+    const statePath = defaultStatePath(ws.dir);
+    const run = startCli(['run'], { cwd: ws.dir, timeout: 60_000 });
+    const atCancel = await waitForState(statePath, (s) => (s.processGroups?.length ?? 0) === 3);
+    const groups = (atCancel.processGroups ?? []).map((group) => group.pgid);
+    run.kill('SIGTERM');
+    const cancelled = toCliResult(await run);
+    expect(cancelled.exitCode, describeResult(cancelled)).toBe(143);
+    // The CLI waited for its commands: none of the three deploys outlives it.
+    expect(groups.filter((pgid) => isProcessAlive(pgid))).toEqual([]);
+    const state = await readState(statePath);
+    expect(state).toMatchObject({ status: 'interrupted', interruptedBy: 'SIGTERM', processGroups: [] });
+    expect(Object.values(targetStatuses(state, 'fleet')).filter((status) => status === 'pending')).toHaveLength(5);
+
+    release(ws.dir);
+    const resume = await runCli(['resume'], { cwd: ws.dir, timeout: 90_000 });
+    expect(resume.exitCode, describeResult(resume)).toBe(0);
+    expect(targetStatuses(await readState(statePath), 'fleet')).toEqual(Object.fromEntries(ws.fleet.names.map((name) => [name, 'updated'])));
+    expect(await ws.fleet.versions()).toEqual(expectedVersions(ws.fleet.names, NEW));
+  });
 });
