@@ -1,8 +1,9 @@
 import type { Fleet, Plan, Stage, Target } from '../../plan/types.js';
-import { commandFailure, runPlanCommand } from '../command.js';
+import { commandFailure } from '../command.js';
 import type { EngineDeps } from '../deps.js';
 import type { EmitInput } from '../events.js';
 import { soakCheck, soakStage } from '../soak.js';
+import { runTargetCommand, targetAt } from './target-command.js';
 import { undoTarget } from './undo-target.js';
 import { verifyTarget } from './verify.js';
 
@@ -17,7 +18,8 @@ export type TurnOutcome = 'updated' | 'failed' | 'interrupted';
 export async function targetTurn(plan: Plan, stage: Stage, fleet: Fleet, target: Target, deps: EngineDeps, emit: EmitInput): Promise<TurnOutcome> {
   const started = deps.clock.now();
   const at = { stage: stage.name, index: stage.index, target: target.name };
-  const batch = fleet.batches.findIndex((names) => names.includes(target.name)) + 1;
+  const where = targetAt(fleet, target);
+  const { batch } = where;
   const elapsed = () => Math.round(deps.clock.now() - started);
   const fail = async (reason: string, check: string | null = null, value: string | null = null): Promise<TurnOutcome> => {
     await emit({ type: 'target.failed', ...at, reason, durationMs: elapsed(), check, value });
@@ -27,12 +29,7 @@ export async function targetTurn(plan: Plan, stage: Stage, fleet: Fleet, target:
 
   await emit({ type: 'target.started', ...at, batch });
   await emit({ type: 'deploy.started', ...at, command: stage.deploy });
-  const outcome = await runPlanCommand(
-    plan,
-    { command: stage.deploy, phase: 'deploy', stage, eventStage: stage.name, timeoutMs: stage.timeoutMs, target: { target, batch } },
-    deps,
-    emit,
-  );
+  const outcome = await runTargetCommand(plan, stage, where, { command: stage.deploy, phase: 'deploy', timeoutMs: stage.timeoutMs }, deps, emit);
   const { aborted, ...result } = outcome;
   await emit({ type: 'deploy.finished', ...at, ...result });
   if (aborted) return 'interrupted';
@@ -40,7 +37,7 @@ export async function targetTurn(plan: Plan, stage: Stage, fleet: Fleet, target:
   if (deployFailure !== null) return fail(deployFailure);
 
   if (fleet.verify !== null) {
-    const verified = await verifyTarget(plan, stage, fleet.verify, { target, batch }, deps, emit);
+    const verified = await verifyTarget(plan, stage, fleet.verify, where, deps, emit);
     if (verified.kind === 'interrupted') return 'interrupted';
     if (verified.kind === 'failed') return fail(verified.reason);
   }

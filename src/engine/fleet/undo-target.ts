@@ -1,7 +1,8 @@
 import type { Fleet, Plan, Stage, Target } from '../../plan/types.js';
-import { commandFailure, runPlanCommand } from '../command.js';
+import { commandFailure } from '../command.js';
 import type { EngineDeps } from '../deps.js';
 import type { EmitInput } from '../events.js';
+import { runTargetCommand, targetAt } from './target-command.js';
 
 /**
  * Rolls one target back with its stage's `rollback:` command (the target in its environment).
@@ -21,11 +22,12 @@ export async function undoTarget(
     await emit({ type: 'rollback.step.skipped', ...at, reason: 'no rollback command' });
     return { ok: false, interrupted: false };
   }
-  const batch = fleet.batches.findIndex((names) => names.includes(target.name)) + 1;
   await emit({ type: 'rollback.step.started', ...at, command: stage.rollback });
-  const outcome = await runPlanCommand(
+  const outcome = await runTargetCommand(
     plan,
-    { command: stage.rollback, phase: 'rollback', stage, eventStage: stage.name, timeoutMs: stage.timeoutMs, target: { target, batch } },
+    stage,
+    targetAt(fleet, target),
+    { command: stage.rollback, phase: 'rollback', timeoutMs: stage.timeoutMs },
     deps,
     emit,
   );

@@ -1,7 +1,8 @@
-import type { Plan, Stage, Target, Verify } from '../../plan/types.js';
-import { commandFailure, runPlanCommand } from '../command.js';
+import type { Plan, Stage, Verify } from '../../plan/types.js';
+import { commandFailure } from '../command.js';
 import type { EngineDeps } from '../deps.js';
 import type { EmitInput } from '../events.js';
+import { runTargetCommand, type TargetAt } from './target-command.js';
 
 /** The most of a verify command's stdout kept: a version string, not a log. */
 const OUTPUT_MAX = 4096;
@@ -15,21 +16,20 @@ export async function verifyTarget(
   plan: Plan,
   stage: Stage,
   verify: Verify,
-  at: { target: Target; batch: number },
+  at: TargetAt,
   deps: EngineDeps,
   emit: EmitInput,
 ): Promise<{ kind: 'ok' } | { kind: 'failed'; reason: string } | { kind: 'interrupted' }> {
   const chunks: Buffer[] = [];
   let kept = 0;
-  const outcome = await runPlanCommand(
+  const outcome = await runTargetCommand(
     plan,
+    stage,
+    at,
     {
       command: verify.command,
       phase: 'deploy',
-      stage,
-      eventStage: stage.name,
       timeoutMs: verify.timeoutMs,
-      target: at,
       onStdout: (stream, chunk) => {
         if (stream !== 'stdout' || kept >= OUTPUT_MAX) return;
         chunks.push(Buffer.from(chunk.subarray(0, OUTPUT_MAX - kept)));
