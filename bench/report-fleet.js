@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileEventLogStore } from '../dist/report/event-log.js';
-import { cliEnv, measureCli, median, removeDir, round, row, tempDir } from './lib/common.js';
+import { cliEnv, measureCli, removeDir, round, row, tempDir } from './lib/common.js';
 import { fleetRunEvents } from './lib/fleet-run.js';
-import { CHROMIUM, launch, record, renderMs } from './report.js';
+import { record, renderRow } from './report.js';
 
 /**
  * Issue 17's report figure: one fleet stage of `targets` targets (batches 1, 49, then 150 at a
@@ -36,44 +35,13 @@ export async function bench({ runs = 5, targets = 500 } = {}) {
         note: `a lane per target, ${Math.ceil(targets / 16)} failed; charts for the first 24 failed targets' checks and the fleet check only; baseline: 1 stage, 10 measurements`,
       }),
     ];
-    if (!existsSync(CHROMIUM)) {
-      rows.push(
-        row({
-          id: 'report.fleet.render',
-          figure: `report: ${targets} targets: render in headless Chromium`,
-          unit: 'ms',
-          ours: null,
-          baseline: null,
-          target: '< 2 s',
-          pass: null,
-          note: 'Chromium missing: run bash .ci/install-deps.sh',
-        }),
-      );
-      return rows;
-    }
-    const ours = [];
-    const baseline = [];
-    const browser = await launch(dir);
-    try {
-      await renderMs(browser, small.out); // warm-up, not recorded
-      for (let i = 0; i < runs; i++) {
-        baseline.push(await renderMs(browser, small.out));
-        ours.push(await renderMs(browser, fleet.out));
-      }
-    } finally {
-      await browser.close();
-    }
-    const renderMedian = median(ours);
     rows.push(
-      row({
+      await renderRow(dir, {
         id: 'report.fleet.render',
         figure: `report: one fleet stage of ${targets} targets: render in headless Chromium`,
-        unit: 'ms',
-        ours: round(renderMedian),
-        baseline: round(median(baseline)),
-        target: '< 2 s',
-        pass: renderMedian < 2000,
-        note: `navigation start → all charts drawn, median of ${runs} (max ${round(Math.max(...ours))}), load average ${os.loadavg()[0].toFixed(1)}; baseline: 1 stage, 10 measurements`,
+        small: small.out,
+        big: fleet.out,
+        runs,
       }),
     );
     return rows;
