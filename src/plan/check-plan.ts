@@ -2,7 +2,10 @@ import { prepareChecks } from '../checks/prepare.js';
 import { loadConditionEngine } from '../conditions/condition.js';
 import type { PlanProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
-import { normalisePlan } from './normalise.js';
+import { DEFAULT_INVENTORY_TIMEOUT_MS, type InventoryInput, runInventory } from './fleet/inventory.js';
+import type { RawInventory } from './fleet/schema.js';
+import { isInventory } from './fleet/targets.js';
+import { DEFAULTS, normalisePlan } from './normalise.js';
 import { describeIssues, dotted, duplicateStageNames, planErrorMap, problemAt, uniqueProblems } from './problems.js';
 import { type Placeholder, salvage } from './salvage.js';
 import { planSchema, type RawPlan } from './schema.js';
@@ -55,8 +58,12 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
   // With schema problems the declared vars may be cut short: an override is not called a typo then.
   const vars = parsed.success ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
-  const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env });
-  problems.push(...locate(normalised.problems));
+  const inventory = isInventory(raw.targets) && !wasCut(['targets', 'from']) ? await runInventory(inventoryInput(raw.targets, raw, input, vars)) : null;
+  problems.push(...(inventory?.problems ?? []).map((message) => problemAt(source, ['targets', 'from'], message)));
+  const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env, inventory: inventory?.targets });
+  // With its inventory in trouble, every stage selecting targets would be wrong as well: say it once, at `from:`.
+  const inventoryFailed = (inventory?.problems.length ?? 0) > 0;
+  problems.push(...locate(normalised.problems.filter((p) => !(inventoryFailed && p.path[0] === 'stages' && p.path[2] === 'targets'))));
 
   // The kinds' load-time step (CA files, proxies) on every check normalisation found nothing wrong with.
   const troubled = normalised.problems.map((p) => dotted(p.path));
@@ -65,6 +72,19 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   problems.push(...locate(prepared.problems));
   if (problems.length > 0 || prepared.plan === null) return { ok: false, problems: uniqueProblems(problems) };
   return { ok: true, plan: prepared.plan };
+}
+
+function inventoryInput(targets: RawInventory, raw: RawPlan, input: CheckPlanInput, vars: Record<string, string>): InventoryInput {
+  const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
+  return {
+    command: targets.from,
+    dir: input.dir,
+    planPath: input.path,
+    vars,
+    env: input.env,
+    timeoutMs: ms(targets.timeout, DEFAULT_INVENTORY_TIMEOUT_MS),
+    killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
+  };
 }
 
 /**
