@@ -42,7 +42,7 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   if (parsed.success) raw = parsed.data;
   else {
     problems.push(...describeIssues(source, parsed.error.issues), ...duplicateStageNames(source));
-    const kept = salvage(planSchema, source.value, parsed.error.issues, placeholderFor);
+    const kept = salvage(planSchema, source.value, parsed.error.issues, placeholderFor(source.value));
     if (kept === null) return { ok: false, problems: uniqueProblems(problems) };
     raw = kept.data as RawPlan;
     inFile = kept.originalPath;
@@ -117,15 +117,19 @@ function prepareFleetChecks(
  * Values other parts refer to by name stay, as harmless stand-ins, when their own value is cut:
  * a stage using a broken named check is not also told that no such check exists.
  */
-const placeholderFor: Placeholder = (path) => {
-  if (path.length === 2 && path[0] === 'vars') return '';
-  if (path.length === 2 && path[0] === 'checks') return { type: 'command', run: 'true' };
-  // A target whose attributes are broken is still a target stages may select, and its other attributes stay.
-  if (path.length === 2 && path[0] === 'targets') return {};
-  if (path.length === 3 && path[0] === 'targets') return '';
-  if (path.at(-2) === 'with') return '';
-  return undefined;
-};
+const placeholderFor =
+  (plan: unknown): Placeholder =>
+  (path) => {
+    // `targets: { from: … }` has no targets to stand in for: its wrong keys go.
+    if (path[0] === 'targets' && isInventory((plan as { targets?: RawPlan['targets'] }).targets)) return undefined;
+    if (path.length === 2 && path[0] === 'vars') return '';
+    if (path.length === 2 && path[0] === 'checks') return { type: 'command', run: 'true' };
+    // A target whose attributes are broken is still a target stages may select, and its other attributes stay.
+    if (path.length === 2 && path[0] === 'targets') return {};
+    if (path.length === 3 && path[0] === 'targets') return '';
+    if (path.at(-2) === 'with') return '';
+    return undefined;
+  };
 
 function pick(values: Record<string, string>, keys: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([name]) => Object.hasOwn(keys, name)));

@@ -44,7 +44,11 @@ export function parseInventory(stdout: string): { targets: Target[]; problems: s
     }
     const { name, ...rest } = value as Record<string, unknown>;
     if (typeof name !== 'string') {
-      at(name === undefined ? 'has no "name"' : `"name" must be text, not ${typeof name}`);
+      at(
+        name === undefined
+          ? 'has no "name"'
+          : `has a "name" that is ${name === null ? 'null' : `a JSON ${Array.isArray(name) ? 'list' : typeof name}`}; it must be text`,
+      );
       continue;
     }
     const named = targetName.safeParse(name);
