@@ -138,7 +138,7 @@ function checkSameTargets(stage: StateDocument['stages'][number], fleet: Fleet |
   if (recorded === now) return;
   const words = (text: string) => (text === '' ? 'no targets' : text.length > 200 ? `${text.slice(0, 199)}…` : text);
   throw new InputError(
-    `stage ${stage.name}'s targets (batch:target) in the run (${words(recorded)}) are not the plan's (${words(now)}); a run can only be resumed with the same targets in the same batches. Change the plan back, or start a new run.`,
+    `stage ${stage.name}'s targets (batch:target) in the run (${words(recorded)}) are not the plan's now (${words(now)}); a run can only be resumed with the same targets in the same batches. Change the plan back (with \`targets: { from: … }\`, its command lists other targets than when the run started: make it list those again), or start a new run.`,
   );
 }
 
