@@ -46,7 +46,7 @@ export async function openRunToContinue(
   /** `rollout rollback` undoes with the plan as it is now (its own vars), not with the run's. */
   vars: 'recorded' | 'plan' = 'recorded',
 ): Promise<(OpenRun & { doc: StateDocument }) | number> {
-  const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env });
+  const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal });
   const backend = await openPlanState(flags, located, ctx);
   let plan: Plan;
   let before: StateDocument | null;
@@ -56,7 +56,7 @@ export async function openRunToContinue(
       const what = command === 'rollout rollback' ? 'there is nothing to roll back' : `there is no run to ${command.replace('rollout ', '')}`;
       throw new InputError(`no rollout state at ${backend.location}: ${what}.`);
     }
-    plan = vars === 'plan' ? located : await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, vars: recordedVars(before) });
+    plan = vars === 'plan' ? located : await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal, vars: recordedVars(before) });
     const early = check(before, plan, backend.location);
     if (early !== undefined) {
       await backend.close();

@@ -19,7 +19,7 @@ export interface PlanOptions {
 
 /** `rollout plan`: the normalised plan as the engine will run it, and its timeline. Runs nothing. */
 export async function plan(options: PlanOptions, ctx: Context): Promise<number> {
-  const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: parseVarFlags(options.var ?? []) });
+  const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, signal: ctx.signal, vars: parseVarFlags(options.var ?? []) });
   const timeline = planTimeline(loaded);
   const windows = loaded.windows ? describeWindows(loaded.windows, ctx.clock.now()) : null;
   if (options.json) ctx.term.out.write(`${JSON.stringify({ ...planDocument(loaded, timeline), windows }, null, 2)}\n`);

@@ -2,9 +2,9 @@ import { prepareChecks } from '../checks/prepare.js';
 import { loadConditionEngine } from '../conditions/condition.js';
 import type { PlanProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
-import { DEFAULT_INVENTORY_TIMEOUT_MS, type InventoryInput, runInventory } from './fleet/inventory.js';
+import type { InventoryInput } from './fleet/inventory.js';
 import type { RawInventory } from './fleet/schema.js';
-import { isInventory } from './fleet/targets.js';
+import { DEFAULT_INVENTORY_TIMEOUT_MS, isInventory } from './fleet/targets.js';
 import { DEFAULTS, normalisePlan } from './normalise.js';
 import { describeIssues, dotted, duplicateStageNames, planErrorMap, problemAt, uniqueProblems } from './problems.js';
 import { type Placeholder, salvage } from './salvage.js';
@@ -21,6 +21,7 @@ export interface CheckPlanInput {
   /** `--var` overrides, already parsed. */
   overrides: Record<string, string>;
   env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
 }
 
 type Path = readonly (string | number)[];
@@ -58,7 +59,11 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
   // With schema problems the declared vars may be cut short: an override is not called a typo then.
   const vars = parsed.success ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
-  const inventory = isInventory(raw.targets) && !wasCut(['targets', 'from']) ? await runInventory(inventoryInput(raw.targets, raw, input, vars)) : null;
+  // Loaded only for an inventory: it brings execa, which a plan without one never needs.
+  const inventory =
+    isInventory(raw.targets) && !wasCut(['targets', 'from'])
+      ? await (await import('./fleet/inventory.js')).runInventory(inventoryInput(raw.targets, raw, input, vars))
+      : null;
   problems.push(...(inventory?.problems ?? []).map((message) => problemAt(source, ['targets', 'from'], message)));
   const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env, inventory: inventory?.targets });
   // With its inventory in trouble, every stage selecting targets would be wrong as well: say it once, at `from:`.
@@ -84,6 +89,7 @@ function inventoryInput(targets: RawInventory, raw: RawPlan, input: CheckPlanInp
     env: input.env,
     timeoutMs: ms(targets.timeout, DEFAULT_INVENTORY_TIMEOUT_MS),
     killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
+    ...(input.signal ? { signal: input.signal } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export interface LoadPlanOptions {
   /** `--var` overrides, already parsed. */
   vars?: Record<string, string>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Stops a `targets: { from: … }` command (Ctrl-C, a CI cancel): the load then fails with exit 130/143. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     overrides: options.vars ?? {},
     env: options.env,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!checked.ok) throw new PlanError(shown, checked.problems);
   return checked.plan;

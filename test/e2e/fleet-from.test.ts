@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeResult, runCli, STACK_TRACE, startCli, toCliResult } from '../helpers/cli.js';
 import { batchesOf, targetStatuses } from '../helpers/fleet-plan.js';
-import { heldDeploy, release } from '../helpers/processes.js';
+import { heldDeploy, isProcessAlive, release, waitFor } from '../helpers/processes.js';
 import { defaultStatePath, readState, stageOf, waitForState } from '../helpers/state.js';
 import { exists, makeTempDir, readLines, removeTempDir, writePlan } from '../helpers/temp-dir.js';
 
@@ -95,6 +96,19 @@ describe('targets from a command', { timeout: 60_000 }, () => {
     ]);
     expect(targetStatuses(state, 'fleet')).toEqual({ h1: 'updated', h2: 'updated', h3: 'updated', h4: 'updated' });
     expect((await readLines(path.join(dir, 'deploys.log'))).sort()).toEqual(['h1 eu 8080', 'h2 eu 8080', 'h3 eu 8080', 'h4 eu 8080']);
+  });
+
+  it('Ctrl-C while the command runs: exit 130 at once, its process group stopped', async () => {
+    await setUp(['h1'], [], '#!/bin/sh\nsleep 30 &\necho $! > sleeper.pid\nwait\n');
+    const validate = startCli(['validate'], { cwd: dir, timeout: 20_000 });
+    expect(await waitFor(() => existsSync(path.join(dir, 'sleeper.pid')))).toBe(true);
+    const sleeper = Number(await fs.readFile(path.join(dir, 'sleeper.pid'), 'utf8'));
+    validate.kill('SIGINT');
+    const result = toCliResult(await validate);
+    expect(result.exitCode, describeResult(result)).toBe(130);
+    expect(result.stderr).toContain('stopped while the inventory command (targets.from) was listing the targets; nothing was run');
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+    expect(await waitFor(() => !isProcessAlive(sleeper))).toBe(true);
   });
 
   it('resume runs the command again: refused while it lists other targets, resumed once it lists the run’s again', async () => {

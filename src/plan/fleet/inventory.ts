@@ -1,11 +1,10 @@
+import { ExitCode, RolloutError } from '../../errors.js';
 import { runCommand } from '../../exec/run-command.js';
 import { escapeControl } from '../../output/escape-control.js';
 import type { Target } from '../types.js';
 import { varEnvName } from '../vars.js';
 import { parseInventory } from './inventory-lines.js';
 
-/** `targets: { from: … }` without `timeout:`. */
-export const DEFAULT_INVENTORY_TIMEOUT_MS = 30_000;
 /** The most an inventory may print on stdout (10 MiB): enough for 100,000 targets with attributes. */
 export const MAX_INVENTORY_BYTES = 10 * 1024 * 1024;
 /** What is kept of its stderr, and how many of those lines a failure shows. */
@@ -21,6 +20,8 @@ export interface InventoryInput {
   env: Readonly<Record<string, string | undefined>>;
   timeoutMs: number;
   killGraceMs: number;
+  /** The CLI's stop: the command's process group is stopped and the load refused (exit 130/143), not reported as a plan problem. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -40,6 +41,9 @@ export async function runInventory(input: InventoryInput): Promise<{ targets: Ta
   let stderr = Buffer.alloc(0);
   let tooBig = false;
   const stop = new AbortController();
+  const onStop = () => stop.abort();
+  if (input.signal?.aborted) onStop();
+  else input.signal?.addEventListener('abort', onStop, { once: true });
   const result = await runCommand({
     command: input.command,
     cwd: input.dir,
@@ -63,6 +67,14 @@ export async function runInventory(input: InventoryInput): Promise<{ targets: Ta
     },
   });
 
+  input.signal?.removeEventListener('abort', onStop);
+  if (input.signal?.aborted) {
+    const reason = input.signal.reason;
+    throw new RolloutError(
+      'stopped while the inventory command (targets.from) was listing the targets; nothing was run',
+      reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted,
+    );
+  }
   const failed = (why: string) => ({ targets: [], problems: [`the inventory command ${why}${stderrOf(stderr)}`] });
   if (tooBig) return failed(`printed more than ${MAX_INVENTORY_BYTES / 1024 / 1024} MiB; that is the limit (its process group was killed)`);
   if (result.error !== undefined) return failed(`could not start: ${escapeControl(result.error.split('\n')[0] ?? '')}`);

@@ -38,6 +38,9 @@ export function normaliseTargets(raw: RawTargetMap | undefined, problem: (p: Pro
   });
 }
 
+/** `targets: { from: … }` without `timeout:`. */
+export const DEFAULT_INVENTORY_TIMEOUT_MS = 30_000;
+
 /** `targets: { from: … }` (a dynamic inventory) rather than a map; a target named `from` is a mapping or null, never text. */
 export function isInventory(raw: RawTargetMap | RawInventory | undefined): raw is RawInventory {
   return raw !== undefined && typeof (raw as { from?: unknown }).from === 'string';
