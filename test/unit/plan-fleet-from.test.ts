@@ -121,6 +121,11 @@ describe('targets: { from: … }', () => {
       '4:12 targets.timeout: must be longer than 0: it limits the inventory command (leave it out for the 30s default)',
       '5:3 targets.eu-1: unknown key',
     ]);
+    // Found by validate-fuzz: `targets:` left empty, or not a mapping at all, is described, never a crash.
+    const noTargets = '4:14 stages.0.targets: the plan names no targets: list them under the top-level `targets:` first';
+    expect(await problems(['targets:', ...STAGES])).toEqual(['1:9 targets: must be a mapping (key: value), not empty (null)', noTargets]);
+    expect(await problems(['targets: [a]', ...STAGES])).toEqual(['1:10 targets: must be a mapping (key: value), not a list', noTargets]);
+    expect(await problems(['targets: { from: 5 }', ...STAGES])).toEqual(['1:18 targets.from: must be text, not a whole number']);
     expect(await problems(['targets:', '  eu-1: { host: {}, port: [] }', '  eu-2: { host: b }', ...STAGES])).toEqual([
       '2:17 targets.eu-1.host: must be text, not a mapping',
       '2:27 targets.eu-1.port: must be text, not a list',

@@ -42,6 +42,7 @@ export function normaliseTargets(raw: RawTargetMap | undefined, problem: (p: Pro
 export const DEFAULT_INVENTORY_TIMEOUT_MS = 30_000;
 
 /** `targets: { from: … }` (a dynamic inventory) rather than a map; a target named `from` is a mapping or null, never text. */
-export function isInventory(raw: RawTargetMap | RawInventory | undefined): raw is RawInventory {
-  return raw !== undefined && typeof (raw as { from?: unknown }).from === 'string';
+export function isInventory(raw: RawTargetMap | RawInventory | undefined | unknown): raw is RawInventory {
+  // Also asked of the file as written (check-plan.ts), where `targets:` may be anything at all.
+  return typeof raw === 'object' && raw !== null && typeof (raw as { from?: unknown }).from === 'string';
 }
