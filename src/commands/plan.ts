@@ -66,6 +66,7 @@ export function planDocument(p: Plan, timeline: Timeline) {
           })),
         }
       : {}),
+    ...(p.targetsFrom !== undefined ? { targetsFrom: p.targetsFrom } : {}),
     notify: (p.notify ?? []).map((h) => ({ url: h.displayUrl, events: h.events, timeoutMs: h.timeoutMs, headers: redactHeaders(h.headers) })),
     timeline,
   };
@@ -80,6 +81,7 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
       (p.onInconclusive === 'pause' ? ', an inconclusive stage pauses at a gate' : ''),
   ];
   for (const [name, value] of Object.entries(p.vars)) lines.push(`  var ${name} = ${redactValue(name, value)}`);
+  if (p.targetsFrom !== undefined) lines.push(`  targets from: ${p.targetsFrom} (${p.targets.length} listed now)`);
   for (const stage of p.stages) {
     lines.push('', `${stage.index + 1}. ${c.bold.cyan(stage.name)}  soak ${d(stage.soakMs)}, command timeout ${d(stage.timeoutMs)}`);
     lines.push(`   deploy:   ${stage.deploy}`);

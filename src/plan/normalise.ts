@@ -114,6 +114,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
       rollback: raw.rollback ?? null,
       targets,
+      ...(isInventory(raw.targets) ? { targetsFrom: raw.targets.from } : {}),
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       // The backend registry alone knows which locations are stores and which are file paths.
       statePath: isRemoteLocation(state) ? state : resolve(input.dir, state),

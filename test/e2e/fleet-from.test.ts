@@ -59,6 +59,17 @@ describe('targets from a command', { timeout: 60_000 }, () => {
     expect(plan.exitCode, describeResult(plan)).toBe(0);
     expect(plan.stdout).toMatch(/batch 1: +h1, h2\n/);
     expect(plan.stdout).toMatch(/batch 2: +h3\n/);
+    expect(plan.stdout).toContain('  targets from: ./list-hosts.sh (3 listed now)\n');
+    const json = await runCli(['plan', '--json'], { cwd: dir });
+    expect(json.exitCode, describeResult(json)).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      targetsFrom: './list-hosts.sh',
+      targets: [
+        { name: 'h1', attributes: { region: 'eu', port: '8080', canary: 'false' } },
+        { name: 'h2', attributes: { region: 'eu', port: '8080', canary: 'false' } },
+        { name: 'h3', attributes: { region: 'eu', port: '8080', canary: 'false' } },
+      ],
+    });
   });
 
   it('a failing command: exit 2, its exit status and stderr at the from: line, no stack trace, no run', async () => {
