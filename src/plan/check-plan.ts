@@ -10,7 +10,7 @@ import { describeIssues, dotted, duplicateStageNames, planErrorMap, problemAt, u
 import { type Placeholder, salvage } from './salvage.js';
 import { planSchema, type RawPlan } from './schema.js';
 import type { PlanSource } from './source.js';
-import type { Check, Plan } from './types.js';
+import type { Check, Plan, Target } from './types.js';
 import { mergeVars } from './vars.js';
 
 export interface CheckPlanInput {
@@ -22,6 +22,8 @@ export interface CheckPlanInput {
   overrides: Record<string, string>;
   env: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
+  /** Do not run a `targets: { from: … }` command: the plan has no targets (see LoadPlanOptions.inventory). */
+  skipInventory?: boolean;
 }
 
 type Path = readonly (string | number)[];
@@ -59,15 +61,11 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
   // With schema problems the declared vars may be cut short: an override is not called a typo then.
   const vars = parsed.success ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
-  // Loaded only for an inventory: it brings execa, which a plan without one never needs.
-  const inventory =
-    isInventory(raw.targets) && !wasCut(['targets', 'from'])
-      ? await (await import('./fleet/inventory.js')).runInventory(inventoryInput(raw.targets, raw, input, vars))
-      : null;
+  const inventory = isInventory(raw.targets) && !wasCut(['targets', 'from']) ? await listTargets(raw.targets, raw, input, vars) : null;
   problems.push(...(inventory?.problems ?? []).map((message) => problemAt(source, ['targets', 'from'], message)));
   const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env, inventory: inventory?.targets });
-  // With its inventory in trouble, every stage selecting targets would be wrong as well: say it once, at `from:`.
-  const inventoryFailed = (inventory?.problems.length ?? 0) > 0;
+  // With its inventory in trouble (or not run), every stage selecting targets would be wrong as well: say it once, at `from:`.
+  const inventoryFailed = inventory !== null && (inventory.problems.length > 0 || input.skipInventory === true);
   problems.push(...locate(normalised.problems.filter((p) => !(inventoryFailed && p.path[0] === 'stages' && p.path[2] === 'targets'))));
 
   // The kinds' load-time step (CA files, proxies) on every check normalisation found nothing wrong with.
@@ -77,6 +75,19 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   problems.push(...locate(prepared.problems));
   if (problems.length > 0 || prepared.plan === null) return { ok: false, problems: uniqueProblems(problems) };
   return { ok: true, plan: prepared.plan };
+}
+
+/** `targets: { from: … }`: its command's targets and problems; none at all when the caller skips it. */
+async function listTargets(
+  targets: RawInventory,
+  raw: RawPlan,
+  input: CheckPlanInput,
+  vars: Record<string, string>,
+): Promise<{ targets: Target[]; problems: string[] }> {
+  if (input.skipInventory) return { targets: [], problems: [] };
+  // Loaded only for an inventory: it brings execa, which a plan without one never needs.
+  const { runInventory } = await import('./fleet/inventory.js');
+  return runInventory(inventoryInput(targets, raw, input, vars));
 }
 
 function inventoryInput(targets: RawInventory, raw: RawPlan, input: CheckPlanInput, vars: Record<string, string>): InventoryInput {

@@ -109,6 +109,35 @@ describe('targets from a command', { timeout: 60_000 }, () => {
     expect((await readLines(path.join(dir, 'deploys.log'))).sort()).toEqual(['h1 eu 8080', 'h2 eu 8080', 'h3 eu 8080', 'h4 eu 8080']);
   });
 
+  it('status, history and report do not run the command: they find the run while the inventory is down', async () => {
+    await fs.writeFile(path.join(dir, 'list-hosts.sh'), '#!/bin/sh\necho listed >> calls.log\necho \'{"name": "h1"}\'\n', { mode: 0o755 });
+    await writePlan(
+      dir,
+      [
+        'targets: { from: ./list-hosts.sh }',
+        'state: runs/state.json',
+        'stages:',
+        '  - name: fleet',
+        '    targets: "*"',
+        '    deploy: "true"',
+        '    soak: 0s',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['run'], { cwd: dir });
+    expect(run.exitCode, describeResult(run)).toBe(0);
+    expect(await readLines(path.join(dir, 'calls.log'))).toEqual(['listed']);
+
+    await fs.writeFile(path.join(dir, 'list-hosts.sh'), '#!/bin/sh\necho listed >> calls.log\necho "cmdb down" >&2\nexit 3\n');
+    for (const command of [['status'], ['history'], ['report', '--out', 'report.html']]) {
+      const result = await runCli(command, { cwd: dir });
+      expect(result.exitCode, describeResult(result)).toBe(0);
+      expect(result.stderr).not.toMatch(/cmdb down|targets\.from/);
+    }
+    expect((await runCli(['status'], { cwd: dir })).stdout).toMatch(/succeeded/);
+    expect(await readLines(path.join(dir, 'calls.log'))).toEqual(['listed']);
+  });
+
   it('Ctrl-C while the command runs: exit 130 at once, its process group stopped', async () => {
     await setUp(['h1'], [], '#!/bin/sh\nsleep 30 &\necho $! > sleeper.pid\nwait\n');
     const validate = startCli(['validate'], { cwd: dir, timeout: 20_000 });
