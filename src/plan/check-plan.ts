@@ -100,6 +100,7 @@ function inventoryInput(targets: RawInventory, raw: RawPlan, input: CheckPlanInp
     env: input.env,
     timeoutMs: ms(targets.timeout, DEFAULT_INVENTORY_TIMEOUT_MS),
     killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
+    secrets: raw.secrets ?? [],
     ...(input.signal ? { signal: input.signal } : {}),
   };
 }

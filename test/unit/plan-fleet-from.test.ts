@@ -80,6 +80,23 @@ describe('targets: { from: … }', () => {
     ]);
   });
 
+  it('secrets in what is shown of its output are masked: the plan’s secrets and secret-looking vars', async () => {
+    await write(
+      ['vars: { cmdb_token: tok-from-var }', 'secrets: [CMDB_PASSWORD]', 'targets:', '  from: sh list-hosts.sh', ...STAGES],
+      'echo "{\\"name\\": \\"h1\\", \\"t\\": [\\"$ROLLOUT_VAR_CMDB_TOKEN\\"]}"; echo "401 for hunter2-pw" >&2; exit 1',
+    );
+    const result = await validateInProcess(dir, 'rollout.config.yml', { CMDB_PASSWORD: 'hunter2-pw' });
+    expect(result.stderr).toContain('its stderr: "401 for ***"');
+    expect(result.stderr).not.toContain('hunter2-pw');
+    await write(
+      ['vars: { cmdb_token: tok-from-var }', 'targets:', '  from: sh list-hosts.sh', ...STAGES],
+      'echo "{\\"name\\": \\"h1\\", \\"t\\": [\\"$ROLLOUT_VAR_CMDB_TOKEN\\"]} x"',
+    );
+    const line = await validateInProcess(dir, 'rollout.config.yml');
+    expect(line.stderr).toContain('line 1 of its output is not JSON: "{\\"name\\": \\"h1\\", \\"t\\": [\\"***\\"]} x"');
+    expect(line.stderr).not.toContain('tok-from-var');
+  });
+
   it('a bad output line is named by its number; stages still select the good targets', async () => {
     expect(
       await problems(

@@ -1,6 +1,7 @@
 import { ExitCode, RolloutError } from '../../errors.js';
 import { runCommand } from '../../exec/run-command.js';
 import { escapeControl } from '../../output/escape-control.js';
+import { redactorFor } from '../../secrets/redact.js';
 import type { Target } from '../types.js';
 import { varEnvName } from '../vars.js';
 import { parseInventory } from './inventory-lines.js';
@@ -20,6 +21,8 @@ export interface InventoryInput {
   env: Readonly<Record<string, string | undefined>>;
   timeoutMs: number;
   killGraceMs: number;
+  /** The plan's `secrets:` names: their values (and secret-looking vars) are masked in what is shown of the output. */
+  secrets: readonly string[];
   /** The CLI's stop: the command's process group is stopped and the load refused (exit 130/143), not reported as a plan problem. */
   signal?: AbortSignal;
 }
@@ -31,6 +34,13 @@ export interface InventoryInput {
  * error at `targets.from`; a command that fails yields no targets at all, never part of them.
  */
 export async function runInventory(input: InventoryInput): Promise<{ targets: Target[]; problems: string[] }> {
+  const listed = await listTargets(input);
+  // Its stderr and its bad lines are quoted: by the one rule, no secret is shown (a token in a failed curl's message).
+  const { redactor } = redactorFor({ names: input.secrets, env: input.env, vars: input.vars });
+  return { targets: listed.targets, problems: listed.problems.map((problem) => redactor.text(problem)) };
+}
+
+async function listTargets(input: InventoryInput): Promise<{ targets: Target[]; problems: string[] }> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.env)) if (value !== undefined) env[name] = value;
   for (const [name, value] of Object.entries(input.vars)) env[varEnvName(name)] = value;
