@@ -70,6 +70,34 @@ describe('targets: { from: … }', () => {
     await expect(fs.stat(path.join(dir, 'pasted'))).rejects.toThrow();
   });
 
+  it('a --var override reaches the command, and checks get ${target.…} filled in from its attributes', async () => {
+    await write(
+      [
+        'vars: { region: eu }',
+        'targets:',
+        '  from: sh list-hosts.sh',
+        'stages:',
+        '  - name: all',
+        '    targets: "*"',
+        '    deploy: "true"',
+        '    health: [{ url: "http://${target.host}:${target.port}/healthz" }]',
+      ],
+      // CRLF line ends, as a Windows-made script prints them, are fine too.
+      'printf \'{"name":"%s-1","host":"a.internal","port":81}\\r\\n\\r\\n{"name":"%s-2","host":"b.internal","port":82}\\r\\n\' "$ROLLOUT_VAR_REGION" "$ROLLOUT_VAR_REGION"',
+    );
+    const plan = await loadPlan({ cwd: dir, env: {}, vars: { region: 'us' } });
+    expect(plan.targets.map((t) => t.name)).toEqual(['us-1', 'us-2']);
+    expect(plan.targetsFrom).toBe('sh list-hosts.sh');
+    const urls = Object.entries(plan.stages[0]?.fleet?.targetChecks ?? {}).map(([name, checks]) => [
+      name,
+      (checks[0]?.spec as { url?: string } | undefined)?.url,
+    ]);
+    expect(urls).toEqual([
+      ['us-1', 'http://a.internal:81/healthz'],
+      ['us-2', 'http://b.internal:82/healthz'],
+    ]);
+  });
+
   it('a failing command: its exit status and first stderr lines (escaped) at from:, with the plan’s other problems, and no noise from stages', async () => {
     const script = ["printf 'cmdb \\033[31munreachable\\033[0m\\n' >&2", 'for i in 1 2 3 4 5 6; do echo "line $i" >&2; done', 'exit 3'].join('\n');
     expect(
