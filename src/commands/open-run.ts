@@ -46,7 +46,8 @@ export async function openRunToContinue(
   /** `rollout rollback` undoes with the plan as it is now (its own vars), not with the run's. */
   vars: 'recorded' | 'plan' = 'recorded',
 ): Promise<(OpenRun & { doc: StateDocument }) | number> {
-  const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal });
+  // Only where the state is, when the plan is loaded again below with the run's vars: its inventory runs once, with those.
+  const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal, inventory: vars === 'plan' ? 'run' : 'skip' });
   const backend = await openPlanState(flags, located, ctx);
   let plan: Plan;
   let before: StateDocument | null;

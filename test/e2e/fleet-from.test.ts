@@ -23,6 +23,7 @@ afterEach(async () => {
 /** Prints one JSON line per name in hosts.txt, with the plan's region var as an attribute. */
 const LIST_HOSTS = [
   '#!/bin/sh',
+  'echo "$ROLLOUT_VAR_REGION" >> calls.log',
   'while read -r name; do',
   '  [ -n "$name" ] && printf \'{"name": "%s", "region": "%s", "port": 8080, "canary": false}\\n\' "$name" "$ROLLOUT_VAR_REGION"',
   'done < hosts.txt',
@@ -160,7 +161,10 @@ describe('targets from a command', { timeout: 60_000 }, () => {
     await run.catch(() => undefined);
 
     await fs.writeFile(path.join(dir, 'hosts.txt'), 'h1\nh2\nh3\nh4\nh5\n');
+    await fs.writeFile(path.join(dir, 'calls.log'), '');
     const refused = await runCli(['resume'], { cwd: dir });
+    // Run once per resume, with the run's vars.
+    expect(await readLines(path.join(dir, 'calls.log'))).toEqual(['eu']);
     expect(refused.exitCode, describeResult(refused)).toBe(2);
     expect(refused.stderr).toMatch(
       /stage fleet's targets \(batch:target\) in the run \(1:h1, 1:h2, 2:h3, 2:h4\) are not the plan's now \(1:h1, 1:h2, 2:h3, 2:h4, 3:h5\)/,
