@@ -29,7 +29,7 @@ export async function locateState(flags: StateFlags, ctx: Context): Promise<Stat
   let plan: Plan | null = null;
   if (location === undefined || (isRemoteLocation(location) && flags.key === undefined)) {
     try {
-      plan = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env });
+      plan = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal, inventory: 'skip' });
     } catch (error) {
       if (flags.config !== undefined && !(error instanceof PlanError)) throw error;
     }

@@ -19,7 +19,7 @@ export interface PlanOptions {
 
 /** `rollout plan`: the normalised plan as the engine will run it, and its timeline. Runs nothing. */
 export async function plan(options: PlanOptions, ctx: Context): Promise<number> {
-  const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: parseVarFlags(options.var ?? []) });
+  const loaded = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, signal: ctx.signal, vars: parseVarFlags(options.var ?? []) });
   const timeline = planTimeline(loaded);
   const windows = loaded.windows ? describeWindows(loaded.windows, ctx.clock.now()) : null;
   if (options.json) ctx.term.out.write(`${JSON.stringify({ ...planDocument(loaded, timeline), windows }, null, 2)}\n`);
@@ -66,6 +66,7 @@ export function planDocument(p: Plan, timeline: Timeline) {
           })),
         }
       : {}),
+    ...(p.targetsFrom !== undefined ? { targetsFrom: p.targetsFrom } : {}),
     notify: (p.notify ?? []).map((h) => ({ url: h.displayUrl, events: h.events, timeoutMs: h.timeoutMs, headers: redactHeaders(h.headers) })),
     timeline,
   };
@@ -80,6 +81,7 @@ function renderPlan(p: Plan, timeline: Timeline, ctx: Context): string {
       (p.onInconclusive === 'pause' ? ', an inconclusive stage pauses at a gate' : ''),
   ];
   for (const [name, value] of Object.entries(p.vars)) lines.push(`  var ${name} = ${redactValue(name, value)}`);
+  if (p.targetsFrom !== undefined) lines.push(`  targets from: ${p.targetsFrom} (${p.targets.length} listed now)`);
   for (const stage of p.stages) {
     lines.push('', `${stage.index + 1}. ${c.bold.cyan(stage.name)}  soak ${d(stage.soakMs)}, command timeout ${d(stage.timeoutMs)}`);
     lines.push(`   deploy:   ${stage.deploy}`);

@@ -51,7 +51,7 @@ function shown(path: string, ctx: Context): string {
 
 async function planDir(options: ReportOptions, ctx: Context): Promise<string> {
   try {
-    return (await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env })).dir;
+    return (await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, signal: ctx.signal, inventory: 'skip' })).dir;
   } catch {
     return ctx.cwd;
   }

@@ -22,7 +22,7 @@ export interface RunOptions extends OutputMode, WindowOverrideOptions {
 
 /** `rollout run`: validate everything first, then lock, then drive the loop forward from no document. */
 export async function run(options: RunOptions, ctx: Context): Promise<number> {
-  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env });
+  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, vars: parseVarFlags(options.var ?? []), env: ctx.env, signal: ctx.signal });
   const runId = newRunId(ctx.clock.now());
   const overrideWindow = windowOverride(options, ctx);
   if (options.dryRun) return (await import('./dry-run.js')).dryRun(plan, runId, options, ctx);

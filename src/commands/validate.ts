@@ -15,7 +15,7 @@ export interface ValidateOptions {
 
 /** `rollout validate`: load the plan exactly as `run` would; print a one-line summary. */
 export async function validate(options: ValidateOptions, ctx: Context): Promise<number> {
-  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, vars: parseVarFlags(options.var ?? []) });
+  const plan = await loadPlan({ cwd: ctx.cwd, config: options.config, env: ctx.env, signal: ctx.signal, vars: parseVarFlags(options.var ?? []) });
   const checks = plan.stages.reduce((sum, stage) => sum + stage.checks.length, 0);
   // A fleet stage soaks batch after batch and bakes between them: its least time (fleet/describe.ts), not one soak.
   const soak = plan.stages.reduce((sum, stage) => sum + (stage.fleet ? fleetBestCaseMs(stage.fleet, stage.soakMs) : stage.soakMs), 0);

@@ -2,12 +2,15 @@ import { prepareChecks } from '../checks/prepare.js';
 import { loadConditionEngine } from '../conditions/condition.js';
 import type { PlanProblem } from '../errors.js';
 import { parseDuration } from './duration.js';
-import { normalisePlan } from './normalise.js';
+import type { InventoryInput } from './fleet/inventory.js';
+import type { RawInventory } from './fleet/schema.js';
+import { DEFAULT_INVENTORY_TIMEOUT_MS, isInventory } from './fleet/targets.js';
+import { DEFAULTS, normalisePlan } from './normalise.js';
 import { describeIssues, dotted, duplicateStageNames, planErrorMap, problemAt, uniqueProblems } from './problems.js';
 import { type Placeholder, salvage } from './salvage.js';
 import { planSchema, type RawPlan } from './schema.js';
 import type { PlanSource } from './source.js';
-import type { Check, Plan } from './types.js';
+import type { Check, Plan, Target } from './types.js';
 import { mergeVars } from './vars.js';
 
 export interface CheckPlanInput {
@@ -18,6 +21,9 @@ export interface CheckPlanInput {
   /** `--var` overrides, already parsed. */
   overrides: Record<string, string>;
   env: Readonly<Record<string, string | undefined>>;
+  signal?: AbortSignal;
+  /** Do not run a `targets: { from: … }` command: the plan has no targets (see LoadPlanOptions.inventory). */
+  skipInventory?: boolean;
 }
 
 type Path = readonly (string | number)[];
@@ -39,7 +45,7 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   if (parsed.success) raw = parsed.data;
   else {
     problems.push(...describeIssues(source, parsed.error.issues), ...duplicateStageNames(source));
-    const kept = salvage(planSchema, source.value, parsed.error.issues, placeholderFor);
+    const kept = salvage(planSchema, source.value, parsed.error.issues, placeholderFor(source.value));
     if (kept === null) return { ok: false, problems: uniqueProblems(problems) };
     raw = kept.data as RawPlan;
     inFile = kept.originalPath;
@@ -55,8 +61,12 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
   // With schema problems the declared vars may be cut short: an override is not called a typo then.
   const vars = parsed.success ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
-  const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env });
-  problems.push(...locate(normalised.problems));
+  const inventory = isInventory(raw.targets) && !wasCut(['targets', 'from']) ? await listTargets(raw.targets, raw, input, vars) : null;
+  problems.push(...(inventory?.problems ?? []).map((message) => problemAt(source, ['targets', 'from'], message)));
+  const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env, inventory: inventory?.targets });
+  // With its inventory in trouble (or not run), every stage selecting targets would be wrong as well: say it once, at `from:`.
+  const inventoryFailed = inventory !== null && (inventory.problems.length > 0 || input.skipInventory === true);
+  problems.push(...locate(normalised.problems.filter((p) => !(inventoryFailed && p.path[0] === 'stages' && p.path[2] === 'targets'))));
 
   // The kinds' load-time step (CA files, proxies) on every check normalisation found nothing wrong with.
   const troubled = normalised.problems.map((p) => dotted(p.path));
@@ -65,6 +75,34 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   problems.push(...locate(prepared.problems));
   if (problems.length > 0 || prepared.plan === null) return { ok: false, problems: uniqueProblems(problems) };
   return { ok: true, plan: prepared.plan };
+}
+
+/** `targets: { from: … }`: its command's targets and problems; none at all when the caller skips it. */
+async function listTargets(
+  targets: RawInventory,
+  raw: RawPlan,
+  input: CheckPlanInput,
+  vars: Record<string, string>,
+): Promise<{ targets: Target[]; problems: string[] }> {
+  if (input.skipInventory) return { targets: [], problems: [] };
+  // Loaded only for an inventory: it brings execa, which a plan without one never needs.
+  const { runInventory } = await import('./fleet/inventory.js');
+  return runInventory(inventoryInput(targets, raw, input, vars));
+}
+
+function inventoryInput(targets: RawInventory, raw: RawPlan, input: CheckPlanInput, vars: Record<string, string>): InventoryInput {
+  const ms = (value: string | number | undefined, fallback: number) => (value === undefined ? fallback : (parseDuration(value) ?? fallback));
+  return {
+    command: targets.from,
+    dir: input.dir,
+    planPath: input.path,
+    vars,
+    env: input.env,
+    timeoutMs: ms(targets.timeout, DEFAULT_INVENTORY_TIMEOUT_MS),
+    killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
+    secrets: raw.secrets ?? [],
+    ...(input.signal ? { signal: input.signal } : {}),
+  };
 }
 
 /**
@@ -97,15 +135,19 @@ function prepareFleetChecks(
  * Values other parts refer to by name stay, as harmless stand-ins, when their own value is cut:
  * a stage using a broken named check is not also told that no such check exists.
  */
-const placeholderFor: Placeholder = (path) => {
-  if (path.length === 2 && path[0] === 'vars') return '';
-  if (path.length === 2 && path[0] === 'checks') return { type: 'command', run: 'true' };
-  // A target whose attributes are broken is still a target stages may select, and its other attributes stay.
-  if (path.length === 2 && path[0] === 'targets') return {};
-  if (path.length === 3 && path[0] === 'targets') return '';
-  if (path.at(-2) === 'with') return '';
-  return undefined;
-};
+const placeholderFor =
+  (plan: unknown): Placeholder =>
+  (path) => {
+    // `targets: { from: … }` has no targets to stand in for: its wrong keys go.
+    if (path[0] === 'targets' && isInventory((plan as { targets?: RawPlan['targets'] }).targets)) return undefined;
+    if (path.length === 2 && path[0] === 'vars') return '';
+    if (path.length === 2 && path[0] === 'checks') return { type: 'command', run: 'true' };
+    // A target whose attributes are broken is still a target stages may select, and its other attributes stay.
+    if (path.length === 2 && path[0] === 'targets') return {};
+    if (path.length === 3 && path[0] === 'targets') return '';
+    if (path.at(-2) === 'with') return '';
+    return undefined;
+  };
 
 function pick(values: Record<string, string>, keys: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter(([name]) => Object.hasOwn(keys, name)));

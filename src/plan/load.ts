@@ -14,6 +14,14 @@ export interface LoadPlanOptions {
   /** `--var` overrides, already parsed. */
   vars?: Record<string, string>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Stops a `targets: { from: … }` command (Ctrl-C, a CI cancel): the load then fails with exit 130/143. */
+  signal?: AbortSignal;
+  /**
+   * 'skip': a `targets: { from: … }` command is not run and the plan has no targets. For commands
+   * that only need to know where the state is (status, history, unlock, report): they stay fast, and
+   * work while the inventory is down.
+   */
+  inventory?: 'run' | 'skip';
 }
 
 /**
@@ -47,6 +55,8 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     overrides: options.vars ?? {},
     env: options.env,
+    ...(options.signal ? { signal: options.signal } : {}),
+    skipInventory: options.inventory === 'skip',
   });
   if (!checked.ok) throw new PlanError(shown, checked.problems);
   return checked.plan;

@@ -5,12 +5,12 @@ import { parseDuration } from './duration.js';
 import { targetPlaceholdersInCommands } from './fleet/commands.js';
 import { fleetKeysWithoutTargets, normaliseFleet } from './fleet/normalise-fleet.js';
 import { selectTargets } from './fleet/select.js';
-import { normaliseTargets } from './fleet/targets.js';
+import { isInventory, normaliseTargets } from './fleet/targets.js';
 import { compileNamedChecks, type Problem, stageChecks } from './normalise-checks.js';
 import { normaliseNotify } from './normalise-notify.js';
 import type { RawPlan, RawStage } from './schema.js';
 import { substitute } from './substitute.js';
-import type { Approval, Plan, Stage } from './types.js';
+import type { Approval, Plan, Stage, Target } from './types.js';
 import { varEnvName } from './vars.js';
 
 export const DEFAULTS = {
@@ -27,6 +27,8 @@ export interface NormaliseInput {
   sha256: string;
   vars: Record<string, string>;
   env: Readonly<Record<string, string | undefined>>;
+  /** With `targets: { from: … }`: what the inventory command listed (check-plan.ts runs it; this stays pure). */
+  inventory?: Target[];
 }
 
 export type { Problem };
@@ -59,7 +61,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
     envNames.set(envName, name);
   }
 
-  const targets = normaliseTargets(raw.targets, problem);
+  const targets = isInventory(raw.targets) ? (input.inventory ?? []) : normaliseTargets(raw.targets, problem);
   const selected = selectTargets(targets, raw.stages, problem);
   targetPlaceholdersInCommands(raw, problem);
   const onFailure = raw.onFailure ?? 'rollback';
@@ -112,6 +114,7 @@ export function normalisePlan(input: NormaliseInput): NormaliseResult {
       killGraceMs: ms(raw.killGrace, DEFAULTS.killGraceMs),
       rollback: raw.rollback ?? null,
       targets,
+      ...(isInventory(raw.targets) ? { targetsFrom: raw.targets.from } : {}),
       rollbackTimeoutMs: ms(defaults.timeout, DEFAULTS.timeoutMs),
       // The backend registry alone knows which locations are stores and which are file paths.
       statePath: isRemoteLocation(state) ? state : resolve(input.dir, state),

@@ -88,6 +88,12 @@ export function pickUnionBranch(issue: core.$ZodIssueInvalidUnion, path: Propert
     );
     return { kind: 'problem', path: [...path, 'type'], message: `unknown check type; the types are ${types.join(', ')}` };
   }
+  // A mapping of another shape (`targets:` as a map of names or as `{ from: … }`): a branch that misses
+  // a key it requires and has keys it does not know was not what the writer meant, whatever its count.
+  const otherMapping = (branch: core.$ZodIssue[]) =>
+    branch.some((inner) => inner.code === 'unrecognized_keys' && inner.path.length === 0) &&
+    branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 1 && inner.message === 'is required');
+  if (branches.some((b) => !otherMapping(b))) branches = branches.filter((b) => !otherMapping(b));
   const wrongShape = (branch: core.$ZodIssue[]) => branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0;
   if (branches.some((b) => !wrongShape(b))) branches = branches.filter((b) => !wrongShape(b));
   const best = [...branches].sort((a, b) => a.length - b.length)[0];

@@ -162,6 +162,8 @@ export interface Plan {
   stages: Stage[];
   /** Every target the plan names (`targets:`), in the order written; empty when it names none. */
   targets: Target[];
+  /** With `targets: { from: … }`: the command that listed `targets` when the plan was loaded. */
+  targetsFrom?: string;
   /** Deploy windows and freezes, checked before each stage starts; null when the plan has none. */
   windows: Windows | null;
   /** Webhooks to notify (`notify:`); absent or empty when none. */

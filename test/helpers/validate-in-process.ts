@@ -20,12 +20,16 @@ function sink(): { stream: Writable; text: () => string } {
  * `rollout validate --config FILE` through the same code path as the CLI, with its errors mapped
  * by the same function cli.ts uses, but without a subprocess: thousands of runs take seconds.
  */
-export async function validateInProcess(cwd: string, config: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+export async function validateInProcess(
+  cwd: string,
+  config: string,
+  env: Record<string, string> = {},
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const out = sink();
   const err = sink();
   const ctx: Context = {
     cwd,
-    env: {},
+    env,
     clock: systemClock,
     term: { out: out.stream, err: err.stream, isTTY: false, isCI: true, color: new Chalk({ level: 0 }) },
     host: 'test',

@@ -14,7 +14,7 @@ export const attributeName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { me
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-export const targetsSchema = z
+const targetMap = z
   .record(
     targetName,
     z
@@ -23,6 +23,25 @@ export const targetsSchema = z
       .describe('The target’s attributes (strings; numbers and booleans are taken as text): `${target.NAME}` in checks, ROLLOUT_TARGET_<NAME> in commands.'),
   )
   .describe('Deploy targets (hosts, regions, clusters…), each named once with its attributes; stages select them with `targets:`. See docs/fleets.md.');
+
+/** `targets: { from: ./list-hosts.sh }`: a dynamic inventory, run when the plan is loaded (inventory.ts). */
+export const inventorySchema = z
+  .strictObject({
+    from: command.describe(
+      'Command (run with /bin/sh in the plan’s directory, vars as ROLLOUT_VAR_*) that prints the targets as JSON lines: {"name": …, ATTR: string | number | boolean}.',
+    ),
+    timeout: durationAboveZero('it limits the inventory command (leave it out for the 30s default)')
+      .optional()
+      .describe('Limit for the inventory command. Default 30s.'),
+  })
+  .describe('Targets listed by a command each time the plan is loaded (a dynamic inventory). See docs/fleets.md.');
+
+// A map whose entries are wrong is still described as a map: the inventory branch then misses `from`
+// and has unknown keys, and pickUnionBranch drops it. On a tie, `{ from: … }` is an inventory.
+export const targetsSchema = z.union([inventorySchema, targetMap]);
+
+export type RawTargetMap = z.infer<typeof targetMap>;
+export type RawInventory = z.infer<typeof inventorySchema>;
 
 /** `"25%"`: a percentage, above 0 where `positive`. */
 export const PERCENT_PATTERN = /^(\d+(?:\.\d+)?)%$/;

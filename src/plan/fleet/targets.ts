@@ -1,6 +1,6 @@
 import type { Problem } from '../normalise-checks.js';
-import type { RawPlan } from '../schema.js';
 import type { Target } from '../types.js';
+import type { RawInventory, RawTargetMap } from './schema.js';
 
 /** `ROLLOUT_TARGET_<ATTR>`: upper-cased, anything outside [A-Z0-9_] as `_` (as vars). */
 export function targetEnvName(attribute: string): string {
@@ -18,7 +18,7 @@ export function targetEnv(target: Target, batch: number): Record<string, string>
  * The plan's `targets:`, in the order written, attributes as text. An attribute called `name`
  * would hide `${target.name}`, and two attributes with one environment name would hide each other.
  */
-export function normaliseTargets(raw: RawPlan['targets'], problem: (p: Problem) => void): Target[] {
+export function normaliseTargets(raw: RawTargetMap | undefined, problem: (p: Problem) => void): Target[] {
   return Object.entries(raw ?? {}).map(([name, written]) => {
     const attributes: Record<string, string> = {};
     const envNames = new Map<string, string>();
@@ -36,4 +36,13 @@ export function normaliseTargets(raw: RawPlan['targets'], problem: (p: Problem) 
     }
     return { name, attributes };
   });
+}
+
+/** `targets: { from: … }` without `timeout:`. */
+export const DEFAULT_INVENTORY_TIMEOUT_MS = 30_000;
+
+/** `targets: { from: … }` (a dynamic inventory) rather than a map; a target named `from` is a mapping or null, never text. */
+export function isInventory(raw: RawTargetMap | RawInventory | undefined | unknown): raw is RawInventory {
+  // Also asked of the file as written (check-plan.ts), where `targets:` may be anything at all.
+  return typeof raw === 'object' && raw !== null && typeof (raw as { from?: unknown }).from === 'string';
 }
