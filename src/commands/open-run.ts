@@ -46,8 +46,8 @@ export async function openRunToContinue(
   /** `rollout rollback` undoes with the plan as it is now (its own vars), not with the run's. */
   vars: 'recorded' | 'plan' = 'recorded',
 ): Promise<(OpenRun & { doc: StateDocument }) | number> {
-  // Only where the state is, when the plan is loaded again below with the run's vars: its inventory runs once, with those.
-  const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal, inventory: vars === 'plan' ? 'run' : 'skip' });
+  // Only where the state is: the plan is loaded again below, with the run's vars and the targets the run recorded.
+  const located = await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal, inventory: 'skip' });
   const backend = await openPlanState(flags, located, ctx);
   let plan: Plan;
   let before: StateDocument | null;
@@ -57,7 +57,17 @@ export async function openRunToContinue(
       const what = command === 'rollout rollback' ? 'there is nothing to roll back' : `there is no run to ${command.replace('rollout ', '')}`;
       throw new InputError(`no rollout state at ${backend.location}: ${what}.`);
     }
-    plan = vars === 'plan' ? located : await loadPlan({ cwd: ctx.cwd, config: flags.config, env: ctx.env, signal: ctx.signal, vars: recordedVars(before) });
+    // A run keeps the targets its inventory listed when it started: resume and rollback act on those,
+    // and work while the inventory is down. A run from before inventories, or without one, lists them now.
+    const inventory = before.inventory ? { recorded: before.inventory } : 'run';
+    plan = await loadPlan({
+      cwd: ctx.cwd,
+      config: flags.config,
+      env: ctx.env,
+      signal: ctx.signal,
+      inventory,
+      ...(vars === 'plan' ? {} : { vars: recordedVars(before) }),
+    });
     const early = check(before, plan, backend.location);
     if (early !== undefined) {
       await backend.close();
@@ -139,7 +149,7 @@ function checkSameTargets(stage: StateDocument['stages'][number], fleet: Fleet |
   if (recorded === now) return;
   const words = (text: string) => (text === '' ? 'no targets' : text.length > 200 ? `${text.slice(0, 199)}…` : text);
   throw new InputError(
-    `stage ${stage.name}'s targets (batch:target) in the run (${words(recorded)}) are not the plan's now (${words(now)}); a run can only be resumed with the same targets in the same batches. Change the plan back (with \`targets: { from: … }\`, its command lists other targets than when the run started: make it list those again), or start a new run.`,
+    `stage ${stage.name}'s targets (batch:target) in the run (${words(recorded)}) are not the plan's now (${words(now)}); a run can only be resumed with the same targets in the same batches. Change the plan back, or start a new run.`,
   );
 }
 

@@ -60,6 +60,7 @@ export async function drive(plan: Plan, recorded: StateDocument | null, intent: 
           plan: { name: plan.name, path: plan.path, sha256: plan.sha256, vars: plan.vars },
           stages: plan.stages.map((s) => s.name),
           ...fleetTargets(plan),
+          ...(plan.targetsFrom === undefined ? {} : { inventory: plan.targets }),
         });
         return { update: (d) => ({ ...d, said: 'forward' }) };
       case 'announce':

@@ -87,6 +87,11 @@ export interface RunStarted extends Base {
   stages: string[];
   /** Fleet stages' targets, batch by batch (names), by stage name; absent when no stage has targets. */
   targets?: Record<string, string[][]>;
+  /**
+   * What a `targets: { from: … }` command listed as the run started, attributes included: the run
+   * keeps it, so resume and rollback act on those targets without running the command again.
+   */
+  inventory?: { name: string; attributes: Record<string, string> }[];
 }
 /** `rollout resume` picked up an interrupted or abandoned run. */
 export interface RunResumed extends Base {

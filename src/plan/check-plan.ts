@@ -24,6 +24,8 @@ export interface CheckPlanInput {
   signal?: AbortSignal;
   /** Do not run a `targets: { from: … }` command: the plan has no targets (see LoadPlanOptions.inventory). */
   skipInventory?: boolean;
+  /** The run's recorded inventory: taken as what the command lists, without running it. */
+  recordedInventory?: Target[];
 }
 
 type Path = readonly (string | number)[];
@@ -61,7 +63,12 @@ export async function checkPlan(input: CheckPlanInput): Promise<{ ok: true; plan
   const declared = Object.fromEntries(Object.entries(raw.vars ?? {}).map(([name, value]) => [name, String(value)]));
   // With schema problems the declared vars may be cut short: an override is not called a typo then.
   const vars = parsed.success ? mergeVars(declared, input.overrides) : { ...declared, ...pick(input.overrides, declared) };
-  const inventory = isInventory(raw.targets) && !wasCut(['targets', 'from']) ? await listTargets(raw.targets, raw, input, vars) : null;
+  const inventory =
+    !isInventory(raw.targets) || wasCut(['targets', 'from'])
+      ? null
+      : input.recordedInventory !== undefined
+        ? { targets: input.recordedInventory, problems: [] }
+        : await listTargets(raw.targets, raw, input, vars);
   problems.push(...(inventory?.problems ?? []).map((message) => problemAt(source, ['targets', 'from'], message)));
   const normalised = normalisePlan({ raw, path: input.path, dir: input.dir, sha256: input.sha256, vars, env: input.env, inventory: inventory?.targets });
   // With its inventory in trouble (or not run), every stage selecting targets would be wrong as well: say it once, at `from:`.

@@ -6,7 +6,7 @@ import { checkPlan } from './check-plan.js';
 import { findPlan } from './find.js';
 import { problemAt } from './problems.js';
 import { MAX_PLAN_BYTES, parsePlanText } from './source.js';
-import type { Plan } from './types.js';
+import type { Plan, Target } from './types.js';
 
 export interface LoadPlanOptions {
   cwd: string;
@@ -21,7 +21,12 @@ export interface LoadPlanOptions {
    * that only need to know where the state is (status, history, unlock, report): they stay fast, and
    * work while the inventory is down.
    */
-  inventory?: 'run' | 'skip';
+  inventory?: 'run' | 'skip' | RecordedInventory;
+}
+
+/** The targets a run recorded from its inventory (`StateDocument.inventory`): used instead of running the command again. */
+export interface RecordedInventory {
+  recorded: Target[];
 }
 
 /**
@@ -57,6 +62,7 @@ export async function loadPlan(options: LoadPlanOptions): Promise<Plan> {
     env: options.env,
     ...(options.signal ? { signal: options.signal } : {}),
     skipInventory: options.inventory === 'skip',
+    ...(typeof options.inventory === 'object' ? { recordedInventory: options.inventory.recorded } : {}),
   });
   if (!checked.ok) throw new PlanError(shown, checked.problems);
   return checked.plan;

@@ -21,6 +21,7 @@ export function initialState(event: RunStarted): StateDocument {
     stages: event.stages.map((name) => withTargets(pendingStage(name), event.targets?.[name])),
     failure: null,
     rollback: null,
+    ...(event.inventory ? { inventory: event.inventory } : {}),
   };
 }
 

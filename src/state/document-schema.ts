@@ -109,6 +109,7 @@ const documentFields = {
   processGroups: z.array(processGroup).optional(),
   processGroup: processGroup.nullable().optional(),
   rolloutctlVersion: str.optional(),
+  inventory: z.array(z.looseObject({ name: str, attributes: z.record(z.string(), z.string()) })).optional(),
 };
 /** Version 1: written by 0.1.0 (read, then migrated to version 2 in memory: migrate.ts). */
 export const stateDocumentV1Schema = z.looseObject({ ...documentFields, version: z.literal(1), stages: z.array(stageV1) });

@@ -174,6 +174,8 @@ export interface StateDocument {
    * names it), never written; `runningGroups` reads both.
    */
   processGroup?: ProcessGroupRecord | null;
+  /** What the plan's `targets: { from: … }` command listed when the run started (the run's targets for good). */
+  inventory?: { name: string; attributes: Record<string, string> }[];
   /** The rolloutctl release that wrote the document last (added after 0.1.0): an older release names it when it cannot read it. */
   rolloutctlVersion?: string;
 }

@@ -152,31 +152,35 @@ describe('targets from a command', { timeout: 60_000 }, () => {
     expect(await waitFor(() => !isProcessAlive(sleeper))).toBe(true);
   });
 
-  it('resume runs the command again: refused while it lists other targets, resumed once it lists the run’s again', async () => {
-    await setUp(['h1', 'h2', 'h3', 'h4'], [`    deploy: ${JSON.stringify(heldDeploy('echo "$ROLLOUT_TARGET" >> deploys.log'))}`]);
+  it('a run keeps the targets its command listed: resume and rollback use them, while the inventory lists others or is down', async () => {
+    await setUp(
+      ['h1', 'h2', 'h3', 'h4'],
+      [
+        `    deploy: ${JSON.stringify(heldDeploy('echo "$ROLLOUT_TARGET" >> deploys.log'))}`,
+        '    rollback: echo "$ROLLOUT_TARGET $ROLLOUT_TARGET_REGION" >> rollbacks.log',
+      ],
+    );
     const statePath = defaultStatePath(dir);
     const run = startCli(['run'], { cwd: dir, timeout: 50_000 });
     await waitForState(statePath, (s) => Object.values(s.stages[0]?.targets ?? []).some((t) => t.status === 'deploying'));
     run.kill('SIGKILL');
     await run.catch(() => undefined);
+    expect((await readState(statePath)).inventory?.map((t) => t.name)).toEqual(['h1', 'h2', 'h3', 'h4']);
 
+    // The inventory now lists another fleet, then is down altogether: neither reaches the run.
     await fs.writeFile(path.join(dir, 'hosts.txt'), 'h1\nh2\nh3\nh4\nh5\n');
     await fs.writeFile(path.join(dir, 'calls.log'), '');
-    const refused = await runCli(['resume'], { cwd: dir });
-    // Run once per resume, with the run's vars.
-    expect(await readLines(path.join(dir, 'calls.log'))).toEqual(['eu']);
-    expect(refused.exitCode, describeResult(refused)).toBe(2);
-    expect(refused.stderr).toMatch(
-      /stage fleet's targets \(batch:target\) in the run \(1:h1, 1:h2, 2:h3, 2:h4\) are not the plan's now \(1:h1, 1:h2, 2:h3, 2:h4, 3:h5\)/,
-    );
-    expect(refused.stderr).toMatch(/with `targets: \{ from: … \}`, its command lists other targets than when the run started/);
-    expect(refused.stderr).not.toMatch(STACK_TRACE);
-
-    await fs.writeFile(path.join(dir, 'hosts.txt'), 'h1\nh2\nh3\nh4\n');
     release(dir);
     const resumed = toCliResult(await startCli(['resume'], { cwd: dir, timeout: 50_000 }));
     expect(resumed.exitCode, describeResult(resumed)).toBe(0);
     expect(targetStatuses(await readState(statePath), 'fleet')).toEqual({ h1: 'updated', h2: 'updated', h3: 'updated', h4: 'updated' });
-    expect(await exists(path.join(dir, 'deploys.log'))).toBe(true);
+
+    await fs.writeFile(path.join(dir, 'list-hosts.sh'), '#!/bin/sh\necho listed >> calls.log\necho "cmdb down" >&2\nexit 3\n');
+    const rolledBack = await runCli(['rollback'], { cwd: dir });
+    expect(rolledBack.exitCode, describeResult(rolledBack)).toBe(0);
+    expect(rolledBack.stderr).not.toMatch(STACK_TRACE);
+    // Two at a time (maxParallel is the batch of 2): which of a pair writes first is the shell's.
+    expect([...(await readLines(path.join(dir, 'rollbacks.log')))].sort()).toEqual(['h1 eu', 'h2 eu', 'h3 eu', 'h4 eu']);
+    expect(await readLines(path.join(dir, 'calls.log'))).toEqual([]);
   });
 });

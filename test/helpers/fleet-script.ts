@@ -128,7 +128,16 @@ export class FleetScript {
     // As the engine says it: what is tolerated in all is what is left plus the stage's failures so far.
     const failedSoFar = (this.doc().stages.find((s) => s.name === stage)?.targets ?? []).filter((t) => t.failed).length;
     const tolerated = budgetLeft === null ? {} : { tolerated: budgetLeft + failedSoFar };
-    return this.push({ type: 'batch.finished', ...this.at(stage), batch, batches: this.batches[stage]?.length ?? 0, updated, failed, budgetLeft, ...tolerated });
+    return this.push({
+      type: 'batch.finished',
+      ...this.at(stage),
+      batch,
+      batches: this.batches[stage]?.length ?? 0,
+      updated,
+      failed,
+      budgetLeft,
+      ...tolerated,
+    });
   }
 
   /** A whole batch whose targets pass, but `failing` (rolled back at once), then its bake. */
