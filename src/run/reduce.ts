@@ -1,6 +1,7 @@
 import type { RolloutEvent, RunStarted, SoakStarted } from '../engine/events.js';
 import { type StageState, type StageStep, type StateDocument, SUMMARY_TEXT_MAX, type TargetState } from '../state/document.js';
-import { isTargetDeployed, pendingTarget, targetOf, undoneStatus } from './targets.js';
+import { applyFleetEvent, settleFleetUndo, withTargets } from './reduce-fleet.js';
+import { isTargetDeployed, targetOf, undoneStatus } from './targets.js';
 
 /** How an event changes the state file: a transition is written at once, progress is coalesced. */
 export type Change = 'transition' | 'progress' | 'none';
@@ -23,14 +24,6 @@ export function initialState(event: RunStarted): StateDocument {
     rollback: null,
     ...(event.inventory ? { inventory: event.inventory } : {}),
   };
-}
-
-/** A fleet stage's document: its batches and each target, pending. */
-function withTargets(stage: StageState, batches: string[][] | undefined): StageState {
-  if (batches === undefined) return stage;
-  stage.fleet = { batches: batches.length, batch: 0, finished: 0 };
-  stage.targets = batches.flatMap((names, i) => names.map((name) => pendingTarget(name, i + 1)));
-  return stage;
 }
 
 export function pendingStage(name: string): StageState {
@@ -209,50 +202,14 @@ export function applyEvent(doc: StateDocument, event: RolloutEvent): Change {
       }
       return 'transition';
     case 'batch.started':
-      if (stage?.fleet) stage.fleet.batch = event.batch;
-      return 'transition';
     case 'target.started':
-      if (target) {
-        Object.assign(target, {
-          status: 'deploying',
-          startedAt: event.time,
-          finishedAt: null,
-          attempts: target.attempts + 1,
-          reason: null,
-          failed: false,
-          verify: null,
-        });
-        Object.assign(target, {
-          deploy: pendingTarget('', 0).deploy,
-          checkResults: pendingTarget('', 0).checkResults,
-          rollback: pendingTarget('', 0).rollback,
-        });
-      }
-      return 'transition';
     case 'verify.finished':
-      if (target) target.verify = { ok: event.ok, output: shortText(event.output) ?? '', expected: event.expected };
-      return 'transition';
     case 'target.passed':
-      if (target) Object.assign(target, { status: 'updated', finishedAt: event.time });
-      return 'transition';
     case 'target.failed':
-      if (target) Object.assign(target, { status: 'failed', failed: true, reason: shortText(event.reason), finishedAt: event.time });
-      return 'transition';
     case 'target.retrying':
-      if (target) Object.assign(target, { status: 'pending', reason: null, failed: false });
-      if (stage?.fleet && target) stage.fleet.batch = Math.min(stage.fleet.batch, target.batch - 1);
-      if (stage?.fleet && target) stage.fleet.finished = Math.min(stage.fleet.finished, target.batch - 1);
-      if (stage && (stage.status === 'failed' || stage.status === 'succeeded'))
-        Object.assign(stage, { status: 'deploying', step: 'batches', finishedAt: null });
-      if (doc.failure?.stage === stage?.name) doc.failure = null;
-      // The stages the failure left undone go again after it.
-      for (const later of doc.stages.slice((event.index ?? 0) + 1)) if (later.status === 'skipped') Object.assign(later, { status: 'pending', step: 'window' });
-      return 'transition';
     case 'batch.baking':
-      return 'progress';
     case 'batch.finished':
-      if (stage?.fleet) stage.fleet.finished = event.batch;
-      return 'transition';
+      return applyFleetEvent(doc, stage, target, event);
     case 'rollback.finished':
       return 'transition';
     case 'run.finished':
@@ -268,14 +225,6 @@ function startSoak(stage: StageState, event: SoakStarted): void {
   stage.status = 'soaking';
   stage.soak = { ms: event.soakMs, startedAt: event.time };
   stage.checkResults = freshResults(event);
-}
-
-/** A fleet stage being undone is undone once none of its targets is deployed any more. */
-function settleFleetUndo(stage: StageState): void {
-  if (stage.status !== 'rolling_back' || !stage.targets) return;
-  const left = stage.targets.filter((t) => t.status === 'rolling_back' || isTargetDeployed(t));
-  if (left.some((t) => t.status !== 'rollback_failed')) return; // still being undone
-  stage.status = left.length === 0 ? 'rolled_back' : 'rollback_failed';
 }
 
 function freshResults(event: SoakStarted): StageState['checkResults'] {
