@@ -61,7 +61,8 @@ export async function soakStage(
       lastDisplay = measurement.display;
       emit({
         type: 'check.polled',
-        ...ref,
+        stage: ref.stage,
+        index: ref.index,
         check: check.name,
         kind: check.kind,
         ok: judged.outcome === 'pass',

@@ -120,8 +120,9 @@ class FileEventLog implements EventLog {
 
   private write(record: LogRecord): void {
     if (this.fd === null || this.bytes >= HARD_CAP_BYTES) return;
-    const line = `${JSON.stringify(record)}\n`;
-    this.bytes += Buffer.byteLength(line);
+    // Joined with its newline at the flush: a `${json}\n` here is a second copy to measure and join.
+    const line = JSON.stringify(record);
+    this.bytes += Buffer.byteLength(line) + 1;
     this.buffer.push(line);
     this.scheduled ??= setImmediate(() => this.flush());
   }
@@ -130,7 +131,7 @@ class FileEventLog implements EventLog {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     if (this.fd === null || this.buffer.length === 0) return;
-    const text = this.buffer.join('');
+    const text = `${this.buffer.join('\n')}\n`;
     this.buffer = [];
     const fd = this.fd;
     this.attempt(() => writeSync(fd, text));
