@@ -49,49 +49,58 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function createHttpClient(env: Env): HttpClient {
   const dispatchers = new Dispatchers();
-  const targets = new Map<string, Target>();
+  const targets = new Targets(env);
   return {
-    request: (request) => send(request, env, dispatchers, targets),
+    request: (request) => send(request, dispatchers, targets),
     close: () => dispatchers.destroy(),
   };
 }
 
 /** Where a URL goes: parsed once per URL, not once per request (a soak asks for the same URLs every second). */
 type Target = { ok: true; origin: string; path: string; secure: boolean; envProxy: ProxyChoice } | { ok: false; message: string };
-/** Distinct URLs remembered; past this the memo starts again (query URLs with a time in them never repeat). */
+/** Distinct URLs (and origins) remembered; past this the memo starts again (query URLs with a time in them never repeat). */
 const TARGETS_KEPT = 1024;
 
-function targetOf(raw: string, env: Env, targets: Map<string, Target>): Target {
-  let target = targets.get(raw);
-  if (target !== undefined) return target;
-  target = parseTarget(raw, env);
-  if (targets.size >= TARGETS_KEPT) targets.clear();
-  targets.set(raw, target);
-  return target;
-}
+/** URLs as requests need them, remembered; the proxy from the environment remembered by origin, which is all it depends on. */
+class Targets {
+  private readonly byUrl = new Map<string, Target>();
+  private readonly proxies = new Map<string, ProxyChoice>();
 
-function parseTarget(raw: string, env: Env): Target {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, message: 'invalid request: not a valid URL' };
+  constructor(private readonly env: Env) {}
+
+  of(raw: string): Target {
+    let target = this.byUrl.get(raw);
+    if (target !== undefined) return target;
+    target = this.parse(raw);
+    if (this.byUrl.size >= TARGETS_KEPT) this.byUrl.clear();
+    this.byUrl.set(raw, target);
+    return target;
   }
-  // As undici's own request() says it.
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return { ok: false, message: 'invalid request: Invalid URL protocol: the URL must start with `http:` or `https:`.' };
-  return {
-    ok: true,
-    origin: url.origin,
-    path: url.search ? `${url.pathname}${url.search}` : url.pathname,
-    secure: url.protocol === 'https:',
-    envProxy: proxyFor(raw, env),
-  };
+
+  private parse(raw: string): Target {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return { ok: false, message: 'invalid request: not a valid URL' };
+    }
+    // As undici's own request() says it.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return { ok: false, message: 'invalid request: Invalid URL protocol: the URL must start with `http:` or `https:`.' };
+    const origin = url.origin;
+    let envProxy = this.proxies.get(origin);
+    if (envProxy === undefined) {
+      envProxy = proxyFor(origin, this.env);
+      if (this.proxies.size >= TARGETS_KEPT) this.proxies.clear();
+      this.proxies.set(origin, envProxy);
+    }
+    return { ok: true, origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname, secure: url.protocol === 'https:', envProxy };
+  }
 }
 
-function send(request: HttpRequest, env: Env, dispatchers: Dispatchers, targets: Map<string, Target>): Promise<HttpResult> {
+function send(request: HttpRequest, dispatchers: Dispatchers, targets: Targets): Promise<HttpResult> {
   const started = performance.now();
-  const target = targetOf(request.url, env, targets);
+  const target = targets.of(request.url);
   let proxy = request.proxy;
   if (target.ok && proxy === undefined) {
     if (!target.envProxy.ok) return Promise.resolve(failed(started, target.envProxy.message));
