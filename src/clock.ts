@@ -31,7 +31,9 @@ class Sleep implements AbortWaiter {
     ms: number,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.timer = setTimeout(wake, Math.max(0, ms), this);
+    // Whole milliseconds (Node's own resolution): timers of one duration share a list, and a
+    // fractional duration made a new list (and its queue entry) for almost every sleep.
+    this.timer = setTimeout(wake, Math.max(0, Math.ceil(ms)), this);
     if (signal) waitForAbort(signal, this);
   }
 
