@@ -25,7 +25,7 @@ import { bench as stateBackends } from './state-backends.js';
 const figures = [
   { name: 'startup', run: startup, smoke: { runs: 1, stages: 5, majors: [] } },
   { name: 'stage-overhead', run: stageOverhead, smoke: { runs: 1, stages: 5 } },
-  { name: 'polling', run: polling, smoke: { runs: 1, checks: 5, seconds: 1, intervalMs: 250 } },
+  { name: 'polling', run: polling, smoke: { runs: 1, checks: 5, seconds: 1, intervalMs: 250, baselineRevision: null } },
   { name: 'failure-detection', run: failureDetection, smoke: { trials: 1, intervalMs: 100, failureThreshold: 1 } },
   { name: 'deploy-output', run: deployOutput, smoke: { runs: 1, bytes: 1024 ** 2 } },
   { name: 'state-backends', run: stateBackends, smoke: { writes: 5, runs: 1, stages: 5 }, smokeLane: 'servers' },

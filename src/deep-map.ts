@@ -35,12 +35,16 @@ function copyArray(array: unknown[], at: number, walked: unknown, walk: (item: u
   return array.map((item, j) => (j < at ? item : j === at ? walked : walk(item)));
 }
 
+// Keys by for…in (V8's cached enumeration, no array per object) until something changes: the
+// walk passes every event's nested objects, and Object.keys was an array per object per pass.
 function mapObject(object: Record<string, unknown>, walk: (item: unknown) => unknown): unknown {
-  const keys = Object.keys(object);
-  for (let i = 0; i < keys.length; i++) {
-    const item = object[keys[i] as string];
+  let i = 0;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    const item = object[key];
     const walked = walk(item);
-    if (!Object.is(walked, item)) return copyObject(object, keys, i, walked, walk);
+    if (!Object.is(walked, item)) return copyObject(object, Object.keys(object), i, walked, walk);
+    i++;
   }
   return object;
 }

@@ -403,5 +403,8 @@ export type EventType = RolloutEvent['type'];
 export type EventInput = RolloutEvent extends infer E ? (E extends RolloutEvent ? Omit<E, 'time' | 'runId' | 'ref'> : never) : never;
 /** Listeners may return a promise to slow the engine down (output backpressure). */
 export type Emit = (event: RolloutEvent) => void | Promise<void>;
-/** The engine's own emitter: takes events before `time` and `runId` are stamped on. */
-export type EmitInput = (event: EventInput) => void | Promise<void>;
+/**
+ * The engine's own emitter: takes events before `time` and `runId` are stamped on, or an event its
+ * maker stamped whole (a measurement: soak.ts), which passes as it is.
+ */
+export type EmitInput = (event: EventInput | CheckPolled) => void | Promise<void>;

@@ -28,10 +28,15 @@ export function jsonValue(value: unknown, depth = 0): JsonValue {
     return items;
   }
   if (typeof value === 'object') {
+    // Keys in a loop, not Object.entries: every poll's value passes here, and entries() makes a
+    // pair array per key (an HTTP answer's headers, at a thousand checks a second).
     const out: Record<string, JsonValue> = {};
-    const entries = Object.entries(value);
-    for (const [key, item] of entries.slice(0, MAX_ITEMS)) out[key] = jsonValue(item, depth + 1);
-    if (entries.length > MAX_ITEMS) out['…'] = `${entries.length - MAX_ITEMS} more keys`;
+    let count = 0;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (count++ < MAX_ITEMS) out[key] = jsonValue((value as Record<string, unknown>)[key], depth + 1);
+    }
+    if (count > MAX_ITEMS) out['…'] = `${count - MAX_ITEMS} more keys`;
     return out;
   }
   return null;

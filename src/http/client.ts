@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
-import { type Dispatcher, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
+import { type AbortWaiter, stopWaiting, waitForAbort } from '../on-abort.js';
 import { Dispatchers } from './dispatchers.js';
 import { classifyError, type HttpError } from './errors.js';
-import { proxyFor } from './proxy.js';
+import { type ProxyChoice, proxyFor } from './proxy.js';
 
 /** Bodies are read up to this much unless a request says otherwise: a health check is not a download. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -49,136 +49,185 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export function createHttpClient(env: Env): HttpClient {
   const dispatchers = new Dispatchers();
+  const targets = new Targets(env);
   return {
-    request: (request) => send(request, env, dispatchers),
+    request: (request) => send(request, dispatchers, targets),
     close: () => dispatchers.destroy(),
   };
 }
 
-async function send(request: HttpRequest, env: Env, dispatchers: Dispatchers): Promise<HttpResult> {
-  const started = performance.now();
-  const done = (status: number | null, error: HttpError | null, body = '', headers: HttpResult['headers'] = {}): HttpResult => ({
-    status,
-    headers,
-    body,
-    latencyMs: Math.round((performance.now() - started) * 10) / 10,
-    error,
-  });
-  let proxy = request.proxy;
-  if (proxy === undefined) {
-    const choice = proxyFor(request.url, env);
-    if (!choice.ok) return done(null, { kind: 'network', message: choice.message });
-    proxy = choice.proxy;
+/** Where a URL goes: parsed once per URL, not once per request (a soak asks for the same URLs every second). */
+type Target = { ok: true; origin: string; path: string; secure: boolean; envProxy: ProxyChoice } | { ok: false; message: string };
+/** Distinct URLs (and origins) remembered; past this the memo starts again (query URLs with a time in them never repeat). */
+const TARGETS_KEPT = 1024;
+
+/** URLs as requests need them, remembered; the proxy from the environment remembered by origin, which is all it depends on. */
+class Targets {
+  private readonly byUrl = new Map<string, Target>();
+  private readonly proxies = new Map<string, ProxyChoice>();
+
+  constructor(private readonly env: Env) {}
+
+  of(raw: string): Target {
+    let target = this.byUrl.get(raw);
+    if (target !== undefined) return target;
+    target = this.parse(raw);
+    if (this.byUrl.size >= TARGETS_KEPT) this.byUrl.clear();
+    this.byUrl.set(raw, target);
+    return target;
   }
-  let url: URL;
-  try {
-    url = new URL(request.url);
-  } catch {
-    return done(null, { kind: 'network', message: 'invalid request: not a valid URL' });
-  }
-  // One controller per request, aborted by our deadline or by the caller. Not AbortSignal.any: on
-  // Node 20 a composed signal that has listeners stays referenced from its sources until they
-  // abort, so a check's signal, alive for the whole soak, would keep every poll's request (its
-  // signal, listeners and pending promises) in memory: thousands of objects a second at scale.
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, request.timeoutMs);
-  const cancel = () => controller.abort();
-  if (request.signal?.aborted) controller.abort();
-  else request.signal?.addEventListener('abort', cancel, { once: true });
-  const dispatcher = dispatchers.for(url, proxy, { ca: request.ca ?? null, insecure: request.insecure ?? false });
-  try {
-    // Raced, not only signalled: undici does not settle a request whose proxy never answers CONNECT
-    // when it is aborted, and our deadline must hold whatever the connection is doing.
-    const answer = await Promise.race([exchange(url, request, dispatcher, controller.signal), settledBy(controller.signal)]);
-    if (answer === 'aborted') {
-      if (timedOut) return done(null, { kind: 'timeout', message: `no complete response within ${request.timeoutMs}ms` });
-      return done(null, { kind: 'network', message: 'request cancelled' });
+
+  private parse(raw: string): Target {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return { ok: false, message: 'invalid request: not a valid URL' };
     }
-    if ('thrown' in answer) return done(answer.status, classifyError(answer.thrown, proxy));
-    return done(answer.status, answer.error, answer.body, answer.headers);
-  } finally {
-    clearTimeout(timer);
-    request.signal?.removeEventListener('abort', cancel);
+    // As undici's own request() says it.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return { ok: false, message: 'invalid request: Invalid URL protocol: the URL must start with `http:` or `https:`.' };
+    const origin = url.origin;
+    let envProxy = this.proxies.get(origin);
+    if (envProxy === undefined) {
+      envProxy = proxyFor(origin, this.env);
+      if (this.proxies.size >= TARGETS_KEPT) this.proxies.clear();
+      this.proxies.set(origin, envProxy);
+    }
+    return { ok: true, origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname, secure: url.protocol === 'https:', envProxy };
   }
 }
 
-type Exchange = { status: number; headers: HttpResult['headers']; body: string; error: HttpError | null } | { status: number | null; thrown: unknown };
-
-/** One request and its body, read up to the cap; never rejects. */
-async function exchange(url: URL, request: HttpRequest, dispatcher: Dispatcher, signal: AbortSignal): Promise<Exchange> {
-  let status: number | null = null;
-  try {
-    const response = await undiciRequest(url, {
-      method: request.method ?? 'GET',
-      headers: { 'user-agent': 'rolloutctl', accept: '*/*', ...request.headers },
-      body: request.body,
-      dispatcher,
-      signal,
-      // Our own deadline governs; undici's per-phase timers only need to not fire first.
-      headersTimeout: request.timeoutMs + 1_000,
-      bodyTimeout: request.timeoutMs + 1_000,
-    });
-    status = response.statusCode;
-    const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const read = await readCapped(response.body, limit);
-    const error = read.over ? ({ kind: 'body', message: `body too large (over ${formatBytes(limit)})` } as const) : null;
-    return { status, headers: response.headers, body: read.text, error };
-  } catch (thrown) {
-    return { status, thrown };
+function send(request: HttpRequest, dispatchers: Dispatchers, targets: Targets): Promise<HttpResult> {
+  const started = performance.now();
+  const target = targets.of(request.url);
+  let proxy = request.proxy;
+  if (target.ok && proxy === undefined) {
+    if (!target.envProxy.ok) return Promise.resolve(failed(started, target.envProxy.message));
+    proxy = target.envProxy.proxy;
   }
+  if (!target.ok) return Promise.resolve(failed(started, target.message));
+  const dispatcher = dispatchers.for(target.secure, proxy ?? null, { ca: request.ca ?? null, insecure: request.insecure ?? false });
+  return new Promise((resolve) => {
+    const exchange = new Exchange(request, proxy ?? null, started, resolve);
+    if (exchange.settled) return;
+    dispatcher.dispatch(
+      {
+        origin: target.origin,
+        path: target.path,
+        method: request.method ?? 'GET',
+        // A new object each time: undici's ProxyAgent adds the target's `host` to it.
+        headers: { 'user-agent': 'rolloutctl', accept: '*/*', ...request.headers },
+        body: request.body,
+        // Our own deadline governs; undici's per-phase timers only need to not fire first.
+        headersTimeout: request.timeoutMs + 1_000,
+        bodyTimeout: request.timeoutMs + 1_000,
+      },
+      exchange,
+    );
+  });
+}
+
+function failed(started: number, message: string): HttpResult {
+  return { status: null, headers: {}, body: '', latencyMs: latencySince(started), error: { kind: 'network', message } };
+}
+
+function latencySince(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
 }
 
 /**
- * The body as text, read up to `limit` bytes (then the rest is dropped and `over` set). Read with
- * listeners rather than `for await`: an async iterator and its end-of-stream watcher per request
- * were a tenth of what a soak of a thousand checks allocated. Rejects as the iterator would: with
- * the stream's error, or a premature close.
+ * One request, as undici's dispatcher drives it: status, headers, the body read up to the cap, and
+ * our deadline and the caller's cancel, whichever settles first. Not undici's `request()`: that
+ * wraps every response in a Readable stream and needs an AbortSignal per request, which cost a
+ * soak of a thousand checks more than everything else a poll does (one object here, no stream, no
+ * per-request signal, no listener on the caller's signal: one waiter in src/on-abort.ts).
+ * A deadline or cancel settles at once even when undici has not called back yet (a proxy that
+ * never answers CONNECT): the request is aborted as soon as undici hands us its controller.
  */
-function readCapped(body: Readable, limit: number): Promise<{ text: string; over: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const settle = (over: boolean) => {
-      stop();
-      resolve({ text: Buffer.concat(chunks).toString('utf8'), over });
-    };
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      settle(true);
-      body.destroy();
-    };
-    const onEnd = () => settle(false);
-    const onError = (error: unknown) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => onError(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    const stop = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('close', onClose);
-    };
-    body.on('data', onData);
-    body.on('end', onEnd);
-    // Kept after settling (a later error then changes nothing): an error with no listener would throw.
-    body.on('error', onError);
-    body.on('close', onClose);
-  });
+class Exchange implements Dispatcher.DispatchHandler, AbortWaiter {
+  settled = false;
+  private status: number | null = null;
+  private headers: HttpResult['headers'] = {};
+  private readonly chunks: Buffer[] = [];
+  private received = 0;
+  private controller: Dispatcher.DispatchController | null = null;
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly request: HttpRequest,
+    private readonly proxy: string | null,
+    private readonly started: number,
+    private readonly resolve: (result: HttpResult) => void,
+  ) {
+    if (request.signal?.aborted) {
+      this.settle(null, { kind: 'network', message: 'request cancelled' });
+      return;
+    }
+    this.timer = setTimeout(onDeadline, request.timeoutMs, this);
+    if (request.signal) waitForAbort(request.signal, this);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.settled) controller.abort(new Error('request cancelled'));
+    else this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: HttpResult['headers']): void {
+    if (statusCode < 200) return; // 1xx: the real answer follows
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.received += chunk.length;
+    const limit = this.request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (this.received <= limit) {
+      this.chunks.push(chunk);
+      return;
+    }
+    this.settle(this.status, { kind: 'body', message: `body too large (over ${formatBytes(limit)})` }, true);
+    this.stop();
+  }
+
+  onResponseEnd(): void {
+    this.settle(this.status, null, true);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.settle(this.status, classifyError(error, this.proxy));
+  }
+
+  /** The caller cancelled. */
+  onAbort(): void {
+    this.settle(null, { kind: 'network', message: 'request cancelled' });
+    this.stop();
+  }
+
+  timedOut(): void {
+    this.settle(null, { kind: 'timeout', message: `no complete response within ${this.request.timeoutMs}ms` });
+    this.stop();
+  }
+
+  private stop(): void {
+    const controller = this.controller;
+    this.controller = null;
+    if (controller && !controller.aborted) controller.abort(new Error('request cancelled'));
+  }
+
+  /** `withBody`: an answer (complete, or cut at the cap), with its headers and the body read. */
+  private settle(status: number | null, error: HttpError | null, withBody = false): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (this.request.signal) stopWaiting(this.request.signal, this);
+    const body = !withBody ? '' : this.chunks.length === 1 ? (this.chunks[0] as Buffer).toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
+    this.resolve({ status, headers: withBody ? this.headers : {}, body, latencyMs: latencySince(this.started), error });
+  }
 }
 
-function settledBy(signal: AbortSignal): Promise<'aborted'> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve('aborted');
-    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-  });
+function onDeadline(exchange: Exchange): void {
+  exchange.timedOut();
 }
 
 function formatBytes(bytes: number): string {

@@ -14,12 +14,13 @@ const PROXY_ANSWER_MS = 30_000;
  */
 export class Dispatchers {
   private readonly pools = new Map<string, Dispatcher>();
+  /** A CA's digest by its PEM text: asked for at every request, computed once. */
+  private readonly caDigests = new Map<string, string>();
 
-  for(url: URL, proxy: string | null, trust: TlsTrust): Dispatcher {
-    const secure = url.protocol === 'https:';
+  for(secure: boolean, proxy: string | null, trust: TlsTrust): Dispatcher {
     // Trust matters only for https; an http target shares one pool whatever its check says about TLS.
-    const ca = secure && trust.ca !== null ? createHash('sha256').update(trust.ca).digest('hex') : null;
-    const key = JSON.stringify([proxy, secure && trust.insecure, ca]);
+    const ca = secure && trust.ca !== null ? this.digest(trust.ca) : null;
+    const key = `${proxy}\n${secure && trust.insecure}\n${ca}`;
     let pool = this.pools.get(key);
     if (!pool) {
       const tls = secure ? tlsOptions(trust) : {};
@@ -30,6 +31,15 @@ export class Dispatchers {
       this.pools.set(key, pool);
     }
     return pool;
+  }
+
+  private digest(ca: string): string {
+    let digest = this.caDigests.get(ca);
+    if (digest === undefined) {
+      digest = createHash('sha256').update(ca).digest('hex');
+      this.caDigests.set(ca, digest);
+    }
+    return digest;
   }
 
   /** Ends every connection now (also half-open CONNECTs to a wedged proxy): the command is done with HTTP. */

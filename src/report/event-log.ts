@@ -74,6 +74,8 @@ class FileEventLog implements EventLog {
   private fd: number | null;
   private bytes: number;
   private buffer: string[] = [];
+  /** Characters buffered since the last flush (counted in `bytes` until the flush knows their size). */
+  private pendingChars = 0;
   private scheduled: NodeJS.Immediate | undefined;
   /** This process has dropped a measurement and said so (once per process: a resume says it again). */
   private truncated = false;
@@ -120,8 +122,11 @@ class FileEventLog implements EventLog {
 
   private write(record: LogRecord): void {
     if (this.fd === null || this.bytes >= HARD_CAP_BYTES) return;
-    const line = `${JSON.stringify(record)}\n`;
-    this.bytes += Buffer.byteLength(line);
+    // Counted in characters until the flush measures the joined text in bytes: measuring each line
+    // would copy it (JSON.stringify's result is a rope that Buffer.byteLength flattens), per event.
+    const line = JSON.stringify(record);
+    this.bytes += line.length + 1;
+    this.pendingChars += line.length + 1;
     this.buffer.push(line);
     this.scheduled ??= setImmediate(() => this.flush());
   }
@@ -130,8 +135,11 @@ class FileEventLog implements EventLog {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     if (this.fd === null || this.buffer.length === 0) return;
-    const text = this.buffer.join('');
+    this.buffer.push(''); // the last line's newline, without a second copy of the text to add it
+    const text = this.buffer.join('\n');
     this.buffer = [];
+    this.bytes += Buffer.byteLength(text) - this.pendingChars;
+    this.pendingChars = 0;
     const fd = this.fd;
     this.attempt(() => writeSync(fd, text));
   }

@@ -25,6 +25,7 @@ const figureIds = [
   'polling.jitter.p50',
   'polling.jitter.p99',
   'polling.cpu',
+  'polling.cpu.main',
   'polling.rss',
   'polling.state',
   'detect.p50',

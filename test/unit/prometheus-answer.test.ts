@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatNumber, readAnswer } from '../../src/checks/prometheus/answer.js';
-import { queryUrl } from '../../src/checks/prometheus/query.js';
+import { keptQueryUrl, queryUrl } from '../../src/checks/prometheus/query.js';
 
 const Q = 'sum(rate(http_requests_total{code=~"5.."}[1m]))';
 const ok = (resultType: string, result: unknown) => JSON.stringify({ status: 'success', data: { resultType, result } });
@@ -97,5 +97,16 @@ describe('queryUrl', () => {
     expect(url.searchParams.get('query')).toBe('up{job="a b"}');
     expect(url.searchParams.get('time')).toBe('1700000000.250');
     expect(url.searchParams.get('timeout')).toBe('1600ms');
+  });
+
+  it("gives a check's kept URL exactly as built afresh, for every time", () => {
+    const servers = ['http://127.0.0.1:9090', 'https://user:pw@mimir.internal/prometheus/?x=1#top', 'http://[::1]:9090/a%20b/'];
+    const queries = ['up', 'sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))', 'time=1234567.891 é & #'];
+    for (const server of servers)
+      for (const query of queries) {
+        const check = {};
+        for (const time of [1_700_000_000.25, 0, 1_234_567.891, 1_700_000_001.9999])
+          expect(keptQueryUrl(check, { server, query, timeoutMs: 2_000 }, time)).toBe(queryUrl({ server, query, timeoutMs: 2_000 }, time));
+      }
   });
 });

@@ -94,9 +94,9 @@ describe('soakStage', () => {
       soakStage(stage(60_000, [check('good'), check('bad', { intervalMs: 100, failureThreshold: 2 })]), h.deps, h.emit),
     );
     expect(outcome).toMatchObject({ kind: 'failed' });
-    // bad (the second check, so its first poll is spread 1 ms after good's) fails at 1 and 101,
-    // +10ms latency; good polled once at 0 and is not polled again.
-    expect(h.clock.now()).toBe(111);
+    // bad (the second check: it starts with good, first measurements are spread in groups of ten)
+    // fails at 0 and 100, +10ms latency; good polled once at 0 and is not polled again.
+    expect(h.clock.now()).toBe(110);
     expect(h.polls().filter((p) => p.check === 'good')).toHaveLength(1);
   });
 
@@ -132,6 +132,35 @@ describe('soakStage', () => {
     const outcome = await h.clock.runUntilSettled(soakStage(stage(45_000, []), h.deps, h.emit));
     expect(outcome).toEqual({ kind: 'passed', inconclusive: [] });
     expect(h.clock.now()).toBe(45_000);
+  });
+
+  it("counts a check's first wait from when it starts waiting, not from the soak's start", async () => {
+    // Setting up a thousand checks takes real time: a first wait of `slot - start` set up 7 ms late
+    // makes the first measurement 7 ms late. Here the clock reads 0 at the soak's start, 7 after.
+    const interrupt = new AbortController();
+    let reads = 0;
+    const waits: number[] = [];
+    const clock = {
+      now: () => (reads++ === 0 ? 0 : 7),
+      sleep: (ms: number, signal?: AbortSignal) => {
+        waits.push(ms);
+        return new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    };
+    const h = harness(() => true);
+    const deps: EngineDeps = {
+      ...h.deps,
+      clock,
+      signal: interrupt.signal,
+      measure: (_c, _s, signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve({ value: null, display: '', latencyMs: 0 }))),
+    };
+    // 20 checks at 1 s: ten start at once (0 ms), ten 10 ms later (first measurements go in groups of ten).
+    const checks = Array.from({ length: 20 }, (_, i) => check(`c${i}`));
+    const soaking = soakStage(stage(10_000, checks), deps, h.emit);
+    await new Promise((resolve) => setImmediate(resolve));
+    interrupt.abort('SIGTERM');
+    expect(await soaking).toEqual({ kind: 'interrupted' });
+    expect(waits.slice(0, 10)).toEqual(Array(10).fill(3));
   });
 
   it('reports an interrupt (SIGINT/SIGTERM) as interrupted, not passed or failed', async () => {

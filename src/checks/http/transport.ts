@@ -35,6 +35,9 @@ export async function httpGet(client: HttpClient, check: HttpRequest, signal: Ab
     return { ok: false, status: answer.status, error: answer.error ?? { kind: 'network', message: 'no answer' }, latencyMs: answer.latencyMs };
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const name in answer.headers) {
+    const value = answer.headers[name];
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return { ok: true, status: answer.status, headers, body: answer.body, latencyMs: answer.latencyMs };
 }

@@ -33,7 +33,7 @@ export function sourceIo(
         url: request.url,
         method: request.method ?? 'GET',
         headers: { accept: 'application/json', ...spec.headers, ...request.headers },
-        ...(request.body === undefined ? {} : { body: request.body }),
+        body: request.body,
         timeoutMs: remaining,
         maxBodyBytes: request.maxBodyBytes ?? MAX_ANSWER_BYTES,
         ca: spec.ca,

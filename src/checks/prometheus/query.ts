@@ -8,7 +8,7 @@ import type { PrometheusQuery } from './schema.js';
  */
 export async function runInstantQuery(spec: MetricSpec<PrometheusQuery>, timeSeconds: number | null, io: SourceIo): Promise<Reading> {
   const target = { server: spec.server, query: spec.query.query, timeoutMs: io.timeoutMs };
-  const answer = await io.fetch({ url: queryUrl(target, timeSeconds) });
+  const answer = await io.fetch({ url: timeSeconds === null ? queryUrl(target, null) : keptQueryUrl(spec.query, target, timeSeconds) });
   if (!answer.ok) return unreachable(spec, answer.error);
   return parseAnswer(answer.status, answer.body, target.query);
 }
@@ -39,6 +39,27 @@ export function queryUrl(target: { server: string; query: string; timeoutMs: num
   if (timeSeconds !== null) url.searchParams.set('time', timeSeconds.toFixed(3));
   url.searchParams.set('timeout', `${Math.max(1, target.timeoutMs - Math.min(500, Math.floor(target.timeoutMs / 5)))}ms`);
   return url.href;
+}
+
+/** A time no query is asked at, marking where the time goes in a built URL. */
+const TIME_MARK = 1_234_567.891;
+/** A check's URL around its time (null: the mark was not found once; built each time), by the check's query. */
+const keptUrls = new WeakMap<object, { server: string; timeoutMs: number; parts: [string, string] | null }>();
+
+/**
+ * `queryUrl(target, time)` for a check that asks it every measurement: built once per check (kept by
+ * its query object), then only the time put in. Building it each time (URLSearchParams encoding a
+ * PromQL expression, often a rope of its interpolated pieces) was a tenth of what a soak of 200
+ * queries allocated. Keyed by the object, not by text: hashing the text would walk it again.
+ */
+export function keptQueryUrl(key: object, target: { server: string; query: string; timeoutMs: number }, timeSeconds: number): string {
+  let kept = keptUrls.get(key);
+  if (kept === undefined || kept.server !== target.server || kept.timeoutMs !== target.timeoutMs) {
+    const split = queryUrl(target, TIME_MARK).split(`time=${TIME_MARK.toFixed(3)}`);
+    kept = { server: target.server, timeoutMs: target.timeoutMs, parts: split.length === 2 ? (split as [string, string]) : null };
+    keptUrls.set(key, kept);
+  }
+  return kept.parts === null ? queryUrl(target, timeSeconds) : `${kept.parts[0]}time=${timeSeconds.toFixed(3)}${kept.parts[1]}`;
 }
 
 /** Scheme, host and port: a server URL may carry credentials, which messages must not. */
