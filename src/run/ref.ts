@@ -77,6 +77,9 @@ const ABOUT_A_UNIT = {
   'batch.finished': true,
 } as const satisfies Record<EventType, boolean>;
 
+/** Every event type there is (the table above must name each, so the compiler keeps this whole). */
+export const EVENT_TYPES = Object.keys(ABOUT_A_UNIT) as EventType[];
+
 /** The event with its unit's `ref` stamped on, as the engine emits it (events about the whole run unchanged). */
 export function withRef(event: RolloutEvent): RolloutEvent {
   return ABOUT_A_UNIT[event.type] ? ({ ...event, ref: refOf(event) } as RolloutEvent) : event;

@@ -1,49 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import type { EventType } from '../../src/engine/events.js';
 import { JsonReporter } from '../../src/output/json-reporter.js';
+import { EVENT_TYPES } from '../../src/run/ref.js';
 import { documentedEvents, fieldProblems } from '../helpers/event-table.js';
 import { FleetScript } from '../helpers/fleet-script.js';
 
 /** `--json` passes a fleet's events through as they are, each as docs/events-and-state.md lists it. */
-
-/** Every event type; the compiler refuses one left out, and the docs table must have a row for each. */
-const EVERY_TYPE = {
-  warning: true,
-  'run.started': true,
-  'run.resumed': true,
-  'stage.started': true,
-  'deploy.started': true,
-  'deploy.finished': true,
-  'soak.started': true,
-  'check.polled': true,
-  'check.finished': true,
-  'stage.passed': true,
-  'stage.failed': true,
-  'stage.skipped': true,
-  'stage.blocked': true,
-  'stage.pausing': true,
-  'gate.opened': true,
-  'gate.decided': true,
-  'window.waiting': true,
-  'window.overridden': true,
-  'rollback.started': true,
-  'rollback.step.started': true,
-  'rollback.step.finished': true,
-  'rollback.step.skipped': true,
-  'rollback.finished': true,
-  'run.finished': true,
-  'command.output': true,
-  'batch.started': true,
-  'target.started': true,
-  'verify.finished': true,
-  'target.passed': true,
-  'target.failed': true,
-  'target.retrying': true,
-  'batch.baking': true,
-  'batch.finished': true,
-} satisfies Record<EventType, true>;
 
 /** A fleet run with every fleet event: a failure kept, a retry, a budget exceeded, the run's rollback per target. */
 function fleetRun(): FleetScript {
@@ -63,7 +26,7 @@ function fleetRun(): FleetScript {
 describe('--json with fleets', () => {
   it('the docs table has a row for every event type but command output (bytes, on stderr)', async () => {
     const documented = await documentedEvents();
-    expect(new Set(documented.keys())).toEqual(new Set(Object.keys(EVERY_TYPE).filter((type) => type !== 'command.output')));
+    expect(new Set(documented.keys())).toEqual(new Set(EVENT_TYPES.filter((type) => type !== 'command.output')));
   });
 
   it('prints every fleet event with its documented fields, and a target’s output prefixed on stderr', async () => {
