@@ -72,7 +72,9 @@ describe(`crash consistency on PostgreSQL: ${TRIALS} rollouts killed at random m
       for (let attempt = 0; ; attempt++) {
         const before = await stored(key);
         if (before?.status === 'succeeded') break;
-        const args = before === null ? ['run'] : ['resume', '--wait-lock', '60s'];
+        // A run killed after it took the lease but before its first record leaves no record and a lease
+        // that lives on for its TTL: the next `run` waits for it as `resume` does.
+        const args = before === null ? ['run', '--wait-lock', '60s'] : ['resume', '--wait-lock', '60s'];
         if (attempt >= KILLED_ATTEMPTS) {
           const final = await runCli(args, { cwd: dir, env, timeout: 120_000 });
           expect(final.exitCode, `seed ${seed}: ${describeResult(final)}`).toBe(0);

@@ -57,7 +57,9 @@ export async function fleetCrashTrial(seed: number, store: CrashStore): Promise<
     for (let attempt = 0; ; attempt++) {
       const before = await store.read(seed, dir);
       if (before?.status === 'succeeded') break;
-      const args = before === null ? ['run'] : store.resumeArgs;
+      // A run killed after it took the lock but before its first record leaves no record: the next `run`
+      // takes the same options as a resume (on PostgreSQL, --wait-lock for the lease's TTL).
+      const args = before === null ? ['run', ...store.resumeArgs.slice(1)] : store.resumeArgs;
       if (attempt >= KILLED_ATTEMPTS) {
         const final = await runCli(args, { cwd: dir, env: store.env, timeout: store.timeoutMs });
         expect(final.exitCode, `seed ${seed}: ${describeResult(final)}`).toBe(0);
