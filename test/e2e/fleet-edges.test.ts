@@ -46,6 +46,42 @@ describe('fleet edges', { timeout: 90_000 }, () => {
     expect((await ws.fleet.state('h07')).version).toBe(NEW);
   });
 
+  it('a fleet check that fails during a bake fails the stage, whatever each target said, and the run is undone', async () => {
+    // The fleet as a whole goes bad once h03 (batch 2) is deployed: its deploy leaves the marker the check looks for.
+    const extra = ['checks:', '  fleet-errors:', '    type: command', '    run: test ! -e fleet-broken', '    interval: 100ms', '    failureThreshold: 2'];
+    await writePlan(
+      ws.dir,
+      fleetPlan(
+        ws.fleet,
+        [
+          {
+            name: 'fleet',
+            targets: '"*"',
+            batch: '2',
+            bake: '1s',
+            fleetChecks: '[fleet-errors]',
+            beforeDeploy: 'if [ "$ROLLOUT_TARGET" = h03 ]; then touch fleet-broken; fi',
+          },
+        ],
+        { only: first(4), extra },
+      ),
+    );
+    const run = await runCli(['run', '--json'], { cwd: ws.dir, timeout: 60_000 });
+    expect(run.exitCode, describeResult(run)).toBe(1);
+    const events = jsonEvents(run.stdout);
+    // Measured in the first bake too, where it passed: the stage went on to batch 2.
+    const secondBatch = events.findIndex((e) => e.type === 'batch.started' && e.batch === 2);
+    const firstBakePolls = events.slice(0, secondBatch).filter((e) => e.type === 'check.polled' && e.check === 'fleet-errors' && e.target === undefined);
+    expect(firstBakePolls.length).toBeGreaterThan(0);
+    expect(firstBakePolls.every((e) => e.outcome === 'pass')).toBe(true);
+    expect(failedEvent(events)).toMatchObject({ stage: 'fleet', check: 'fleet-errors', failedTargets: [] });
+    expect(String(failedEvent(events)?.reason)).toMatch(/^after batch 2: /);
+    const state = await readState(defaultStatePath(ws.dir));
+    expect(state.status).toBe('rolled_back');
+    expect(Object.values(targetStatuses(state, 'fleet'))).toEqual(Array(4).fill('rolled_back'));
+    expect(await ws.fleet.versions(first(4))).toEqual(expectedVersions(first(4), START_VERSION));
+  });
+
   it('a budget exactly reached passes: total "30%" of 8 tolerates 2 (rounded down), and 2 fail', async () => {
     await ws.fleet.setFault('h02', 'broken');
     await ws.fleet.setFault('h07', 'broken');

@@ -23,6 +23,8 @@ export interface FleetStage {
   onBudgetExceeded?: 'rollback-stage' | 'rollback-all' | 'stop';
   onTargetFailure?: 'rollback' | 'keep';
   soak?: string;
+  /** Named checks (from `extra` lines' top-level `checks:`) measured once for the stage during each bake, as YAML. */
+  fleetChecks?: string;
   /** true (the default): the example's version-of.js must see the run's version; a string: the `verify:` value as YAML; false: none. */
   verify?: boolean | string;
   /** Each target's own /healthz check (default true). */
@@ -84,7 +86,7 @@ export function fleetPlan(
     if (stage.verify === undefined || stage.verify === true) lines.push(`    verify: ${q(verifyCommand())}`);
     else if (typeof stage.verify === 'string') lines.push(`    verify: ${stage.verify}`);
     if (stage.health !== false) lines.push('    health: [{ url: "http://${target.host}:${target.port}/healthz" }]');
-    for (const key of ['batch', 'maxParallel', 'bake', 'firstBake', 'failureBudget', 'onBudgetExceeded', 'onTargetFailure', 'soak'] as const) {
+    for (const key of ['batch', 'maxParallel', 'bake', 'firstBake', 'failureBudget', 'onBudgetExceeded', 'onTargetFailure', 'soak', 'fleetChecks'] as const) {
       if (stage[key] !== undefined) lines.push(`    ${key}: ${stage[key]}`);
     }
   }
