@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeResult, runCli, startCli } from '../helpers/cli.js';
-import { documentedEvents } from '../helpers/event-table.js';
+import { documentedEvents, FLEET_EVENT_TYPES } from '../helpers/event-table.js';
 import { defaultStatePath, readState, waitForState } from '../helpers/state.js';
 import { writePlan } from '../helpers/temp-dir.js';
 import { useWorkspace } from '../helpers/workspace.js';
@@ -75,14 +75,7 @@ stages:
       'gate.opened',
       'gate.decided',
       // Only a stage with targets emits these (test/unit/fleet-json.test.ts checks their fields).
-      'batch.started',
-      'target.started',
-      'verify.finished',
-      'target.passed',
-      'target.failed',
-      'target.retrying',
-      'batch.baking',
-      'batch.finished',
+      ...FLEET_EVENT_TYPES,
     ]);
     expect(new Set(events.map((e) => e.type))).toEqual(new Set([...documented.keys()].filter((type) => !elsewhere.has(type))));
     expect(events[0]?.type).toBe('run.started');

@@ -28,3 +28,15 @@ export function fieldProblems(
   const allowed = [...documented.required, ...documented.optional];
   return { undocumented: fields.filter((f) => !allowed.includes(f)), missing: documented.required.filter((f) => !fields.includes(f)) };
 }
+
+/** The events only a stage with targets emits. */
+export const FLEET_EVENT_TYPES = [
+  'batch.started',
+  'target.started',
+  'verify.finished',
+  'target.passed',
+  'target.failed',
+  'target.retrying',
+  'batch.baking',
+  'batch.finished',
+] as const;

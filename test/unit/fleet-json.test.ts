@@ -3,7 +3,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { JsonReporter } from '../../src/output/json-reporter.js';
 import { EVENT_TYPES } from '../../src/run/ref.js';
-import { documentedEvents, fieldProblems } from '../helpers/event-table.js';
+import { documentedEvents, FLEET_EVENT_TYPES, fieldProblems } from '../helpers/event-table.js';
 import { FleetScript } from '../helpers/fleet-script.js';
 
 /** `--json` passes a fleet's events through as they are, each as docs/events-and-state.md lists it. */
@@ -59,17 +59,7 @@ describe('--json with fleets', () => {
       expect(doc, `${line.type} is in the docs table`).toBeDefined();
       expect(fieldProblems(line, doc ?? { required: [], optional: [] }), String(line.type)).toEqual({ undocumented: [], missing: [] });
     }
-    const fleetTypes = [
-      'batch.started',
-      'target.started',
-      'verify.finished',
-      'target.passed',
-      'target.failed',
-      'target.retrying',
-      'batch.baking',
-      'batch.finished',
-    ];
-    expect(fleetTypes.filter((type) => !lines.some((line) => line.type === type))).toEqual([]);
+    expect(FLEET_EVENT_TYPES.filter((type) => !lines.some((line) => line.type === type))).toEqual([]);
     // Events about one target name it, in `target` and in their `ref`.
     expect(lines.find((line) => line.type === 'target.failed')).toMatchObject({ target: 'eu-3', ref: { stage: 'everyone', target: 'eu-3' } });
     expect(lines.findLast((line) => line.type === 'rollback.step.finished' && line.stage === 'everyone')).toMatchObject({
