@@ -20,16 +20,10 @@ interface ChartCheck {
  * `rollout report`: the page overlays both sides look by look, the shift's interval and the
  * allowed band, and says the verdict in words (issue 19, item 2).
  */
-describe('the report of a comparison check', { timeout: 60_000 }, () => {
-  let dir: string;
-  let html: string;
-  let checks: ChartCheck[];
-  beforeAll(async () => {
-    dir = await makeTempDir();
-    const json = JSON.stringify({ baseline: around(12, 40), canary: around(24, 40) });
-    await writePlan(
-      dir,
-      `checks:
+
+/** A one-stage plan whose command check prints `json` (a baseline and a canary series) and compares them. */
+function comparedPlan(json: string): string {
+  return `checks:
   compared:
     type: command
     run: ${JSON.stringify(`echo '${json}'`)}
@@ -40,8 +34,17 @@ stages:
     deploy: "true"
     soak: 1s
     checks: [compared]
-`,
-    );
+`;
+}
+
+describe('the report of a comparison check', { timeout: 60_000 }, () => {
+  let dir: string;
+  let html: string;
+  let checks: ChartCheck[];
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    const json = JSON.stringify({ baseline: around(12, 40), canary: around(24, 40) });
+    await writePlan(dir, comparedPlan(json));
     const run = await runCli(['run'], { cwd: dir });
     expect(run.exitCode, describeResult(run)).toBe(1);
     const report = await runCli(['report', '--out', 'report.html'], { cwd: dir });
@@ -80,21 +83,7 @@ stages:
 
   it('draws the overlay, the interval ribbon and the band across the looks of a passing soak', async () => {
     const json = JSON.stringify({ baseline: around(12, 40), canary: around(12.4, 40) });
-    await writePlan(
-      dir,
-      `checks:
-  compared:
-    type: command
-    run: ${JSON.stringify(`echo '${json}'`)}
-    interval: 200ms
-    compare: { direction: increase, effect: { allowed: 1.2 } }
-stages:
-  - name: canary
-    deploy: "true"
-    soak: 1s
-    checks: [compared]
-`,
-    );
+    await writePlan(dir, comparedPlan(json));
     const run = await runCli(['run', '--report', 'passed.html'], { cwd: dir });
     expect(run.exitCode, describeResult(run)).toBe(0);
     const opened = await openInChromium(path.join(dir, 'passed.html'));
